@@ -1,0 +1,21 @@
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["dist/", "node_modules/", "coverage/", "examples/**/.cody/codybuild.d.ts", "test/fixtures/**/codybuild.d.ts"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: "readonly", console: "readonly", __dirname: "readonly", Buffer: "readonly", URL: "readonly" } },
+  },
+  {
+    // Terminal output belongs to the reporter (src/io/reporter.ts carries its own exemption).
+    files: ["src/**/*.ts"],
+    rules: { "no-console": "error" },
+  },
+  {
+    files: ["bin/**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { require: "readonly" } },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+);

@@ -1,0 +1,161 @@
+// The CLI edge: wires commander to the commands, and is the one place that formats errors and
+// decides the exit code. Commands load lazily, so `cody --help` reads no more than it prints.
+import { Command, CommanderError, Option } from "commander";
+import { CodyError, ExitCode, isCodyError } from "../errors";
+import { createReporter, type Reporter } from "../io/reporter";
+import { formatError } from "./format-error";
+import { withAwsOptions, withProjectOptions, type ProjectOptions } from "./options";
+import type { SynthOptions } from "./commands/synth";
+import type { InitOptions } from "./commands/init";
+
+declare const CODY_VERSION: string | undefined;
+const VERSION = typeof CODY_VERSION === "string" ? CODY_VERSION : "0.0.0-dev";
+
+function notYet(command: string): never {
+  throw new CodyError(`\`cody ${command}\` is not available in this version of cody yet.`, {
+    hint: "`cody synth` prints the template without AWS; see README.md for what this version does.",
+  });
+}
+
+export function buildProgram(reporter: Reporter): Command {
+  const program = new Command("cody")
+    .description("Manage AWS CodeBuild projects from a small typed TypeScript DSL in .cody/")
+    .version(VERSION, "-v, --version", "print the version")
+    .option("--debug", "print debug output and stack traces")
+    .option("--no-color", "plain output without colours")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => reporter.result(text.replace(/\n$/, "")),
+      writeErr: (text) => reporter.error(text.replace(/\n$/, "")),
+    });
+
+  const synthFormat = new Option("--format <format>", "template format").choices(["yaml", "json"]).default("yaml");
+
+  withProjectOptions(program.command("synth"))
+    .description("print the CloudFormation template of the project (no AWS access needed)")
+    .addOption(synthFormat)
+    .option("-o, --out <file>", "write the template to a file instead of stdout")
+    .option("--region <region>", "region handed to the DSL context (no AWS call is made)")
+    .action(async (project: string | undefined, opts: SynthOptions) => {
+      const { synthCommand } = await import("./commands/synth");
+      await synthCommand(project, opts, reporter);
+    });
+
+  withAwsOptions(withProjectOptions(program.command("deploy")))
+    .description("deploy the project's stack through a change set (--noop: print the template only)")
+    .option("--noop", "print the template and stop: no AWS call, no credentials (same as cody synth)")
+    .addOption(new Option("--format <format>", "template format for --noop").choices(["yaml", "json"]).default("yaml"))
+    .option("--no-wait", "start the deploy and return without following it")
+    .option("-y, --yes", "do not ask for confirmation")
+    .option("--skip-preflight", "do not check IAM permissions first")
+    .option("--strict", "fail when the preflight cannot run")
+    .option("--json", "print the result as JSON")
+    .action(async (project: string | undefined, opts: SynthOptions & { noop?: boolean }) => {
+      if (!opts.noop) notYet("deploy");
+      const { synthCommand } = await import("./commands/synth");
+      await synthCommand(project, opts, reporter);
+    });
+
+  withAwsOptions(withProjectOptions(program.command("diff")))
+    .description("show what a deploy would change (creates a change set, shows it, deletes it)")
+    .option("--json", "print the changes as JSON")
+    .action(() => notYet("diff"));
+
+  withAwsOptions(withProjectOptions(program.command("delete")))
+    .description("delete the project's stack (asks first; --yes skips)")
+    .option("-y, --yes", "do not ask for confirmation")
+    .option("--no-wait", "start the delete and return without following it")
+    .option("--json", "print the result as JSON")
+    .action(() => notYet("delete"));
+
+  program
+    .command("init")
+    .description("scaffold .cody/ in this repository (no AWS access needed)")
+    .addOption(new Option("--mode <mode>", "light: project and buildspec; full: also role, schedule, settings, variables").choices(["light", "full"]).default("light"))
+    .option("-t, --type <type>", "write the project files to .cody/<type>/")
+    .option("--force", "overwrite existing files")
+    .action(async (opts: InitOptions) => {
+      const { initCommand } = await import("./commands/init");
+      await initCommand(opts, reporter);
+    });
+
+  withAwsOptions(withProjectOptions(program.command("policy")))
+    .description("print the minimal IAM policy to deploy and run this project (or any cody project)")
+    .addOption(new Option("--format <format>", "output format").choices(["json", "yaml", "cli"]).default("json"))
+    .option("--broad", "print cody's service-wildcard style policy, for comparison")
+    .option("--check <file>", "check a policy document against what cody needs")
+    .option("--commands <list>", "only what these commands need (comma separated)")
+    .action(() => notYet("policy"));
+
+  withAwsOptions(withProjectOptions(program.command("preflight")))
+    .description("check the caller's IAM permissions for a deploy, without deploying")
+    .option("--strict", "fail when the check cannot run")
+    .option("--json", "print the result as JSON")
+    .action(() => notYet("preflight"));
+
+  withAwsOptions(withProjectOptions(program.command("start")))
+    .description("start a build and follow its phases and logs")
+    .option("-b, --branch <branch>", "branch to build (default: the project's)")
+    .option("--source-version <version>", "commit, tag or branch to build")
+    .option("-e, --env-vars <pairs...>", "environment overrides K=V (K=ssm:/path, K=secret:id)")
+    .option("--no-wait", "start the build and return its id")
+    .option("--json", "print the result as JSON")
+    .action(() => notYet("start"));
+
+  withAwsOptions(withProjectOptions(program.command("logs")))
+    .description("print a build's logs")
+    .option("--build-id <id>", "build (default: the latest)")
+    .option("--since <time>", "relative (10m, 2h, 1d) or ISO time")
+    .option("-f, --follow", "keep following new log lines")
+    .action(() => notYet("logs"));
+
+  withAwsOptions(withProjectOptions(program.command("status")))
+    .description("show a build's status and phases")
+    .option("--build-id <id>", "build (default: the latest)")
+    .option("--json", "print the result as JSON")
+    .action(() => notYet("status"));
+
+  withAwsOptions(withProjectOptions(program.command("stop")))
+    .description("stop a running build")
+    .option("--build-id <id>", "build (default: the latest)")
+    .option("-y, --yes", "do not ask for confirmation")
+    .action(() => notYet("stop"));
+
+  withAwsOptions(program.command("list"))
+    .description("list CodeBuild projects with their latest build")
+    .addOption(new Option("--format <format>", "output format").choices(["table", "json", "csv", "markdown"]).default("table"))
+    .addOption(new Option("--sort-by <field>", "sort order").choices(["name", "status", "time"]).default("name"))
+    .option("--status <status>", "only projects whose latest build has this status")
+    .option("--select <regex>", "only projects whose name matches")
+    .action(() => notYet("list"));
+
+  withAwsOptions(withProjectOptions(program.command("badge")))
+    .description("print the project's build badge")
+    .option("--branch <branch>", "badge for this branch")
+    .option("--no-markdown", "print the URL only")
+    .action(() => notYet("badge"));
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; never throws. */
+export async function run(argv: string[]): Promise<number> {
+  const debug = argv.includes("--debug");
+  const color = argv.includes("--no-color") || process.env.NO_COLOR ? false : undefined;
+  const reporter = createReporter({ debug, color });
+  const program = buildProgram(reporter);
+  try {
+    await program.parseAsync(argv);
+    return ExitCode.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; usage errors were already printed by commander.
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.input;
+    }
+    reporter.error(formatError(error, reporter));
+    return isCodyError(error) ? error.exitCode : ExitCode.input;
+  }
+}
+
+export type { ProjectOptions };

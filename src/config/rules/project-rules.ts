@@ -1,0 +1,275 @@
+// Rules that span fields or files, checked after the schemas: each returns Issues naming the file
+// and field, with a fix. Nothing here calls AWS.
+import { existsSync, readFileSync } from "node:fs";
+import { isAbsolute, join, relative } from "node:path";
+import { parseDocument } from "yaml";
+import type { Issue } from "../../errors";
+import { didYouMean } from "../../util/did-you-mean";
+import type { LoadedProject } from "../load-project";
+import { BADGE_SOURCES, resolveSource, WEBHOOK_SOURCES } from "../source";
+import { checkAt, checkCron, checkRate } from "./schedule-expression";
+
+const PROJECT_KEYS = [
+  "Artifacts", "AutoRetryLimit", "BadgeEnabled", "BuildBatchConfig", "Cache", "ConcurrentBuildLimit", "Description",
+  "EncryptionKey", "Environment", "FileSystemLocations", "LogsConfig", "Name", "QueuedTimeoutInMinutes",
+  "ResourceAccessRole", "SecondaryArtifacts", "SecondarySources", "SecondarySourceVersions", "ServiceRole", "Source",
+  "SourceVersion", "Tags", "TimeoutInMinutes", "Triggers", "Visibility", "VpcConfig",
+];
+const ROLE_KEYS = [
+  "AssumeRolePolicyDocument", "Description", "ManagedPolicyArns", "MaxSessionDuration", "Path", "PermissionsBoundary",
+  "Policies", "RoleName", "Tags",
+];
+const RULE_KEYS = ["Description", "EventBusName", "EventPattern", "Name", "RoleArn", "ScheduleExpression", "State", "Targets"];
+const SCHEDULER_KEYS = [
+  "Description", "EndDate", "FlexibleTimeWindow", "GroupName", "KmsKeyArn", "Name", "ScheduleExpression",
+  "ScheduleExpressionTimezone", "StartDate", "State", "Target",
+];
+
+/** The default buildspec path, relative to the repository root. */
+export function defaultBuildspecPath(type?: string): string {
+  return type ? `.cody/${type}/buildspec.yml` : ".cody/buildspec.yml";
+}
+
+export function checkProject(p: LoadedProject): Issue[] {
+  const issues: Issue[] = [];
+  const file = p.files.project;
+  const project = p.project;
+  const add = (issue: Omit<Issue, "file"> & { file?: string }) => issues.push({ file, ...issue });
+
+  // Source
+  const source = resolveSource(project);
+  if (!source.ok) {
+    add({ field: project.githubUrl ? "githubUrl" : "gitProvider", message: source.problem, fix: source.fix });
+  }
+  const sourceType = source.ok ? source.type : undefined;
+  if (project.gitBranch && project.sourceVersion && project.gitBranch !== project.sourceVersion) {
+    add({ field: "gitBranch", message: "gitBranch and sourceVersion are the same setting and disagree.", fix: "Keep one of them." });
+  }
+  if (project.gitBranch || project.sourceVersion) {
+    if (sourceType === "NO_SOURCE" || sourceType === "CODEPIPELINE") {
+      add({ field: project.gitBranch ? "gitBranch" : "sourceVersion", message: `a source version means nothing without a source (${sourceType}).`, fix: "Remove it, or set githubUrl." });
+    }
+  }
+
+  // Buildspec
+  if (typeof project.buildspec === "string") {
+    const spec = project.buildspec;
+    if (sourceType === "NO_SOURCE") {
+      add({ field: "buildspec", message: "a project without a source (NO_SOURCE) cannot read a buildspec file from the repository.", fix: "Write the buildspec inline: buildspec: { version: 0.2, phases: { build: { commands: [...] } } }." });
+    } else if (!/^arn:aws[a-z-]*:s3:::/.test(spec)) {
+      checkBuildspecFile(p, spec, "buildspec", issues);
+    }
+  } else if (project.buildspec === undefined) {
+    if (sourceType === "NO_SOURCE") {
+      add({ field: "buildspec", message: "a project without a source (NO_SOURCE) needs an inline buildspec.", fix: "Add buildspec: { version: 0.2, phases: { build: { commands: [...] } } }." });
+    } else if (sourceType !== "CODEPIPELINE") {
+      const path = defaultBuildspecPath(p.type);
+      if (existsSync(join(p.root, path))) checkBuildspecFile(p, path, "buildspec", issues);
+      else {
+        add({
+          field: "buildspec",
+          message: `no buildspec: ${path} does not exist and project.ts sets no buildspec.`,
+          fix: `Create ${path}, set buildspec: "path/in/repo.yml", or write it inline with buildspec: { version: 0.2, phases: { ... } }.`,
+        });
+      }
+    }
+  } else {
+    checkBuildspecObject(project.buildspec, file, issues);
+  }
+
+  // Environment
+  const env = project.linuxEnvironment ?? {};
+  if (project.linuxImage && env.image && project.linuxImage !== env.image) {
+    add({ field: "linuxImage", message: "linuxImage and linuxEnvironment.image disagree.", fix: "Set the image in one place." });
+  }
+  if (project.computeType && env.computeType && project.computeType !== env.computeType) {
+    add({ field: "computeType", message: "computeType and linuxEnvironment.computeType disagree.", fix: "Set the compute type in one place." });
+  }
+  const computeType = project.computeType ?? env.computeType ?? "BUILD_GENERAL1_SMALL";
+  const envType = env.type ?? "LINUX_CONTAINER";
+  const lambdaCompute = computeType.startsWith("BUILD_LAMBDA_");
+  const lambdaEnv = envType.endsWith("_LAMBDA_CONTAINER");
+  if (lambdaCompute !== lambdaEnv) {
+    add({
+      field: lambdaCompute ? "computeType" : "linuxEnvironment.type",
+      message: `${computeType} and ${envType} do not go together: Lambda compute needs a *_LAMBDA_CONTAINER environment type, and the reverse.`,
+      fix: lambdaCompute ? 'Set linuxEnvironment.type: "LINUX_LAMBDA_CONTAINER" (or "ARM_LAMBDA_CONTAINER").' : 'Use a BUILD_LAMBDA_* compute type, or a container type such as "LINUX_CONTAINER".',
+    });
+  }
+  if ((project.privileged || env.privileged) && (envType.startsWith("WINDOWS") || lambdaEnv)) {
+    add({ field: "privileged", message: `privileged mode is not available for ${envType}.`, fix: "Remove privileged, or use a Linux container environment." });
+  }
+  for (const [name, value] of Object.entries(project.environmentVariables ?? {})) {
+    if (typeof value === "string" && value.startsWith("ssm:") && !/^ssm:\/?[A-Za-z0-9_./-]+$/.test(value)) {
+      add({ field: `environmentVariables.${name}`, message: `"${value}" is not a valid parameter reference.`, fix: 'Write "ssm:/path/to/parameter", or use ssm("/path/to/parameter").' });
+    }
+  }
+
+  // Badge and triggers
+  if (project.badge && sourceType && !BADGE_SOURCES.includes(sourceType)) {
+    add({ field: "badge", message: `${sourceType} sources do not support build badges.`, fix: `Remove badge: true (badges work for ${BADGE_SOURCES.join(", ")}).` });
+  }
+  if (project.triggers && sourceType && !WEBHOOK_SOURCES.includes(sourceType)) {
+    add({ field: "triggers", message: `${sourceType} sources do not support webhook triggers.`, fix: "Remove triggers, or use a schedule to start builds." });
+  }
+  (project.triggers?.filterGroups ?? []).forEach((group, i) => {
+    const events = group.filter((f) => f.type === "EVENT").length;
+    if (events !== 1) {
+      add({
+        field: `triggers.filterGroups[${i}]`,
+        message: `each filter group needs exactly one EVENT filter; this one has ${events}.`,
+        fix: 'Add { type: "EVENT", pattern: "PUSH" } (or PULL_REQUEST_CREATED, ...) to the group.',
+      });
+    }
+  });
+  if (project.triggers?.filterGroups?.length && project.triggers.webhook === false) {
+    add({ field: "triggers.webhook", message: "filter groups need the webhook, but webhook is false.", fix: "Set webhook: true or remove filterGroups." });
+  }
+
+  // Role
+  if (project.serviceRole) {
+    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(project.serviceRole)) {
+      add({ field: "serviceRole", message: `"${project.serviceRole}" is not an IAM role ARN.`, fix: 'Use the full ARN: "arn:aws:iam::123456789012:role/path/name".' });
+    }
+    if (p.role) {
+      add({ file: p.files.role ?? file, field: "role", message: "serviceRole uses an existing role, so the generated role's settings would be ignored.", fix: "Remove serviceRole to use the generated role, or remove the role settings." });
+    }
+  }
+  const roleFile = p.files.role ?? file;
+  const rolePrefix = p.files.role ? "" : "role.";
+  for (const [i, entry] of (p.role?.iamPolicy ?? []).entries()) {
+    if (typeof entry === "string" && !/^[a-z0-9-]+(:[A-Za-z0-9*]+)?$/.test(entry)) {
+      issues.push({ file: roleFile, field: `${rolePrefix}iamPolicy[${i}]`, message: `"${entry}" is neither a service ("s3") nor an action ("s3:GetObject").`, fix: "Write a service prefix, an action, or a statement { action, resource }." });
+    }
+    if (typeof entry === "object" && !entry.action && !entry.notAction) {
+      issues.push({ file: roleFile, field: `${rolePrefix}iamPolicy[${i}]`, message: "a statement needs action (or notAction).", fix: 'Add action: ["service:Action"].' });
+    }
+    if (typeof entry === "object" && entry.resource === undefined && entry.notResource === undefined) {
+      issues.push({ file: roleFile, field: `${rolePrefix}iamPolicy[${i}]`, message: "a statement needs resource (or notResource).", fix: 'Add resource: "arn:..." (scope it as narrowly as you can).' });
+    }
+  }
+  for (const [i, name] of (p.role?.managedIamPolicy ?? []).entries()) {
+    if (!name.startsWith("arn:") && !/^[A-Za-z0-9+=,.@_/-]+$/.test(name)) {
+      issues.push({ file: roleFile, field: `${rolePrefix}managedIamPolicy[${i}]`, message: `"${name}" is not a policy name or ARN.`, fix: 'Use an AWS managed policy name such as "AmazonS3ReadOnlyAccess", or a full policy ARN.' });
+    }
+  }
+
+  // Schedule
+  if (p.schedule) checkSchedule(p, issues);
+
+  // Raw properties: PascalCase, known to CloudFormation.
+  checkProperties(project.properties, PROJECT_KEYS, "AWS::CodeBuild::Project", file, "properties", issues);
+  checkProperties(p.role?.properties, ROLE_KEYS, "AWS::IAM::Role", roleFile, `${rolePrefix}properties`, issues);
+  if (p.schedule?.properties) {
+    const keys = p.schedule.engine === "scheduler" ? SCHEDULER_KEYS : RULE_KEYS;
+    const type = p.schedule.engine === "scheduler" ? "AWS::Scheduler::Schedule" : "AWS::Events::Rule";
+    checkProperties(p.schedule.properties, keys, type, p.files.schedule ?? file, `${p.files.schedule ? "" : "schedule."}properties`, issues);
+  }
+  return issues;
+}
+
+function checkSchedule(p: LoadedProject, issues: Issue[]): void {
+  const s = p.schedule!;
+  const file = p.files.schedule ?? p.files.project;
+  const prefix = p.files.schedule ? "" : "schedule.";
+  const add = (field: string, message: string, fix: string) => issues.push({ file, field: `${prefix}${field}`, message, fix });
+  const given = (["rate", "cron", "at"] as const).filter((k) => s[k] !== undefined);
+  const custom = s.properties?.ScheduleExpression !== undefined;
+  if (given.length === 0 && !custom) {
+    add("rate", "a schedule needs rate or cron.", 'Add rate: "1 day" or cron: "0 10 * * ? *".');
+    return;
+  }
+  if (given.length > 1) {
+    add(given[1]!, `a schedule takes one of rate, cron or at; this one has ${given.join(" and ")}.`, `Keep only ${given[0]}.`);
+    return;
+  }
+  const engine = s.engine ?? "rule";
+  if (s.at !== undefined && engine !== "scheduler") add("at", "one-time schedules (at) need EventBridge Scheduler.", 'Add engine: "scheduler".');
+  if (s.timezone !== undefined && engine !== "scheduler") add("timezone", "time zones need EventBridge Scheduler; rules run in UTC.", 'Add engine: "scheduler", or remove timezone and write the cron in UTC.');
+  if (s.timezone !== undefined && !isTimeZone(s.timezone)) add("timezone", `"${s.timezone}" is not an IANA time zone.`, 'Use a name like "Europe/Paris" or "America/New_York".');
+  const key = given[0];
+  if (!key) return;
+  const check = key === "rate" ? checkRate(s.rate!) : key === "cron" ? checkCron(s.cron!) : checkAt(s.at!);
+  if (!check.ok) add(key, check.problem, check.fix);
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function checkBuildspecFile(p: LoadedProject, spec: string, field: string, issues: Issue[]): void {
+  const path = isAbsolute(spec) ? spec : join(p.root, spec);
+  if (isAbsolute(spec)) {
+    issues.push({ file: p.files.project, field, message: `"${spec}" is an absolute path; CodeBuild reads the buildspec from the repository.`, fix: `Use a path relative to the repository root, e.g. "${relative(p.root, spec)}".` });
+    return;
+  }
+  if (!existsSync(path)) {
+    issues.push({ file: p.files.project, field, message: `the buildspec file ${spec} does not exist (looked in ${p.root}).`, fix: "Create it, fix the path (it is relative to the repository root), or write the buildspec inline." });
+    return;
+  }
+  const doc = parseDocument(readFileSync(path, "utf8"));
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0]!;
+    issues.push({ file: path, line: err.linePos?.[0]?.line, field: "buildspec", message: `invalid YAML: ${err.message.split("\n")[0]}`, fix: "Fix the YAML syntax (indentation, quotes, colons)." });
+    return;
+  }
+  const value: unknown = doc.toJS();
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    issues.push({ file: path, field: "buildspec", message: "a buildspec must be a YAML mapping with version and phases.", fix: "Start it with `version: 0.2` and a `phases:` section." });
+    return;
+  }
+  checkBuildspecObject(value as Record<string, unknown>, path, issues, "");
+}
+
+function checkBuildspecObject(spec: Record<string, unknown>, file: string, issues: Issue[], prefix = "buildspec."): void {
+  const version = String(spec.version);
+  if (version !== "0.2" && version !== "0.1") {
+    issues.push({ file, field: `${prefix}version`, message: `buildspec version ${JSON.stringify(spec.version)} is not one CodeBuild reads.`, fix: "Use version: 0.2." });
+  }
+  const phases = spec.phases;
+  if (phases === undefined) {
+    issues.push({ file, field: `${prefix}phases`, message: "the buildspec has no phases, so a build would do nothing.", fix: "Add phases: { build: { commands: [...] } }." });
+    return;
+  }
+  if (typeof phases !== "object" || phases === null || Array.isArray(phases)) {
+    issues.push({ file, field: `${prefix}phases`, message: "phases must be a mapping of phase names.", fix: "Use install, pre_build, build or post_build as keys." });
+    return;
+  }
+  const known = ["install", "pre_build", "build", "post_build"];
+  for (const [name, phase] of Object.entries(phases)) {
+    if (!known.includes(name)) {
+      issues.push({ file, field: `${prefix}phases.${name}`, message: `"${name}" is not a buildspec phase.${didYouMean(name, known)}`, fix: `Use one of ${known.join(", ")}.` });
+      continue;
+    }
+    const commands = (phase as { commands?: unknown } | null)?.commands;
+    if (commands !== undefined && !(Array.isArray(commands) && commands.every((c) => typeof c === "string"))) {
+      issues.push({ file, field: `${prefix}phases.${name}.commands`, message: "commands must be a list of strings.", fix: 'Write commands: ["npm ci", "npm test"].' });
+    }
+  }
+}
+
+function checkProperties(
+  properties: Record<string, unknown> | undefined,
+  known: string[],
+  type: string,
+  file: string,
+  field: string,
+  issues: Issue[],
+): void {
+  for (const key of Object.keys(properties ?? {})) {
+    if (known.includes(key)) continue;
+    const pascal = key.charAt(0).toUpperCase() + key.slice(1);
+    const hint = known.includes(pascal) ? ` Raw properties are PascalCase: "${pascal}".` : didYouMean(key, known);
+    issues.push({
+      file,
+      field: `${field}.${key}`,
+      message: `"${key}" is not a property of ${type}.${hint}`,
+      fix: `Use one of: ${known.join(", ")}.`,
+    });
+  }
+}

@@ -1,0 +1,215 @@
+// The types a user writes in `.cody/*.ts`. Every field is optional unless noted, camelCase all the way
+// down; `properties` is the one place for raw (PascalCase) CloudFormation.
+import type {
+  CacheMode,
+  ComputeType,
+  EnvironmentType,
+  ImagePullCredentialsType,
+  SourceType,
+  WebhookBuildType,
+  WebhookFilterType,
+} from "../generated/codebuild-enums";
+
+export type {
+  CacheMode,
+  ComputeType,
+  EnvironmentType,
+  ImagePullCredentialsType,
+  SourceType,
+  WebhookBuildType,
+  WebhookFilterType,
+};
+
+/** Plain data handed to `vars`: whatever the variables files export, deep-merged. */
+export type Vars = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- user data of any shape
+
+/** What a DSL function receives. */
+export interface CodyContext {
+  /** The project name: the positional argument, else the folder name. */
+  projectName: string;
+  /** `[project, type, env (with stackNaming.appendEnv), CODY_EXTRA]` joined by `-`: the CodeBuild project name. */
+  fullProjectName: string;
+  /** `--env`, `CODY_ENV`, the settings env bound to `AWS_PROFILE`, or `development`. */
+  env: string;
+  /** `--type`, when given. */
+  type?: string;
+  /** The merged variables files. */
+  vars: Vars;
+  /** The region, when known without calling AWS (`--region`, settings, `AWS_REGION`). */
+  region?: string;
+  /** The account, when known without calling AWS (`AWS_ACCOUNT_ID`). */
+  account?: string;
+}
+
+/** A DSL file exports a value or a function of the context returning one. */
+export type Definable<T> = T | ((ctx: CodyContext) => T);
+
+/** A secret reference: resolved by CodeBuild at build time, never by cody. Made by `ssm()` and `secret()`. */
+export interface SecretRef {
+  readonly type: "PARAMETER_STORE" | "SECRETS_MANAGER";
+  /** Parameter name (`/api/key`) or secret id with optional JSON key (`prod/db:password`). */
+  readonly value: string;
+}
+
+/** A value of `environmentVariables`: plain text, `"ssm:/path"`, or `ssm()` / `secret()`. */
+export type EnvironmentValue = string | number | boolean | SecretRef;
+
+/** Raw CloudFormation properties (PascalCase), deep-merged over what cody generated. */
+export type RawProperties = Record<string, unknown>;
+
+export interface LinuxEnvironment {
+  /** @default "aws/codebuild/standard:7.0" */
+  image?: string;
+  /** @default "BUILD_GENERAL1_SMALL" */
+  computeType?: ComputeType;
+  /** @default "LINUX_CONTAINER" */
+  type?: EnvironmentType;
+  /** Docker-in-Docker. @default false */
+  privileged?: boolean;
+  /** @default "CODEBUILD" for `aws/codebuild/*` images, else "SERVICE_ROLE" */
+  imagePullCredentialsType?: ImagePullCredentialsType;
+  /** S3 ARN of a PEM certificate to install in the build image. */
+  certificate?: string;
+}
+
+export interface WebhookFilter {
+  type: WebhookFilterType;
+  pattern: string;
+  excludeMatchedPattern?: boolean;
+}
+
+export interface Triggers {
+  /** Create a source webhook (the token needs `admin:repo_hook` on GitHub). */
+  webhook?: boolean;
+  buildType?: WebhookBuildType;
+  /** Groups are OR-ed; the filters of one group are AND-ed. */
+  filterGroups?: WebhookFilter[][];
+}
+
+export interface VpcConfig {
+  vpcId: string;
+  subnets: string[];
+  securityGroupIds: string[];
+}
+
+/** An IAM statement written camelCase; it is emitted in IAM's own PascalCase. */
+export interface PolicyStatement {
+  sid?: string;
+  /** @default "Allow" */
+  effect?: "Allow" | "Deny";
+  action?: string | string[];
+  notAction?: string | string[];
+  resource?: unknown;
+  notResource?: unknown;
+  condition?: Record<string, Record<string, unknown>>;
+}
+
+export interface RoleConfig {
+  /** Statements, or service shorthands: `"s3"` (→ `s3:*` on `*`) or an action `"s3:GetObject"` (on `*`). Appended to the defaults. */
+  iamPolicy?: Array<string | PolicyStatement>;
+  /** With `true`, `iamPolicy` replaces the default statements (logs, referenced parameters and secrets). @default false */
+  replaceDefaults?: boolean;
+  /** AWS managed policy names (`"AmazonS3ReadOnlyAccess"`) or full policy ARNs. */
+  managedIamPolicy?: string[];
+  /** ARN of a permissions boundary for the generated role. */
+  permissionsBoundary?: string;
+  /** Raw `AWS::IAM::Role` properties, deep-merged last. */
+  properties?: RawProperties;
+}
+
+export interface ScheduleInput {
+  /** Environment variable overrides for scheduled builds. */
+  environmentVariables?: Record<string, EnvironmentValue>;
+  /** Branch, tag or commit the scheduled build uses. */
+  sourceVersion?: string;
+}
+
+export interface ScheduleConfig {
+  /** `"1 day"`, `"5 minutes"`: EventBridge `rate()`. Exactly one of `rate`, `cron` (or `at` with the scheduler engine). */
+  rate?: string;
+  /** Six EventBridge fields: `"0 10 * * ? *"`. */
+  cron?: string;
+  /** One-time schedule `"2026-12-01T10:00:00"` (scheduler engine only). */
+  at?: string;
+  description?: string;
+  /** @default true */
+  enabled?: boolean;
+  input?: ScheduleInput;
+  /** `"rule"`: AWS::Events::Rule (cody's). `"scheduler"`: AWS::Scheduler::Schedule, with time zones. @default "rule" */
+  engine?: "rule" | "scheduler";
+  /** IANA time zone, scheduler engine only. @default "UTC" */
+  timezone?: string;
+  /** Raw properties of the rule or schedule, deep-merged last. */
+  properties?: RawProperties;
+}
+
+/** A buildspec written inline (emitted as YAML), see the CodeBuild buildspec reference. */
+export interface Buildspec {
+  version: 0.2 | "0.2" | 0.1 | "0.1";
+  [key: string]: unknown;
+}
+
+export type LogRetentionDays =
+  | 1 | 3 | 5 | 7 | 14 | 30 | 60 | 90 | 120 | 150 | 180 | 365 | 400 | 545 | 731 | 1096 | 1827 | 2192 | 2557
+  | 2922 | 3288 | 3653;
+
+export interface ProjectConfig {
+  /** Repository URL; the source type is inferred from it (GitHub, Bitbucket, CodeCommit, GitLab, S3). */
+  githubUrl?: string;
+  /** Source type when it cannot be inferred (GitHub Enterprise, self-managed GitLab) or `"NO_SOURCE"`. */
+  gitProvider?: SourceType;
+  /** Default branch, tag or commit. Same as `sourceVersion`. */
+  gitBranch?: string;
+  sourceVersion?: string;
+  /** A path in the repository, or an inline buildspec. @default ".cody/[type/]buildspec.yml" */
+  buildspec?: string | Buildspec;
+  /** @default "aws/codebuild/standard:7.0" */
+  linuxImage?: string;
+  linuxEnvironment?: LinuxEnvironment;
+  /** @default "BUILD_GENERAL1_SMALL" */
+  computeType?: ComputeType;
+  /** @default false */
+  privileged?: boolean;
+  environmentVariables?: Record<string, EnvironmentValue>;
+  /** `true`: all local cache modes; or the modes to use; `false`: no cache. */
+  localCache?: boolean | CacheMode[];
+  triggers?: Triggers;
+  /** Run builds in a VPC; the generated role gets the network-interface permissions this needs. */
+  vpcConfig?: VpcConfig;
+  /** 5–2160. @default 20 */
+  timeoutInMinutes?: number;
+  /** 5–480. */
+  queuedTimeoutInMinutes?: number;
+  /** Build badge; on by default for sources that support it. */
+  badge?: boolean;
+  /** Up to 255 characters. */
+  description?: string;
+  tags?: Record<string, string>;
+  /** ARN of an existing role to use instead of the generated one. */
+  serviceRole?: string;
+  /** Manage the `/aws/codebuild/<project>` log group in the stack, with this retention. */
+  logRetentionDays?: LogRetentionDays;
+  /** The role, inline (or in `.cody/role.ts`). */
+  role?: RoleConfig;
+  /** A schedule, inline (or in `.cody/schedule.ts`). */
+  schedule?: ScheduleConfig;
+  /** Raw `AWS::CodeBuild::Project` properties, deep-merged last. */
+  properties?: RawProperties;
+}
+
+export interface EnvSettings {
+  /** Use this env when `AWS_PROFILE` equals it, and use this profile for the env. */
+  awsProfile?: string;
+  region?: string;
+}
+
+export interface Settings {
+  stackNaming?: {
+    /** Add the env to project and stack names. @default false */
+    appendEnv?: boolean;
+    /** Stack name suffix; `false` for none. @default "cody" */
+    suffix?: string | false;
+  };
+  /** Per-env bindings, e.g. `{ production: { awsProfile: "prod", region: "eu-west-1" } }`. */
+  envs?: Record<string, EnvSettings>;
+}

@@ -1,0 +1,96 @@
+// The AWS::CodeBuild::Project resource (logical ID `CodeBuild`, as in cody).
+import { stringify } from "yaml";
+import type { LoadedProject } from "../config/load-project";
+import { defaultBuildspecPath } from "../config/rules/project-rules";
+import { GIT_SOURCES, resolveSource, WEBHOOK_SOURCES } from "../config/source";
+import { CacheModeValues } from "../generated/codebuild-enums";
+import { deepMerge, type PlainObject } from "../util/merge";
+import { toEnvironmentVariables } from "./environment-variables";
+import { getAtt } from "./intrinsics";
+
+export const DEFAULT_IMAGE = "aws/codebuild/standard:7.0";
+export const DEFAULT_COMPUTE_TYPE = "BUILD_GENERAL1_SMALL";
+export const DEFAULT_TIMEOUT_MINUTES = 20;
+
+export function projectResource(p: LoadedProject, roleLogicalId: string | undefined): PlainObject {
+  const project = p.project;
+  const source = resolveSource(project);
+  if (!source.ok) throw new Error(`unreachable: unresolved source (${source.problem})`);
+
+  const Source: PlainObject = { Type: source.type };
+  if (source.location) Source.Location = source.location;
+  if (typeof project.buildspec === "object") Source.BuildSpec = stringify(project.buildspec, { lineWidth: 0, version: "1.1" });
+  else if (typeof project.buildspec === "string") Source.BuildSpec = project.buildspec;
+  else if (source.type !== "NO_SOURCE" && source.type !== "CODEPIPELINE") Source.BuildSpec = defaultBuildspecPath(p.type);
+  if (GIT_SOURCES.includes(source.type)) Source.GitSubmodulesConfig = { FetchSubmodules: true };
+  if (project.triggers?.webhook && WEBHOOK_SOURCES.includes(source.type)) Source.ReportBuildStatus = true;
+
+  const env = project.linuxEnvironment ?? {};
+  const image = project.linuxImage ?? env.image ?? DEFAULT_IMAGE;
+  const Environment: PlainObject = {
+    Type: env.type ?? "LINUX_CONTAINER",
+    Image: image,
+    ComputeType: project.computeType ?? env.computeType ?? DEFAULT_COMPUTE_TYPE,
+    // Curated images are pulled by CodeBuild; anything else (ECR, Docker Hub) needs the service role.
+    ImagePullCredentialsType: env.imagePullCredentialsType ?? (image.startsWith("aws/codebuild/") ? "CODEBUILD" : "SERVICE_ROLE"),
+  };
+  if (project.privileged || env.privileged) Environment.PrivilegedMode = true;
+  if (env.certificate) Environment.Certificate = env.certificate;
+  const variables = toEnvironmentVariables(project.environmentVariables);
+  if (variables.length > 0) Environment.EnvironmentVariables = variables;
+
+  const properties: PlainObject = {
+    Name: p.names.fullProjectName,
+    ...(project.description ? { Description: project.description } : {}),
+    Source,
+    ...(project.gitBranch || project.sourceVersion ? { SourceVersion: project.gitBranch ?? project.sourceVersion } : {}),
+    Artifacts: { Type: source.type === "CODEPIPELINE" ? "CODEPIPELINE" : "NO_ARTIFACTS" },
+    Environment,
+    ServiceRole: project.serviceRole ?? getAtt(roleLogicalId ?? "IamRole", "Arn"),
+    TimeoutInMinutes: project.timeoutInMinutes ?? DEFAULT_TIMEOUT_MINUTES,
+    ...(project.queuedTimeoutInMinutes ? { QueuedTimeoutInMinutes: project.queuedTimeoutInMinutes } : {}),
+    BadgeEnabled: badgeEnabled(p),
+    LogsConfig: { CloudWatchLogs: { Status: "ENABLED" } },
+  };
+  if (project.localCache !== undefined) properties.Cache = cache(project.localCache);
+  if (project.triggers) properties.Triggers = triggers(project.triggers);
+  if (project.vpcConfig) {
+    properties.VpcConfig = {
+      VpcId: project.vpcConfig.vpcId,
+      Subnets: project.vpcConfig.subnets,
+      SecurityGroupIds: project.vpcConfig.securityGroupIds,
+    };
+  }
+  if (project.tags) properties.Tags = Object.entries(project.tags).map(([Key, Value]) => ({ Key, Value }));
+
+  const resource: PlainObject = { Type: "AWS::CodeBuild::Project", Properties: deepMerge(properties, project.properties) };
+  if (p.project.logRetentionDays) resource.DependsOn = ["LogGroup"];
+  return resource;
+}
+
+export function badgeEnabled(p: LoadedProject): boolean {
+  const source = resolveSource(p.project);
+  const supported = source.ok && ["GITHUB", "GITHUB_ENTERPRISE", "BITBUCKET", "CODECOMMIT"].includes(source.type);
+  return p.project.badge ?? supported;
+}
+
+function cache(localCache: boolean | string[]): PlainObject {
+  if (localCache === false) return { Type: "NO_CACHE" };
+  const modes = localCache === true ? [...CacheModeValues] : localCache;
+  return { Type: "LOCAL", Modes: modes };
+}
+
+function triggers(t: NonNullable<LoadedProject["project"]["triggers"]>): PlainObject {
+  const out: PlainObject = { Webhook: t.webhook ?? Boolean(t.filterGroups?.length) };
+  if (t.buildType) out.BuildType = t.buildType;
+  if (t.filterGroups) {
+    out.FilterGroups = t.filterGroups.map((group) =>
+      group.map((f) => ({
+        Type: f.type,
+        Pattern: f.pattern,
+        ...(f.excludeMatchedPattern !== undefined ? { ExcludeMatchedPattern: f.excludeMatchedPattern } : {}),
+      })),
+    );
+  }
+  return out;
+}

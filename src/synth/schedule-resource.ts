@@ -1,0 +1,102 @@
+// The schedule: cody's AWS::Events::Rule (`EventsRule` + `EventsRuleRole`), or EventBridge Scheduler
+// (`Schedule` + `ScheduleRole`, which has time zones and one-time schedules). Either role may start
+// builds of this project only.
+import { createHash } from "node:crypto";
+import type { LoadedProject } from "../config/load-project";
+import { checkAt, checkCron, checkRate } from "../config/rules/schedule-expression";
+import { deepMerge, type PlainObject } from "../util/merge";
+import { toEnvironmentVariables } from "./environment-variables";
+import { getAtt, POLICY_VERSION } from "./intrinsics";
+import { ROLE_PATH, trustPolicy } from "./role-resource";
+
+const NAME_MAX = 64;
+
+/** `cody-<full project name>`, shortened with a stable hash when it would pass EventBridge's 64 characters. */
+export function scheduleName(fullProjectName: string): string {
+  const name = `cody-${fullProjectName}`;
+  if (name.length <= NAME_MAX) return name;
+  const hash = createHash("sha256").update(name).digest("hex").slice(0, 8);
+  return `${name.slice(0, NAME_MAX - 9)}-${hash}`;
+}
+
+function expression(s: NonNullable<LoadedProject["schedule"]>): string | undefined {
+  const check = s.rate !== undefined ? checkRate(s.rate) : s.cron !== undefined ? checkCron(s.cron) : s.at !== undefined ? checkAt(s.at) : undefined;
+  if (!check) return undefined;
+  if (!check.ok) throw new Error(`unreachable: invalid schedule (${check.problem})`);
+  return check.expression;
+}
+
+function startBuildRole(service: string, p: LoadedProject): PlainObject {
+  return {
+    Type: "AWS::IAM::Role",
+    Properties: {
+      Path: ROLE_PATH,
+      Description: `Lets ${service.split(".")[0]} start builds of ${p.names.fullProjectName} (cody)`,
+      AssumeRolePolicyDocument: trustPolicy(service),
+      Policies: [
+        {
+          PolicyName: "StartBuild",
+          PolicyDocument: {
+            Version: POLICY_VERSION,
+            Statement: [{ Effect: "Allow", Action: "codebuild:StartBuild", Resource: getAtt("CodeBuild", "Arn") }],
+          },
+        },
+      ],
+    },
+  };
+}
+
+export function scheduleResources(p: LoadedProject): Record<string, PlainObject> {
+  const s = p.schedule;
+  if (!s) return {};
+  const name = scheduleName(p.names.fullProjectName);
+  const description = s.description ?? `Starts builds of the ${p.names.fullProjectName} CodeBuild project (cody)`;
+  const vars = toEnvironmentVariables(s.input?.environmentVariables);
+  const scheduleExpression = expression(s);
+
+  if (s.engine === "scheduler") {
+    // The universal target calls StartBuild with the API's own (PascalCase) parameters.
+    const input: PlainObject = { ProjectName: p.names.fullProjectName };
+    if (s.input?.sourceVersion) input.SourceVersion = s.input.sourceVersion;
+    if (vars.length > 0) input.EnvironmentVariablesOverride = vars;
+    const properties: PlainObject = {
+      Name: name,
+      Description: description,
+      ...(scheduleExpression ? { ScheduleExpression: scheduleExpression } : {}),
+      ScheduleExpressionTimezone: s.timezone ?? "UTC",
+      State: s.enabled === false ? "DISABLED" : "ENABLED",
+      FlexibleTimeWindow: { Mode: "OFF" },
+      Target: {
+        Arn: "arn:aws:scheduler:::aws-sdk:codebuild:startBuild",
+        RoleArn: getAtt("ScheduleRole", "Arn"),
+        Input: JSON.stringify(input),
+      },
+    };
+    return {
+      Schedule: { Type: "AWS::Scheduler::Schedule", Properties: deepMerge(properties, s.properties) },
+      ScheduleRole: startBuildRole("scheduler.amazonaws.com", p),
+    };
+  }
+
+  // An EventBridge CodeBuild target passes Input as the StartBuild request (camelCase JSON).
+  const input: PlainObject = {};
+  if (s.input?.sourceVersion) input.sourceVersion = s.input.sourceVersion;
+  if (vars.length > 0) input.environmentVariablesOverride = vars.map((v) => ({ name: v.Name, value: v.Value, type: v.Type }));
+  const target: PlainObject = {
+    Id: "CodeBuild",
+    Arn: getAtt("CodeBuild", "Arn"),
+    RoleArn: getAtt("EventsRuleRole", "Arn"),
+  };
+  if (Object.keys(input).length > 0) target.Input = JSON.stringify(input);
+  const properties: PlainObject = {
+    Name: name,
+    Description: description,
+    ...(scheduleExpression ? { ScheduleExpression: scheduleExpression } : {}),
+    State: s.enabled === false ? "DISABLED" : "ENABLED",
+    Targets: [target],
+  };
+  return {
+    EventsRule: { Type: "AWS::Events::Rule", Properties: deepMerge(properties, s.properties) },
+    EventsRuleRole: startBuildRole("events.amazonaws.com", p),
+  };
+}
