@@ -1,0 +1,466 @@
+"""moto_server with the few extras codybuild's e2e tests need (moto 5.x, no moto code copied).
+
+    python3 launcher.py -H 127.0.0.1 -p 5000      # same flags as moto_server; loopback only
+
+On top of stock moto it
+  1. returns CodeBuild timestamps as epoch seconds: moto sends ISO strings, which the
+     AWS JS SDK v3 rejects ("Expected real number") while botocore accepts them;
+  2. supports AWS::CodeBuild::Project in CloudFormation (create/update/delete, Ref = name,
+     Fn::GetAtt Arn), backed by a real moto CodeBuild project;
+  3. gives builds the project's source/environment (plus StartBuild overrides) and a
+     CloudWatch log group/stream (/aws/codebuild/<project>, <build uuid>); it does NOT write
+     log events: tests seed them;
+  4. completes a build once (moto appends 9 phases on every poll and turns STOPPED back
+     into SUCCEEDED) and lets tests choose the outcome:
+       - POST /moto-api/codebuild/build-outcome with JSON
+           {"projectName"?: str, "buildId"?: str, "status"?: "FAILED", "phase"?: "BUILD",
+            "message"?: str, "inProgressPolls"?: 0, "accountId"?: str, "region"?: "us-east-1"}
+         With buildId: sets the outcome of that (unfinished) build. Otherwise queues it for
+         the next StartBuild of projectName (or of any project). status is one of
+         SUCCEEDED FAILED FAULT TIMED_OUT STOPPED (default FAILED); inProgressPolls is how
+         many BatchGetBuilds calls see IN_PROGRESS first (default 0).
+       - or an environment variable MOTO_FAIL_BUILD=<message> on the project or in
+         StartBuild's environmentVariablesOverride: that build FAILS in BUILD with <message>.
+     /moto-api/reset clears queued outcomes too (they live on the CodeBuild backend);
+  5. answers BatchGetBuilds/BatchGetProjects with buildsNotFound/projectsNotFound and lists
+     builds newest first (AWS's default order) unless sortOrder=ASCENDING;
+  6. answers GET /moto-api/codebuild/launcher with {"pid": ..., "moto": version}, so the
+     Node side can tell its own server from something else on the port.
+"""
+
+import argparse
+import copy
+import datetime
+import functools
+import json
+import os
+import sys
+import threading
+from typing import Any, Callable
+from urllib.parse import quote
+
+from moto.codebuild.models import CodeBuildBackend, codebuild_backends
+from moto.codebuild.responses import CodeBuildResponse
+from moto.core.common_models import CloudFormationModel
+
+_lock = threading.RLock()  # the server is threaded; builds are mutated on poll
+_PHASES = ["PROVISIONING", "DOWNLOAD_SOURCE", "INSTALL", "PRE_BUILD", "BUILD",
+           "POST_BUILD", "UPLOAD_ARTIFACTS", "FINALIZING"]
+_STATUS_CODES = {"FAILED": "COMMAND_EXECUTION_ERROR", "FAULT": "CLIENT_ERROR",
+                 "TIMED_OUT": "BUILD_TIMED_OUT", "STOPPED": "BUILD_STOPPED"}
+_DEFAULT_MESSAGES = {
+    "FAILED": "Error while executing command: ./build.sh. Reason: exit status 1",
+    "FAULT": "Internal service error", "TIMED_OUT": "Build timed out",
+    "STOPPED": "Build was stopped",
+}
+
+
+# ---------------------------------------------------------------- helpers
+
+def _parse_time(value: str) -> datetime.datetime:
+    parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.timezone.utc)
+
+
+def _iso(value: datetime.datetime) -> str:
+    # Same shape as moto's own strings, so moto code reading them keeps working.
+    return value.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def _epochs(value: Any, key: str = "") -> Any:
+    """ISO strings under *Time / *Date / created keys -> epoch seconds (what the JS SDK parses)."""
+    if isinstance(value, dict):
+        return {k: _epochs(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_epochs(v, key) for v in value]
+    if isinstance(value, str) and (key.endswith(("Time", "Date")) or key == "created"):
+        try:
+            return _parse_time(value).timestamp()
+        except ValueError:
+            pass
+    return value
+
+
+def _ext(backend: CodeBuildBackend) -> dict[str, Any]:
+    # Stored on the backend so that /moto-api/reset (which rebuilds backends) clears it.
+    return backend.__dict__.setdefault("cody_ext", {"queued": [], "outcomes": {}})
+
+
+def _all_builds(backend: CodeBuildBackend) -> dict[str, dict[str, Any]]:
+    return {b["id"]: b for builds in backend.build_metadata_history.values() for b in builds}
+
+
+def _outcome(spec: dict[str, Any], default_status: str = "SUCCEEDED") -> dict[str, Any]:
+    status = spec.get("status") or default_status
+    if status not in ("SUCCEEDED", *_STATUS_CODES):
+        raise ValueError(f"unsupported build status {status!r}")
+    phase = spec.get("phase") or "BUILD"
+    if phase not in _PHASES:
+        raise ValueError(f"unsupported phase {phase!r}")
+    return {"status": status, "phase": phase,
+            "message": spec.get("message") or _DEFAULT_MESSAGES.get(status),
+            "polls": int(spec.get("inProgressPolls") or 0)}
+
+
+# ---------------------------------------------------------------- build life cycle
+
+def _write_phases(build: dict[str, Any], phase: str, status: str | None, message: str | None) -> None:
+    """Rebuild build['phases'] from scratch: SUCCEEDED up to `phase`, which is then in progress
+    (status None) or ends with `status`; a non-success skips straight to FINALIZING."""
+    now = _parse_time(build["startTime"])
+    phases: list[dict[str, Any]] = []
+
+    def add(kind: str, result: str | None = None, seconds: int = 1, error: str | None = None) -> None:
+        nonlocal now
+        entry: dict[str, Any] = {"phaseType": kind, "startTime": _iso(now)}
+        if result:
+            now += datetime.timedelta(seconds=seconds)
+            entry.update(phaseStatus=result, endTime=_iso(now), durationInSeconds=seconds)
+        if error:
+            entry["contexts"] = [{"statusCode": _STATUS_CODES[result or "FAILED"], "message": error}]
+        phases.append(entry)
+
+    add("SUBMITTED", "SUCCEEDED", 0)
+    add("QUEUED", "SUCCEEDED", 0)
+    for kind in _PHASES:
+        if kind == phase and status != "SUCCEEDED":
+            if status is None:
+                add(kind)
+                break
+            add(kind, status, error=message)
+            if kind != "FINALIZING":
+                add("FINALIZING", "SUCCEEDED")
+            break
+        add(kind, "SUCCEEDED")
+    if status is None:
+        build.update(currentPhase=phase, buildStatus="IN_PROGRESS", phases=phases)
+        return
+    add("COMPLETED")
+    build.update(currentPhase="COMPLETED", buildStatus=status, buildComplete=True,
+                 endTime=_iso(now), phases=phases)
+
+
+def _enrich_started_build(backend: CodeBuildBackend, build: dict[str, Any],
+                          param: Callable[[str], Any]) -> None:
+    """moto hard-codes source/environment/logs of a build; use the project's and pick the outcome."""
+    project_name = build["projectName"]
+    project = backend.codebuild_projects[project_name].project_metadata
+
+    env = copy.deepcopy(project.get("environment") or {})
+    variables = {v["name"]: v for v in env.get("environmentVariables") or []}
+    variables.update({v["name"]: v for v in param("environmentVariablesOverride") or []})
+    env["environmentVariables"] = list(variables.values())
+    for override, key in (("imageOverride", "image"), ("computeTypeOverride", "computeType"),
+                          ("environmentTypeOverride", "type"),
+                          ("privilegedModeOverride", "privilegedMode")):
+        if param(override) is not None:
+            env[key] = param(override)
+    source = copy.deepcopy(project.get("source") or {})
+    if param("buildspecOverride"):
+        source["buildspec"] = param("buildspecOverride")
+    build.update(environment=env, source=source, serviceRole=project.get("serviceRole"),
+                 timeoutInMinutes=param("timeoutInMinutesOverride") or project.get("timeoutInMinutes"),
+                 sourceVersion=param("sourceVersion") or project.get("sourceVersion") or build["sourceVersion"])
+
+    # Log group/stream named the way CodeBuild names them (logsConfig may override the group / prefix the stream).
+    cw = (project.get("logsConfig") or {}).get("cloudWatchLogs") or {}
+    s3_logs = (project.get("logsConfig") or {}).get("s3Logs") or {"status": "DISABLED"}
+    region, account = backend.region_name, backend.account_id
+    if cw.get("status", "ENABLED") == "ENABLED":
+        build_uuid = build["id"].split(":", 1)[1]
+        group = cw.get("groupName") or f"/aws/codebuild/{project_name}"
+        stream = f"{cw['streamName']}/{build_uuid}" if cw.get("streamName") else build_uuid
+        build["logs"] = {
+            "groupName": group,
+            "streamName": stream,
+            "deepLink": f"https://console.aws.amazon.com/cloudwatch/home?region={region}"
+                        f"#logEvent:group={quote(group, safe='')};stream={quote(stream, safe='')}",
+            "cloudWatchLogsArn": f"arn:{backend.partition}:logs:{region}:{account}"
+                                 f":log-group:{group}:log-stream:{stream}",
+            "cloudWatchLogs": {**cw, "status": "ENABLED"},
+            "s3Logs": s3_logs,
+        }
+    else:
+        build["logs"] = {"cloudWatchLogs": {"status": "DISABLED"}, "s3Logs": s3_logs}
+
+    # Outcome: a queued one for this project (or any project) wins, then MOTO_FAIL_BUILD.
+    state = _ext(backend)
+    chosen = next((q for q in state["queued"] if q["projectName"] in (None, project_name)), None)
+    if chosen is not None:
+        state["queued"].remove(chosen)
+    elif "MOTO_FAIL_BUILD" in variables:
+        chosen = _outcome({"status": "FAILED", "message": variables["MOTO_FAIL_BUILD"].get("value")})
+    state["outcomes"][build["id"]] = chosen or _outcome({})
+
+
+def _batch_get_builds(self: CodeBuildBackend, ids: list[str]) -> list[dict[str, Any]]:
+    # Replaces moto's version: completes a build once, then returns it unchanged.
+    with _lock:
+        builds, found = _all_builds(self), []
+        for build_id in ids:
+            build = builds.get(build_id)
+            if build is None:
+                continue
+            if not build["buildComplete"]:
+                outcome = _ext(self)["outcomes"].setdefault(build_id, _outcome({}))
+                if outcome["polls"] > 0:
+                    outcome["polls"] -= 1
+                    _write_phases(build, "BUILD", None, None)
+                else:
+                    _write_phases(build, outcome["phase"], outcome["status"], outcome["message"])
+            found.append(build)
+        return found
+
+
+def _stop_build(self: CodeBuildBackend, build_id: str) -> dict[str, Any] | None:
+    # Replaces moto's version: STOPPED is final (moto's next poll would say SUCCEEDED).
+    with _lock:
+        build = _all_builds(self).get(build_id)
+        if build is not None and not build["buildComplete"]:
+            current = build["currentPhase"] if build["currentPhase"] in _PHASES else "PROVISIONING"
+            _write_phases(build, current, "STOPPED", _DEFAULT_MESSAGES["STOPPED"])
+        return build
+
+
+CodeBuildBackend.batch_get_builds = _batch_get_builds  # type: ignore[method-assign]
+CodeBuildBackend.stop_build = _stop_build  # type: ignore[method-assign]
+
+
+# ---------------------------------------------------------------- CodeBuild responses
+
+def _patch_response(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Post-process the JSON body of CodeBuildResponse.<name>."""
+    def install(post: Callable[..., Any]) -> Callable[..., Any]:
+        original = getattr(CodeBuildResponse, name)
+
+        @functools.wraps(original)
+        def wrapper(self: CodeBuildResponse) -> str:
+            return json.dumps(post(self, json.loads(original(self))))
+
+        setattr(CodeBuildResponse, name, wrapper)
+        return post
+    return install
+
+
+@_patch_response("start_build")
+def _start_build_body(self: CodeBuildResponse, body: dict[str, Any]) -> dict[str, Any]:
+    backend = self.codebuild_backend
+    with _lock:
+        build = _all_builds(backend)[body["build"]["id"]]  # the stored dict, not a copy
+        _enrich_started_build(backend, build, self._get_param)
+        return {"build": build}
+
+
+@_patch_response("batch_get_builds")
+def _batch_get_builds_body(self: CodeBuildResponse, body: dict[str, Any]) -> dict[str, Any]:
+    found = {b["id"] for b in body["builds"]}
+    return {**body, "buildsNotFound": [i for i in self._get_param("ids") if i not in found]}
+
+
+@_patch_response("batch_get_projects")
+def _batch_get_projects_body(self: CodeBuildResponse, body: dict[str, Any]) -> dict[str, Any]:
+    found = {key for p in body["projects"] for key in (p["name"], p["arn"])}
+    return {**body, "projectsNotFound": [n for n in self._get_param("names") if n not in found]}
+
+
+for _name in ("list_builds", "list_builds_for_project"):
+    @_patch_response(_name)
+    def _newest_first_body(self: CodeBuildResponse, body: dict[str, Any]) -> dict[str, Any]:
+        # moto keeps start order; AWS lists newest first unless asked otherwise.
+        ascending = self._get_param("sortOrder") == "ASCENDING"
+        return {**body, "ids": body["ids"] if ascending else body["ids"][::-1]}
+
+
+def _with_epochs(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def wrapper(self: CodeBuildResponse, *args: Any, **kwargs: Any) -> Any:
+        result = method(self, *args, **kwargs)
+        return json.dumps(_epochs(json.loads(result))) if isinstance(result, str) and result else result
+    return wrapper
+
+
+# Every public action, so responses added by newer moto versions are covered too.
+for _name, _member in list(vars(CodeBuildResponse).items()):
+    if callable(_member) and not _name.startswith("_"):
+        setattr(CodeBuildResponse, _name, _with_epochs(_member))
+
+
+# ---------------------------------------------------------------- CloudFormation
+
+_INT_KEYS = {"timeoutInMinutes", "queuedTimeoutInMinutes", "concurrentBuildLimit", "gitCloneDepth"}
+_BOOL_KEYS = {"privilegedMode", "badgeEnabled", "insecureSsl", "reportBuildStatus",
+              "encryptionDisabled", "overrideArtifactName", "fetchSubmodules"}
+
+
+def _api_shape(value: Any, key: str = "") -> Any:
+    """CFN PascalCase properties -> CodeBuild API camelCase (YAML scalars may arrive as strings)."""
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            api_key = "buildspec" if k == "BuildSpec" else k[:1].lower() + k[1:]
+            out[api_key] = _api_shape(v, api_key)
+        return out
+    if isinstance(value, list):
+        return [_api_shape(v, key) for v in value]
+    if isinstance(value, str) and key in _INT_KEYS:
+        return int(value)
+    if isinstance(value, str) and key in _BOOL_KEYS:
+        return value.lower() == "true"
+    return value
+
+
+def _put_project(backend: CodeBuildBackend, name: str, properties: dict[str, Any]) -> None:
+    """Create or overwrite (= update in place, keeping build history) a moto CodeBuild project."""
+    from moto.cloudformation.exceptions import ValidationError
+
+    props = _api_shape(properties)
+    missing = [p for p in ("Source", "Artifacts", "Environment", "ServiceRole") if p not in properties]
+    if missing:
+        raise ValidationError(name, f"AWS::CodeBuild::Project {name}: missing {', '.join(missing)}")
+    previous = backend.codebuild_projects.get(name)
+    history = backend.build_history.get(name)
+    metadata = backend.create_project(
+        project_name=name,
+        description=props.pop("description", None),
+        project_source=props.pop("source"),
+        artifacts=props.pop("artifacts"),
+        environment=props.pop("environment"),
+        service_role=props.pop("serviceRole"),
+        tags=props.pop("tags", None),
+        cache=props.pop("cache", None),
+        timeout=props.pop("timeoutInMinutes", None) or 60,  # AWS defaults
+        queued_timeout=props.pop("queuedTimeoutInMinutes", None) or 480,
+        source_version=props.pop("sourceVersion", None),
+        logs_config=props.pop("logsConfig", None),
+        vpc_config=props.pop("vpcConfig", None),
+    )
+    props.pop("name", None)
+    props.pop("triggers", None)  # webhooks are not part of the project in the API
+    if "badgeEnabled" in props:
+        metadata["badge"] = {"badgeEnabled": props.pop("badgeEnabled")}
+    metadata.update(props)  # the rest (secondarySources, concurrentBuildLimit, ...) verbatim
+    if previous is not None:
+        metadata["created"] = previous.project_metadata["created"]
+        backend.build_history[name] = history or []
+
+
+class CodeBuildProjectResource(CloudFormationModel):
+    # moto's model metaclass takes the service name from the 2nd part of __module__.
+    __module__ = "moto.codebuild.cfn_ext"
+
+    def __init__(self, account_id: str, region_name: str, name: str):
+        self.account_id, self.region_name, self.name = account_id, region_name, name
+
+    @property
+    def physical_resource_id(self) -> str:  # what Ref returns
+        return self.name
+
+    @property
+    def arn(self) -> str:
+        return codebuild_backends[self.account_id][self.region_name].codebuild_projects[self.name].arn
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "Name"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::CodeBuild::Project"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr == "Arn"
+
+    def get_cfn_attribute(self, attribute_name: str) -> Any:
+        from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+
+        if attribute_name == "Arn":
+            return self.arn
+        raise UnformattedGetAttTemplateException()
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: dict[str, Any],
+                                        account_id: str, region_name: str, **kwargs: Any
+                                        ) -> "CodeBuildProjectResource":
+        _put_project(codebuild_backends[account_id][region_name], resource_name,
+                     cloudformation_json["Properties"])
+        return cls(account_id, region_name, resource_name)
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource: "CodeBuildProjectResource",
+                                        new_resource_name: str, cloudformation_json: dict[str, Any],
+                                        account_id: str, region_name: str
+                                        ) -> "CodeBuildProjectResource":
+        properties = cloudformation_json["Properties"]
+        # moto proposes a fresh random name on update; CFN keeps a generated name.
+        name = properties.get("Name") or original_resource.name
+        backend = codebuild_backends[account_id][region_name]
+        if name != original_resource.name:  # a rename is a replacement
+            backend.delete_project(original_resource.name)
+        _put_project(backend, name, properties)
+        return cls(account_id, region_name, name)
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name: str, cloudformation_json: dict[str, Any],
+                                        account_id: str, region_name: str) -> None:
+        codebuild_backends[account_id][region_name].delete_project(resource_name)
+
+    def is_created(self) -> bool:
+        return True
+
+
+# ---------------------------------------------------------------- /moto-api/codebuild/build-outcome
+
+def _build_outcome_endpoint(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
+    from moto.core import DEFAULT_ACCOUNT_ID
+
+    json_headers = {"Content-Type": "application/json"}
+    if request.method != "POST":
+        return 405, json_headers, json.dumps({"error": "POST a JSON body"})
+    try:
+        # get_data: request.data is empty for form-encoded posts (curl -d, urllib defaults)
+        spec = json.loads(request.get_data(parse_form_data=False) or b"{}")
+        if not isinstance(spec, dict):
+            raise ValueError("expected a JSON object")
+        outcome = _outcome(spec, default_status="FAILED")
+    except ValueError as error:
+        return 400, json_headers, json.dumps({"error": str(error)})
+    account = spec.get("accountId") or os.environ.get("MOTO_ACCOUNT_ID", DEFAULT_ACCOUNT_ID)
+    backend = codebuild_backends[account][spec.get("region") or "us-east-1"]
+    with _lock:
+        state = _ext(backend)
+        if spec.get("buildId"):
+            build = _all_builds(backend).get(spec["buildId"])
+            if build is None or build["buildComplete"]:
+                return 404, json_headers, json.dumps({"error": "no unfinished build " + spec["buildId"]})
+            state["outcomes"][build["id"]] = outcome
+        else:
+            state["queued"].append({**outcome, "projectName": spec.get("projectName")})
+    return 200, json_headers, json.dumps({"status": "ok"})
+
+
+def _launcher_endpoint(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
+    # Lets the Node side check that the server answering on its port is the process it spawned.
+    import moto
+
+    return 200, {"Content-Type": "application/json"}, json.dumps({"pid": os.getpid(), "moto": moto.__version__})
+
+
+def main(argv: list[str]) -> None:
+    import moto.moto_api._internal.urls as moto_api_urls
+    import moto.server
+
+    # The moto-api app is built lazily from this dict on its first request.
+    moto_api_urls.url_paths["{0}/moto-api/codebuild/build-outcome"] = _build_outcome_endpoint
+    moto_api_urls.url_paths["{0}/moto-api/codebuild/launcher"] = _launcher_endpoint
+
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("-H", "--host", default="127.0.0.1")
+    host = parser.parse_known_args(argv)[0].host
+    if host not in ("127.0.0.1", "localhost"):
+        sys.exit(f"launcher.py: refusing to bind {host}; only 127.0.0.1 is allowed")
+    moto.server.main(argv)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
