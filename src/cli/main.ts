@@ -7,6 +7,7 @@ import { formatError } from "./format-error";
 import { withAwsOptions, withProjectOptions, type ProjectOptions } from "./options";
 import type { SynthOptions } from "./commands/synth";
 import type { InitOptions } from "./commands/init";
+import type { StackCommandOptions } from "./commands/stack-commands";
 
 declare const CODY_VERSION: string | undefined;
 const VERSION = typeof CODY_VERSION === "string" ? CODY_VERSION : "0.0.0-dev";
@@ -51,23 +52,32 @@ export function buildProgram(reporter: Reporter): Command {
     .option("--skip-preflight", "do not check IAM permissions first")
     .option("--strict", "fail when the preflight cannot run")
     .option("--json", "print the result as JSON")
-    .action(async (project: string | undefined, opts: SynthOptions & { noop?: boolean }) => {
-      if (!opts.noop) notYet("deploy");
-      const { synthCommand } = await import("./commands/synth");
-      await synthCommand(project, opts, reporter);
+    .action(async (project: string | undefined, opts: SynthOptions & StackCommandOptions & { noop?: boolean }) => {
+      if (opts.noop) {
+        const { synthCommand } = await import("./commands/synth");
+        return synthCommand(project, opts, reporter);
+      }
+      const { deployCommand } = await import("./commands/stack-commands");
+      await deployCommand(project, opts, reporter);
     });
 
   withAwsOptions(withProjectOptions(program.command("diff")))
     .description("show what a deploy would change (creates a change set, shows it, deletes it)")
     .option("--json", "print the changes as JSON")
-    .action(() => notYet("diff"));
+    .action(async (project: string | undefined, opts: StackCommandOptions) => {
+      const { diffCommand } = await import("./commands/stack-commands");
+      await diffCommand(project, opts, reporter);
+    });
 
   withAwsOptions(withProjectOptions(program.command("delete")))
     .description("delete the project's stack (asks first; --yes skips)")
     .option("-y, --yes", "do not ask for confirmation")
     .option("--no-wait", "start the delete and return without following it")
     .option("--json", "print the result as JSON")
-    .action(() => notYet("delete"));
+    .action(async (project: string | undefined, opts: StackCommandOptions) => {
+      const { deleteCommand } = await import("./commands/stack-commands");
+      await deleteCommand(project, opts, reporter);
+    });
 
   program
     .command("init")

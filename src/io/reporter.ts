@@ -12,6 +12,10 @@ export interface Reporter {
   error(text: string): void;
   /** Printed only with --debug. */
   debug(text: string): void;
+  /** Redraws a block of lines in place (TTY only; elsewhere nothing is drawn). */
+  live(lines: string[]): void;
+  /** Leaves the live block as it is and continues below it. */
+  endLive(): void;
   readonly color: boolean;
   readonly isTTY: boolean;
   readonly debugEnabled: boolean;
@@ -21,28 +25,51 @@ export interface ReporterOptions {
   debug?: boolean;
   /** Defaults to stderr being a TTY, not CI, and NO_COLOR unset. */
   color?: boolean;
-  write?: { out(text: string): void; err(text: string): void };
+  write?: { out(text: string): void; err(text: string): void; raw?(text: string): void };
+  /** Draw live blocks; defaults to stderr being a TTY outside CI. */
+  isTTY?: boolean;
 }
 
 export function createReporter(options: ReporterOptions = {}): Reporter {
-  const isTTY = Boolean(process.stderr.isTTY) && process.env.CI !== "true";
+  const isTTY = options.isTTY ?? (Boolean(process.stderr.isTTY) && process.env.CI !== "true");
   const color = options.color ?? (pc.isColorSupported && isTTY);
   const c = pc.createColors(color);
   const write = options.write ?? {
     out: (text: string) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
     err: (text: string) => console.error(text),
+    raw: (text: string) => process.stderr.write(text),
+  };
+  const raw = write.raw ?? ((text: string) => write.err(text));
+  let liveHeight = 0;
+  const clearLive = () => {
+    // Cursor up over the old block, then clear to the end of the screen.
+    if (liveHeight > 0) raw(`\x1b[${liveHeight}A\r\x1b[0J`);
+    liveHeight = 0;
+  };
+  const err = (text: string) => {
+    clearLive();
+    write.err(text);
   };
   return {
     color,
     isTTY,
     debugEnabled: Boolean(options.debug),
     result: (text) => write.out(text),
-    info: (text) => write.err(text),
-    success: (text) => write.err(c.green(text)),
-    warn: (text) => write.err(`${c.yellow("warning")} ${text}`),
-    error: (text) => write.err(text),
+    info: (text) => err(text),
+    success: (text) => err(c.green(text)),
+    warn: (text) => err(`${c.yellow("warning")} ${text}`),
+    error: (text) => err(text),
     debug: (text) => {
-      if (options.debug) write.err(c.dim(`[debug] ${text}`));
+      if (options.debug) err(c.dim(`[debug] ${text}`));
+    },
+    live: (lines) => {
+      if (!isTTY) return;
+      clearLive();
+      raw(`${lines.join("\n")}\n`);
+      liveHeight = lines.length;
+    },
+    endLive: () => {
+      liveHeight = 0;
     },
   };
 }

@@ -1,0 +1,179 @@
+// `cody deploy`, `cody diff`, `cody delete`: load and synthesize locally (bad input fails before any
+// AWS call), then hand the template to the deploy engine with the terminal-facing pieces it needs.
+import { existsSync } from "node:fs";
+import { createInterface } from "node:readline/promises";
+import { join } from "node:path";
+import { createCloudFormation } from "../../aws/clients";
+import { loadProject } from "../../config/load-project";
+import { checkStackName, resolveNames } from "../../config/naming";
+import { CodyError } from "../../errors";
+import type { DeployIo } from "../../deploy/deploy-stack";
+import { colors, type Reporter } from "../../io/reporter";
+import { createPrinter } from "../../deploy/printers";
+import { realSleep } from "../../deploy/wait";
+import { checkTemplateSize, serializeTemplate } from "../../synth/serialize";
+import { synthesize } from "../../synth/template";
+import type { ProjectOptions } from "../options";
+
+export interface StackCommandOptions extends ProjectOptions {
+  wait?: boolean;
+  yes?: boolean;
+  json?: boolean;
+}
+
+async function synthFor(projectName: string | undefined, options: StackCommandOptions) {
+  const project = await loadProject({
+    cwd: process.cwd(),
+    projectName,
+    type: options.type,
+    env: options.env,
+    stackName: options.stackName,
+    region: options.region,
+  });
+  const synth = synthesize(project);
+  const templateBody = serializeTemplate(synth.template, "yaml");
+  checkTemplateSize(templateBody);
+  return { ...synth, templateBody, region: project.region };
+}
+
+/** Ctrl-C aborts the wait (once); a second Ctrl-C exits at once. */
+function interruptSignal(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+  };
+  process.on("SIGINT", onSigint);
+  return { signal: controller.signal, dispose: () => process.off("SIGINT", onSigint) };
+}
+
+function createIo(reporter: Reporter, yes: boolean | undefined, whenNobodyAnswers: "refuse" | "no"): DeployIo {
+  return {
+    reporter,
+    printer: (title) => createPrinter(reporter, title),
+    confirm: async (question) => {
+      if (yes) return true;
+      if (!process.stdin.isTTY || !process.stderr.isTTY) {
+        if (whenNobodyAnswers === "refuse") {
+          throw new CodyError(`${question.replace(/\?$/, "")}: not confirmed, since there is no terminal to ask.`, {
+            hint: "Pass --yes to confirm without a prompt (as in CI).",
+          });
+        }
+        return false;
+      }
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        const answer = await rl.question(`${question} (y/N) `);
+        return /^y(es)?$/i.test(answer.trim());
+      } finally {
+        rl.close();
+      }
+    },
+  };
+}
+
+function printOutputs(reporter: Reporter, outputs: Record<string, string>): void {
+  const c = colors(reporter);
+  const width = Math.max(0, ...Object.keys(outputs).map((k) => k.length));
+  for (const [key, value] of Object.entries(outputs)) reporter.info(`  ${c.dim(key.padEnd(width))}  ${value}`);
+}
+
+export async function deployCommand(projectName: string | undefined, options: StackCommandOptions & { profile?: string }, reporter: Reporter): Promise<void> {
+  const c = colors(reporter);
+  const synth = await synthFor(projectName, options);
+  const cfn = await createCloudFormation({ profile: options.profile, region: options.region ?? synth.region });
+  const { deployStack } = await import("../../deploy/deploy-stack");
+  const interrupt = interruptSignal();
+  try {
+    reporter.info(`Deploying stack ${c.bold(synth.stackName)} (${await cfn.region()})`);
+    const result = await deployStack({
+      cfn,
+      stackName: synth.stackName,
+      templateBody: synth.templateBody,
+      tags: synth.stackTags,
+      wait: options.wait,
+      io: createIo(reporter, options.yes, "no"),
+      sleep: realSleep,
+      signal: interrupt.signal,
+    });
+    if (result.type === "no-changes") reporter.success(`No changes: stack ${synth.stackName} is up to date.`);
+    if (result.type === "started") reporter.info(`Deploy of ${synth.stackName} started; follow it with \`cody status\` or run \`cody deploy\` again to wait.`);
+    if (result.type === "deployed") {
+      reporter.success(`Deployed ${synth.stackName} (${result.status}) in ${(result.elapsedMs / 1000).toFixed(1)}s`);
+    }
+    if (result.type !== "started") printOutputs(reporter, result.outputs);
+    if (options.json) reporter.result(JSON.stringify({ command: "deploy", result: result.type, ...result }, null, 2));
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+export async function diffCommand(projectName: string | undefined, options: StackCommandOptions & { profile?: string }, reporter: Reporter): Promise<void> {
+  const synth = await synthFor(projectName, options);
+  const cfn = await createCloudFormation({ profile: options.profile, region: options.region ?? synth.region });
+  const { diffStack } = await import("../../deploy/diff-stack");
+  const { formatChanges } = await import("../../deploy/deploy-stack");
+  const interrupt = interruptSignal();
+  try {
+    const result = await diffStack({
+      cfn,
+      stackName: synth.stackName,
+      templateBody: synth.templateBody,
+      tags: synth.stackTags,
+      sleep: realSleep,
+      signal: interrupt.signal,
+    });
+    if (options.json) {
+      reporter.result(JSON.stringify({ command: "diff", ...result }, null, 2));
+    } else if (result.changes.length === 0) {
+      reporter.success(`No changes: stack ${synth.stackName} is up to date.`);
+    } else {
+      reporter.info(`${result.isNew ? "New stack" : "Changes to stack"} ${synth.stackName}:`);
+      for (const line of formatChanges(result.changes)) reporter.result(line);
+    }
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+/** The stack to delete: --stack-name, else the project's conventions (with or without .cody/). */
+async function stackNameFor(projectName: string | undefined, options: StackCommandOptions): Promise<string> {
+  if (options.stackName) {
+    checkStackName(options.stackName, "--stack-name");
+    return options.stackName;
+  }
+  if (existsSync(join(process.cwd(), ".cody"))) return (await synthFor(projectName, options)).stackName;
+  if (!projectName) {
+    throw new CodyError("no .cody/ folder here, so cody cannot tell which stack to delete.", {
+      hint: "Run it in the project's repository, or name it: cody delete <project> or cody delete --stack-name <stack>.",
+    });
+  }
+  return resolveNames({ projectName, cwd: process.cwd(), type: options.type, env: options.env ?? "development", appendEnv: false, suffix: "cody" }).stackName;
+}
+
+export async function deleteCommand(projectName: string | undefined, options: StackCommandOptions & { profile?: string }, reporter: Reporter): Promise<void> {
+  const stackName = await stackNameFor(projectName, options);
+  const cfn = await createCloudFormation({ profile: options.profile, region: options.region });
+  const { deleteStack } = await import("../../deploy/delete-stack");
+  const interrupt = interruptSignal();
+  try {
+    const result = await deleteStack({
+      cfn,
+      stackName,
+      io: createIo(reporter, options.yes, "refuse"),
+      sleep: realSleep,
+      signal: interrupt.signal,
+      wait: options.wait,
+    });
+    if (result.type === "missing") reporter.info(`Stack ${stackName} does not exist: nothing to delete.`);
+    if (result.type === "cancelled") reporter.info("Not deleted.");
+    if (result.type === "started") reporter.info(`Delete of ${stackName} started.`);
+    if (result.type === "deleted") reporter.success(`Deleted ${stackName} in ${(result.elapsedMs / 1000).toFixed(1)}s`);
+    if (result.type === "started" || result.type === "deleted") {
+      for (const item of result.leftBehind) reporter.info(`Left behind: ${item}`);
+    }
+    if (options.json) reporter.result(JSON.stringify({ command: "delete", result: result.type, ...result }, null, 2));
+  } finally {
+    interrupt.dispose();
+  }
+}

@@ -1,0 +1,65 @@
+// Deletes a stack and follows it until it is gone.
+import type { CfnApi } from "../aws/clients";
+import { CodyError, ExitCode } from "../errors";
+import { deploymentFailed, followStack, type DeployIo } from "./deploy-stack";
+import { isInProgress, lookupStack, type StackSnapshot } from "./stack";
+import type { Sleep } from "./wait";
+
+export type DeleteResult =
+  | { type: "missing"; stackName: string }
+  | { type: "cancelled"; stackName: string }
+  | { type: "started"; stackName: string; leftBehind: string[] }
+  | { type: "deleted"; stackName: string; leftBehind: string[]; elapsedMs: number };
+
+export interface DeleteOptions {
+  cfn: CfnApi;
+  stackName: string;
+  io: DeployIo;
+  sleep: Sleep;
+  signal?: AbortSignal;
+  wait?: boolean;
+}
+
+/** What outlives the stack: CodeBuild creates its log group itself unless the stack manages it. */
+export function leftBehind(stack: StackSnapshot): string[] {
+  const project = stack.outputs.ProjectName;
+  if (!project || stack.outputs.LogGroupName) return [];
+  return [`log group /aws/codebuild/${project} (delete it with: aws logs delete-log-group --log-group-name /aws/codebuild/${project})`];
+}
+
+export async function deleteStack(options: DeleteOptions): Promise<DeleteResult> {
+  const { cfn, stackName, io } = options;
+  const started = Date.now();
+  let stack = await lookupStack(cfn, stackName);
+  if (!stack.exists) return { type: "missing", stackName };
+  if (isInProgress(stack.status)) {
+    if (options.wait === false || stack.status === "DELETE_IN_PROGRESS") {
+      throw new CodyError(`stack ${stackName} is busy (${stack.status}).`, { hint: "Wait for it to finish, then run cody delete again." });
+    }
+    io.reporter.info(`Stack ${stackName} is ${stack.status}; waiting for it to finish first.`);
+    stack = (await followStack(options, stack, new Date(), "Waiting for")).stack;
+  }
+  const confirmed = await io.confirm(`Delete stack ${stackName} and the CodeBuild project, role and schedule in it?`);
+  if (!confirmed) return { type: "cancelled", stackName };
+
+  const since = await latestEventTime(cfn, stack.stackId ?? stackName);
+  await cfn.deleteStack({ StackName: stack.stackId ?? stackName });
+  const left = leftBehind(stack);
+  if (options.wait === false) return { type: "started", stackName, leftBehind: left };
+  const { stack: final, events } = await followStack(options, stack, since, "Deleting");
+  if (final.status !== "DELETE_COMPLETE") {
+    const error = deploymentFailed(stackName, final, events);
+    throw new CodyError(error.message.replace(/^deploy of/, "delete of"), {
+      exitCode: ExitCode.failed,
+      hint: "Resources that cannot be deleted (e.g. changed outside CloudFormation) must be removed or retained: aws cloudformation delete-stack --retain-resources ...",
+    });
+  }
+  return { type: "deleted", stackName, leftBehind: left, elapsedMs: Date.now() - started };
+}
+
+/** Just after the stack's newest event (server time), so only the delete's own events are shown. */
+async function latestEventTime(cfn: CfnApi, stack: string): Promise<Date> {
+  const res = await cfn.describeStackEvents({ StackName: stack });
+  const newest = res.StackEvents?.[0]?.Timestamp;
+  return newest ? new Date(newest.getTime() + 1) : new Date(Date.now() - 1000);
+}

@@ -1,0 +1,43 @@
+// What a deploy would change: a change set that is created, read and deleted, never executed.
+import type { CfnApi } from "../aws/clients";
+import { templateUnchanged, waitForChangeSet, type ResourceChangeSummary } from "./deploy-stack";
+import { lookupStack } from "./stack";
+import type { Sleep } from "./wait";
+
+export interface DiffResult {
+  stackName: string;
+  isNew: boolean;
+  changes: ResourceChangeSummary[];
+}
+
+export async function diffStack(options: {
+  cfn: CfnApi;
+  stackName: string;
+  templateBody: string;
+  tags: Record<string, string>;
+  sleep: Sleep;
+  signal?: AbortSignal;
+}): Promise<DiffResult> {
+  const { cfn, stackName } = options;
+  const stack = await lookupStack(cfn, stackName);
+  const isNew = !stack.exists || stack.status === "REVIEW_IN_PROGRESS";
+  if (!isNew && (await templateUnchanged(options, stack))) return { stackName, isNew, changes: [] };
+  const name = `cody-diff-${Date.now()}`;
+  await cfn.createChangeSet({
+    StackName: stackName,
+    ChangeSetName: name,
+    ChangeSetType: isNew ? "CREATE" : "UPDATE",
+    TemplateBody: options.templateBody,
+    Capabilities: ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
+    Tags: Object.entries(options.tags).map(([Key, Value]) => ({ Key, Value })),
+    Description: "created by cody diff (deleted after reading)",
+  });
+  try {
+    const outcome = await waitForChangeSet(options, name);
+    return { stackName, isNew, changes: outcome.type === "empty" ? [] : outcome.changes };
+  } finally {
+    await cfn.deleteChangeSet({ StackName: stackName, ChangeSetName: name }).catch(() => undefined);
+    // A CREATE change set leaves an empty stack in REVIEW_IN_PROGRESS: remove what diff made.
+    if (isNew && !stack.exists) await cfn.deleteStack({ StackName: stackName }).catch(() => undefined);
+  }
+}
