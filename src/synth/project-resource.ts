@@ -27,10 +27,11 @@ export function projectResource(p: LoadedProject, roleLogicalId: string | undefi
 
   const env = project.linuxEnvironment ?? {};
   const image = project.linuxImage ?? env.image ?? DEFAULT_IMAGE;
+  const computeType = project.computeType ?? env.computeType ?? DEFAULT_COMPUTE_TYPE;
   const Environment: PlainObject = {
     Type: env.type ?? "LINUX_CONTAINER",
     Image: image,
-    ComputeType: project.computeType ?? env.computeType ?? DEFAULT_COMPUTE_TYPE,
+    ComputeType: computeType,
     // Curated images are pulled by CodeBuild; anything else (ECR, Docker Hub) needs the service role.
     ImagePullCredentialsType: env.imagePullCredentialsType ?? (image.startsWith("aws/codebuild/") ? "CODEBUILD" : "SERVICE_ROLE"),
   };
@@ -47,7 +48,10 @@ export function projectResource(p: LoadedProject, roleLogicalId: string | undefi
     Artifacts: { Type: source.type === "CODEPIPELINE" ? "CODEPIPELINE" : "NO_ARTIFACTS" },
     Environment,
     ServiceRole: project.serviceRole ?? getAtt(roleLogicalId ?? "IamRole", "Arn"),
-    TimeoutInMinutes: project.timeoutInMinutes ?? DEFAULT_TIMEOUT_MINUTES,
+    // Lambda compute takes no build timeout (CodeBuild rejects one), so cody's default is left out there.
+    ...(project.timeoutInMinutes !== undefined || !isLambdaCompute(computeType)
+      ? { TimeoutInMinutes: project.timeoutInMinutes ?? DEFAULT_TIMEOUT_MINUTES }
+      : {}),
     ...(project.queuedTimeoutInMinutes ? { QueuedTimeoutInMinutes: project.queuedTimeoutInMinutes } : {}),
     BadgeEnabled: badgeEnabled(p),
     LogsConfig: { CloudWatchLogs: { Status: "ENABLED" } },
@@ -70,8 +74,16 @@ export function projectResource(p: LoadedProject, roleLogicalId: string | undefi
 
 export function badgeEnabled(p: LoadedProject): boolean {
   const source = resolveSource(p.project);
-  const supported = source.ok && ["GITHUB", "GITHUB_ENTERPRISE", "BITBUCKET", "CODECOMMIT"].includes(source.type);
+  const computeType = p.project.computeType ?? p.project.linuxEnvironment?.computeType ?? DEFAULT_COMPUTE_TYPE;
+  // Lambda compute has no badges either.
+  const supported =
+    source.ok && ["GITHUB", "GITHUB_ENTERPRISE", "BITBUCKET", "CODECOMMIT"].includes(source.type) && !isLambdaCompute(computeType);
   return p.project.badge ?? supported;
+}
+
+/** `BUILD_LAMBDA_*`: builds on Lambda, which take no timeouts, local cache or badge. */
+export function isLambdaCompute(computeType: string): boolean {
+  return computeType.startsWith("BUILD_LAMBDA_");
 }
 
 function cache(localCache: boolean | string[]): PlainObject {

@@ -6,7 +6,7 @@ import type { LoadedProject } from "../config/load-project";
 import { checkAt, checkCron, checkRate } from "../config/rules/schedule-expression";
 import { deepMerge, type PlainObject } from "../util/merge";
 import { toEnvironmentVariables } from "./environment-variables";
-import { getAtt, POLICY_VERSION } from "./intrinsics";
+import { getAtt, POLICY_VERSION, sub } from "./intrinsics";
 import { ROLE_PATH, trustPolicy } from "./role-resource";
 
 const NAME_MAX = 64;
@@ -67,7 +67,8 @@ export function scheduleResources(p: LoadedProject): Record<string, PlainObject>
       State: s.enabled === false ? "DISABLED" : "ENABLED",
       FlexibleTimeWindow: { Mode: "OFF" },
       Target: {
-        Arn: "arn:aws:scheduler:::aws-sdk:codebuild:startBuild",
+        // The universal target's ARN, in the stack's partition like every other ARN cody writes.
+        Arn: sub("arn:${AWS::Partition}:scheduler:::aws-sdk:codebuild:startBuild"),
         RoleArn: getAtt("ScheduleRole", "Arn"),
         Input: JSON.stringify(input),
       },

@@ -2,11 +2,12 @@
 // and field, with a fix. Nothing here calls AWS.
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
-import { parseDocument } from "yaml";
+import { isMap, isScalar, LineCounter, parseDocument, stringify, type Document } from "yaml";
 import type { Issue } from "../../errors";
-import { didYouMean } from "../../util/did-you-mean";
+import { closest } from "../../util/did-you-mean";
 import type { LoadedProject } from "../load-project";
 import { BADGE_SOURCES, resolveSource, WEBHOOK_SOURCES } from "../source";
+import { TEMPLATE_BODY_LIMIT } from "../../synth/serialize";
 import { checkAt, checkCron, checkRate } from "./schedule-expression";
 
 const PROJECT_KEYS = [
@@ -75,6 +76,7 @@ export function checkProject(p: LoadedProject): Issue[] {
     }
   } else {
     checkBuildspecObject(project.buildspec, file, issues);
+    checkInlineBuildspecSize(project.buildspec, file, issues);
   }
 
   // Environment
@@ -95,6 +97,18 @@ export function checkProject(p: LoadedProject): Issue[] {
       message: `${computeType} and ${envType} do not go together: Lambda compute needs a *_LAMBDA_CONTAINER environment type, and the reverse.`,
       fix: lambdaCompute ? 'Set linuxEnvironment.type: "LINUX_LAMBDA_CONTAINER" (or "ARM_LAMBDA_CONTAINER").' : 'Use a BUILD_LAMBDA_* compute type, or a container type such as "LINUX_CONTAINER".',
     });
+  }
+  if (lambdaCompute) {
+    // CodeBuild rejects these for Lambda compute (see its "Limitations of AWS Lambda compute").
+    const unsupported = [
+      project.timeoutInMinutes !== undefined && "timeoutInMinutes",
+      project.queuedTimeoutInMinutes !== undefined && "queuedTimeoutInMinutes",
+      project.localCache !== undefined && project.localCache !== false && "localCache",
+      project.badge === true && "badge",
+    ].filter((k): k is string => Boolean(k));
+    for (const key of unsupported) {
+      add({ field: key, message: `Lambda compute (${computeType}) does not support ${key}.`, fix: `Remove ${key}, or use a BUILD_GENERAL1_* compute type with a container environment.` });
+    }
   }
   if ((project.privileged || env.privileged) && (envType.startsWith("WINDOWS") || lambdaEnv)) {
     add({ field: "privileged", message: `privileged mode is not available for ${envType}.`, fix: "Remove privileged, or use a Linux container environment." });
@@ -209,13 +223,16 @@ function checkBuildspecFile(p: LoadedProject, spec: string, field: string, issue
     return;
   }
   if (!existsSync(path)) {
-    issues.push({ file: p.files.project, field, message: `the buildspec file ${spec} does not exist (looked in ${p.root}).`, fix: "Create it, fix the path (it is relative to the repository root), or write the buildspec inline." });
+    issues.push({ file: p.files.project, field, message: `the buildspec file ${spec} does not exist; buildspec paths are relative to the repository root (${p.root}).`, fix: `Create ${spec}, fix the path, or write the buildspec inline: buildspec: { version: 0.2, phases: { ... } }.` });
     return;
   }
-  const doc = parseDocument(readFileSync(path, "utf8"));
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(readFileSync(path, "utf8"), { lineCounter });
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
-    issues.push({ file: path, line: err.linePos?.[0]?.line, field: "buildspec", message: `invalid YAML: ${err.message.split("\n")[0]}`, fix: "Fix the YAML syntax (indentation, quotes, colons)." });
+    const message = err.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+    const column = err.linePos?.[0]?.col;
+    issues.push({ file: path, line: err.linePos?.[0]?.line, message: `invalid YAML${column ? ` (column ${column})` : ""}: ${message}.`, fix: "Fix the YAML at that line: list items (-) and keys of one level must line up, and values with : or # need quotes." });
     return;
   }
   const value: unknown = doc.toJS();
@@ -223,32 +240,65 @@ function checkBuildspecFile(p: LoadedProject, spec: string, field: string, issue
     issues.push({ file: path, field: "buildspec", message: "a buildspec must be a YAML mapping with version and phases.", fix: "Start it with `version: 0.2` and a `phases:` section." });
     return;
   }
-  checkBuildspecObject(value as Record<string, unknown>, path, issues, "");
+  checkBuildspecObject(value as Record<string, unknown>, path, issues, "", (keys) => yamlKeyLine(doc, lineCounter, keys));
 }
 
-function checkBuildspecObject(spec: Record<string, unknown>, file: string, issues: Issue[], prefix = "buildspec."): void {
+/** Line of the key at `keys` in a YAML document (1-based), for issues about a buildspec file. */
+function yamlKeyLine(doc: Document, lines: LineCounter, keys: readonly string[]): number | undefined {
+  const parent = keys.length > 1 ? doc.getIn(keys.slice(0, -1), true) : doc.contents;
+  if (!isMap(parent)) return undefined;
+  const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === keys[keys.length - 1]);
+  const offset = isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
+  return offset === undefined ? undefined : lines.linePos(offset).line;
+}
+
+/**
+ * An inline buildspec becomes one string property of the template; past CloudFormation's inline
+ * template limit the deploy cannot succeed, so say so here, where the file and line are known.
+ */
+function checkInlineBuildspecSize(spec: Record<string, unknown>, file: string, issues: Issue[]): void {
+  const bytes = Buffer.byteLength(stringify(spec, { lineWidth: 0, version: "1.1" }), "utf8");
+  if (bytes <= TEMPLATE_BODY_LIMIT) return;
+  issues.push({
+    file,
+    field: "buildspec",
+    message: `the inline buildspec is ${bytes.toLocaleString("en-US")} bytes, so the template would exceed the ${TEMPLATE_BODY_LIMIT.toLocaleString("en-US")} bytes CloudFormation accepts.`,
+    fix: `Move the buildspec to .cody/buildspec.yml (read by CodeBuild from the repository) and set buildspec: ".cody/buildspec.yml", or move long command lists into a script.`,
+  });
+}
+
+function checkBuildspecObject(
+  spec: Record<string, unknown>,
+  file: string,
+  issues: Issue[],
+  prefix = "buildspec.",
+  lineOf: (keys: readonly string[]) => number | undefined = () => undefined,
+): void {
+  const push = (keys: string[], message: string, fix: string) =>
+    issues.push({ file, line: lineOf(keys), field: `${prefix}${keys.join(".")}`, message, fix });
   const version = String(spec.version);
   if (version !== "0.2" && version !== "0.1") {
-    issues.push({ file, field: `${prefix}version`, message: `buildspec version ${JSON.stringify(spec.version)} is not one CodeBuild reads.`, fix: "Use version: 0.2." });
+    push(["version"], `buildspec version ${JSON.stringify(spec.version)} is not one CodeBuild reads.`, "Use version: 0.2.");
   }
   const phases = spec.phases;
   if (phases === undefined) {
-    issues.push({ file, field: `${prefix}phases`, message: "the buildspec has no phases, so a build would do nothing.", fix: "Add phases: { build: { commands: [...] } }." });
+    push(["phases"], "the buildspec has no phases, so a build would do nothing.", "Add phases: { build: { commands: [...] } }.");
     return;
   }
   if (typeof phases !== "object" || phases === null || Array.isArray(phases)) {
-    issues.push({ file, field: `${prefix}phases`, message: "phases must be a mapping of phase names.", fix: "Use install, pre_build, build or post_build as keys." });
+    push(["phases"], "phases must be a mapping of phase names.", "Use install, pre_build, build or post_build as keys.");
     return;
   }
   const known = ["install", "pre_build", "build", "post_build"];
   for (const [name, phase] of Object.entries(phases)) {
     if (!known.includes(name)) {
-      issues.push({ file, field: `${prefix}phases.${name}`, message: `"${name}" is not a buildspec phase.${didYouMean(name, known)}`, fix: `Use one of ${known.join(", ")}.` });
+      const meant = closest(name, known);
+      push(["phases", name], `"${name}" is not a buildspec phase.${meant ? ` Did you mean "${meant}"?` : ""} CodeBuild runs ${known.join(", ")}.`, meant ? `Rename the phase to ${meant}.` : `Use one of ${known.join(", ")}.`);
       continue;
     }
     const commands = (phase as { commands?: unknown } | null)?.commands;
     if (commands !== undefined && !(Array.isArray(commands) && commands.every((c) => typeof c === "string"))) {
-      issues.push({ file, field: `${prefix}phases.${name}.commands`, message: "commands must be a list of strings.", fix: 'Write commands: ["npm ci", "npm test"].' });
+      push(["phases", name, "commands"], "commands must be a list of strings.", 'Write commands: ["npm ci", "npm test"].');
     }
   }
 }
@@ -264,12 +314,13 @@ function checkProperties(
   for (const key of Object.keys(properties ?? {})) {
     if (known.includes(key)) continue;
     const pascal = key.charAt(0).toUpperCase() + key.slice(1);
-    const hint = known.includes(pascal) ? ` Raw properties are PascalCase: "${pascal}".` : didYouMean(key, known);
+    const meant = known.includes(pascal) ? pascal : closest(key, known);
+    const hint = known.includes(pascal) ? ` Raw properties are PascalCase: "${pascal}".` : meant ? ` Did you mean "${meant}"?` : "";
     issues.push({
       file,
       field: `${field}.${key}`,
-      message: `"${key}" is not a property of ${type}.${hint}`,
-      fix: `Use one of: ${known.join(", ")}.`,
+      message: `"${key}" is not a property of ${type}.${hint} Known properties: ${known.join(", ")}.`,
+      fix: meant ? `Rename "${key}" to "${meant}".` : `Remove "${key}", or use one of the known properties (spelled as in the CloudFormation reference).`,
     });
   }
 }
