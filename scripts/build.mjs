@@ -1,8 +1,11 @@
-// Builds dist/: the CLI as one CommonJS bundle (fast start-up; the AWS SDK stays external and is
-// required only by the commands that call AWS), the DSL as ESM + CJS, and one .d.ts for the DSL.
+// Builds dist/: the CLI as a small CommonJS entry (dist/cli.cjs) plus one lazily required bundle per
+// command (dist/commands/*.cjs), the DSL as ESM + CJS, and one .d.ts for the DSL. The split is for
+// start-up: V8 compiles a whole file before running it, so `cody --help` must not read zod, sucrase
+// and yaml (bench/startup.mjs). The AWS SDK stays external, required only by commands that call AWS.
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { renderEnums } from "./gen-codebuild-enums.mjs";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
@@ -17,16 +20,81 @@ if (readFileSync(enumsFile, "utf8") !== renderEnums()) {
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 const common = { bundle: true, platform: "node", target: "node20", logLevel: "warning", legalComments: "none" };
 
+const cli = {
+  ...common,
+  format: "cjs",
+  minifySyntax: true,
+  minifyWhitespace: true,
+  external: ["@aws-sdk/*", "@smithy/*"],
+  define: { CODY_VERSION: JSON.stringify(pkg.version) },
+  // Emit require() rather than import() for what stays external (command bundles, the AWS SDK): the
+  // SDK is CommonJS, and importing it from ESM costs about twice as much (reference/perf.md §2).
+  supported: { "dynamic-import": false },
+};
+
+const commandEntries = readdirSync(new URL("../src/cli/commands", import.meta.url))
+  .filter((f) => f.endsWith(".ts"))
+  .map((f) => `src/cli/commands/${f}`);
+
+// main.ts's `await import("./commands/<name>")` becomes `require("./commands/<name>.cjs")` at run time,
+// so the source keeps working unbundled (vitest, tsc) while the built entry stays small.
+const lazyCommands = {
+  name: "lazy-commands",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/commands\/[\w-]+$/ }, (args) => {
+      if (args.kind !== "dynamic-import" || !/[\\/]src[\\/]cli[\\/]main\.ts$/.test(args.importer)) return undefined;
+      if (!commandEntries.includes(`src/cli/${args.path.slice(2)}.ts`)) {
+        return { errors: [{ text: `${args.path} must be a file src/cli/${args.path.slice(2)}.ts: each becomes dist/${args.path.slice(2)}.cjs` }] };
+      }
+      return { path: `${args.path}.cjs`, external: true };
+    });
+  },
+};
+// These CommonJS packages have no import-time side effects; saying so lets esbuild drop a require
+// whose bindings are unused (e.g. `cody init` needs load-ts's codybuildEntry, not sucrase: 433 → 10 KB).
+const pureCjs = {
+  name: "pure-cjs",
+  setup(b) {
+    b.onResolve({ filter: /^(sucrase|yaml|fastest-levenshtein)$/ }, async (args) => {
+      if (args.pluginData === "pure-cjs") return undefined;
+      const r = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: "pure-cjs" });
+      return r.errors.length > 0 ? { errors: r.errors } : { path: r.path, sideEffects: false };
+    });
+  },
+};
+// zod reaches its ~40 translations through `z.locales`, which esbuild cannot shake off the `z`
+// namespace: 290 KB (~5 ms of parsing) per `cody synth`. cody's messages are English (zod's default
+// imports en.js directly), so only `en` is kept, unless some source file mentions zod's locales.
+const srcDir = new URL("../src/", import.meta.url);
+const usesZodLocales = readdirSync(srcDir, { recursive: true })
+  .filter((f) => String(f).endsWith(".ts"))
+  .some((f) => /\blocales\b/.test(readFileSync(new URL(String(f), srcDir), "utf8")));
+const zodEnglishOnly = {
+  name: "zod-english-only",
+  setup(b) {
+    if (usesZodLocales) return;
+    b.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => ({
+      contents: 'export { default as en } from "./en.js";',
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
 await Promise.all([
   build({
-    ...common,
+    ...cli,
     entryPoints: ["src/cli/main.ts"],
     outfile: "dist/cli.cjs",
-    format: "cjs",
-    minifySyntax: true,
-    minifyWhitespace: true,
-    external: ["@aws-sdk/*", "@smithy/*"],
-    define: { CODY_VERSION: JSON.stringify(pkg.version) },
+    plugins: [lazyCommands, pureCjs, zodEnglishOnly],
+  }),
+  // Each command is self-contained (errors.ts etc. are copied in; CodyError is checked by a global
+  // symbol brand, not instanceof, so the copies agree).
+  build({
+    ...cli,
+    entryPoints: commandEntries,
+    outdir: "dist/commands",
+    outExtension: { ".js": ".cjs" },
+    plugins: [pureCjs, zodEnglishOnly],
   }),
   build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.js", format: "esm" }),
   build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.cjs", format: "cjs" }),

@@ -1,0 +1,147 @@
+// Start-up benchmark of the built CLI (`npm run bench:startup` builds first). Runs every command
+// interleaved with bare `node -e 0` (A B C … A B C …) so the machine's state swings (reference/perf.md:
+// the floor flips between ~57 and ~80 ms) hit every row alike, then prints min/median/max, the cost
+// over the floor and the issue's targets. It prints numbers; it is not a test and exits 0 on a MISS.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const cody = join(root, "bin", "cody.cjs");
+const node = process.execPath;
+const runs = positiveInt(process.env.BENCH_RUNS, 20);
+const warmups = 2;
+const rssRuns = positiveInt(process.env.BENCH_RSS_RUNS, 3);
+const TIME = "/usr/bin/time";
+
+function positiveInt(text, fallback) {
+  const n = Number(text);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+if (!existsSync(join(root, "dist", "cli.cjs"))) {
+  console.error("dist/cli.cjs is missing: run `npm run build` (or `npm run bench:startup`, which builds first).");
+  process.exit(1);
+}
+
+const scratch = mkdtempSync(join(tmpdir(), "cody-bench-"));
+process.on("exit", () => rmSync(scratch, { recursive: true, force: true }));
+
+/** A directory that looks like a fresh clone: a .git/config with an origin remote, as `cody init` reads it. */
+function fakeRepo(dir) {
+  mkdirSync(join(dir, ".git"), { recursive: true });
+  writeFileSync(join(dir, ".git", "config"), '[remote "origin"]\n\turl = git@github.com:example-org/bench-app.git\n');
+  return dir;
+}
+
+/** examples/demo when it exists; otherwise a project scaffolded by `cody init` in a temp dir. */
+function synthProject() {
+  const demo = join(root, "examples", "demo");
+  if (existsSync(join(demo, ".cody"))) return { cwd: demo, label: "examples/demo" };
+  const dir = fakeRepo(join(scratch, "bench-app"));
+  const r = spawnSync(node, [cody, "init"], { cwd: dir, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`cody init for the synth project failed:\n${r.stderr}`);
+  return { cwd: dir, label: "temp project from `cody init`" };
+}
+
+const project = synthProject();
+let initCount = 0;
+
+/** The cody rows for one build. expect: the exit code, so a crash is not benchmarked as a fast start. */
+function codyCommands(bin, suffix = "") {
+  return [
+    { name: `cody --help${suffix}`, args: [bin, "--help"], cwd: root, expect: 0, target: 1.6 },
+    { name: `cody synth${suffix}`, args: [bin, "synth"], cwd: project.cwd, expect: 0, target: 3 },
+    {
+      name: `cody init${suffix}`,
+      args: [bin, "init"],
+      // A fresh directory per run, made before the clock starts.
+      cwd: () => fakeRepo(join(scratch, `init-${initCount++}`)),
+      expect: 0,
+    },
+    // Not implemented yet (prints "not available yet", exit 1); measured so its start-up is watched too.
+    { name: `cody policy${suffix}`, args: [bin, "policy"], cwd: root, expect: 1 },
+  ];
+}
+
+// BENCH_BASELINE=<dir with bin/cody.cjs and its dist/>: the same commands of another build, interleaved
+// in the same rounds, for a before/after comparison that the machine's state swings cannot skew.
+const baseline = process.env.BENCH_BASELINE;
+if (baseline && !existsSync(join(baseline, "bin", "cody.cjs"))) {
+  console.error(`BENCH_BASELINE=${baseline} has no bin/cody.cjs.`);
+  process.exit(1);
+}
+const commands = [
+  { name: "node -e 0", args: ["-e", "0"], cwd: root, expect: 0 },
+  ...codyCommands(cody),
+  ...(baseline ? codyCommands(join(baseline, "bin", "cody.cjs"), " (baseline)") : []),
+];
+
+function runOnce(cmd, { rss = false } = {}) {
+  const cwd = typeof cmd.cwd === "function" ? cmd.cwd() : cmd.cwd;
+  const rssFile = join(scratch, "rss.txt");
+  const [file, args] = rss ? [TIME, ["-f", "%M", "-o", rssFile, node, ...cmd.args]] : [node, cmd.args];
+  const start = process.hrtime.bigint();
+  const r = spawnSync(file, args, { cwd, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.error) throw r.error;
+  if (r.status !== cmd.expect) {
+    throw new Error(`\`${cmd.name}\` exited ${r.status} (expected ${cmd.expect}) in ${cwd}:\n${r.stderr}`);
+  }
+  return rss ? Number(readFileSync(rssFile, "utf8").trim().split("\n").pop()) : ms;
+}
+
+const times = commands.map(() => []);
+for (let round = 0; round < warmups + runs; round++) {
+  commands.forEach((cmd, i) => {
+    const ms = runOnce(cmd);
+    if (round >= warmups) times[i].push(ms);
+  });
+}
+
+// Peak RSS in a separate, short pass: /usr/bin/time adds a fork, so it stays out of the timed runs.
+const rss = existsSync(TIME)
+  ? commands.map((cmd) => median(Array.from({ length: rssRuns }, () => runOnce(cmd, { rss: true }))))
+  : undefined;
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+const floor = median(times[0]);
+const rows = commands.map((cmd, i) => {
+  const t = times[i];
+  const med = median(t);
+  // Paired Δ: the median of (command − node -e 0) within the same round, steadier than a difference of medians.
+  const paired = median(t.map((ms, r) => ms - times[0][r]));
+  const ratio = med / floor;
+  const target = cmd.target ? `≤ ${cmd.target}× ${ratio <= cmd.target ? "PASS" : "MISS"}` : "";
+  return [
+    cmd.name,
+    Math.min(...t).toFixed(1),
+    med.toFixed(1),
+    Math.max(...t).toFixed(1),
+    i === 0 ? "—" : `+${(med - floor).toFixed(1)}`,
+    i === 0 ? "—" : `+${paired.toFixed(1)}`,
+    `${ratio.toFixed(2)}×`,
+    rss ? `${(rss[i] / 1024).toFixed(0)} MiB` : "n/a",
+    target,
+  ];
+});
+
+const header = ["command", "min", "median", "max", "median − floor", "paired Δ", "ratio", "peak RSS", "target"];
+const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+const line = (cells) => cells.map((cell, c) => (c === 0 || c === 8 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ");
+
+console.log(`cody start-up, ${runs} interleaved runs each after ${warmups} warm-ups; times in ms (wall clock, spawn to exit)`);
+console.log(`node ${process.version}; synth runs in ${project.label}; floor = median of \`node -e 0\` = ${floor.toFixed(1)} ms`);
+if (baseline) console.log(`baseline: ${baseline}`);
+console.log("");
+console.log(line(header));
+console.log(line(widths.map((w) => "-".repeat(w))));
+for (const row of rows) console.log(line(row));
+if (!rss) console.log(`\n(peak RSS skipped: ${TIME} not found)`);
