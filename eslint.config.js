@@ -2,7 +2,9 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "coverage/", "examples/**/.cody/codybuild.d.ts", "test/fixtures/**/codybuild.d.ts"] },
+  { ignores: ["dist/", "node_modules/", "coverage/", "examples/**/.cody/codybuild.d.ts", "test/fixtures/**/codybuild.d.ts",
+    // Deliberately broken DSL files (syntax errors, wrong exports): the error corpus.
+    "test/fixtures/errors/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,14 +1,16 @@
 // Loads a `.cody/` project: settings → env → names → variables → project, role and schedule files,
 // each validated before anything else happens. Pure apart from reading files; never calls AWS.
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ConfigError, configError, type Issue } from "../errors";
 import type { CodyContext } from "../dsl/types";
+import { closest } from "../util/did-you-mean";
 import { deepMerge, isPlainObject, type PlainObject } from "../util/merge";
-import { loadTsFile } from "./load-ts";
-import { resolveEnv, resolveNames, type Names } from "./naming";
+import { loadTsFile, runtimeError, type LoadedModule } from "./load-ts";
+import { checkType, resolveEnv, resolveNames, type Names } from "./naming";
 import { checkProject } from "./rules/project-rules";
 import {
+  describe,
   projectSchema,
   roleSchema,
   scheduleSchema,
@@ -19,7 +21,7 @@ import {
   type ScheduleInputConfig,
   type SettingsInput,
 } from "./schema";
-import { validate } from "./validate";
+import { findLine, parseFieldPath, readSource, validate } from "./validate";
 
 export interface LoadOptions {
   /** The repository root: where `.cody/` is. */
@@ -76,24 +78,25 @@ export async function loadProject(options: LoadOptions): Promise<LoadedProject> 
       fix: "Run `cody init` here to create one, or run cody from the repository that has it.",
     });
   }
+  // The type names a folder: check it before using it in a path.
+  if (options.type !== undefined) checkType(options.type);
   const dir = projectDir(root, options.type);
   const projectFile = join(dir, "project.ts");
   if (!existsSync(projectFile)) throw missingProject(root, dir, projectFile, options.type);
 
   const dependencies: string[] = [];
-  const load = (file: string) => {
+  /** Loads a DSL file and calls its export when it is a function: the object it defines. */
+  const evaluate = async (file: string, helper: string, ...args: unknown[]): Promise<PlainObject> => {
     const loaded = loadTsFile(file, root);
     dependencies.push(...loaded.dependencies);
-    return loaded.value;
+    return exportedObject(loaded, file, root, helper, args);
   };
 
   // Settings come first: they decide the env and how names are built.
   const settingsFile = join(codyDir, "settings.ts");
   let settings: SettingsInput = {};
   if (existsSync(settingsFile)) {
-    const exported = load(settingsFile);
-    const value = typeof exported === "function" ? await exported() : exported;
-    settings = validate(settingsSchema, requireObject(value, settingsFile, "defineSettings"), settingsFile);
+    settings = validate(settingsSchema, await evaluate(settingsFile, "defineSettings"), settingsFile);
   }
   const env = resolveEnv({
     flag: options.env,
@@ -122,9 +125,8 @@ export async function loadProject(options: LoadOptions): Promise<LoadedProject> 
   ].filter((f) => existsSync(f));
   let vars: PlainObject = {};
   for (const file of variableFiles) {
-    const exported = load(file);
-    const value = typeof exported === "function" ? await exported({ env, type: options.type }) : exported;
-    vars = deepMerge(vars, validate(variablesSchema, requireObject(value, file, "an object"), file));
+    const value = await evaluate(file, "", { env, type: options.type });
+    vars = deepMerge(vars, validate(variablesSchema, value, file));
   }
 
   const region = options.region ?? settings.envs?.[env]?.region ?? environment.AWS_REGION ?? environment.AWS_DEFAULT_REGION;
@@ -138,13 +140,7 @@ export async function loadProject(options: LoadOptions): Promise<LoadedProject> 
     ...(region ? { region } : {}),
     ...(account ? { account } : {}),
   };
-  const evaluate = async (file: string, helper: string) => {
-    const exported = load(file);
-    const value = typeof exported === "function" ? await exported(ctx) : exported;
-    return requireObject(value, file, helper);
-  };
-
-  const project = validate(projectSchema, await evaluate(projectFile, "defineProject"), projectFile);
+  const project = validate(projectSchema, await evaluate(projectFile, "defineProject", ctx), projectFile);
 
   const roleFile = join(dir, "role.ts");
   const scheduleFile = join(dir, "schedule.ts");
@@ -153,14 +149,14 @@ export async function loadProject(options: LoadOptions): Promise<LoadedProject> 
 
   let role = project.role;
   if (existsSync(roleFile)) {
-    if (role) throw defined("role", projectFile, roleFile);
-    role = validate(roleSchema, await evaluate(roleFile, "defineRole"), roleFile);
+    if (role) throw defined("role", root, projectFile, roleFile);
+    role = validate(roleSchema, await evaluate(roleFile, "defineRole", ctx), roleFile);
     files.role = roleFile;
   }
   let schedule = project.schedule;
   if (existsSync(scheduleFile)) {
-    if (schedule) throw defined("schedule", projectFile, scheduleFile);
-    schedule = validate(scheduleSchema, await evaluate(scheduleFile, "defineSchedule"), scheduleFile);
+    if (schedule) throw defined("schedule", root, projectFile, scheduleFile);
+    schedule = validate(scheduleSchema, await evaluate(scheduleFile, "defineSchedule", ctx), scheduleFile);
     files.schedule = scheduleFile;
   }
 
@@ -180,30 +176,81 @@ export async function loadProject(options: LoadOptions): Promise<LoadedProject> 
     dependencies,
   };
   const issues: Issue[] = checkProject(loaded);
-  if (issues.length > 0) throw new ConfigError(issues);
+  if (issues.length > 0) throw new ConfigError(withLines(issues));
   return loaded;
 }
 
-function requireObject(value: unknown, file: string, helper: string): PlainObject {
-  if (isPlainObject(value)) return value;
-  const found =
-    value === undefined ? "nothing (is there an `export default`?)" : Array.isArray(value) ? "an array" : typeof value;
-  throw configError({
-    file,
-    message: `must export an object, or a function returning one; found ${found}.`,
-    fix: helper.startsWith("define")
-      ? `Write \`export default ${helper}({ ... })\`.`
-      : "Write `export default { ... }`.",
+/** Cross-field rules know the field but not the line: find it in the file the issue names. */
+function withLines(issues: Issue[]): Issue[] {
+  const sources = new Map<string, string>();
+  return issues.map((issue) => {
+    if (issue.line !== undefined || !issue.file || !issue.field || !issue.file.endsWith(".ts")) return issue;
+    if (!sources.has(issue.file)) sources.set(issue.file, readSource(issue.file));
+    const line = findLine(sources.get(issue.file)!, parseFieldPath(issue.field));
+    return line === undefined ? issue : { ...issue, line };
   });
 }
 
-function defined(section: string, projectFile: string, sectionFile: string): ConfigError {
-  return configError({
-    file: sectionFile,
-    field: section,
-    message: `the ${section} is defined twice: as \`${section}:\` in ${projectFile} and in ${sectionFile}.`,
-    fix: `Keep one: remove \`${section}:\` from project.ts, or delete ${sectionFile}.`,
+/** What a DSL file defines: its default export, or what that function returns. */
+async function exportedObject(loaded: LoadedModule, file: string, root: string, helper: string, args: unknown[]): Promise<PlainObject> {
+  const example = helper ? `export default ${helper}({ ... })` : "export default { name: value }";
+  if (!loaded.hasDefault) {
+    throw configError({
+      file,
+      message: `has no default export, so cody finds nothing in it.`,
+      fix: `Export the ${helper ? "definition" : "variables"}: \`${example}\`.`,
+    });
+  }
+  let value = loaded.value;
+  const called = typeof value === "function";
+  try {
+    if (called) value = await (value as (...a: unknown[]) => unknown)(...args);
+    else if (value instanceof Promise) value = await value; // `export default (async () => ({ ... }))()`
+  } catch (error) {
+    throw runtimeError(error, file, root);
+  }
+  if (isPlainObject(value)) return value;
+  const found = value === undefined ? "nothing" : describe(value);
+  if (called) {
+    throw configError({
+      file,
+      message: `the exported function returned ${found}; it must return ${helper ? "the definition object" : "an object of variables"}.`,
+      fix:
+        value === undefined
+          ? "Return the object: wrap it in parentheses, `() => ({ ... })`, or write `return { ... }` in the function body."
+          : "Return one object: `() => ({ ... })`.",
+    });
+  }
+  throw configError({
+    file,
+    message: `the default export must be an object, or a function returning one; found ${found}.`,
+    fix: Array.isArray(value)
+      ? `Export one object: \`${example}\`${helper === "defineProject" ? "; for several projects, use one .cody/<type>/ folder each and --type" : ""}.`
+      : `Write \`${example}\`.`,
   });
+}
+
+function defined(section: string, root: string, projectFile: string, sectionFile: string): ConfigError {
+  const rel = relative(root, sectionFile);
+  return configError({
+    file: projectFile,
+    line: findLine(readSource(projectFile), [section]),
+    field: section,
+    message: `the ${section} is defined twice: as \`${section}:\` in ${relative(root, projectFile)} and in ${rel}.`,
+    fix: `Keep one: remove \`${section}:\` from ${relative(root, projectFile)}, or delete ${rel}.`,
+  });
+}
+
+/** The `--type` folders that have a project.ts, for "did you mean". */
+function knownTypes(root: string): string[] {
+  try {
+    return readdirSync(join(root, CODY_DIR), { withFileTypes: true })
+      .filter((e) => e.isDirectory() && existsSync(join(root, CODY_DIR, e.name, "project.ts")))
+      .map((e) => e.name)
+      .sort();
+  } catch {
+    return [];
+  }
 }
 
 function missingProject(root: string, dir: string, projectFile: string, type?: string): ConfigError {
@@ -215,9 +262,23 @@ function missingProject(root: string, dir: string, projectFile: string, type?: s
       fix: "codybuild reads TypeScript: run `cody init` to scaffold project.ts and move your settings over (docs/dsl.md maps each Ruby method to its key).",
     });
   }
+  if (!type) {
+    return configError({ file: projectFile, message: `no ${rel}: cody needs it to know what to build.`, fix: "Create it with `cody init`." });
+  }
+  const types = knownTypes(root);
+  const meant = closest(type, types);
+  const hasRoot = existsSync(join(root, CODY_DIR, "project.ts"));
   return configError({
     file: projectFile,
-    message: `no ${rel}${type ? ` for --type ${type}` : ""}.`,
-    fix: type ? `Create it with \`cody init --type ${type}\`.` : "Create it with `cody init`.",
+    field: "--type",
+    message:
+      `no ${rel} for --type ${type}.` +
+      (meant ? ` Did you mean "${meant}"?` : "") +
+      (types.length ? ` Types here: ${types.join(", ")}.` : ` This repository has no types${hasRoot ? `; its project is ${CODY_DIR}/project.ts` : ""}.`),
+    fix: meant
+      ? `Run with --type ${meant}, or create the type with \`cody init --type ${type}\`.`
+      : hasRoot && !types.length
+        ? `Drop --type to use ${CODY_DIR}/project.ts, or create the type with \`cody init --type ${type}\`.`
+        : `Create it with \`cody init --type ${type}\`.`,
   });
 }

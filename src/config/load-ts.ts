@@ -4,9 +4,10 @@
 // installed `cody` works in a repository without node_modules, and the DSL matches the CLI's version.
 import { existsSync, readFileSync } from "node:fs";
 import Module, { createRequire } from "node:module";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { transform } from "sucrase";
-import { configError } from "../errors";
+import { configError, isConfigError, type ConfigError } from "../errors";
+import { isPlainObject } from "../util/merge";
 
 type ModuleInternals = {
   _extensions: Record<string, (module: { _compile(code: string, file: string): void }, file: string) => void>;
@@ -70,8 +71,10 @@ export function compileTs(source: string, file: string): string {
 }
 
 export interface LoadedModule {
-  /** The default export (or the module itself when it has none). */
+  /** The default export (or `module.exports` for a CommonJS file); undefined when the file exports nothing. */
   value: unknown;
+  /** False when the file has no `export default` (nor `module.exports = ...`). */
+  hasDefault: boolean;
   /** Every local TypeScript file the load compiled. */
   dependencies: string[];
 }
@@ -85,38 +88,97 @@ export function loadTsFile(file: string, root: string): LoadedModule {
   try {
     exported = req(file);
   } catch (error) {
-    if (error && typeof error === "object" && "issues" in error) throw error; // already a ConfigError
+    if (isConfigError(error)) throw error;
     throw runtimeError(error, file, root);
   } finally {
     // Forget compiled files so edits (and other projects in the same process) are read afresh.
     for (const f of compiled) delete req.cache[f];
   }
-  const value =
-    exported && typeof exported === "object" && "default" in exported
-      ? (exported as { default: unknown }).default
-      : exported;
-  return { value, dependencies: [...compiled] };
+  const dependencies = [...compiled];
+  if (exported && typeof exported === "object" && "default" in exported) {
+    return { value: (exported as { default: unknown }).default, hasDefault: true, dependencies };
+  }
+  // An ES module without a default export, or a script that assigned nothing to module.exports.
+  const esModule = Boolean(exported && typeof exported === "object" && (exported as { __esModule?: unknown }).__esModule);
+  const untouched = isPlainObject(exported) && Object.keys(exported).length === 0;
+  if (esModule || untouched) return { value: undefined, hasDefault: false, dependencies };
+  return { value: exported, hasDefault: true, dependencies };
 }
 
-/** An exception thrown while a DSL file ran: point at the user's line, not at cody's internals. */
-function runtimeError(error: unknown, file: string, root: string) {
+interface Frame {
+  file: string;
+  line: number;
+}
+
+/** The stack frames of an error that point into `root` (the user's files), outermost last. */
+function userFrames(error: Error, root: string): Frame[] {
+  // cody's own files, for when cody runs from a checkout that is also the user's repository.
+  const own = dirname(dirname(codybuildEntry()));
+  const frames: Frame[] = [];
+  for (const text of (error.stack ?? "").split("\n")) {
+    const match = /^\s+at (?:.*? \()?(.+?):(\d+):\d+\)?$/.exec(text);
+    if (!match) continue;
+    const path = match[1]!.replace(/^file:\/\//, "");
+    if (!path.startsWith(root + sep) || path.includes(`${sep}node_modules${sep}`)) continue;
+    if (path.startsWith(own + sep) && !path.includes(`${sep}.cody${sep}`)) continue;
+    frames.push({ file: path, line: Number(match[2]) });
+  }
+  return frames;
+}
+
+/**
+ * An exception thrown while a DSL file (or a function it exports) ran: point at the user's line, not
+ * at cody's internals. `file` is the DSL file cody was loading; the line may be in a file it imports.
+ */
+export function runtimeError(error: unknown, file: string, root: string): ConfigError {
+  if (isConfigError(error)) return error;
   const err = error instanceof Error ? error : new Error(String(error));
   const code = (err as { code?: string }).code;
-  if (code === "MODULE_NOT_FOUND") {
-    const missing = /Cannot find module '([^']+)'/.exec(err.message)?.[1] ?? "a module";
-    return configError(
-      { file, message: `cannot import ${missing}`, fix: "Check the import path; relative imports need ./ and files must exist." },
-      err,
-    );
-  }
-  const frame = (err.stack ?? "").split("\n").find((l) => l.includes(file));
-  const line = frame ? Number(/:(\d+):\d+\)?$/.exec(frame)?.[1]) || undefined : undefined;
+  if (code === "MODULE_NOT_FOUND" || code === "ERR_MODULE_NOT_FOUND") return missingModule(err, file, root);
+  const frame = userFrames(err, root)[0];
+  const where = frame?.file ?? file;
+  const via = where !== file ? ` (imported by ${relative(root, file)})` : "";
+  // A TypeError or ReferenceError is a slip in the code; a plain Error is usually a deliberate check.
+  const slip = err.name !== "Error";
   return configError(
     {
-      file,
+      file: where,
+      line: frame?.line,
+      message: `running ${relative(root, where) || where}${via} failed: ${err.message}`,
+      fix: slip
+        ? "Fix the code at that line; DSL files run as TypeScript, and `vars` holds only what the variables files define."
+        : "Fix the condition that throws at that line, or the input it checks (env, vars, --type).",
+    },
+    err,
+  );
+}
+
+/** `import "./x"` or `import "pkg"` that does not resolve: name the importing file and line. */
+function missingModule(err: Error, file: string, root: string): ConfigError {
+  const missing = /Cannot find module '([^']+)'/.exec(err.message)?.[1] ?? "a module";
+  const stack = (err as { requireStack?: string[] }).requireStack;
+  const importer = stack?.[0] && stack[0].startsWith(root + sep) ? stack[0] : file;
+  let line: number | undefined;
+  try {
+    const source = readFileSync(importer, "utf8");
+    const quoted = new RegExp(`["'\`]${missing.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}["'\`]`);
+    const index = source.split("\n").findIndex((l) => quoted.test(l));
+    if (index >= 0) line = index + 1;
+  } catch {
+    // the importer is not readable: no line
+  }
+  const local = missing.startsWith(".") || missing.startsWith("/");
+  const target = local ? relative(root, resolve(dirname(importer), missing)) : missing;
+  return configError(
+    {
+      file: importer,
       line,
-      message: `error while running ${relative(root, file) || file}: ${err.message}`,
-      fix: "Fix the code at that line; DSL files run as TypeScript with your variables in scope.",
+      message: local
+        ? `cannot import "${missing}": there is no ${target}.ts (or .js, or ${target}/index.ts).`
+        : `cannot import "${missing}": the package is not installed here.`,
+      fix: local
+        ? "Fix the path (relative to the importing file) or create the file."
+        : `Install it in the repository (npm install ${missing}), or import from "codybuild" for the DSL helpers.`,
     },
     err,
   );

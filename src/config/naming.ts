@@ -43,31 +43,55 @@ export interface Names {
   stackName: string;
 }
 
+/** A name for a message: long ones are cut, so the message stays readable. */
+function shown(name: string): string {
+  return name.length > 60 ? `${name.slice(0, 60)}…` : name;
+}
+
+/** Letters, digits and -: what `value` becomes when made safe for resource names. */
+function dashed(value: string): string {
+  return value.replace(/[^A-Za-z0-9-]+/g, "-").replace(/-{2,}/g, "-").replace(/^-+|-+$/g, "");
+}
+
+/** `--type` names a folder under .cody/ and becomes part of resource names. */
+export function checkType(type: string): void {
+  if (/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(type)) return;
+  const suggestion = type.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^[-_]+|[-_]+$/g, "");
+  throw configError({
+    field: "--type",
+    message: `"${shown(type)}" is not a valid type: a type is a folder name under .cody/ and becomes part of resource names, so it uses letters, digits, - and _ (no / or dots).`,
+    fix: suggestion ? `Use --type ${suggestion} (the folder .cody/${suggestion}/).` : "Use letters, digits, - and _, e.g. --type unit.",
+  });
+}
+
 export function resolveNames(input: NamingInput): Names {
   const projectName = input.projectName ?? inferProjectName(input.cwd);
-  const source = input.projectName ? "the project name argument" : `the folder name "${basename(input.cwd)}"`;
+  const source = input.projectName !== undefined ? "the project name argument" : `the folder name "${basename(input.cwd)}"`;
   if (!PROJECT_NAME.test(projectName)) {
-    const suggestion = sanitizeProjectName(projectName);
+    const suggestion = sanitizeProjectName(projectName).slice(0, 255);
+    const why =
+      projectName.length > 255
+        ? `is ${projectName.length} characters; CodeBuild allows 2-255`
+        : "is not a valid CodeBuild project name: 2-255 characters, letters, digits, - and _, starting with a letter or digit";
     throw configError({
       field: "project name",
-      message: `"${projectName}" (from ${source}) is not a valid CodeBuild project name: 2-255 characters, letters, digits, - and _, starting with a letter or digit.`,
-      fix: PROJECT_NAME.test(suggestion)
-        ? `Use "${suggestion}": cody deploy ${suggestion}`
-        : "Pass a valid name as the first argument, e.g. cody deploy my-project.",
+      message: `"${shown(projectName)}" (from ${source}) ${why}.`,
+      fix:
+        projectName.length > 255
+          ? "Pass a shorter name: at most 255 characters, and at most 123 for the stack name (which adds -cody) to stay within CloudFormation's 128."
+          : input.projectName === undefined
+            ? `Pass a project name as the first argument, e.g. cody deploy ${PROJECT_NAME.test(suggestion) ? suggestion : "my-project"}, or rename the folder.`
+            : PROJECT_NAME.test(suggestion) && suggestion !== projectName
+              ? `Pass "${suggestion}" instead.`
+              : "Pass a name of letters, digits, - and _, e.g. my-project.",
     });
   }
-  if (input.type !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(input.type)) {
-    throw configError({
-      field: "--type",
-      message: `"${input.type}" is not a valid type: it names a folder under .cody/ and becomes part of resource names.`,
-      fix: "Use letters, digits, - and _, e.g. --type unit.",
-    });
-  }
+  if (input.type !== undefined) checkType(input.type);
   if (input.extra !== undefined && input.extra !== "" && !/^[A-Za-z0-9-]+$/.test(input.extra)) {
     throw configError({
       field: "CODY_EXTRA",
-      message: `"${input.extra}" is not a valid CODY_EXTRA: it becomes part of the project and stack names.`,
-      fix: "Use letters, digits and -.",
+      message: `"${shown(input.extra)}" is not a valid CODY_EXTRA: it becomes part of the project and stack names, so it uses letters, digits and -.`,
+      fix: `Set CODY_EXTRA=${dashed(input.extra) || "extra"}.`,
     });
   }
   const parts = [projectName, input.type, input.appendEnv ? input.env : undefined, input.extra || undefined];
@@ -75,26 +99,34 @@ export function resolveNames(input: NamingInput): Names {
   if (fullProjectName.length > 255) {
     throw configError({
       field: "project name",
-      message: `the full project name "${fullProjectName.slice(0, 60)}…" is ${fullProjectName.length} characters; CodeBuild allows 255.`,
+      message: `the full project name "${shown(fullProjectName)}" (project, type, env and CODY_EXTRA) is ${fullProjectName.length} characters; CodeBuild allows 255.`,
       fix: "Use a shorter project name, type or CODY_EXTRA.",
     });
   }
   const stackName =
     input.stackName ??
     (input.suffix === false || input.suffix === "" ? fullProjectName : `${fullProjectName}-${input.suffix}`).replace(/_/g, "-");
-  checkStackName(stackName, input.stackName ? "--stack-name" : "stack name");
+  checkStackName(stackName, input.stackName !== undefined ? "--stack-name" : "stack name");
   return { projectName, fullProjectName, stackName };
 }
 
 export function checkStackName(stackName: string, field = "stack name"): void {
-  if (!STACK_NAME.test(stackName) || stackName.length > STACK_NAME_MAX) {
+  const derived = field !== "--stack-name";
+  if (stackName.length > STACK_NAME_MAX) {
     throw configError({
       field,
-      message: `"${stackName}" is not a valid CloudFormation stack name: up to ${STACK_NAME_MAX} characters, letters, digits and -, starting with a letter.`,
-      fix:
-        stackName.length > STACK_NAME_MAX
-          ? "Use a shorter name with --stack-name."
-          : `Pass a valid name with --stack-name, e.g. --stack-name ${stackName.replace(/[^-a-zA-Z0-9]/g, "-").replace(/^[^a-zA-Z]+/, "") || "my-stack"}.`,
+      message: `the stack name "${shown(stackName)}"${derived ? " (full project name plus suffix)" : ""} is ${stackName.length} characters; CloudFormation allows at most ${STACK_NAME_MAX}.`,
+      fix: derived
+        ? `Pass a shorter one with --stack-name, or use a shorter project name (the suffix can go with stackNaming: { suffix: false } in settings).`
+        : `Pass a name of at most ${STACK_NAME_MAX} characters with --stack-name.`,
+    });
+  }
+  if (!STACK_NAME.test(stackName)) {
+    const suggestion = dashed(stackName).replace(/^[^a-zA-Z]+/, "") || "my-stack";
+    throw configError({
+      field,
+      message: `"${shown(stackName)}" is not a valid CloudFormation stack name: letters, digits and -, starting with a letter.`,
+      fix: `Pass a valid name with --stack-name, e.g. --stack-name ${suggestion}.`,
     });
   }
 }
@@ -114,10 +146,12 @@ export function resolveEnv(input: {
       : undefined) ||
     "development";
   if (!/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(env)) {
+    const field = input.flag ? "--env" : input.codyEnv ? "CODY_ENV" : "settings envs";
+    const suggestion = dashed(env) || "production";
     throw configError({
-      field: input.flag ? "--env" : "CODY_ENV",
-      message: `"${env}" is not a valid env name: it names a variables file and can become part of resource names.`,
-      fix: "Use letters, digits and -, e.g. production.",
+      field,
+      message: `"${shown(env)}" is not a valid env name: it names a variables file and can become part of resource names, so it uses letters, digits and -.`,
+      fix: field === "CODY_ENV" ? `Set CODY_ENV=${suggestion}.` : field === "--env" ? `Pass --env ${suggestion}.` : `Rename the env to "${suggestion}".`,
     });
   }
   return env;

@@ -1,6 +1,6 @@
 // zod schemas of the DSL files. They check shapes, types, enums and ranges; rules that span fields
 // (source inference, NO_SOURCE needs an inline buildspec, ...) live in rules/. Messages are written
-// for a user: what was expected, and a "did you mean" for near-misses.
+// for a user: what was wrong, what was expected, and a fix (with a "did you mean" for near-misses).
 import { z } from "zod";
 import {
   CacheModeValues,
@@ -11,7 +11,63 @@ import {
   WebhookBuildTypeValues,
   WebhookFilterTypeValues,
 } from "../generated/codebuild-enums";
-import { didYouMean } from "../util/did-you-mean";
+import { closest } from "../util/did-you-mean";
+
+/**
+ * What an error callback hands to validate.ts. zod carries only a message string, so the fix (and,
+ * for unknown keys, the known keys) travel JSON-encoded behind a marker; validate.ts decodes them.
+ * `{key}` in a fix stands for the field's own name, which only validate.ts knows.
+ */
+export interface IssueDetail {
+  message: string;
+  fix?: string;
+  /** For unknown keys: the keys the object accepts (validate.ts makes one issue per unknown key). */
+  known?: readonly string[];
+}
+const DETAIL_MARK = "\u0000cody:";
+
+export function encodeDetail(detail: IssueDetail): string {
+  return `${DETAIL_MARK}${JSON.stringify(detail)}`;
+}
+
+export function decodeDetail(message: string): IssueDetail | undefined {
+  if (!message.startsWith(DETAIL_MARK)) return undefined;
+  return JSON.parse(message.slice(DETAIL_MARK.length)) as IssueDetail;
+}
+
+/**
+ * Names people bring from CloudFormation, the CDK or Ruby cody that spelling distance cannot
+ * connect to ours (lower-cased). Used only when the target is a key of the object at hand.
+ */
+export const KEY_ALIASES: Readonly<Record<string, string>> = {
+  managedpolicies: "managedIamPolicy",
+  managedpolicyarns: "managedIamPolicy",
+  policies: "iamPolicy",
+  policystatements: "iamPolicy",
+  statements: "iamPolicy",
+  image: "linuxImage",
+  environment: "linuxEnvironment",
+  env: "environmentVariables",
+  envvars: "environmentVariables",
+  environmentvars: "environmentVariables",
+  timeout: "timeoutInMinutes",
+  queuedtimeout: "queuedTimeoutInMinutes",
+  branch: "gitBranch",
+  repo: "githubUrl",
+  repository: "githubUrl",
+  repositoryurl: "githubUrl",
+  sourceurl: "githubUrl",
+  url: "githubUrl",
+  vpc: "vpcConfig",
+  webhook: "triggers",
+  badgeenabled: "badge",
+  cache: "localCache",
+  servicerolearn: "serviceRole",
+  rolearn: "serviceRole",
+  retentionindays: "logRetentionDays",
+  subnetids: "subnets",
+  securitygroups: "securityGroupIds",
+};
 
 /** A strict object whose unknown-key error suggests the closest known key. */
 function strict<T extends z.ZodRawShape>(shape: T) {
@@ -19,47 +75,93 @@ function strict<T extends z.ZodRawShape>(shape: T) {
   return z.strictObject(shape, {
     error: (issue) => {
       if (issue.code !== "unrecognized_keys") return undefined;
-      const key = issue.keys[0] ?? "";
-      return `unknown key "${key}".${didYouMean(key, known)} Known keys: ${known.join(", ")}.`;
+      return encodeDetail({ message: "unknown key", known });
     },
   });
 }
 
 /** One of a fixed list, with a suggestion for near-misses. */
-function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+function oneOf<const T extends readonly [string, ...string[]]>(values: T, what = "value", hint = "") {
   return z.enum(values, {
     error: (issue) => {
       const got = issue.input;
-      if (typeof got !== "string") return `expected one of ${values.join(", ")}; got ${describe(got)}.`;
-      return `"${got}" is not valid. Expected one of ${values.join(", ")}.${didYouMean(got, values)}`;
+      const list = values.join(", ");
+      if (got === undefined) return encodeDetail({ message: `is missing: expected one of ${list}.`, fix: `Add {key} with one of the values listed.` });
+      const match = typeof got === "string" ? closest(got, values) : undefined;
+      return encodeDetail({
+        message: `${typeof got === "string" ? `"${got}"` : describe(got)} is not a valid ${what}.${match ? ` Did you mean "${match}"?` : ""} Expected one of ${list}.`,
+        fix: match ? `Write {key}: "${match}".` : `Set {key} to one of the values listed (quoted, exactly as written)${hint}.`,
+      });
     },
   });
 }
 
 export function describe(value: unknown): string {
+  if (value === undefined) return "nothing";
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "string") return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === "function") return "a function";
   if (typeof value === "object") return "an object";
   return `${typeof value} ${String(value)}`;
 }
 
-const str = z.string({ error: (i) => `expected a string; got ${describe(i.input)}.` });
-const nonEmpty = str.min(1, { error: "must not be empty." });
-const bool = z.boolean({ error: (i) => `expected true or false; got ${describe(i.input)}.` });
-const stringList = z.array(nonEmpty, { error: (i) => `expected a list of strings; got ${describe(i.input)}.` });
-const stringOrList = z.union([nonEmpty, stringList], {
-  error: (i) => `expected a string or a list of strings; got ${describe(i.input)}.`,
+/**
+ * The error callback of a type check: "expected X; got Y" (or "is missing" when the key is
+ * missing), with a fix that, where it can, rewrites the user's value into the expected type.
+ */
+function expected(what: string, fix: (input: unknown) => string = () => `Set {key} to ${what}.`) {
+  return (issue: { code?: string; input?: unknown }) => {
+    // A record's bad key carries the key schema's own message; validate.ts reads it from there.
+    if (issue.code === "invalid_key") return undefined;
+    return encodeDetail(
+      issue.input === undefined
+        ? { message: `is missing: expected ${what}.`, fix: `Add {key} (${what}).` }
+        : { message: `expected ${what}; got ${describe(issue.input)}.`, fix: fix(issue.input) },
+    );
+  };
+}
+
+const numericString = (v: unknown): v is string => typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v));
+
+const str = z.string({
+  error: expected("a string", (v) =>
+    typeof v === "number" || typeof v === "boolean" ? `Quote it: {key}: "${String(v)}".` : "Set {key} to a string.",
+  ),
 });
+const nonEmpty = str.min(1, { error: encodeDetail({ message: "must not be empty.", fix: "Set {key} to a value, or remove it." }) });
+const TRUTHY = ["yes", "true", "on", "1", "y"];
+const FALSY = ["no", "false", "off", "0", "n"];
+const bool = z.boolean({
+  error: expected("true or false", (v) => {
+    const word = String(v).trim().toLowerCase();
+    const meant = TRUTHY.includes(word) ? "true" : FALSY.includes(word) ? "false" : undefined;
+    return meant ? `Write {key}: ${meant} (a boolean, without quotes).` : "Write {key}: true or {key}: false (without quotes).";
+  }),
+});
+const stringList = z.array(nonEmpty, {
+  error: expected("a list of strings", (v) => (typeof v === "string" ? `Wrap it in a list: {key}: ["${v}"].` : 'Write {key}: ["..."].')),
+});
+const stringOrList = z.union([nonEmpty, stringList], { error: expected("a string or a list of strings") });
 const rawProperties = z.record(str, z.unknown(), {
-  error: (i) => `expected an object of raw CloudFormation properties; got ${describe(i.input)}.`,
+  error: expected("an object of raw CloudFormation properties", () => "Write {key}: { PropertyName: value } (PascalCase, as in the CloudFormation reference)."),
 });
-const minutes = (min: number, max: number) =>
-  z
-    .number({ error: (i) => `expected a whole number of minutes; got ${describe(i.input)}.` })
-    .int({ error: "expected a whole number of minutes." })
-    .min(min, { error: `must be between ${min} and ${max} minutes.` })
-    .max(max, { error: `must be between ${min} and ${max} minutes.` });
+const minutes = (min: number, max: number) => {
+  const range = (issue: { input?: unknown }) =>
+    encodeDetail({
+      message: `must be between ${min} and ${max} minutes; got ${String(issue.input)}.`,
+      fix: `Use a whole number of minutes from ${min} to ${max}, e.g. {key}: ${Math.min(Math.max(Number(issue.input) || min, min), max)}.`,
+    });
+  return z
+    .number({
+      error: expected("a whole number of minutes", (v) =>
+        numericString(v) ? `Write {key}: ${Number(v)} (a number, without quotes).` : `Write {key}: ${min === 5 && max === 2160 ? 60 : min} (a number of minutes).`,
+      ),
+    })
+    .int({ error: (i) => encodeDetail({ message: `expected a whole number of minutes; got ${String(i.input)}.`, fix: `Round it: {key}: ${Math.round(Number(i.input))}.` }) })
+    .min(min, { error: range })
+    .max(max, { error: range });
+};
 
 export const secretRefSchema = strict({
   type: z.enum(["PARAMETER_STORE", "SECRETS_MANAGER"]),
@@ -67,64 +169,86 @@ export const secretRefSchema = strict({
 });
 
 const envValue = z.union([str, z.number(), z.boolean(), secretRefSchema], {
-  error: (i) =>
-    `expected a string, number, boolean, ssm("/name") or secret("id"); got ${describe(i.input)}.`,
+  error: expected('a string, number, boolean, ssm("/name") or secret("id")', (v) =>
+    Array.isArray(v) && v.every((x) => typeof x === "string" || typeof x === "number")
+      ? `Join the values into one string, e.g. {key}: "${v.join(",")}", and split it in the build.`
+      : 'Write {key}: "text", or use ssm("/name") / secret("id") for values CodeBuild should fetch.',
+  ),
 });
+const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const envVars = z.record(
-  str.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "environment variable names use letters, digits and _, and do not start with a digit." }),
+  str.regex(ENV_VAR_NAME, {
+    error: (i) =>
+      encodeDetail({
+        message: `"${String(i.input)}" is not a valid environment variable name: letters, digits and _, not starting with a digit.`,
+        fix: `Rename it, e.g. ${String(i.input).replace(/[^A-Za-z0-9_]/g, "_").replace(/^(\d)/, "_$1").toUpperCase()}.`,
+      }),
+  }),
   envValue,
-  { error: (i) => `expected an object of NAME: value; got ${describe(i.input)}.` },
+  { error: expected("an object of NAME: value", () => 'Write {key}: { NAME: "value", ... }.') },
 );
 
 export const linuxEnvironmentSchema = strict({
   image: nonEmpty.optional(),
-  computeType: oneOf(ComputeTypeValues).optional(),
-  type: oneOf(EnvironmentTypeValues).optional(),
+  computeType: oneOf(ComputeTypeValues, "compute type").optional(),
+  type: oneOf(EnvironmentTypeValues, "environment type").optional(),
   privileged: bool.optional(),
-  imagePullCredentialsType: oneOf(ImagePullCredentialsTypeValues).optional(),
+  imagePullCredentialsType: oneOf(ImagePullCredentialsTypeValues, "image pull credentials type").optional(),
   certificate: nonEmpty.optional(),
 });
 
 const webhookFilter = strict({
-  type: oneOf(WebhookFilterTypeValues),
+  type: oneOf(WebhookFilterTypeValues, "webhook filter type", '; a branch filter is { type: "HEAD_REF", pattern: "^refs/heads/main$" }'),
   pattern: nonEmpty,
   excludeMatchedPattern: bool.optional(),
 });
 
 export const triggersSchema = strict({
   webhook: bool.optional(),
-  buildType: oneOf(WebhookBuildTypeValues).optional(),
+  buildType: oneOf(WebhookBuildTypeValues, "webhook build type").optional(),
   filterGroups: z
-    .array(z.array(webhookFilter, { error: "each filter group is a list of { type, pattern } filters." }), {
-      error: (i) => `expected a list of filter groups (a list of lists); got ${describe(i.input)}.`,
-    })
+    .array(
+      z.array(webhookFilter, {
+        error: expected("a filter group: a list of { type, pattern } filters", () => 'Wrap the filters in a list: [{ type: "EVENT", pattern: "PUSH" }, ...].'),
+      }),
+      {
+        error: expected("a list of filter groups (a list of lists)", () =>
+          'Write filterGroups: [[{ type: "EVENT", pattern: "PUSH" }]]: each inner list is one group.',
+        ),
+      },
+    )
     .optional(),
 });
 
 export const vpcConfigSchema = strict({
   vpcId: nonEmpty,
-  subnets: stringList.min(1, { error: "at least one subnet is needed." }),
-  securityGroupIds: stringList.min(1, { error: "at least one security group is needed." }),
+  subnets: stringList.min(1, { error: encodeDetail({ message: "at least one subnet is needed.", fix: 'List the subnet ids: subnets: ["subnet-..."].' }) }),
+  securityGroupIds: stringList.min(1, {
+    error: encodeDetail({ message: "at least one security group is needed.", fix: 'List the security group ids: securityGroupIds: ["sg-..."].' }),
+  }),
 });
 
 const statementSchema = strict({
   sid: nonEmpty.optional(),
-  effect: oneOf(["Allow", "Deny"]).optional(),
+  effect: oneOf(["Allow", "Deny"], "effect").optional(),
   action: stringOrList.optional(),
   notAction: stringOrList.optional(),
   resource: z.unknown().optional(),
   notResource: z.unknown().optional(),
-  condition: z.record(str, z.record(str, z.unknown())).optional(),
+  condition: z
+    .record(str, z.record(str, z.unknown(), { error: expected("an object of condition keys") }), {
+      error: expected("an object of condition operators", () => 'Write {key}: { StringEquals: { "aws:RequestedRegion": "us-east-1" } }.'),
+    })
+    .optional(),
 });
 
 export const roleSchema = strict({
   iamPolicy: z
     .array(
       z.union([nonEmpty, statementSchema], {
-        error: (i) =>
-          `expected a service shorthand like "s3", an action like "s3:GetObject", or a statement { action, resource }; got ${describe(i.input)}.`,
+        error: expected('a service shorthand like "s3", an action like "s3:GetObject", or a statement { action, resource }'),
       }),
-      { error: (i) => `expected a list of statements; got ${describe(i.input)}.` },
+      { error: expected("a list of statements", (v) => (typeof v === "string" ? `Wrap it in a list: {key}: ["${v}"].` : 'Write {key}: ["s3", { action: [...], resource: "..." }].')) },
     )
     .optional(),
   replaceDefaults: bool.optional(),
@@ -137,40 +261,49 @@ export const scheduleSchema = strict({
   rate: nonEmpty.optional(),
   cron: nonEmpty.optional(),
   at: nonEmpty.optional(),
-  description: str.max(512, { error: "must be at most 512 characters." }).optional(),
+  description: str.max(512, { error: encodeDetail({ message: "must be at most 512 characters.", fix: "Shorten {key}." }) }).optional(),
   enabled: bool.optional(),
   input: strict({ environmentVariables: envVars.optional(), sourceVersion: nonEmpty.optional() }).optional(),
-  engine: oneOf(["rule", "scheduler"]).optional(),
+  engine: oneOf(["rule", "scheduler"], "schedule engine").optional(),
   timezone: nonEmpty.optional(),
   properties: rawProperties.optional(),
 });
 
-const buildspecObject = z
-  .record(str, z.unknown())
-  .refine((b) => b.version !== undefined, { error: 'an inline buildspec needs `version: 0.2`.' });
+const buildspecObject = z.record(str, z.unknown()).refine((b) => b.version !== undefined, {
+  error: encodeDetail({ message: "an inline buildspec needs a version.", fix: "Add version: 0.2 to the buildspec object." }),
+});
 
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+/** The accepted retention closest to `days` (ties go to the longer one: keeping logs is the safer mistake). */
+function nearestRetention(days: number): number {
+  let best: number = LOG_RETENTION_DAYS[0];
+  for (const d of LOG_RETENTION_DAYS) if (Math.abs(d - days) <= Math.abs(best - days)) best = d;
+  return best;
+}
+
 export const projectSchema = strict({
   githubUrl: nonEmpty.optional(),
-  gitProvider: oneOf(SourceTypeValues).optional(),
+  gitProvider: oneOf(SourceTypeValues, "source type").optional(),
   gitBranch: nonEmpty.optional(),
   sourceVersion: nonEmpty.optional(),
   buildspec: z
     .union([nonEmpty, buildspecObject], {
-      error: (i) => `expected a buildspec file path or an inline buildspec object; got ${describe(i.input)}.`,
+      error: expected("a buildspec file path or an inline buildspec object", () =>
+        'Write buildspec: ".cody/buildspec.yml" or buildspec: { version: 0.2, phases: { build: { commands: [...] } } }.',
+      ),
     })
     .optional(),
   linuxImage: nonEmpty.optional(),
   linuxEnvironment: linuxEnvironmentSchema.optional(),
-  computeType: oneOf(ComputeTypeValues).optional(),
+  computeType: oneOf(ComputeTypeValues, "compute type").optional(),
   privileged: bool.optional(),
   environmentVariables: envVars.optional(),
   localCache: z
-    .union([bool, z.array(oneOf(CacheModeValues))], {
-      error: (i) => `expected true, false or a list of cache modes (${CacheModeValues.join(", ")}); got ${describe(i.input)}.`,
+    .union([bool, z.array(oneOf(CacheModeValues, "cache mode"))], {
+      error: expected(`true, false or a list of cache modes (${CacheModeValues.join(", ")})`, () => "Write {key}: true for all local cache modes."),
     })
     .optional(),
   triggers: triggersSchema.optional(),
@@ -178,13 +311,23 @@ export const projectSchema = strict({
   timeoutInMinutes: minutes(5, 2160).optional(),
   queuedTimeoutInMinutes: minutes(5, 480).optional(),
   badge: bool.optional(),
-  description: str.max(255, { error: "must be at most 255 characters (CodeBuild's limit)." }).optional(),
-  tags: z.record(str, str, { error: (i) => `expected an object of string tags; got ${describe(i.input)}.` }).optional(),
+  description: str
+    .max(255, { error: (i) => encodeDetail({ message: `must be at most 255 characters (CodeBuild's limit); it has ${String(i.input).length}.`, fix: "Shorten {key}." }) })
+    .optional(),
+  tags: z
+    .record(str, str, { error: expected("an object of string tags", () => 'Write {key}: { team: "platform" }.') })
+    .optional(),
   serviceRole: nonEmpty.optional(),
   logRetentionDays: z
-    .number()
+    .number({
+      error: expected("a number of days", (v) => (numericString(v) ? `Write {key}: ${nearestRetention(Number(v))} (a number, without quotes).` : "Write {key}: 30.")),
+    })
     .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
-      error: (i) => `${describe(i.input)} is not a retention CloudWatch Logs accepts. Expected one of ${LOG_RETENTION_DAYS.join(", ")}.`,
+      error: (i) =>
+        encodeDetail({
+          message: `${String(i.input)} days is not a retention CloudWatch Logs accepts. Expected one of ${LOG_RETENTION_DAYS.join(", ")}.`,
+          fix: `Use the nearest accepted value: {key}: ${nearestRetention(Number(i.input))}.`,
+        }),
     })
     .optional(),
   role: roleSchema.optional(),
@@ -192,24 +335,43 @@ export const projectSchema = strict({
   properties: rawProperties.optional(),
 });
 
-const envName = str.regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, {
-  error: "env names use letters, digits and -, since they become part of resource names.",
+const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
+const envName = str.regex(ENV_NAME, {
+  error: (i) =>
+    encodeDetail({
+      message: `"${String(i.input)}" is not a valid env name: letters, digits and -, since it names a variables file and becomes part of resource names.`,
+      fix: `Rename it, e.g. "${String(i.input).replace(/[^A-Za-z0-9-]+/g, "-").replace(/^-+|-+$/g, "") || "production"}".`,
+    }),
 });
 
 export const settingsSchema = strict({
   stackNaming: strict({
     appendEnv: bool.optional(),
     suffix: z
-      .union([z.literal(false), str.regex(/^[A-Za-z0-9-]*$/, { error: "the suffix may use letters, digits and -." })], {
-        error: (i) => `expected a suffix string or false; got ${describe(i.input)}.`,
-      })
+      .union(
+        [
+          z.literal(false),
+          str.regex(/^[A-Za-z0-9-]*$/, {
+            error: (i) =>
+              encodeDetail({
+                message: `"${String(i.input)}" is not a valid suffix: the stack name may only use letters, digits and -.`,
+                fix: `Write {key}: "${String(i.input).replace(/[^A-Za-z0-9-]+/g, "-").replace(/^-+|-+$/g, "") || "cody"}", or {key}: false for no suffix.`,
+              }),
+          }),
+        ],
+        { error: expected("a suffix string or false", () => 'Write {key}: "cody", or {key}: false for no suffix.') },
+      )
       .optional(),
   }).optional(),
-  envs: z.record(envName, strict({ awsProfile: nonEmpty.optional(), region: nonEmpty.optional() })).optional(),
+  envs: z
+    .record(envName, strict({ awsProfile: nonEmpty.optional(), region: nonEmpty.optional() }), {
+      error: expected("an object of env settings", () => 'Write {key}: { production: { awsProfile: "prod", region: "us-east-1" } }.'),
+    })
+    .optional(),
 });
 
 export const variablesSchema = z.record(str, z.unknown(), {
-  error: (i) => `a variables file must export an object; got ${describe(i.input)}.`,
+  error: expected("an object of variables", () => "Write export default { name: value, ... }."),
 });
 
 export type ProjectInput = z.infer<typeof projectSchema>;
