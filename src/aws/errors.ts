@@ -21,6 +21,13 @@ export function toCodyError(error: unknown, action: string): unknown {
   const message = e.message ?? String(error);
   const status = e.$metadata?.httpStatusCode;
 
+  // Before the missing-credentials test: the SDK reports an expired SSO session as a CredentialsProviderError.
+  if (/SSO.*(expired|refresh)|Token is expired|The SSO session|sso.*token/i.test(message) || name === "ExpiredTokenException" || name === "ExpiredToken") {
+    return new CodyError(`the AWS session has expired (${message.split("\n")[0]}).`, {
+      hint: "Run `aws sso login --profile <name>` (SSO) or refresh your credentials, then try again.",
+      cause: error,
+    });
+  }
   if (name === "CredentialsProviderError" || /Could not load credentials|credentials? (are|is) missing/i.test(message)) {
     return new CodyError("no AWS credentials found.", {
       hint: "Set AWS_PROFILE (or --profile), run `aws configure`, or `aws sso login --profile <name>` for SSO.",
@@ -33,15 +40,15 @@ export function toCodyError(error: unknown, action: string): unknown {
       cause: error,
     });
   }
-  if (/SSO.*(expired|refresh)|Token is expired|The SSO session|sso.*token/i.test(message) || name === "ExpiredTokenException" || name === "ExpiredToken") {
-    return new CodyError(`the AWS session has expired (${message.split("\n")[0]}).`, {
-      hint: "Run `aws sso login --profile <name>` (SSO) or refresh your credentials, then try again.",
-      cause: error,
-    });
-  }
   if (/Throttl|Rate exceeded|TooManyRequests/i.test(name + message)) {
     return new CodyError(`AWS kept throttling ${action} after several retries.`, {
       hint: "Wait a minute and run the command again; other tools in this account may be making many calls.",
+      cause: error,
+    });
+  }
+  if (/InvalidClientTokenId|UnrecognizedClient|SignatureDoesNotMatch|InvalidSignature/i.test(name)) {
+    return new CodyError(`AWS rejected the credentials (${message.split("\n")[0]}).`, {
+      hint: "Check which keys AWS_PROFILE/--profile uses (`aws sts get-caller-identity`); deleted or mistyped keys must be replaced.",
       cause: error,
     });
   }

@@ -84,6 +84,7 @@ export function loadTsFile(file: string, root: string): LoadedModule {
   installHook();
   const req = createRequire(file);
   compiled.clear();
+  const cachedBefore = new Set(Object.keys(req.cache));
   let exported: unknown;
   try {
     exported = req(file);
@@ -91,8 +92,12 @@ export function loadTsFile(file: string, root: string): LoadedModule {
     if (isConfigError(error)) throw error;
     throw runtimeError(error, file, root);
   } finally {
-    // Forget compiled files so edits (and other projects in the same process) are read afresh.
+    // Forget the user's files (compiled .ts and plain .js helpers alike, not packages) so edits,
+    // and other projects in the same process, are read afresh.
     for (const f of compiled) delete req.cache[f];
+    for (const f of Object.keys(req.cache)) {
+      if (!cachedBefore.has(f) && !f.includes(`${"/"}node_modules${"/"}`)) delete req.cache[f];
+    }
   }
   const dependencies = [...compiled];
   if (exported && typeof exported === "object" && "default" in exported) {

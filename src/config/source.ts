@@ -27,6 +27,9 @@ function normalizeLocation(type: SourceType, url: string): string {
   if (type === "S3") return url.replace(/^s3:\/\//i, "").replace(/^arn:aws[a-z-]*:s3:::/i, "");
   const scp = /^git@([^:]+):(.+)$/.exec(url);
   if (scp) return `https://${scp[1]}/${scp[2]}`;
+  // ssh://[user@]host/path: CodeBuild clones over https.
+  const ssh = /^ssh:\/\/(?:[^@/]+@)?([^/:]+)(?::\d+)?\/(.+)$/i.exec(url);
+  if (ssh) return `https://${ssh[1]}/${ssh[2]}`;
   return url;
 }
 

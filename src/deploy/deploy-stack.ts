@@ -7,7 +7,7 @@ import { CodyError, ExitCode } from "../errors";
 import type { Reporter } from "../io/reporter";
 import { rootCause, StackEventPoller, type StackActivity } from "./events";
 import type { ActivityPrinter } from "./printers";
-import { isCreationFailure, isDeploySuccess, isInProgress, lookupStack, type StackSnapshot } from "./stack";
+import { isCreationFailure, isDeploySuccess, isInProgress, isMissingStackError, lookupStack, type StackSnapshot } from "./stack";
 import { abortable, Interrupted, type Sleep } from "./wait";
 
 export interface ResourceChangeSummary {
@@ -135,7 +135,9 @@ export async function templateUnchanged(
   options: Pick<DeployOptions, "cfn" | "stackName" | "templateBody" | "tags">,
   stack: StackSnapshot,
 ): Promise<boolean> {
-  const sameTags = Object.entries(options.tags).every(([k, v]) => stack.tags[k] === v);
+  // Both ways: a tag removed from the config must reach the stack too (CreateChangeSet replaces the set).
+  const sameTags =
+    Object.keys(stack.tags).length === Object.keys(options.tags).length && Object.entries(options.tags).every(([k, v]) => stack.tags[k] === v);
   if (!sameTags) return false;
   const current = await options.cfn.getTemplate({ StackName: options.stackName, TemplateStage: "Original" });
   return current.TemplateBody === options.templateBody;
@@ -222,13 +224,18 @@ export async function followStack(
       for (const e of events) printer.activity(e);
       seen.push(...events);
       const current = await lookupStack(cfn, id);
-      if (!current.exists) return { stack: { ...current, status: "DELETE_COMPLETE" }, events: seen };
-      if (!isInProgress(current.status)) {
-        // One last poll: the terminal events may land after the status changed.
-        for (const e of await poller.poll()) {
+      if (!current.exists || !isInProgress(current.status)) {
+        // One last poll: the terminal events (a delete's last ones too) land before the status is read.
+        // A stack followed by name has no events once gone.
+        const last = await poller.poll().catch((error: unknown) => {
+          if (!current.exists && isMissingStackError(error)) return [];
+          throw error;
+        });
+        for (const e of last) {
           printer.activity(e);
           seen.push(e);
         }
+        if (!current.exists) return { stack: { ...current, status: "DELETE_COMPLETE" }, events: seen };
         return { stack: { ...current, name: options.stackName }, events: seen };
       }
       await abortable(options.sleep(delay), options.signal);
@@ -253,7 +260,7 @@ async function continueRollback(options: DeployOptions, stack: StackSnapshot): P
     });
   }
   await options.cfn.continueUpdateRollback({ StackName: stackName });
-  const { stack: final, events } = await followStack(options, stack, new Date(), "Rolling back");
+  const { stack: final, events } = await followStack(options, stack, new Date((options.now ?? Date.now)()), "Rolling back");
   if (final.status !== "UPDATE_ROLLBACK_COMPLETE") throw deploymentFailed(stackName, final, events);
 }
 

@@ -1,11 +1,11 @@
 // The AWS::CodeBuild::Project resource (logical ID `CodeBuild`, as in cody).
-import { stringify } from "yaml";
 import type { LoadedProject } from "../config/load-project";
 import { defaultBuildspecPath } from "../config/rules/project-rules";
 import { GIT_SOURCES, resolveSource, WEBHOOK_SOURCES } from "../config/source";
 import { CacheModeValues } from "../generated/codebuild-enums";
 import { deepMerge, type PlainObject } from "../util/merge";
 import { toEnvironmentVariables } from "./environment-variables";
+import { toCloudFormationYaml } from "./serialize";
 import { getAtt } from "./intrinsics";
 
 export const DEFAULT_IMAGE = "aws/codebuild/standard:7.0";
@@ -19,11 +19,11 @@ export function projectResource(p: LoadedProject, roleLogicalId: string | undefi
 
   const Source: PlainObject = { Type: source.type };
   if (source.location) Source.Location = source.location;
-  if (typeof project.buildspec === "object") Source.BuildSpec = stringify(project.buildspec, { lineWidth: 0, version: "1.1" });
+  if (typeof project.buildspec === "object") Source.BuildSpec = toCloudFormationYaml(project.buildspec);
   else if (typeof project.buildspec === "string") Source.BuildSpec = project.buildspec;
   else if (source.type !== "NO_SOURCE" && source.type !== "CODEPIPELINE") Source.BuildSpec = defaultBuildspecPath(p.type);
   if (GIT_SOURCES.includes(source.type)) Source.GitSubmodulesConfig = { FetchSubmodules: true };
-  if (project.triggers?.webhook && WEBHOOK_SOURCES.includes(source.type)) Source.ReportBuildStatus = true;
+  if (webhookEnabled(project.triggers) && WEBHOOK_SOURCES.includes(source.type)) Source.ReportBuildStatus = true;
 
   const env = project.linuxEnvironment ?? {};
   const image = project.linuxImage ?? env.image ?? DEFAULT_IMAGE;
@@ -32,8 +32,7 @@ export function projectResource(p: LoadedProject, roleLogicalId: string | undefi
     Type: env.type ?? "LINUX_CONTAINER",
     Image: image,
     ComputeType: computeType,
-    // Curated images are pulled by CodeBuild; anything else (ECR, Docker Hub) needs the service role.
-    ImagePullCredentialsType: env.imagePullCredentialsType ?? (image.startsWith("aws/codebuild/") ? "CODEBUILD" : "SERVICE_ROLE"),
+    ImagePullCredentialsType: imagePullCredentials(image, env.imagePullCredentialsType),
   };
   if (project.privileged || env.privileged) Environment.PrivilegedMode = true;
   if (env.certificate) Environment.Certificate = env.certificate;
@@ -93,7 +92,7 @@ function cache(localCache: boolean | string[]): PlainObject {
 }
 
 function triggers(t: NonNullable<LoadedProject["project"]["triggers"]>): PlainObject {
-  const out: PlainObject = { Webhook: t.webhook ?? Boolean(t.filterGroups?.length) };
+  const out: PlainObject = { Webhook: webhookEnabled(t) };
   if (t.buildType) out.BuildType = t.buildType;
   if (t.filterGroups) {
     out.FilterGroups = t.filterGroups.map((group) =>
@@ -105,4 +104,17 @@ function triggers(t: NonNullable<LoadedProject["project"]["triggers"]>): PlainOb
     );
   }
   return out;
+}
+
+/** Filter groups imply a webhook unless it is switched off explicitly. */
+export function webhookEnabled(t: LoadedProject["project"]["triggers"]): boolean {
+  return t ? (t.webhook ?? Boolean(t.filterGroups?.length)) : false;
+}
+
+/** An ECR image URI: `<account>.dkr.ecr.<region>.amazonaws.com[.cn]/<repository>[:tag|@digest]`. */
+export const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)/;
+
+/** Curated images are pulled by CodeBuild; anything else (ECR, Docker Hub) with the service role. */
+export function imagePullCredentials(image: string, explicit?: string): string {
+  return explicit ?? (image.startsWith("aws/codebuild/") ? "CODEBUILD" : "SERVICE_ROLE");
 }

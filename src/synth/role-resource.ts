@@ -11,6 +11,7 @@ import {
   toEnvironmentVariables,
 } from "./environment-variables";
 import { arn, POLICY_VERSION, sub } from "./intrinsics";
+import { ECR_IMAGE, imagePullCredentials } from "./project-resource";
 
 export const ROLE_PATH = "/cody/";
 
@@ -93,6 +94,19 @@ function defaultStatements(p: LoadedProject): PlainObject[] {
       Effect: "Allow",
       Action: ["s3:GetObject", "s3:GetObjectVersion"],
       Resource: sub(`arn:\${AWS::Partition}:s3:::${source.location}`),
+    });
+  }
+
+  const image = p.project.linuxImage ?? p.project.linuxEnvironment?.image ?? "";
+  const ecr = ECR_IMAGE.exec(image);
+  if (ecr && imagePullCredentials(image, p.project.linuxEnvironment?.imagePullCredentialsType) === "SERVICE_ROLE") {
+    // The service role pulls a private ECR image: a token (which has no resource) and that repository only.
+    statements.push({ Sid: "EcrToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" });
+    statements.push({
+      Sid: "PullBuildImage",
+      Effect: "Allow",
+      Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+      Resource: sub(`arn:\${AWS::Partition}:ecr:${ecr[2]}:${ecr[1]}:repository/${ecr[3]}`),
     });
   }
 

@@ -1,16 +1,33 @@
 // Template text. YAML is the default (readable in the console and in diffs); both forms are checked
 // against CloudFormation's 51,200-byte limit for an inline TemplateBody.
-import { stringify } from "yaml";
+import { Document, isScalar, visit } from "yaml";
 import { configError } from "../errors";
 import type { Template } from "./template";
 
 export type TemplateFormat = "yaml" | "json";
 export const TEMPLATE_BODY_LIMIT = 51_200;
+const MERGE_MARKER = "__cody_yaml_merge_literal__";
 
 export function serializeTemplate(template: Template, format: TemplateFormat): string {
   if (format === "json") return `${JSON.stringify(template, null, 2)}\n`;
-  // No anchors/aliases (shared objects stay spelled out) and no line folding: plain CloudFormation YAML.
-  return stringify(template, { aliasDuplicateObjects: false, lineWidth: 0, version: "1.1" });
+  return toCloudFormationYaml(template);
+}
+
+/**
+ * Plain YAML that CloudFormation (a YAML 1.1 reader) reads back as written: no anchors or aliases,
+ * no folded lines, and strings 1.1 would read as something else (dates, yes/no, `=`, `<<`) quoted.
+ */
+export function toCloudFormationYaml(value: unknown): string {
+  const doc = new Document(value, { aliasDuplicateObjects: false, version: "1.1" });
+  visit(doc, {
+    Scalar(_, node) {
+      if (!isScalar(node)) return;
+      if (node.value === "=") node.type = "QUOTE_DOUBLE";
+      // The yaml library prints "<<" plain whatever the node type says; swap in a marker instead.
+      if (node.value === "<<") node.value = MERGE_MARKER;
+    },
+  });
+  return doc.toString({ lineWidth: 0 }).replaceAll(MERGE_MARKER, '"<<"');
 }
 
 export function checkTemplateSize(body: string, file?: string): void {

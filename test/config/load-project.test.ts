@@ -294,10 +294,10 @@ describe("re-reading files in the same process", () => {
     expect((await loadAt(root)).project.description).toBe("v2");
   });
 
-  // BUG: load-ts.ts drops only the files its .ts hook compiled from require's cache, so a plain .js
+  // Was a bug (fixed): load-ts.ts drops only the files its .ts hook compiled from require's cache, so a plain .js
   // helper (e.g. a shared config module kept as JavaScript) stays cached: a second load in the same
   // process (watch mode, a long-lived test run) sees the old value.
-  it.fails("an edited JavaScript helper imported by project.ts is read afresh", async () => {
+  it("an edited JavaScript helper imported by project.ts is read afresh", async () => {
     const project = projectTs(`{ ${GITHUB}, description: helper.DESCRIPTION }`).replace(
       "export default",
       `import helper from "./lib/legacy.js";\n\nexport default`,

@@ -56,11 +56,11 @@ describe("githubUrl: the source type is inferred from the URL", () => {
     expect(source(p).Location).toBe(location);
   });
 
-  // BUG: ssh:// remotes are recognised (their host gives the type) but kept as the Location, while
+  // Was a bug (fixed): ssh:// remotes are recognised (their host gives the type) but kept as the Location, while
   // CodeBuild takes only the HTTPS clone URL for GitHub, Bitbucket, GitLab and CodeCommit sources;
   // scp-style git@host:path remotes are converted, ssh://[user@]host/path ones are not, so the
   // stack fails at deploy time instead of getting the https URL.
-  it.fails("ssh:// remotes become the https URL CodeBuild wants", async () => {
+  it("ssh:// remotes become the https URL CodeBuild wants", async () => {
     const cases = [
       ["ssh://git@github.com/acme/api.git", "https://github.com/acme/api.git"],
       ["ssh://git-codecommit.eu-west-1.amazonaws.com/v1/repos/api", "https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/api"],
@@ -208,11 +208,11 @@ describe("linuxImage and image pull credentials", () => {
     expect(env).toMatchObject({ Image: image, ImagePullCredentialsType: "SERVICE_ROLE" });
   });
 
-  // BUG: with SERVICE_ROLE pull credentials CodeBuild pulls a private ECR image with the project's
+  // Was a bug (fixed): with SERVICE_ROLE pull credentials CodeBuild pulls a private ECR image with the project's
   // role, but the generated least-privilege role has no ECR permissions, so the first build fails
   // with "CLIENT_ERROR: ... not authorized to perform ecr:GetAuthorizationToken" unless the user
   // discovers that and adds them by hand (the same breakage cody.md §6.7 lists for cody).
-  it.fails("an ECR image gives the generated role permission to pull it", async () => {
+  it("an ECR image gives the generated role permission to pull it", async () => {
     const image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/build-images:node20";
     const template = await synthFor(minimalProject(`linuxImage: "${image}",`));
     const actions = roleStatements(template).flatMap((s) => [s.Action].flat());
@@ -397,10 +397,10 @@ describe("triggers", () => {
     expect((p.Triggers as Props).Webhook).toBe(true);
   });
 
-  // BUG: `Webhook` is inferred from filterGroups (Webhook: true), but ReportBuildStatus is only set
+  // Was a bug (fixed): `Webhook` is inferred from filterGroups (Webhook: true), but ReportBuildStatus is only set
   // when `webhook: true` is written, so the same webhook reports build status or not depending on
   // whether the user spelled out a key the loader otherwise treats as implied.
-  it.fails("filter groups without webhook: true report build status like webhook: true", async () => {
+  it("filter groups without webhook: true report build status like webhook: true", async () => {
     const p = await codebuild(`triggers: { filterGroups: [[{ type: "EVENT", pattern: "PUSH" }]] },`);
     expect(source(p).ReportBuildStatus).toBe(true);
   });

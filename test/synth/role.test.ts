@@ -154,11 +154,11 @@ describe("default statements: least privilege", () => {
     expect(policies.map((p) => p.PolicyName)).toEqual(["CodeBuildAccess"]);
     expect(policies[0]!.PolicyDocument.Version).toBe("2012-10-17");
   });
-  // BUG: `properties: { Name }` is accepted (Name is a known raw key) and renames the CodeBuild
+  // Was a bug (fixed): `properties: { Name }` is accepted (Name is a known raw key) and renames the CodeBuild
   // project, but the role's log permissions (and the managed LogGroup) still use the derived full
   // project name, so every build of the renamed project is denied writing its logs. cody had the same
   // class of bug for its schedule role (reference/cody.md §6.5). Refusing the override would fix it too.
-  it.fails("a Name override in properties moves the log permissions along (or is refused)", async () => {
+  it("a Name override in properties moves the log permissions along (or is refused)", async () => {
     const outcome = await synthFor(minimalProject(`properties: { Name: "custom-name" },`)).catch((error: unknown) => error);
     if (isConfigError(outcome)) {
       expect(outcome.issues[0]!.field).toBe("properties.Name");

@@ -225,11 +225,11 @@ describe("scheduler engine", () => {
     expect(JSON.stringify(roleStatements(template))).toContain("parameter/k");
   });
 
-  // BUG: the universal target names the project in its Input as the derived full project name, so
+  // Was a bug (fixed): the universal target names the project in its Input as the derived full project name, so
   // with `properties: { Name: "..." }` on the project, scheduled builds start a project that does not
   // exist (or a different one); the rule engine is immune because it targets Fn::GetAtt CodeBuild.Arn.
   // Refusing the Name override would fix it too.
-  it.fails("the scheduler starts the project's actual name when properties rename it (or the rename is refused)", async () => {
+  it("the scheduler starts the project's actual name when properties rename it (or the rename is refused)", async () => {
     const outcome = await synthFor(minimalProject(`properties: { Name: "custom-name" }, schedule: { engine: "scheduler", rate: "1 day" },`)).catch(
       (error: unknown) => error,
     );

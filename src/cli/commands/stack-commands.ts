@@ -32,7 +32,7 @@ async function synthFor(projectName: string | undefined, options: StackCommandOp
   });
   const synth = synthesize(project);
   const templateBody = serializeTemplate(synth.template, "yaml");
-  checkTemplateSize(templateBody);
+  checkTemplateSize(templateBody, project.files.project);
   return { ...synth, templateBody, region: project.region };
 }
 

@@ -25,7 +25,7 @@ export async function synthCommand(projectName: string | undefined, options: Syn
   });
   const { template, stackName } = synthesize(project);
   const body = serializeTemplate(template, options.format ?? "yaml");
-  checkTemplateSize(body);
+  checkTemplateSize(body, project.files.project);
   if (options.out) {
     const out = resolve(cwd, options.out);
     writeFileSync(out, body);

@@ -173,6 +173,14 @@ export function checkProject(p: LoadedProject): Issue[] {
 
   // Raw properties: PascalCase, known to CloudFormation.
   checkProperties(project.properties, PROJECT_KEYS, "AWS::CodeBuild::Project", file, "properties", issues);
+  if (project.properties?.Name !== undefined) {
+    // The role's log scope, the log group and the scheduler target all derive from the name.
+    add({
+      field: "properties.Name",
+      message: "the project name comes from cody's naming conventions and cannot be overridden in properties.",
+      fix: "Pass the name as the first argument (cody deploy my-name), or use --type, settings.stackNaming or CODY_EXTRA.",
+    });
+  }
   checkProperties(p.role?.properties, ROLE_KEYS, "AWS::IAM::Role", roleFile, `${rolePrefix}properties`, issues);
   if (p.schedule?.properties) {
     const keys = p.schedule.engine === "scheduler" ? SCHEDULER_KEYS : RULE_KEYS;
