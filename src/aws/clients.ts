@@ -17,6 +17,33 @@ import type {
   GetTemplateCommandInput,
   GetTemplateCommandOutput,
 } from "@aws-sdk/client-cloudformation";
+import type {
+  BatchGetBuildsCommandInput,
+  BatchGetBuildsCommandOutput,
+  BatchGetProjectsCommandInput,
+  BatchGetProjectsCommandOutput,
+  ListBuildsForProjectCommandInput,
+  ListBuildsForProjectCommandOutput,
+  ListProjectsCommandInput,
+  ListProjectsCommandOutput,
+  StartBuildCommandInput,
+  StartBuildCommandOutput,
+  StopBuildCommandInput,
+  StopBuildCommandOutput,
+} from "@aws-sdk/client-codebuild";
+import type {
+  FilterLogEventsCommandInput,
+  FilterLogEventsCommandOutput,
+  GetLogEventsCommandInput,
+  GetLogEventsCommandOutput,
+} from "@aws-sdk/client-cloudwatch-logs";
+import type { GetCallerIdentityCommandOutput } from "@aws-sdk/client-sts";
+import type {
+  GetRoleCommandInput,
+  GetRoleCommandOutput,
+  SimulatePrincipalPolicyCommandInput,
+  SimulatePrincipalPolicyCommandOutput,
+} from "@aws-sdk/client-iam";
 import { toCodyError } from "./errors";
 
 export interface AwsOptions {
@@ -66,9 +93,13 @@ function guard<T extends object>(service: string, target: T): T {
   });
 }
 
-export async function createCloudFormation(options: AwsOptions): Promise<CfnApi> {
-  // The SDK warns on Node 20 about its future support window; that is not the user's business.
+/** The SDK warns on Node 20 about its future support window; that is not the user's business. */
+function quietSdk(): void {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+}
+
+export async function createCloudFormation(options: AwsOptions): Promise<CfnApi> {
+  quietSdk();
   const sdk = await import("@aws-sdk/client-cloudformation");
   const client: CloudFormationClient = new sdk.CloudFormationClient(clientConfig(options));
   const api: CfnApi = {
@@ -87,4 +118,76 @@ export async function createCloudFormation(options: AwsOptions): Promise<CfnApi>
     },
   };
   return guard("cloudformation", api);
+}
+
+/** The CodeBuild calls of start, status, stop, list and badge. */
+export interface CodeBuildApi {
+  startBuild(input: StartBuildCommandInput): Promise<StartBuildCommandOutput>;
+  stopBuild(input: StopBuildCommandInput): Promise<StopBuildCommandOutput>;
+  batchGetBuilds(input: BatchGetBuildsCommandInput): Promise<BatchGetBuildsCommandOutput>;
+  batchGetProjects(input: BatchGetProjectsCommandInput): Promise<BatchGetProjectsCommandOutput>;
+  listBuildsForProject(input: ListBuildsForProjectCommandInput): Promise<ListBuildsForProjectCommandOutput>;
+  listProjects(input: ListProjectsCommandInput): Promise<ListProjectsCommandOutput>;
+  region(): Promise<string>;
+}
+
+export async function createCodeBuild(options: AwsOptions): Promise<CodeBuildApi> {
+  quietSdk();
+  const sdk = await import("@aws-sdk/client-codebuild");
+  const client = new sdk.CodeBuildClient(clientConfig(options));
+  const api: CodeBuildApi = {
+    startBuild: (i) => client.send(new sdk.StartBuildCommand(i)),
+    stopBuild: (i) => client.send(new sdk.StopBuildCommand(i)),
+    batchGetBuilds: (i) => client.send(new sdk.BatchGetBuildsCommand(i)),
+    batchGetProjects: (i) => client.send(new sdk.BatchGetProjectsCommand(i)),
+    listBuildsForProject: (i) => client.send(new sdk.ListBuildsForProjectCommand(i)),
+    listProjects: (i) => client.send(new sdk.ListProjectsCommand(i)),
+    region: () => client.config.region(),
+  };
+  return guard("codebuild", api);
+}
+
+/** The CloudWatch Logs calls of logs and start. */
+export interface LogsApi {
+  getLogEvents(input: GetLogEventsCommandInput): Promise<GetLogEventsCommandOutput>;
+  filterLogEvents(input: FilterLogEventsCommandInput): Promise<FilterLogEventsCommandOutput>;
+}
+
+export async function createLogs(options: AwsOptions): Promise<LogsApi> {
+  quietSdk();
+  const sdk = await import("@aws-sdk/client-cloudwatch-logs");
+  const client = new sdk.CloudWatchLogsClient(clientConfig(options));
+  const api: LogsApi = {
+    getLogEvents: (i) => client.send(new sdk.GetLogEventsCommand(i)),
+    filterLogEvents: (i) => client.send(new sdk.FilterLogEventsCommand(i)),
+  };
+  return guard("logs", api);
+}
+
+/** What preflight asks: who is calling, the real ARN of an assumed role, and the policy simulator. */
+export interface IdentityApi {
+  getCallerIdentity(): Promise<GetCallerIdentityCommandOutput>;
+  getRole(input: GetRoleCommandInput): Promise<GetRoleCommandOutput>;
+  simulatePrincipalPolicy(input: SimulatePrincipalPolicyCommandInput): Promise<SimulatePrincipalPolicyCommandOutput>;
+}
+
+export async function createIdentity(options: AwsOptions): Promise<IdentityApi> {
+  quietSdk();
+  const [sts, iam] = await Promise.all([import("@aws-sdk/client-sts"), import("@aws-sdk/client-iam")]);
+  const stsClient = new sts.STSClient(clientConfig(options));
+  const iamClient = new iam.IAMClient(clientConfig(options));
+  const identity: Pick<IdentityApi, "getCallerIdentity"> = {
+    getCallerIdentity: () => stsClient.send(new sts.GetCallerIdentityCommand({})),
+  };
+  const roles: Omit<IdentityApi, "getCallerIdentity"> = {
+    getRole: (i) => iamClient.send(new iam.GetRoleCommand(i)),
+    simulatePrincipalPolicy: (i) => iamClient.send(new iam.SimulatePrincipalPolicyCommand(i)),
+  };
+  const guardedIdentity = guard("sts", identity);
+  const guardedRoles = guard("iam", roles);
+  return {
+    getCallerIdentity: () => guardedIdentity.getCallerIdentity(),
+    getRole: (i) => guardedRoles.getRole(i),
+    simulatePrincipalPolicy: (i) => guardedRoles.simulatePrincipalPolicy(i),
+  };
 }

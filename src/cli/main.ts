@@ -1,7 +1,7 @@
 // The CLI edge: wires commander to the commands, and is the one place that formats errors and
 // decides the exit code. Commands load lazily, so `cody --help` reads no more than it prints.
 import { Command, CommanderError, Option } from "commander";
-import { CodyError, ExitCode, isCodyError } from "../errors";
+import { ExitCode, isCodyError } from "../errors";
 import { createReporter, type Reporter } from "../io/reporter";
 import { formatError } from "./format-error";
 import { withAwsOptions, withProjectOptions, type ProjectOptions } from "./options";
@@ -12,11 +12,8 @@ import type { StackCommandOptions } from "./commands/stack-commands";
 declare const CODY_VERSION: string | undefined;
 const VERSION = typeof CODY_VERSION === "string" ? CODY_VERSION : "0.0.0-dev";
 
-function notYet(command: string): never {
-  throw new CodyError(`\`cody ${command}\` is not available in this version of cody yet.`, {
-    hint: "`cody synth` prints the template without AWS; see README.md for what this version does.",
-  });
-}
+/** Options as commander parsed them; each command module narrows them to its own type. */
+type CommandOptions = Record<string, never>;
 
 export function buildProgram(reporter: Reporter): Command {
   const program = new Command("cody")
@@ -96,13 +93,19 @@ export function buildProgram(reporter: Reporter): Command {
     .option("--broad", "print cody's service-wildcard style policy, for comparison")
     .option("--check <file>", "check a policy document against what cody needs")
     .option("--commands <list>", "only what these commands need (comma separated)")
-    .action(() => notYet("policy"));
+    .action(async (project: string | undefined, opts: CommandOptions) => {
+      const { policyCommand } = await import("./commands/policy");
+      await policyCommand(project, opts, reporter);
+    });
 
   withAwsOptions(withProjectOptions(program.command("preflight")))
     .description("check the caller's IAM permissions for a deploy, without deploying")
     .option("--strict", "fail when the check cannot run")
     .option("--json", "print the result as JSON")
-    .action(() => notYet("preflight"));
+    .action(async (project: string | undefined, opts: CommandOptions) => {
+      const { preflightCommand } = await import("./commands/preflight");
+      await preflightCommand(project, opts, reporter);
+    });
 
   withAwsOptions(withProjectOptions(program.command("start")))
     .description("start a build and follow its phases and logs")
@@ -111,26 +114,38 @@ export function buildProgram(reporter: Reporter): Command {
     .option("-e, --env-vars <pairs...>", "environment overrides K=V (K=ssm:/path, K=secret:id)")
     .option("--no-wait", "start the build and return its id")
     .option("--json", "print the result as JSON")
-    .action(() => notYet("start"));
+    .action(async (project: string | undefined, opts: CommandOptions) => {
+      const { startCommand } = await import("./commands/start");
+      await startCommand(project, opts, reporter);
+    });
 
   withAwsOptions(withProjectOptions(program.command("logs")))
     .description("print a build's logs")
     .option("--build-id <id>", "build (default: the latest)")
     .option("--since <time>", "relative (10m, 2h, 1d) or ISO time")
     .option("-f, --follow", "keep following new log lines")
-    .action(() => notYet("logs"));
+    .action(async (project: string | undefined, opts: CommandOptions) => {
+      const { logsCommand } = await import("./commands/logs");
+      await logsCommand(project, opts, reporter);
+    });
 
   withAwsOptions(withProjectOptions(program.command("status")))
     .description("show a build's status and phases")
     .option("--build-id <id>", "build (default: the latest)")
     .option("--json", "print the result as JSON")
-    .action(() => notYet("status"));
+    .action(async (project: string | undefined, opts: CommandOptions) => {
+      const { statusCommand } = await import("./commands/status");
+      await statusCommand(project, opts, reporter);
+    });
 
   withAwsOptions(withProjectOptions(program.command("stop")))
     .description("stop a running build")
     .option("--build-id <id>", "build (default: the latest)")
     .option("-y, --yes", "do not ask for confirmation")
-    .action(() => notYet("stop"));
+    .action(async (project: string | undefined, opts: CommandOptions) => {
+      const { stopCommand } = await import("./commands/stop");
+      await stopCommand(project, opts, reporter);
+    });
 
   withAwsOptions(program.command("list"))
     .description("list CodeBuild projects with their latest build")
@@ -138,13 +153,19 @@ export function buildProgram(reporter: Reporter): Command {
     .addOption(new Option("--sort-by <field>", "sort order").choices(["name", "status", "time"]).default("name"))
     .option("--status <status>", "only projects whose latest build has this status")
     .option("--select <regex>", "only projects whose name matches")
-    .action(() => notYet("list"));
+    .action(async (opts: CommandOptions) => {
+      const { listCommand } = await import("./commands/list");
+      await listCommand(opts, reporter);
+    });
 
   withAwsOptions(withProjectOptions(program.command("badge")))
     .description("print the project's build badge")
     .option("--branch <branch>", "badge for this branch")
     .option("--no-markdown", "print the URL only")
-    .action(() => notYet("badge"));
+    .action(async (project: string | undefined, opts: CommandOptions) => {
+      const { badgeCommand } = await import("./commands/badge");
+      await badgeCommand(project, opts, reporter);
+    });
 
   return program;
 }
