@@ -16,6 +16,9 @@ export default tseslint.config(
     rules: { "no-console": "error" },
   },
   {
+    rules: { "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }] },
+  },
+  {
     files: ["bin/**/*.cjs"],
     languageOptions: { sourceType: "commonjs", globals: { require: "readonly" } },
     rules: { "@typescript-eslint/no-require-imports": "off" },
