@@ -11,6 +11,8 @@ import type {
   DescribeChangeSetCommandOutput,
   DescribeStackEventsCommandInput,
   DescribeStackEventsCommandOutput,
+  DescribeStackResourcesCommandInput,
+  DescribeStackResourcesCommandOutput,
   DescribeStacksCommandInput,
   DescribeStacksCommandOutput,
   ExecuteChangeSetCommandInput,
@@ -22,6 +24,8 @@ import type {
   BatchGetBuildsCommandOutput,
   BatchGetProjectsCommandInput,
   BatchGetProjectsCommandOutput,
+  ListBuildsCommandInput,
+  ListBuildsCommandOutput,
   ListBuildsForProjectCommandInput,
   ListBuildsForProjectCommandOutput,
   ListProjectsCommandInput,
@@ -62,6 +66,8 @@ export interface CfnApi {
   deleteChangeSet(input: DeleteChangeSetCommandInput): Promise<unknown>;
   deleteStack(input: DeleteStackCommandInput): Promise<unknown>;
   continueUpdateRollback(input: ContinueUpdateRollbackCommandInput): Promise<unknown>;
+  /** Finds a project through its stack (the `CodeBuild` resource's physical id). */
+  describeStackResources(input: DescribeStackResourcesCommandInput): Promise<DescribeStackResourcesCommandOutput>;
   /** The region the client resolved, for console links and messages. */
   region(): Promise<string>;
 }
@@ -112,6 +118,7 @@ export async function createCloudFormation(options: AwsOptions): Promise<CfnApi>
     deleteChangeSet: (i) => client.send(new sdk.DeleteChangeSetCommand(i)),
     deleteStack: (i) => client.send(new sdk.DeleteStackCommand(i)),
     continueUpdateRollback: (i) => client.send(new sdk.ContinueUpdateRollbackCommand(i)),
+    describeStackResources: (i) => client.send(new sdk.DescribeStackResourcesCommand(i)),
     region: async () => {
       const region = await client.config.region();
       return region;
@@ -129,6 +136,8 @@ export interface CodeBuildApi {
   listBuildsForProject(input: ListBuildsForProjectCommandInput): Promise<ListBuildsForProjectCommandOutput>;
   listProjects(input: ListProjectsCommandInput): Promise<ListProjectsCommandOutput>;
   region(): Promise<string>;
+  /** Account-wide build ids, newest first: `cody list` finds each project's latest build without N+1 calls. */
+  listBuilds(input: ListBuildsCommandInput): Promise<ListBuildsCommandOutput>;
 }
 
 export async function createCodeBuild(options: AwsOptions): Promise<CodeBuildApi> {
@@ -143,6 +152,7 @@ export async function createCodeBuild(options: AwsOptions): Promise<CodeBuildApi
     listBuildsForProject: (i) => client.send(new sdk.ListBuildsForProjectCommand(i)),
     listProjects: (i) => client.send(new sdk.ListProjectsCommand(i)),
     region: () => client.config.region(),
+    listBuilds: (i) => client.send(new sdk.ListBuildsCommand(i)),
   };
   return guard("codebuild", api);
 }

@@ -142,6 +142,8 @@ export function buildProgram(reporter: Reporter): Command {
     .description("stop a running build")
     .option("--build-id <id>", "build (default: the latest)")
     .option("-y, --yes", "do not ask for confirmation")
+    .option("--noop", "say which build would be stopped, without stopping it")
+    .option("--json", "print the result as JSON")
     .action(async (project: string | undefined, opts: CommandOptions) => {
       const { stopCommand } = await import("./commands/stop");
       await stopCommand(project, opts, reporter);
@@ -162,6 +164,7 @@ export function buildProgram(reporter: Reporter): Command {
     .description("print the project's build badge")
     .option("--branch <branch>", "badge for this branch")
     .option("--no-markdown", "print the URL only")
+    .option("--json", "print the result as JSON")
     .action(async (project: string | undefined, opts: CommandOptions) => {
       const { badgeCommand } = await import("./commands/badge");
       await badgeCommand(project, opts, reporter);

@@ -1,9 +1,46 @@
-// `cody list`: placeholder until its issue lands.
+// `cody list`: every CodeBuild project in the region with its latest build. Needs no `.cody/`; the
+// call pattern (no N+1) is documented in src/builds/list-builds.ts.
+import { createCodeBuild } from "../../aws/clients";
+import {
+  collectRows,
+  filterRows,
+  LIST_FORMATS,
+  parseFilters,
+  renderRows,
+  SORT_KEYS,
+  sortRows,
+  type ListFormat,
+  type SortKey,
+} from "../../builds/list-builds";
 import { CodyError } from "../../errors";
 import type { Reporter } from "../../io/reporter";
 
-export async function listCommand(_options: unknown, _reporter: Reporter): Promise<void> {
-  throw new CodyError("`cody list` is not available in this version of cody yet.", {
-    hint: "`cody synth` prints the template without AWS; see README.md for what this version does.",
-  });
+export interface ListOptions {
+  format?: string;
+  sortBy?: string;
+  status?: string;
+  select?: string;
+  region?: string;
+  profile?: string;
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, flag: string): T {
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new CodyError(`${flag} "${value}" is not one of ${allowed.join(", ")}.`, { hint: `Pass ${flag} ${fallback}, for example.` });
+}
+
+export async function listCommand(options: ListOptions, reporter: Reporter, deps: { now?: () => Date } = {}): Promise<void> {
+  // Every input is checked before the first AWS call.
+  const format: ListFormat = oneOf(options.format, LIST_FORMATS, "table", "--format");
+  const sortBy: SortKey = oneOf(options.sortBy, SORT_KEYS, "name", "--sort-by");
+  const filters = parseFilters(options);
+  const codebuild = await createCodeBuild({ profile: options.profile, region: options.region });
+  const rows = sortRows(filterRows(await collectRows(codebuild, filters, deps.now?.() ?? new Date()), filters), sortBy);
+  if (rows.length === 0 && (format === "table" || format === "markdown")) {
+    const filtered = filters.select || filters.status ? " matching the filters" : "";
+    reporter.info(`No CodeBuild projects${filtered} in ${await codebuild.region()}.`);
+    return;
+  }
+  reporter.result(renderRows(rows, format, reporter));
 }

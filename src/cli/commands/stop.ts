@@ -1,9 +1,86 @@
-// `cody stop`: placeholder until its issue lands.
+// `cody stop`: stops a running build (the latest by default). It asks first on a terminal and refuses
+// without one unless --yes; --noop stops nothing (cody ignored --noop and really stopped the build).
+import { createInterface } from "node:readline/promises";
+import { latestBuildId } from "../../builds/find-project";
+import { paintStatus } from "../../builds/format";
+import { resolveBuild } from "../../builds/target";
 import { CodyError } from "../../errors";
 import type { Reporter } from "../../io/reporter";
+import type { ProjectOptions } from "../options";
+import { getBuild } from "./status";
 
-export async function stopCommand(_project: string | undefined, _options: unknown, _reporter: Reporter): Promise<void> {
-  throw new CodyError("`cody stop` is not available in this version of cody yet.", {
-    hint: "`cody synth` prints the template without AWS; see README.md for what this version does.",
-  });
+export interface StopOptions extends ProjectOptions {
+  buildId?: string;
+  yes?: boolean;
+  noop?: boolean;
+  json?: boolean;
+}
+
+export interface StopIo {
+  /** Whether someone can answer a question (stdin and stderr are terminals). */
+  interactive: boolean;
+  ask(question: string): Promise<boolean>;
+}
+
+const terminalIo: StopIo = {
+  interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+  ask: async (question) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return /^y(es)?$/i.test((await rl.question(`${question} (y/N) `)).trim());
+    } finally {
+      rl.close();
+    }
+  },
+};
+
+type StopResult = "stopped" | "finished" | "no-builds" | "cancelled" | "noop";
+
+export async function stopCommand(
+  projectName: string | undefined,
+  options: StopOptions,
+  reporter: Reporter,
+  deps: { io?: StopIo; cwd?: string } = {},
+): Promise<void> {
+  const io = deps.io ?? terminalIo;
+  const target = await resolveBuild(projectName, options, latestBuildId, deps.cwd);
+  const json = (result: StopResult, extra: Record<string, unknown> = {}) => {
+    if (options.json) reporter.result(JSON.stringify({ command: "stop", result, project: target.projectName, buildId: target.buildId ?? null, ...extra }, null, 2));
+  };
+  if (!target.buildId) {
+    reporter.info(`No builds found for project ${target.projectName}: nothing to stop.`);
+    return json("no-builds");
+  }
+  const buildId = target.buildId;
+  const build = await getBuild(target.codebuild, buildId, target.projectName);
+  const status = build.buildStatus ?? "UNKNOWN";
+  if (build.buildComplete || status !== "IN_PROGRESS") {
+    reporter.info(`Build ${buildId} already finished (${paintStatus(reporter, status)}): nothing to stop.`);
+    return json("finished", { status });
+  }
+  if (options.noop) {
+    reporter.info(`Would stop build ${buildId} (${status}); --noop: nothing was stopped.`);
+    return json("noop", { status });
+  }
+  if (!options.yes) {
+    if (!io.interactive) {
+      throw new CodyError(`not stopping build ${buildId}: there is no terminal to confirm it.`, {
+        hint: "Pass --yes to stop it without a prompt (as in CI).",
+      });
+    }
+    if (!(await io.ask(`Stop build ${buildId}?`))) {
+      reporter.info("Not stopped.");
+      return json("cancelled", { status });
+    }
+  }
+  const stopped = await target.codebuild.stopBuild({ id: buildId });
+  const after = stopped.build?.buildStatus ?? "UNKNOWN";
+  if (after === "IN_PROGRESS") {
+    // CodeBuild stops builds asynchronously; the response can still say IN_PROGRESS.
+    reporter.success(`Stop requested for build ${buildId}; status: ${after} (${stopped.build?.currentPhase ?? "stopping"}).`);
+    reporter.info(`\`cody status --build-id ${buildId}\` shows when it has stopped.`);
+  } else {
+    reporter.success(`Stopped build ${buildId}; status: ${after}.`);
+  }
+  json("stopped", { status: after });
 }

@@ -1,0 +1,152 @@
+// Finds the CodeBuild project a build command works on: by the conventional full name first, then
+// through a CloudFormation stack (cody's `cody start demo-cody`). Unlike cody, every build command
+// gets the stack fallback, and a project name is enough outside a `.cody/` folder.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { CfnApi, CodeBuildApi } from "../aws/clients";
+import { CODY_DIR } from "../config/load-project";
+import { loadTsFile, runtimeError } from "../config/load-ts";
+import { resolveEnv, resolveNames, STACK_NAME, type Names } from "../config/naming";
+import { settingsSchema, type SettingsInput } from "../config/schema";
+import { validate } from "../config/validate";
+import { CodyError, configError } from "../errors";
+import { isPlainObject } from "../util/merge";
+
+export interface ProjectTarget {
+  /** The positional argument: a project name, or a stack name. */
+  projectName?: string;
+  type?: string;
+  env?: string;
+  stackName?: string;
+  cwd: string;
+  environment?: Record<string, string | undefined>;
+}
+
+export interface FoundProject {
+  projectName: string;
+  via: "name" | "stack";
+}
+
+export interface ProjectNaming {
+  names: Names;
+  env: string;
+  /** The region settings bind to the env, if any. */
+  region?: string;
+  /** Whether `cwd` has a `.cody/` folder. */
+  hasCodyDir: boolean;
+}
+
+/**
+ * The names deploy would use for this target. Reads only `.cody/settings.ts` (when there is one), so a
+ * project whose other files are broken, or no `.cody/` at all, still has names.
+ */
+export async function projectNaming(target: ProjectTarget): Promise<ProjectNaming> {
+  const environment = target.environment ?? process.env;
+  const hasCodyDir = existsSync(join(target.cwd, CODY_DIR));
+  const settings = hasCodyDir ? await loadSettings(target.cwd) : {};
+  const env = resolveEnv({
+    flag: target.env,
+    codyEnv: environment.CODY_ENV,
+    awsProfile: environment.AWS_PROFILE,
+    envs: settings.envs,
+  });
+  const names = resolveNames({
+    projectName: target.projectName,
+    cwd: target.cwd,
+    type: target.type,
+    env,
+    appendEnv: settings.stackNaming?.appendEnv ?? false,
+    extra: environment.CODY_EXTRA,
+    suffix: settings.stackNaming?.suffix ?? "cody",
+    stackName: target.stackName,
+  });
+  const region = settings.envs?.[env]?.region;
+  return { names, env, hasCodyDir, ...(region ? { region } : {}) };
+}
+
+async function loadSettings(root: string): Promise<SettingsInput> {
+  const file = join(root, CODY_DIR, "settings.ts");
+  if (!existsSync(file)) return {};
+  const loaded = loadTsFile(file, root);
+  let value = loaded.value;
+  try {
+    if (typeof value === "function") value = await (value as () => unknown)();
+    else if (value instanceof Promise) value = await value;
+  } catch (error) {
+    throw runtimeError(error, file, root);
+  }
+  if (!isPlainObject(value)) {
+    throw configError({ file, message: "the default export must be the settings object.", fix: "Write `export default defineSettings({ ... })`." });
+  }
+  return validate(settingsSchema, value, file);
+}
+
+export async function findProject(
+  target: ProjectTarget,
+  apis: { codebuild: CodeBuildApi; cfn: () => Promise<CfnApi> },
+): Promise<FoundProject> {
+  const { names, hasCodyDir } = await projectNaming(target);
+  const byName = await apis.codebuild.batchGetProjects({ names: [names.fullProjectName] });
+  if (byName.projects?.some((p) => p.name === names.fullProjectName)) {
+    return { projectName: names.fullProjectName, via: "name" };
+  }
+
+  // --stack-name is what the user means; otherwise the conventional stack, then the argument as a stack.
+  const stacks = target.stackName ? [target.stackName] : [names.stackName];
+  if (!target.stackName && target.projectName && target.projectName !== names.stackName && STACK_NAME.test(target.projectName)) {
+    stacks.push(target.projectName);
+  }
+  const cfn = await apis.cfn();
+  const found: string[] = [];
+  for (const stackName of stacks) {
+    const physicalId = await codeBuildResource(cfn, stackName);
+    if (physicalId) return { projectName: physicalId, via: "stack" };
+    if (physicalId === null) found.push(stackName);
+  }
+
+  const region = await apis.codebuild.region().catch(() => undefined);
+  const tried = [
+    `project "${names.fullProjectName}"`,
+    ...stacks.map((s) => `stack "${s}"${found.includes(s) ? " (exists, but has no CodeBuild resource)" : ""}`),
+  ];
+  const fixes = [
+    hasCodyDir || target.projectName ? "Deploy it with `cody deploy`" : "Run cody in the project's repository or pass the project name (e.g. `cody status my-project`)",
+    "check --type, --env and CODY_EXTRA match the deploy",
+    "or pass --stack-name",
+  ];
+  if (region) fixes.push(`make sure the region is right (--region; now ${region})`);
+  throw new CodyError(`CodeBuild project not found${region ? ` in ${region}` : ""}: tried ${tried.join(", ")}.`, {
+    hint: `${fixes.join("; ")}.${hasCodyDir || target.projectName ? "" : " There is no .cody/ folder here, so the name came from the folder name."}`,
+  });
+}
+
+/** The physical id of the stack's `CodeBuild` resource; undefined when the stack is missing, null when it has none. */
+async function codeBuildResource(cfn: CfnApi, stackName: string): Promise<string | undefined | null> {
+  try {
+    const out = await cfn.describeStackResources({ StackName: stackName, LogicalResourceId: "CodeBuild" });
+    const resource = out.StackResources?.find((r) => r.LogicalResourceId === "CodeBuild" && r.PhysicalResourceId);
+    return resource?.PhysicalResourceId ?? null;
+  } catch (error) {
+    if (stackMissing(error)) return undefined;
+    throw error;
+  }
+}
+
+/** CloudFormation says "Stack with id X does not exist" (a ValidationError) for an unknown stack. */
+function stackMissing(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  let e: unknown = error;
+  while (e && typeof e === "object" && !seen.has(e)) {
+    seen.add(e);
+    const { name, message } = e as { name?: unknown; message?: unknown };
+    if (typeof message === "string" && /does not exist/i.test(message) && name === "ValidationError") return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** The newest build of a project, or undefined when it has none. */
+export async function latestBuildId(codebuild: CodeBuildApi, projectName: string): Promise<string | undefined> {
+  const out = await codebuild.listBuildsForProject({ projectName, sortOrder: "DESCENDING" });
+  return out.ids?.[0];
+}
