@@ -337,7 +337,14 @@ def _put_project(backend: CodeBuildBackend, name: str, properties: dict[str, Any
     props.pop("name", None)
     props.pop("triggers", None)  # webhooks are not part of the project in the API
     if "badgeEnabled" in props:
-        metadata["badge"] = {"badgeEnabled": props.pop("badgeEnabled")}
+        enabled = bool(props.pop("badgeEnabled"))
+        metadata["badge"] = {"badgeEnabled": enabled}
+        if enabled:  # AWS's shape: a signed uuid query; ours is a stable stand-in
+            import hashlib
+            uuid = hashlib.sha256(f"{backend.account_id}/{name}".encode()).hexdigest()[:40]
+            metadata["badge"]["badgeRequestUrl"] = (
+                f"https://codebuild.{backend.region_name}.amazonaws.com/badges?uuid={uuid}"
+            )
     metadata.update(props)  # the rest (secondarySources, concurrentBuildLimit, ...) verbatim
     if previous is not None:
         metadata["created"] = previous.project_metadata["created"]
