@@ -1,9 +1,224 @@
-// `cody policy`: placeholder until its issue lands.
-import { CodyError } from "../../errors";
+// `cody policy`: the least-privilege IAM policy to deploy and run a project (inside a `.cody/` project,
+// derived from its synthesized template) or any cody project (elsewhere). `--check FILE` evaluates a
+// policy offline against the same requirement. No AWS call and no AWS SDK: everything here is local.
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { CODY_DIR, loadProject } from "../../config/load-project";
+import { CodyError, configError, ExitCode } from "../../errors";
+import { parsePolicyDocument, type PolicyDocument } from "../../iam/evaluate";
+import {
+  BROAD_WARNING,
+  broadPolicy,
+  callerRequirements,
+  checkPolicies,
+  MANAGED_POLICY_MAX,
+  policyDocument,
+  policySize,
+  setupNames,
+  setupScript,
+  type CheckResult,
+} from "../../iam/policy";
+import { COMMAND_NAMES, isCommandName, requirementsFor, type CommandName, type RequirementInput } from "../../iam/requirements";
 import type { Reporter } from "../../io/reporter";
+import { toCloudFormationYaml } from "../../synth/serialize";
+import { synthesize, type SynthResult } from "../../synth/template";
+import { didYouMean } from "../../util/did-you-mean";
+import { displayPath } from "../format-error";
+import type { ProjectOptions } from "../options";
 
-export async function policyCommand(_project: string | undefined, _options: unknown, _reporter: Reporter): Promise<void> {
-  throw new CodyError("`cody policy` is not available in this version of cody yet.", {
-    hint: "`cody synth` prints the template without AWS; see README.md for what this version does.",
-  });
+export interface PolicyOptions extends ProjectOptions {
+  format?: "json" | "yaml" | "cli";
+  broad?: boolean;
+  check?: string;
+  commands?: string;
+}
+
+/** `--commands deploy,start` → the command names, in the model's order. */
+export function parseCommands(list: string | undefined): CommandName[] | undefined {
+  if (list === undefined) return undefined;
+  const names = list
+    .split(/[\s,]+/)
+    .map((n) => n.trim().toLowerCase())
+    .filter(Boolean);
+  if (names.length === 0) {
+    throw configError({ field: "--commands", message: "no command names given.", fix: `List some of: ${COMMAND_NAMES.join(", ")}.` });
+  }
+  for (const name of names) {
+    if (!isCommandName(name)) {
+      throw configError({
+        field: "--commands",
+        message: `"${name}" is not a cody command that needs AWS permissions.${didYouMean(name, COMMAND_NAMES)}`,
+        fix: `Use a comma-separated list of: ${COMMAND_NAMES.join(", ")}.`,
+      });
+    }
+  }
+  return COMMAND_NAMES.filter((c) => names.includes(c));
+}
+
+/** The partition a region belongs to (China and GovCloud have their own ARNs). */
+export function partitionOf(region: string | undefined): string {
+  if (region?.startsWith("cn-")) return "aws-cn";
+  if (region?.startsWith("us-gov-")) return "aws-us-gov";
+  if (region?.startsWith("us-iso-")) return "aws-iso";
+  if (region?.startsWith("us-isob-")) return "aws-iso-b";
+  return "aws";
+}
+
+interface Target {
+  synth?: SynthResult;
+  region?: string;
+  account?: string;
+}
+
+async function target(projectName: string | undefined, options: PolicyOptions, cwd: string): Promise<Target> {
+  const env = process.env;
+  if (!existsSync(join(cwd, CODY_DIR))) {
+    return { region: options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION, account: env.AWS_ACCOUNT_ID };
+  }
+  const project = await loadProject({ cwd, projectName, type: options.type, env: options.env, stackName: options.stackName, region: options.region });
+  return { synth: synthesize(project), region: project.region, account: project.account };
+}
+
+export async function policyCommand(projectName: string | undefined, options: PolicyOptions, reporter: Reporter): Promise<void> {
+  const commands = parseCommands(options.commands);
+  if (options.check !== undefined && options.broad) {
+    throw configError({ field: "--broad", message: "--broad prints a policy; it cannot be combined with --check.", fix: "Drop --broad to check a policy file." });
+  }
+  const cwd = process.cwd();
+  const t = await target(projectName, options, cwd);
+  const subject = t.synth ? `stack ${t.synth.stackName}` : "any cody project";
+  if (options.check !== undefined) return check(resolve(cwd, options.check), t, commands, subject, reporter);
+
+  const requirements = callerRequirements(
+    requirementsFor({ synth: t.synth, commands, region: t.region, account: t.account, partition: partitionOf(t.region) }),
+  );
+  const policy = options.broad ? broadPolicy(requirements) : policyDocument(requirements);
+  if (options.broad) reporter.warn(BROAD_WARNING);
+  if (!t.synth) {
+    reporter.info(
+      "No .cody/ folder here: this is the generic policy for any cody project (stacks named *-cody, roles under /cody/). " +
+        "Run cody policy inside a project for one scoped to its stack, project and roles.",
+    );
+  }
+  const format = options.format ?? "json";
+  if (format === "cli") reporter.result(setupScript(policy, setupNames(t.synth?.stackName), subject));
+  else if (format === "yaml") reporter.result(toCloudFormationYaml(policy));
+  else reporter.result(JSON.stringify(policy, null, 2));
+
+  const size = policySize(policy);
+  if (size > MANAGED_POLICY_MAX) {
+    reporter.warn(
+      `the policy is ${size} characters; a managed policy holds at most ${MANAGED_POLICY_MAX}. ` +
+        "Split it with --commands (e.g. one policy for deploy,diff,delete and one for the build commands).",
+    );
+  }
+}
+
+/** A policy file: a policy document, or `aws iam get-policy-version` output (which wraps one). */
+function readPolicyFile(file: string): PolicyDocument {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new CodyError(`cannot read the policy file ${displayPath(file)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, {
+      hint: "Pass the path of a JSON policy document, e.g. `cody policy --check deploy-policy.json`.",
+    });
+  }
+  const wrapped = /^\s*\{\s*"PolicyVersion"\s*:/.test(text) ? unwrapPolicyVersion(text, file) : undefined;
+  return wrapped ?? parsePolicyDocument(text, file);
+}
+
+function unwrapPolicyVersion(text: string, file: string): PolicyDocument | undefined {
+  try {
+    const parsed = JSON.parse(text) as { PolicyVersion?: { Document?: unknown } };
+    const document = parsed.PolicyVersion?.Document;
+    if (typeof document === "string") return parsePolicyDocument(decodeURIComponent(document), file);
+    if (document && typeof document === "object") return parsePolicyDocument(JSON.stringify(document, null, 2), file);
+  } catch {
+    // Not the wrapper after all: report the file's own JSON problems below.
+  }
+  return undefined;
+}
+
+/** Region and account named by the policy's ARNs, when it names exactly one of each. */
+function namedInPolicy(policy: PolicyDocument): { region?: string; account?: string } {
+  const regions = new Set<string>();
+  const accounts = new Set<string>();
+  const statements = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
+  for (const s of statements) {
+    for (const r of [s.Resource ?? [], s.NotResource ?? []].flat()) {
+      const parts = r.split(":");
+      if (parts[0] !== "arn" || parts.length < 6) continue;
+      if (/^[a-z]{2}(-[a-z]+)+-\d+$/.test(parts[3])) regions.add(parts[3]);
+      if (/^\d{12}$/.test(parts[4]) && parts[4] !== "aws") accounts.add(parts[4]);
+    }
+  }
+  return {
+    ...(regions.size === 1 ? { region: [...regions][0] } : {}),
+    ...(accounts.size === 1 ? { account: [...accounts][0] } : {}),
+  };
+}
+
+/** Values used only to evaluate requests when the region or account is unknown: `*` patterns match them. */
+const SAMPLE_REGION = "us-east-1";
+const SAMPLE_ACCOUNT = "123456789012";
+
+function check(file: string, t: Target, commands: CommandName[] | undefined, subject: string, reporter: Reporter): void {
+  const policy = readPolicyFile(file);
+  const named = namedInPolicy(policy);
+  const shownRegion = t.region ?? named.region;
+  const shownAccount = t.account ?? named.account;
+  const base: RequirementInput = { synth: t.synth, commands, partition: partitionOf(shownRegion) };
+  // A request for region `*` would only match a policy that says `*`: evaluate concrete values.
+  const evaluated = callerRequirements(requirementsFor({ ...base, region: shownRegion ?? SAMPLE_REGION, account: shownAccount ?? SAMPLE_ACCOUNT }));
+  const display = callerRequirements(requirementsFor({ ...base, region: shownRegion, account: shownAccount }));
+  const result = checkPolicies([policy], evaluated, display);
+  report(result, displayPath(file), subject, commands, reporter);
+}
+
+function report(result: CheckResult, file: string, subject: string, commands: CommandName[] | undefined, reporter: Reporter): void {
+  const scope = `${subject}, ${commands ? `commands ${commands.join(", ")}` : "every command"}`;
+  const required = result.missing.filter((m) => !m.optional);
+  const optional = result.missing.filter((m) => m.optional);
+
+  if (required.length > 0) {
+    const rows = required.map((m) => [
+      m.action,
+      m.resource,
+      m.context ? Object.entries(m.context).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join("|") : v}`).join(" ") : "",
+      m.decision === "explicitDeny" ? `denied by ${m.deniedBy.join(", ")}` : "not allowed",
+      m.commands.join(","),
+    ]);
+    reporter.result(table(["ACTION", "RESOURCE", "CONTEXT", "WHY", "NEEDED BY"], rows));
+    reporter.result("");
+    reporter.result("Statements to add:");
+    reporter.result(JSON.stringify(result.statementsToAdd, null, 2));
+    if (required.some((m) => m.decision === "explicitDeny")) {
+      reporter.warn("some requests are denied explicitly by a Deny statement: adding an Allow will not help; narrow or remove that Deny.");
+    }
+  }
+  if (optional.length > 0) {
+    const actions = [...new Set(optional.map((m) => m.action))].join(", ");
+    reporter.warn(`the policy lacks what preflight uses (${actions}): deploys work, but preflight will say it could not run.`);
+  }
+  for (const finding of result.overBroad) reporter.warn(finding);
+
+  if (required.length > 0) {
+    const actions = new Set(required.map((m) => m.action));
+    throw new CodyError(`${file} is missing ${actions.size} action(s) cody needs (${required.length} of ${result.checked} requests denied) for ${scope}.`, {
+      exitCode: ExitCode.permissions,
+      hint: "Add the statements above, or use `cody policy` to print the whole policy.",
+    });
+  }
+  if (result.overBroad.length > 0) {
+    reporter.warn(`${file} is sufficient but over-broad for ${scope}: \`cody policy\` prints a least-privilege policy.`);
+  } else {
+    reporter.success(`${file} grants everything cody needs for ${scope} (${result.checked} requests checked), and no more than that in kind.`);
+  }
+}
+
+function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd();
+  return [line(headers), ...rows.map(line)].join("\n");
 }

