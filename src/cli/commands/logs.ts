@@ -1,9 +1,127 @@
-// `cody logs`: placeholder until its issue lands.
+// `cody logs`: print a build's CloudWatch log (the latest build unless --build-id), from the head or
+// from --since, and with --follow keep going until the build completes. A build id works anywhere;
+// the project is looked up only to find its latest build.
+import { latestBuildId } from "../../builds/find-project";
+import {
+  StreamCursor,
+  buildSucceeded,
+  filterPages,
+  followBuild,
+  getBuild,
+  logText,
+  logsState,
+  printSummary,
+  type LogLocation,
+  type LogPage,
+} from "../../builds/follow-build";
+import { parseSince } from "../../builds/since";
+import { normalizeBuildId } from "../../builds/target";
+import { createLogs, type LogsApi } from "../../aws/clients";
 import { CodyError } from "../../errors";
-import type { Reporter } from "../../io/reporter";
+import { colors, type Reporter } from "../../io/reporter";
+import type { ProjectOptions } from "../options";
+import {
+  abortableSleep,
+  buildFailed,
+  connect,
+  findProjectName,
+  interruptSignal,
+  isInterrupted,
+  stoppedFollowing,
+  type BuildCommandDeps,
+} from "./start";
 
-export async function logsCommand(_project: string | undefined, _options: unknown, _reporter: Reporter): Promise<void> {
-  throw new CodyError("`cody logs` is not available in this version of cody yet.", {
-    hint: "`cody synth` prints the template without AWS; see README.md for what this version does.",
-  });
+export interface LogsOptions extends ProjectOptions {
+  buildId?: string;
+  since?: string;
+  follow?: boolean;
+}
+
+async function* streamPages(logs: LogsApi, location: LogLocation): AsyncGenerator<LogPage> {
+  const cursor = new StreamCursor(logs, location);
+  for (;;) {
+    const page = await cursor.page();
+    yield page;
+    if (page.end) return;
+  }
+}
+
+export async function logsCommand(projectArg: string | undefined, options: LogsOptions, reporter: Reporter, deps: BuildCommandDeps = {}): Promise<void> {
+  const c = colors(reporter);
+  const since = options.since !== undefined ? parseSince(options.since, deps.now?.() ?? new Date()) : undefined;
+  if (options.buildId !== undefined && options.buildId.trim() === "") {
+    throw new CodyError("--build-id is empty.", { hint: "Pass a build id (project:uuid), or leave --build-id out for the latest build." });
+  }
+
+  const connection = await connect(projectArg, options, deps);
+  const { codebuild } = connection;
+  // A full id or a build ARN names its project; a bare uuid or no id needs the project looked up.
+  let buildId = options.buildId === undefined ? undefined : normalizeBuildId(options.buildId.trim());
+  if (!buildId?.includes(":")) {
+    const projectName = await findProjectName(connection);
+    buildId = buildId ? normalizeBuildId(buildId, projectName) : await latestBuildId(codebuild, projectName);
+    if (!buildId) throw new CodyError(`project ${projectName} has no builds yet.`, { hint: "Start one with `cody start`." });
+  }
+  const logs = await createLogs(connection.aws);
+
+  if (options.follow) {
+    reporter.info(`Following build ${c.bold(buildId)}${since ? ` from ${since.toISOString()}` : ""}`);
+    const interrupt = interruptSignal(deps);
+    try {
+      const result = await followBuild({
+        codebuild,
+        logs,
+        buildId,
+        reporter,
+        sleep: deps.sleep ?? abortableSleep(interrupt.signal),
+        signal: interrupt.signal,
+        ...(since ? { since } : {}),
+        ...(deps.drainMs !== undefined ? { drainMs: deps.drainMs } : {}),
+      });
+      if (result.lines === 0 && result.logs.kind === "cloudwatch") reporter.info(`No log lines${since ? ` since ${since.toISOString()}` : ""} for build ${buildId}.`);
+      printSummary(result.build, reporter);
+      if (!buildSucceeded(result.build)) throw buildFailed(result.build);
+      return;
+    } catch (error) {
+      if (isInterrupted(error)) throw stoppedFollowing(buildId, options);
+      throw error;
+    } finally {
+      interrupt.dispose();
+    }
+  }
+
+  const build = await getBuild(codebuild, buildId);
+  const state = logsState(build);
+  const where = `${build.buildStatus ?? "UNKNOWN"}${build.buildComplete ? "" : `, ${build.currentPhase ?? "?"}`}`;
+  if (state.kind === "disabled") {
+    throw new CodyError(`build ${buildId} has no CloudWatch log: CloudWatch logging is disabled for project ${build.projectName ?? "?"}.`, {
+      hint: state.s3
+        ? `Its log is in S3: ${state.s3}`
+        : "Enable CloudWatch logs (properties.LogsConfig in .cody/project.ts) and run cody deploy; `cody status` shows this build's phases.",
+    });
+  }
+  if (state.kind === "pending") {
+    reporter.info(`Build ${buildId} has no log yet (${where}). Follow it: cody logs --follow --build-id ${buildId}`);
+    return;
+  }
+
+  reporter.info(`Log of build ${c.bold(buildId)} (${where})${since ? ` since ${since.toISOString()}` : ""}`);
+  const pages = since ? filterPages(logs, state.location, since.getTime()) : streamPages(logs, state.location);
+  let count = 0;
+  let missing = false;
+  for await (const page of pages) {
+    missing ||= page.missing;
+    for (const line of page.lines) reporter.result(logText(line));
+    count += page.lines.length;
+  }
+  if (missing) {
+    reporter.info(
+      build.buildComplete
+        ? `No log for build ${buildId}: ${state.location.group} has no stream ${state.location.stream} (the build wrote none, or the group's retention removed it).`
+        : `No log for build ${buildId} yet: CodeBuild has not created ${state.location.group} / ${state.location.stream}. Follow it: cody logs --follow --build-id ${buildId}`,
+    );
+  } else if (count === 0) {
+    reporter.info(since ? `No log lines since ${since.toISOString()}.` : `Build ${buildId} has no log lines yet.`);
+  }
+  if (!build.buildComplete && !missing) reporter.info(`Build ${buildId} is still running; cody logs --follow --build-id ${buildId} follows it.`);
 }

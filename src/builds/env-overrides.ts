@@ -1,0 +1,86 @@
+// `cody start -e K=V ...`: environment variable overrides for one build. Unlike cody, a value keeps
+// every `=` after the first (`K=a=b` is "a=b"), `K=` is an empty value, and `secret:` is supported.
+import { configError } from "../errors";
+
+export type EnvOverrideType = "PLAINTEXT" | "PARAMETER_STORE" | "SECRETS_MANAGER";
+
+/** The shape of StartBuild's `environmentVariablesOverride` entries. */
+export interface EnvOverride {
+  name: string;
+  value: string;
+  type: EnvOverrideType;
+}
+
+const FIELD = "-e/--env-vars";
+/** Same rule as `environmentVariables` keys in .cody/project.ts. */
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Parameter names (`/a/b`, `name`) or ARNs. */
+const PARAMETER = /^[A-Za-z0-9_./:-]+$/;
+/** `secret-id[:json-key[:stage[:version]]]` or an ARN: anything without whitespace. */
+const SECRET = /^\S+$/;
+
+const EXAMPLE = "APP_ENV=staging, TOKEN=ssm:/demo/token or DB_PASSWORD=secret:prod/db:password";
+
+function parseOne(pair: string): EnvOverride {
+  const at = pair.indexOf("=");
+  if (at < 0) {
+    throw configError({
+      field: FIELD,
+      message: `"${pair}" has no "=": each override is NAME=value.`,
+      fix: `Write e.g. ${EXAMPLE}. If "${pair}" is the project name, put it before -e (cody start ${pair} -e NAME=value).`,
+    });
+  }
+  const name = pair.slice(0, at);
+  const raw = pair.slice(at + 1);
+  if (!NAME.test(name)) {
+    const suggestion = name.replace(/[^A-Za-z0-9_]+/g, "_").replace(/^(\d)/, "_$1");
+    throw configError({
+      field: FIELD,
+      message: `"${name}" (in "${pair}") is not a valid environment variable name: letters, digits and _, not starting with a digit.`,
+      fix: name && NAME.test(suggestion) ? `Use ${suggestion}=${raw}.` : `Write NAME=value, e.g. ${EXAMPLE}.`,
+    });
+  }
+  if (raw.startsWith("ssm:")) {
+    const value = raw.slice("ssm:".length);
+    if (!PARAMETER.test(value)) {
+      throw configError({
+        field: FIELD,
+        message: `"${pair}" does not name a Parameter Store parameter after "ssm:".`,
+        fix: `Write ${name}=ssm:/path/to/parameter (letters, digits and _ . / - only), or ${name}=value for a plain value.`,
+      });
+    }
+    return { name, value, type: "PARAMETER_STORE" };
+  }
+  if (raw.startsWith("secret:")) {
+    const value = raw.slice("secret:".length);
+    if (!SECRET.test(value)) {
+      throw configError({
+        field: FIELD,
+        message: `"${pair}" does not name a Secrets Manager secret after "secret:".`,
+        fix: `Write ${name}=secret:secret-id or ${name}=secret:secret-id:json-key (no spaces).`,
+      });
+    }
+    return { name, value, type: "SECRETS_MANAGER" };
+  }
+  return { name, value: raw, type: "PLAINTEXT" };
+}
+
+/** Parses `-e` pairs in order; a name given twice is an error rather than a silent last-wins. */
+export function parseEnvOverrides(pairs: readonly string[] | undefined): EnvOverride[] {
+  const out: EnvOverride[] = [];
+  const seen = new Map<string, string>();
+  for (const pair of pairs ?? []) {
+    const override = parseOne(pair);
+    const before = seen.get(override.name);
+    if (before !== undefined) {
+      throw configError({
+        field: FIELD,
+        message: `${override.name} is given twice ("${before}" and "${pair}").`,
+        fix: `Keep one ${override.name}=... override.`,
+      });
+    }
+    seen.set(override.name, pair);
+    out.push(override);
+  }
+  return out;
+}
