@@ -1,9 +1,119 @@
-// `cody preflight`: placeholder until its issue lands.
-import { CodyError } from "../../errors";
+// `cody preflight` (every command's permissions) and the check `cody deploy` runs before any
+// CloudFormation write. Denied → the table and the statement to add, exit 3. Could not run → a
+// warning that does not block, unless --strict.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { createCloudFormation, createIdentity } from "../../aws/clients";
+import { CODY_DIR, loadProject } from "../../config/load-project";
+import { CodyError, ExitCode } from "../../errors";
+import type { CommandName } from "../../iam/requirements";
 import type { Reporter } from "../../io/reporter";
+import { formatCouldNotRun, formatDenied, formatOk } from "../../preflight/format";
+import { runPreflight, type PreflightResult } from "../../preflight/preflight";
+import type { SynthResult } from "../../synth/template";
+import { synthesize } from "../../synth/template";
+import type { ProjectOptions } from "../options";
 
-export async function preflightCommand(_project: string | undefined, _options: unknown, _reporter: Reporter): Promise<void> {
-  throw new CodyError("`cody preflight` is not available in this version of cody yet.", {
-    hint: "`cody synth` prints the template without AWS; see README.md for what this version does.",
+export interface PreflightOptions extends ProjectOptions {
+  strict?: boolean;
+  json?: boolean;
+}
+
+/** What `cody preflight` checks: everything cody can do with a project. */
+export const ALL_COMMANDS: CommandName[] = ["deploy", "diff", "delete", "start", "status", "logs", "stop", "list", "badge"];
+
+interface CheckInput {
+  synth?: SynthResult;
+  commands: CommandName[];
+  region: string;
+  profile?: string;
+}
+
+async function check(input: CheckInput): Promise<PreflightResult> {
+  const identity = await createIdentity({ profile: input.profile, region: input.region });
+  const { requirementsFor } = await import("../../iam/requirements");
+  return runPreflight({
+    identity,
+    region: input.region,
+    requirements: ({ account, partition }) =>
+      requirementsFor({ synth: input.synth, commands: input.commands, region: input.region, account, partition }),
   });
+}
+
+function deniedError(result: Extract<PreflightResult, { type: "denied" }>, what: string): CodyError {
+  const actions = [...new Set(result.denied.map((d) => d.action))];
+  return new CodyError(`preflight: ${result.principal.arn} may not ${what}: missing ${actions.join(", ")}.`, {
+    exitCode: ExitCode.permissions,
+    hint: "Add the statement(s) above to its policy (`cody policy` prints the whole policy), or pass --skip-preflight if you know better.",
+  });
+}
+
+/** Warnings always; notes (limits of the simulation) only where asked for, so deploys stay quiet. */
+function printWarnings(reporter: Reporter, result: PreflightResult, notes: "info" | "debug"): void {
+  if (result.type === "could-not-run") return;
+  for (const warning of result.warnings) reporter.warn(`preflight: ${warning}`);
+  for (const note of result.notes) reporter[notes](`note: ${note}`);
+}
+
+/**
+ * The check `cody deploy` runs after synth and before any CloudFormation write. Throws (exit 3) when
+ * permissions are missing, or when it could not run and `strict` is set.
+ */
+export async function deployPreflight(input: { synth: SynthResult; region: string; profile?: string; strict?: boolean; reporter: Reporter }): Promise<PreflightResult> {
+  const { reporter } = input;
+  const result = await check({ synth: input.synth, commands: ["deploy"], region: input.region, profile: input.profile });
+  printWarnings(reporter, result, "debug");
+  if (result.type === "ok") {
+    reporter.debug(formatOk(result));
+    return result;
+  }
+  if (result.type === "denied") {
+    for (const line of formatDenied(result)) reporter.info(line);
+    throw deniedError(result, `deploy stack ${input.synth.stackName}`);
+  }
+  if (input.strict) {
+    throw new CodyError(formatCouldNotRun(result), {
+      exitCode: ExitCode.permissions,
+      hint: "--strict stops the deploy when its permissions cannot be checked; drop --strict (or pass --skip-preflight) to deploy anyway.",
+    });
+  }
+  reporter.warn(`${formatCouldNotRun(result)} Deploying anyway (--strict would stop here).`);
+  return result;
+}
+
+async function projectSynth(projectName: string | undefined, options: PreflightOptions): Promise<{ synth?: SynthResult; region?: string }> {
+  // Outside a project the generic requirements of any cody project are checked.
+  if (!existsSync(join(process.cwd(), CODY_DIR))) return {};
+  const project = await loadProject({
+    cwd: process.cwd(),
+    projectName,
+    type: options.type,
+    env: options.env,
+    stackName: options.stackName,
+    region: options.region,
+  });
+  return { synth: synthesize(project), region: project.region };
+}
+
+export async function preflightCommand(projectName: string | undefined, options: PreflightOptions, reporter: Reporter): Promise<void> {
+  const { synth, region: projectRegion } = await projectSynth(projectName, options);
+  // The region the other commands would use: --region, the project's, else the SDK's (env, profile).
+  const region = options.region ?? projectRegion ?? (await (await createCloudFormation({ profile: options.profile })).region());
+  if (!synth) reporter.info("No .cody/ folder here: checking what any cody project needs.");
+  const result = await check({ synth, commands: ALL_COMMANDS, region, profile: options.profile });
+  if (options.json) reporter.result(JSON.stringify({ command: "preflight", region, commands: ALL_COMMANDS, ...result }, null, 2));
+  printWarnings(reporter, result, "info");
+
+  if (result.type === "ok") {
+    if (!options.json) reporter.success(formatOk(result));
+    return;
+  }
+  if (result.type === "denied") {
+    if (!options.json) for (const line of formatDenied(result, { showCommands: true })) reporter.info(line);
+    throw deniedError(result, `run every cody command${synth ? ` on stack ${synth.stackName}` : ""}`);
+  }
+  if (options.strict) {
+    throw new CodyError(formatCouldNotRun(result), { exitCode: ExitCode.permissions, hint: "Without --strict this is a warning, not a failure." });
+  }
+  reporter.warn(formatCouldNotRun(result));
 }

@@ -78,10 +78,19 @@ function printOutputs(reporter: Reporter, outputs: Record<string, string>): void
   for (const [key, value] of Object.entries(outputs)) reporter.info(`  ${c.dim(key.padEnd(width))}  ${value}`);
 }
 
-export async function deployCommand(projectName: string | undefined, options: StackCommandOptions & { profile?: string }, reporter: Reporter): Promise<void> {
+export async function deployCommand(
+  projectName: string | undefined,
+  options: StackCommandOptions & { profile?: string; skipPreflight?: boolean; strict?: boolean },
+  reporter: Reporter,
+): Promise<void> {
   const c = colors(reporter);
   const synth = await synthFor(projectName, options);
   const cfn = await createCloudFormation({ profile: options.profile, region: options.region ?? synth.region });
+  if (!options.skipPreflight) {
+    // IAM preflight before any CloudFormation write: exit 3 when permissions are missing.
+    const { deployPreflight } = await import("./preflight");
+    await deployPreflight({ synth, region: await cfn.region(), profile: options.profile, strict: options.strict, reporter });
+  }
   const { deployStack } = await import("../../deploy/deploy-stack");
   const interrupt = interruptSignal();
   try {

@@ -1,0 +1,223 @@
+// IAM enforcement end to end: a user holding exactly `cody policy`'s policy can deploy, diff, run and
+// delete the demo project; the same user without one action is stopped with a message naming it.
+// moto has no policy simulator, but with auth switched on (INITIAL_NO_AUTH_ACTION_COUNT, then
+// /moto-api/reset-auth) it checks every request against the caller's IAM policies. This file runs its
+// OWN moto so switching auth on cannot disturb other suites.
+//
+// moto checks the action only: CloudFormation, CodeBuild and Logs requests reach its evaluator with
+// resource "*", so a statement scoped to an ARN never matches there (measured: an Allow on
+// stack/x/* denies DescribeStacks). The policy is therefore installed with every Resource widened to
+// "*" — which tests exactly what this file is about: that `cody policy` lists every action the commands
+// call. Resource scoping is covered offline by the requirement and `cody policy --check` tests.
+import { spawn } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from "@aws-sdk/client-iam";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { motoAvailable, startMoto, withMotoEnv, type MotoServer } from "../support/moto";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const CODY = join(ROOT, "bin", "cody.cjs");
+const DEMO = join(ROOT, "examples", "demo");
+const ACCOUNT = "123456789012";
+const STACK = "demo-cody";
+const available = motoAvailable().ok;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+interface Keys {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+interface PolicyJson {
+  Version: string;
+  Statement: Array<{ Sid?: string; Effect: string; Action: string | string[]; Resource: string | string[]; Condition?: unknown }>;
+}
+
+let moto: MotoServer;
+const scratch: string[] = [];
+
+function cody(args: string[], cwd: string, keys?: Keys, extraEnv: Record<string, string> = {}): Promise<Run> {
+  const env: Record<string, string> = {
+    ...withMotoEnv({
+      ...(moto ? moto.env : {}),
+      ...(keys ? { AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey } : {}),
+    }),
+    CI: "true",
+    ...extraEnv,
+  };
+  delete env.CODY_ENV;
+  delete env.CODY_EXTRA;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CODY, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.once("error", reject);
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function demoProject(): string {
+  const base = mkdtempSync(join(tmpdir(), "cody-e2e-iam-"));
+  scratch.push(base);
+  const dir = join(base, "demo");
+  mkdirSync(join(dir, ".git"), { recursive: true });
+  writeFileSync(join(dir, ".git", "config"), '[remote "origin"]\n\turl = https://github.com/acme/demo.git\n');
+  cpSync(join(DEMO, ".cody"), join(dir, ".cody"), { recursive: true });
+  return dir;
+}
+
+/** moto's switch: "inf" = no checks; "0" = every request from now on is authenticated and authorized. */
+async function auth(count: "inf" | "0"): Promise<void> {
+  const res = await fetch(`${moto.endpoint}/moto-api/reset-auth`, { method: "POST", headers: { "content-type": "application/json" }, body: count });
+  if (!res.ok) throw new Error(`reset-auth: HTTP ${res.status} ${await res.text()}`);
+}
+
+/** `cody policy` of the demo project, as a user would run it (no AWS call). */
+async function codyPolicy(dir: string): Promise<PolicyJson> {
+  const run = await cody(["policy", "--region", "us-east-1"], dir, undefined, { AWS_ACCOUNT_ID: ACCOUNT });
+  expect(run.code, run.stderr).toBe(0);
+  return JSON.parse(run.stdout) as PolicyJson;
+}
+
+/** The policy as moto can evaluate it: same statements and actions, Resource "*" (see the header). */
+function forMoto(policy: PolicyJson): PolicyJson {
+  return { ...policy, Statement: policy.Statement.map((s) => ({ ...s, Resource: "*" })) };
+}
+
+function without(policy: PolicyJson, action: string): PolicyJson {
+  const statements = policy.Statement.map((s) => ({ ...s, Action: (Array.isArray(s.Action) ? s.Action : [s.Action]).filter((a) => a !== action) }));
+  return { ...policy, Statement: statements.filter((s) => s.Action.length > 0) };
+}
+
+/** Creates an IAM user holding `policy` and returns its keys (with auth off; the caller turns it on). */
+async function userWith(name: string, policy: PolicyJson): Promise<Keys> {
+  const iam = new IAMClient({ region: "us-east-1", endpoint: moto.endpoint, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+  await iam.send(new CreateUserCommand({ UserName: name }));
+  await iam.send(new PutUserPolicyCommand({ UserName: name, PolicyName: "cody", PolicyDocument: JSON.stringify(policy) }));
+  const key = (await iam.send(new CreateAccessKeyCommand({ UserName: name }))).AccessKey;
+  if (!key?.AccessKeyId || !key.SecretAccessKey) throw new Error("CreateAccessKey returned no key");
+  return { accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey };
+}
+
+/** The stack's status, read with auth off (the test's own dummy keys are not real moto keys). */
+async function stackStatus(): Promise<string | undefined> {
+  await auth("inf");
+  const cfn = new CloudFormationClient({ region: "us-east-1", endpoint: moto.endpoint, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+  try {
+    return (await cfn.send(new DescribeStacksCommand({ StackName: STACK }))).Stacks?.[0]?.StackStatus;
+  } catch (error) {
+    if (/does not exist/.test(String(error))) return undefined;
+    throw error;
+  }
+}
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+
+describe.skipIf(!available)("IAM enforcement in moto: `cody policy` is enough, and one action less is named", () => {
+  let dir: string;
+  let policy: PolicyJson;
+
+  beforeAll(async () => {
+    if (!existsSync(join(ROOT, "dist", "cli.cjs"))) throw new Error("dist/cli.cjs is missing: run `npm run build` first (npm test does).");
+    if (!existsSync(join(DEMO, ".cody"))) throw new Error("examples/demo/.cody is missing");
+    // Auth starts off: users are created first, then checks are switched on with reset-auth.
+    moto = await startMoto({ env: { INITIAL_NO_AUTH_ACTION_COUNT: "inf" } });
+    dir = demoProject();
+    policy = await codyPolicy(dir);
+  });
+  afterAll(async () => {
+    await moto?.stop();
+    for (const d of scratch.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  beforeEach(async () => {
+    await auth("inf");
+    await moto.reset();
+  });
+
+  it("moto really enforces: the dummy keys every other suite uses are rejected once auth is on", async () => {
+    await auth("0");
+    const run = await cody(["deploy", "--skip-preflight"], dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/AWS rejected the credentials|InvalidClientTokenId/);
+  });
+
+  it("a user holding exactly `cody policy`'s actions can deploy, diff, start, see status and logs, and delete", async () => {
+    const keys = await userWith("deployer", forMoto(policy));
+    await auth("0");
+
+    const deploy = await cody(["deploy"], dir, keys);
+    expect(deploy.code, deploy.stderr).toBe(0);
+    // The policy grants the simulator, so moto's missing implementation is what stops preflight.
+    expect(deploy.stderr).toMatch(/Preflight could not run: iam:SimulatePrincipalPolicy is not available at this endpoint/);
+    expect(deploy.stderr).toMatch(new RegExp(`Deployed ${STACK} \\(CREATE_COMPLETE\\)`));
+
+    await auth("0");
+    const diff = await cody(["diff"], dir, keys);
+    expect(diff.code, diff.stderr).toBe(0);
+    expect(diff.stderr).toContain(`No changes: stack ${STACK} is up to date.`);
+
+    await auth("0");
+    const start = await cody(["start", "--no-wait"], dir, keys);
+    expect(start.code, start.stderr).toBe(0);
+    const status = await cody(["status"], dir, keys);
+    expect(status.code, status.stderr).toBe(0);
+    const logs = await cody(["logs"], dir, keys);
+    expect(logs.code, logs.stderr).toBe(0);
+
+    await auth("0");
+    const del = await cody(["delete", "--yes"], dir, keys);
+    expect(del.code, del.stderr).toBe(0);
+    expect(await stackStatus()).toBeUndefined();
+  });
+
+  it("without cloudformation:CreateChangeSet the deploy stops with a message naming that action, and creates nothing", async () => {
+    const action = "cloudformation:CreateChangeSet";
+    const partial = without(forMoto(policy), action);
+    expect(JSON.stringify(partial)).not.toContain(action);
+    const keys = await userWith("almost", partial);
+    await auth("0");
+
+    const run = await cody(["deploy"], dir, keys);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/^error access denied: your AWS identity may not call cloudformation:CreateChangeSet\.$/m);
+    expect(run.stderr).toContain("`cody policy` prints the policy cody needs"); // the hint says where the full policy is
+    expect(await stackStatus()).toBeUndefined();
+  });
+
+  it("without iam:SimulatePrincipalPolicy preflight says it may not simulate (real AccessDenied), deploys anyway, and --strict stops", async () => {
+    const keys = await userWith("nosim", without(forMoto(policy), "iam:SimulatePrincipalPolicy"));
+    await auth("0");
+
+    const strict = await cody(["deploy", "--strict"], dir, keys);
+    expect(strict.code, strict.stderr).toBe(3);
+    expect(strict.stderr).toContain(`Preflight could not run: the caller may not call iam:SimulatePrincipalPolicy on arn:aws:iam::${ACCOUNT}:user/nosim.`);
+    expect(await stackStatus()).toBeUndefined();
+
+    await auth("0");
+    const run = await cody(["deploy"], dir, keys);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/^warning Preflight could not run: the caller may not call iam:SimulatePrincipalPolicy/m);
+    expect(await stackStatus()).toBe("CREATE_COMPLETE");
+  });
+
+  it("the policy is valid JSON with no wildcard actions and contains what preflight itself uses", () => {
+    const actions = policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+    for (const a of actions) expect(a).not.toContain("*");
+    expect(actions).toContain("iam:SimulatePrincipalPolicy");
+  });
+});
