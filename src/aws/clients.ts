@@ -184,8 +184,10 @@ export interface IdentityApi {
 export async function createIdentity(options: AwsOptions): Promise<IdentityApi> {
   quietSdk();
   const [sts, iam] = await Promise.all([import("@aws-sdk/client-sts"), import("@aws-sdk/client-iam")]);
-  const stsClient = new sts.STSClient(clientConfig(options));
-  const iamClient = new iam.IAMClient(clientConfig(options));
+  // Preflight is advisory: a failing simulator should say so quickly, not after eight retries.
+  const config = { ...clientConfig(options), maxAttempts: 2 };
+  const stsClient = new sts.STSClient(config);
+  const iamClient = new iam.IAMClient(config);
   const identity: Pick<IdentityApi, "getCallerIdentity"> = {
     getCallerIdentity: () => stsClient.send(new sts.GetCallerIdentityCommand({})),
   };

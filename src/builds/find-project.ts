@@ -1,84 +1,18 @@
 // Finds the CodeBuild project a build command works on: by the conventional full name first, then
 // through a CloudFormation stack (cody's `cody start demo-cody`). Unlike cody, every build command
 // gets the stack fallback, and a project name is enough outside a `.cody/` folder.
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import type { CfnApi, CodeBuildApi } from "../aws/clients";
-import { CODY_DIR } from "../config/load-project";
-import { loadTsFile, runtimeError } from "../config/load-ts";
-import { resolveEnv, resolveNames, STACK_NAME, type Names } from "../config/naming";
-import { settingsSchema, type SettingsInput } from "../config/schema";
-import { validate } from "../config/validate";
-import { CodyError, configError } from "../errors";
-import { isPlainObject } from "../util/merge";
+import { STACK_NAME } from "../config/naming";
+import { projectNaming, type NamingTarget, type ProjectNaming } from "../config/project-naming";
+import { CodyError } from "../errors";
 
-export interface ProjectTarget {
-  /** The positional argument: a project name, or a stack name. */
-  projectName?: string;
-  type?: string;
-  env?: string;
-  stackName?: string;
-  cwd: string;
-  environment?: Record<string, string | undefined>;
-}
+export type ProjectTarget = NamingTarget;
+export type { ProjectNaming };
+export { projectNaming };
 
 export interface FoundProject {
   projectName: string;
   via: "name" | "stack";
-}
-
-export interface ProjectNaming {
-  names: Names;
-  env: string;
-  /** The region settings bind to the env, if any. */
-  region?: string;
-  /** Whether `cwd` has a `.cody/` folder. */
-  hasCodyDir: boolean;
-}
-
-/**
- * The names deploy would use for this target. Reads only `.cody/settings.ts` (when there is one), so a
- * project whose other files are broken, or no `.cody/` at all, still has names.
- */
-export async function projectNaming(target: ProjectTarget): Promise<ProjectNaming> {
-  const environment = target.environment ?? process.env;
-  const hasCodyDir = existsSync(join(target.cwd, CODY_DIR));
-  const settings = hasCodyDir ? await loadSettings(target.cwd) : {};
-  const env = resolveEnv({
-    flag: target.env,
-    codyEnv: environment.CODY_ENV,
-    awsProfile: environment.AWS_PROFILE,
-    envs: settings.envs,
-  });
-  const names = resolveNames({
-    projectName: target.projectName,
-    cwd: target.cwd,
-    type: target.type,
-    env,
-    appendEnv: settings.stackNaming?.appendEnv ?? false,
-    extra: environment.CODY_EXTRA,
-    suffix: settings.stackNaming?.suffix ?? "cody",
-    stackName: target.stackName,
-  });
-  const region = settings.envs?.[env]?.region;
-  return { names, env, hasCodyDir, ...(region ? { region } : {}) };
-}
-
-async function loadSettings(root: string): Promise<SettingsInput> {
-  const file = join(root, CODY_DIR, "settings.ts");
-  if (!existsSync(file)) return {};
-  const loaded = loadTsFile(file, root);
-  let value = loaded.value;
-  try {
-    if (typeof value === "function") value = await (value as () => unknown)();
-    else if (value instanceof Promise) value = await value;
-  } catch (error) {
-    throw runtimeError(error, file, root);
-  }
-  if (!isPlainObject(value)) {
-    throw configError({ file, message: "the default export must be the settings object.", fix: "Write `export default defineSettings({ ... })`." });
-  }
-  return validate(settingsSchema, value, file);
 }
 
 export async function findProject(

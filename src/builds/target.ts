@@ -1,6 +1,9 @@
 // The AWS side of a build command: clients in the right region (--region, else the region settings
 // bind to the env, else the SDK's own chain), and the project found by name or through its stack.
-import { createCloudFormation, createCodeBuild, type CfnApi, type CodeBuildApi } from "../aws/clients";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { createCloudFormation, createCodeBuild, type AwsOptions, type CfnApi, type CodeBuildApi } from "../aws/clients";
+import { CODY_DIR } from "../config/project-naming";
 import { findProject, projectNaming, type FoundProject } from "./find-project";
 
 export interface TargetOptions {
@@ -15,21 +18,28 @@ export interface BuildTarget extends FoundProject {
   codebuild: CodeBuildApi;
 }
 
-/** The region to use: --region, then the env's region in settings; undefined lets the SDK decide. */
-export async function targetRegion(projectName: string | undefined, options: TargetOptions, cwd = process.cwd()): Promise<string | undefined> {
-  if (options.region) return options.region;
-  const naming = await projectNaming({ projectName, type: options.type, env: options.env, stackName: options.stackName, cwd });
-  return naming.region;
+/**
+ * Where to call AWS: --region/--profile, else what settings bind to the env (read only inside a
+ * project, so a name or a build id works anywhere), else the SDK's own chain.
+ */
+export async function targetAws(projectName: string | undefined, options: TargetOptions, cwd = process.cwd()): Promise<AwsOptions> {
+  let region = options.region;
+  let profile = options.profile;
+  if ((!region || !profile) && existsSync(join(cwd, CODY_DIR))) {
+    const naming = await projectNaming({ projectName, type: options.type, env: options.env, stackName: options.stackName, cwd });
+    region ??= naming.region;
+    profile ??= naming.profile;
+  }
+  return { ...(region ? { region } : {}), ...(profile ? { profile } : {}) };
 }
 
 /** Just the CodeBuild client, for a command given a full build id (which names its project). */
 export async function codebuildFor(projectName: string | undefined, options: TargetOptions, cwd = process.cwd()): Promise<CodeBuildApi> {
-  return createCodeBuild({ profile: options.profile, region: await targetRegion(projectName, options, cwd) });
+  return createCodeBuild(await targetAws(projectName, options, cwd));
 }
 
 export async function openTarget(projectName: string | undefined, options: TargetOptions, cwd = process.cwd()): Promise<BuildTarget> {
-  const region = await targetRegion(projectName, options, cwd);
-  const aws = { profile: options.profile, region };
+  const aws = await targetAws(projectName, options, cwd);
   const codebuild = await createCodeBuild(aws);
   let cfn: Promise<CfnApi> | undefined;
   const found = await findProject(

@@ -5,16 +5,15 @@ import { join, relative } from "node:path";
 import { ConfigError, configError, type Issue } from "../errors";
 import type { CodyContext } from "../dsl/types";
 import { closest } from "../util/did-you-mean";
-import { deepMerge, isPlainObject, type PlainObject } from "../util/merge";
-import { loadTsFile, runtimeError, type LoadedModule } from "./load-ts";
-import { checkType, resolveEnv, resolveNames, type Names } from "./naming";
+import { deepMerge, type PlainObject } from "../util/merge";
+import { evaluateFile } from "./evaluate-file";
+import { CODY_DIR, projectNaming } from "./project-naming";
+import { checkType, type Names } from "./naming";
 import { checkProject } from "./rules/project-rules";
 import {
-  describe,
   projectSchema,
   roleSchema,
   scheduleSchema,
-  settingsSchema,
   variablesSchema,
   type ProjectInput,
   type RoleInput,
@@ -49,6 +48,8 @@ export interface LoadedProject {
   env: string;
   type?: string;
   region?: string;
+  /** The AWS profile settings bind to the env (when AWS_PROFILE is unset). */
+  profile?: string;
   account?: string;
   settings: SettingsInput;
   vars: PlainObject;
@@ -60,7 +61,7 @@ export interface LoadedProject {
   dependencies: string[];
 }
 
-export const CODY_DIR = ".cody";
+export { CODY_DIR };
 
 /** The folder of the project's own files: `.cody/` or `.cody/<type>/`. */
 export function projectDir(root: string, type?: string): string {
@@ -87,33 +88,16 @@ export async function loadProject(options: LoadOptions): Promise<LoadedProject> 
   const dependencies: string[] = [];
   /** Loads a DSL file and calls its export when it is a function: the object it defines. */
   const evaluate = async (file: string, helper: string, ...args: unknown[]): Promise<PlainObject> => {
-    const loaded = loadTsFile(file, root);
+    const loaded = await evaluateFile(file, root, helper, args);
     dependencies.push(...loaded.dependencies);
-    return exportedObject(loaded, file, root, helper, args);
+    return loaded.value;
   };
 
   // Settings come first: they decide the env and how names are built.
+  const naming = await projectNaming({ ...options, cwd: root, environment });
+  dependencies.push(...naming.dependencies);
+  const { settings, env, names } = naming;
   const settingsFile = join(codyDir, "settings.ts");
-  let settings: SettingsInput = {};
-  if (existsSync(settingsFile)) {
-    settings = validate(settingsSchema, await evaluate(settingsFile, "defineSettings"), settingsFile);
-  }
-  const env = resolveEnv({
-    flag: options.env,
-    codyEnv: environment.CODY_ENV,
-    awsProfile: environment.AWS_PROFILE,
-    envs: settings.envs,
-  });
-  const names = resolveNames({
-    projectName: options.projectName,
-    cwd: root,
-    type: options.type,
-    env,
-    appendEnv: settings.stackNaming?.appendEnv ?? false,
-    extra: environment.CODY_EXTRA,
-    suffix: settings.stackNaming?.suffix ?? "cody",
-    stackName: options.stackName,
-  });
 
   // Variables, in rising precedence.
   const variableFiles = [
@@ -129,7 +113,7 @@ export async function loadProject(options: LoadOptions): Promise<LoadedProject> 
     vars = deepMerge(vars, validate(variablesSchema, value, file));
   }
 
-  const region = options.region ?? settings.envs?.[env]?.region ?? environment.AWS_REGION ?? environment.AWS_DEFAULT_REGION;
+  const region = options.region ?? naming.region ?? environment.AWS_REGION ?? environment.AWS_DEFAULT_REGION;
   const account = environment.AWS_ACCOUNT_ID;
   const ctx: CodyContext = {
     projectName: names.projectName,
@@ -166,6 +150,7 @@ export async function loadProject(options: LoadOptions): Promise<LoadedProject> 
     env,
     type: options.type,
     region,
+    ...(naming.profile ? { profile: naming.profile } : {}),
     account,
     settings,
     vars,
@@ -192,43 +177,6 @@ function withLines(issues: Issue[]): Issue[] {
 }
 
 /** What a DSL file defines: its default export, or what that function returns. */
-async function exportedObject(loaded: LoadedModule, file: string, root: string, helper: string, args: unknown[]): Promise<PlainObject> {
-  const example = helper ? `export default ${helper}({ ... })` : "export default { name: value }";
-  if (!loaded.hasDefault) {
-    throw configError({
-      file,
-      message: `has no default export, so cody finds nothing in it.`,
-      fix: `Export the ${helper ? "definition" : "variables"}: \`${example}\`.`,
-    });
-  }
-  let value = loaded.value;
-  const called = typeof value === "function";
-  try {
-    if (called) value = await (value as (...a: unknown[]) => unknown)(...args);
-    else if (value instanceof Promise) value = await value; // `export default (async () => ({ ... }))()`
-  } catch (error) {
-    throw runtimeError(error, file, root);
-  }
-  if (isPlainObject(value)) return value;
-  const found = value === undefined ? "nothing" : describe(value);
-  if (called) {
-    throw configError({
-      file,
-      message: `the exported function returned ${found}; it must return ${helper ? "the definition object" : "an object of variables"}.`,
-      fix:
-        value === undefined
-          ? "Return the object: wrap it in parentheses, `() => ({ ... })`, or write `return { ... }` in the function body."
-          : "Return one object: `() => ({ ... })`.",
-    });
-  }
-  throw configError({
-    file,
-    message: `the default export must be an object, or a function returning one; found ${found}.`,
-    fix: Array.isArray(value)
-      ? `Export one object: \`${example}\`${helper === "defineProject" ? "; for several projects, use one .cody/<type>/ folder each and --type" : ""}.`
-      : `Write \`${example}\`.`,
-  });
-}
 
 function defined(section: string, root: string, projectFile: string, sectionFile: string): ConfigError {
   const rel = relative(root, sectionFile);

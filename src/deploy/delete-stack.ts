@@ -3,7 +3,7 @@ import type { CfnApi } from "../aws/clients";
 import { CodyError, ExitCode } from "../errors";
 import { deploymentFailed, followStack, type DeployIo } from "./deploy-stack";
 import { isInProgress, lookupStack, type StackSnapshot } from "./stack";
-import type { Sleep } from "./wait";
+import { Interrupted, type Sleep } from "./wait";
 
 export type DeleteResult =
   | { type: "missing"; stackName: string }
@@ -33,11 +33,13 @@ export async function deleteStack(options: DeleteOptions): Promise<DeleteResult>
   let stack = await lookupStack(cfn, stackName);
   if (!stack.exists) return { type: "missing", stackName };
   if (isInProgress(stack.status)) {
-    if (options.wait === false || stack.status === "DELETE_IN_PROGRESS") {
+    if (options.wait === false) {
       throw new CodyError(`stack ${stackName} is busy (${stack.status}).`, { hint: "Wait for it to finish, then run cody delete again." });
     }
     io.reporter.info(`Stack ${stackName} is ${stack.status}; waiting for it to finish first.`);
     stack = (await followStack(options, stack, new Date(), "Waiting for")).stack;
+    // An earlier delete that was still running: it is done now.
+    if (!stack.exists || stack.status === "DELETE_COMPLETE") return { type: "deleted", stackName, leftBehind: [], elapsedMs: Date.now() - started };
   }
   const confirmed = await io.confirm(`Delete stack ${stackName} and the CodeBuild project, role and schedule in it?`);
   if (!confirmed) return { type: "cancelled", stackName };
@@ -46,7 +48,15 @@ export async function deleteStack(options: DeleteOptions): Promise<DeleteResult>
   await cfn.deleteStack({ StackName: stack.stackId ?? stackName });
   const left = leftBehind(stack);
   if (options.wait === false) return { type: "started", stackName, leftBehind: left };
-  const { stack: final, events } = await followStack(options, stack, since, "Deleting");
+  const { stack: final, events } = await followStack(options, stack, since, "Deleting").catch((error: unknown) => {
+    if (error instanceof Interrupted) {
+      throw new Interrupted(
+        `Stopped following the delete of ${stackName}; CloudFormation carries on with it.`,
+        "Run `cody delete` again to wait for it, or watch it in the CloudFormation console.",
+      );
+    }
+    throw error;
+  });
   if (final.status !== "DELETE_COMPLETE") {
     const error = deploymentFailed(stackName, final, events);
     throw new CodyError(error.message.replace(/^deploy of/, "delete of"), {

@@ -47,6 +47,8 @@ export interface DeployOptions {
   sleep: Sleep;
   signal?: AbortSignal;
   now?: () => number;
+  /** Runs once the deploy knows it will change something, before its first write. */
+  beforeChanges?: () => Promise<void>;
 }
 
 const CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"] as const;
@@ -61,12 +63,21 @@ export async function deployStack(options: DeployOptions): Promise<DeployResult>
   if (stack.exists && isInProgress(stack.status)) {
     if (options.wait === false) {
       throw new CodyError(`stack ${stackName} is busy (${stack.status}).`, {
-        hint: "Wait for it to finish (`cody status` or the CloudFormation console), or run cody deploy without --no-wait to wait here.",
+        hint: "Wait for it to finish (see the CloudFormation console), or run cody deploy without --no-wait to wait here.",
       });
     }
     reporter.info(`Stack ${stackName} is ${stack.status}; waiting for it to finish first.`);
     stack = (await followStack(options, stack, new Date(now()), "Waiting for")).stack;
   }
+  // The fast path first: an unchanged, healthy stack needs no preflight and no change set.
+  const healthy =
+    stack.exists && !isCreationFailure(stack.status) && stack.status !== "UPDATE_ROLLBACK_FAILED" && stack.status !== "REVIEW_IN_PROGRESS";
+  if (healthy && (await templateUnchanged(options, stack))) {
+    return { type: "no-changes", stackName, outputs: stack.outputs };
+  }
+  // Checks that must pass before anything is written (the IAM preflight).
+  await options.beforeChanges?.();
+
   if (stack.exists && isCreationFailure(stack.status)) {
     reporter.info(`Stack ${stackName} is ${stack.status}: its first create failed and it cannot be updated. Deleting it to create it again.`);
     await cfn.deleteStack({ StackName: stackName });
@@ -79,10 +90,6 @@ export async function deployStack(options: DeployOptions): Promise<DeployResult>
   }
   // REVIEW_IN_PROGRESS: a change set was made but never executed; the stack has no resources yet.
   const isNew = !stack.exists || stack.status === "REVIEW_IN_PROGRESS";
-
-  if (!isNew && (await templateUnchanged(options, stack))) {
-    return { type: "no-changes", stackName, outputs: stack.outputs };
-  }
 
   const changeSetName = `cody-${now()}`;
   await cfn.createChangeSet({
@@ -123,7 +130,7 @@ export async function deployStack(options: DeployOptions): Promise<DeployResult>
       }
       throw new Interrupted(
         `Stopped following the deploy of ${stackName}; CloudFormation carries on with it.`,
-        "Run `cody status` to see where it got to, or `cody deploy` to wait for it and deploy again.",
+        "Run `cody deploy` again to wait for it (it deploys only what is still different), or watch it in the CloudFormation console.",
       );
     }
     throw error;
@@ -274,6 +281,6 @@ export function deploymentFailed(stackName: string, stack: StackSnapshot, events
     exitCode: ExitCode.failed,
     hint: permission
       ? "CloudFormation acts with your permissions: `cody policy` prints what cody needs."
-      : "Fix the cause above and run `cody deploy` again; `cody status` shows the stack.",
+      : "Fix the cause above and run `cody deploy` again; `cody diff` shows what it will change.",
   });
 }

@@ -106,9 +106,19 @@ describe("deleteStack", () => {
     expect(e.hint).toMatch(/--retain-resources/);
   });
 
-  it("refuses a stack that is already being deleted", async () => {
+  it("waits for a delete already under way instead of starting another, and refuses with wait: false", async () => {
+    // GIVEN a stack already being deleted, which then goes away
+    playStack(mock, [{ status: "DELETE_IN_PROGRESS" }, { status: "DELETE_COMPLETE" }]);
+    // WHEN deleted
+    const result = await remove();
+    // THEN it followed that delete, asked nothing and sent no second DeleteStack
+    expect(result.type).toBe("deleted");
+    expect(io.questions).toEqual([]);
+    expect(mock.commandCalls(DeleteStackCommand)).toHaveLength(0);
+
+    // AND with wait: false it refuses, naming the state
     playStack(mock, [{ status: "DELETE_IN_PROGRESS" }]);
-    const error: unknown = await remove().catch((e: unknown) => e);
+    const error: unknown = await remove({ wait: false }).catch((e: unknown) => e);
     expect((error as CodyError).message).toBe("stack demo-cody is busy (DELETE_IN_PROGRESS).");
     expect(mock.commandCalls(DeleteStackCommand)).toHaveLength(0);
   });

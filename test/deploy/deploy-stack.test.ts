@@ -400,7 +400,7 @@ describe("deployStack: stack states at the start", () => {
     playStack(mock, [{ status: "UPDATE_ROLLBACK_IN_PROGRESS" }]);
     const error = await failure(deploy({ wait: false }));
     expect(error.message).toBe("stack demo-cody is busy (UPDATE_ROLLBACK_IN_PROGRESS).");
-    expect(error.hint).toMatch(/cody status/);
+    expect(error.hint).toMatch(/CloudFormation console/);
     expect(sentCommands(mock)).toEqual(["DescribeStacksCommand"]);
   });
 
@@ -501,7 +501,7 @@ describe("deployStack: Ctrl-C", () => {
     // THEN exit 130, nothing deleted, and the way forward is named
     expect(error.exitCode).toBe(ExitCode.interrupted);
     expect(error.message).toBe("Stopped following the deploy of demo-cody; CloudFormation carries on with it.");
-    expect(error.hint).toMatch(/`cody status`/);
+    expect(error.hint).toMatch(/`cody deploy` again/);
     expect(error.hint).toMatch(/`cody deploy`/);
     expect(writes()).toEqual(["CreateChangeSetCommand", "ExecuteChangeSetCommand"]);
   });

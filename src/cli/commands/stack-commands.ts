@@ -5,12 +5,13 @@ import { createInterface } from "node:readline/promises";
 import { join } from "node:path";
 import { createCloudFormation } from "../../aws/clients";
 import { loadProject } from "../../config/load-project";
-import { checkStackName, resolveNames } from "../../config/naming";
+import { checkStackName } from "../../config/naming";
+import { projectNaming } from "../../config/project-naming";
 import { CodyError } from "../../errors";
 import type { DeployIo } from "../../deploy/deploy-stack";
 import { colors, type Reporter } from "../../io/reporter";
 import { createPrinter } from "../../deploy/printers";
-import { realSleep } from "../../deploy/wait";
+import { Interrupted, realSleep } from "../../deploy/wait";
 import { checkTemplateSize, serializeTemplate } from "../../synth/serialize";
 import { synthesize } from "../../synth/template";
 import type { ProjectOptions } from "../options";
@@ -33,7 +34,7 @@ async function synthFor(projectName: string | undefined, options: StackCommandOp
   const synth = synthesize(project);
   const templateBody = serializeTemplate(synth.template, "yaml");
   checkTemplateSize(templateBody, project.files.project);
-  return { ...synth, templateBody, region: project.region };
+  return { ...synth, templateBody, region: project.region, profile: project.profile };
 }
 
 /** Ctrl-C aborts the wait (once); a second Ctrl-C exits at once. */
@@ -65,6 +66,10 @@ function createIo(reporter: Reporter, yes: boolean | undefined, whenNobodyAnswer
       try {
         const answer = await rl.question(`${question} (y/N) `);
         return /^y(es)?$/i.test(answer.trim());
+      } catch (error) {
+        // Ctrl-C at the prompt: nothing was done.
+        if ((error as Error).name === "AbortError") throw new Interrupted("Interrupted at the prompt: nothing was changed.");
+        throw error;
       } finally {
         rl.close();
       }
@@ -85,12 +90,16 @@ export async function deployCommand(
 ): Promise<void> {
   const c = colors(reporter);
   const synth = await synthFor(projectName, options);
-  const cfn = await createCloudFormation({ profile: options.profile, region: options.region ?? synth.region });
-  if (!options.skipPreflight) {
-    // IAM preflight before any CloudFormation write: exit 3 when permissions are missing.
-    const { deployPreflight } = await import("./preflight");
-    await deployPreflight({ synth, region: await cfn.region(), profile: options.profile, strict: options.strict, reporter });
-  }
+  const profile = options.profile ?? synth.profile;
+  const cfn = await createCloudFormation({ profile, region: options.region ?? synth.region });
+  // IAM preflight once the deploy knows it will change something, before any CloudFormation write:
+  // exit 3 when permissions are missing. An unchanged project skips it (the ~1 s no-op path).
+  const preflight = options.skipPreflight
+    ? undefined
+    : async () => {
+        const { deployPreflight } = await import("./preflight");
+        await deployPreflight({ synth, region: await cfn.region(), profile, strict: options.strict, reporter });
+      };
   const { deployStack } = await import("../../deploy/deploy-stack");
   const interrupt = interruptSignal();
   try {
@@ -104,14 +113,15 @@ export async function deployCommand(
       io: createIo(reporter, options.yes, "no"),
       sleep: realSleep,
       signal: interrupt.signal,
+      beforeChanges: preflight,
     });
     if (result.type === "no-changes") reporter.success(`No changes: stack ${synth.stackName} is up to date.`);
-    if (result.type === "started") reporter.info(`Deploy of ${synth.stackName} started; follow it with \`cody status\` or run \`cody deploy\` again to wait.`);
+    if (result.type === "started") reporter.info(`Deploy of ${synth.stackName} started; run \`cody deploy\` again to wait for it, or watch it in the CloudFormation console.`);
     if (result.type === "deployed") {
       reporter.success(`Deployed ${synth.stackName} (${result.status}) in ${(result.elapsedMs / 1000).toFixed(1)}s`);
     }
     if (result.type !== "started") printOutputs(reporter, result.outputs);
-    if (options.json) reporter.result(JSON.stringify({ command: "deploy", result: result.type, ...result }, null, 2));
+    if (options.json) reporter.result(JSON.stringify({ command: "deploy", ...result }, null, 2));
   } finally {
     interrupt.dispose();
   }
@@ -119,7 +129,7 @@ export async function deployCommand(
 
 export async function diffCommand(projectName: string | undefined, options: StackCommandOptions & { profile?: string }, reporter: Reporter): Promise<void> {
   const synth = await synthFor(projectName, options);
-  const cfn = await createCloudFormation({ profile: options.profile, region: options.region ?? synth.region });
+  const cfn = await createCloudFormation({ profile: options.profile ?? synth.profile, region: options.region ?? synth.region });
   const { diffStack } = await import("../../deploy/diff-stack");
   const { formatChanges } = await import("../../deploy/deploy-stack");
   const interrupt = interruptSignal();
@@ -133,7 +143,7 @@ export async function diffCommand(projectName: string | undefined, options: Stac
       signal: interrupt.signal,
     });
     if (options.json) {
-      reporter.result(JSON.stringify({ command: "diff", ...result }, null, 2));
+      reporter.result(JSON.stringify({ command: "diff", type: result.changes.length === 0 ? "no-changes" : "changes", ...result }, null, 2));
     } else if (result.changes.length === 0) {
       reporter.success(`No changes: stack ${synth.stackName} is up to date.`);
     } else {
@@ -145,24 +155,22 @@ export async function diffCommand(projectName: string | undefined, options: Stac
   }
 }
 
-/** The stack to delete: --stack-name, else the project's conventions (with or without .cody/). */
-async function stackNameFor(projectName: string | undefined, options: StackCommandOptions): Promise<string> {
-  if (options.stackName) {
-    checkStackName(options.stackName, "--stack-name");
-    return options.stackName;
-  }
-  if (existsSync(join(process.cwd(), ".cody"))) return (await synthFor(projectName, options)).stackName;
-  if (!projectName) {
+/** The stack to delete, from names alone (settings, not the whole project): a broken project can still be deleted. */
+async function deleteTarget(projectName: string | undefined, options: StackCommandOptions & { profile?: string }) {
+  if (options.stackName) checkStackName(options.stackName, "--stack-name");
+  const cwd = process.cwd();
+  if (!options.stackName && !projectName && !existsSync(join(cwd, ".cody"))) {
     throw new CodyError("no .cody/ folder here, so cody cannot tell which stack to delete.", {
       hint: "Run it in the project's repository, or name it: cody delete <project> or cody delete --stack-name <stack>.",
     });
   }
-  return resolveNames({ projectName, cwd: process.cwd(), type: options.type, env: options.env ?? "development", appendEnv: false, suffix: "cody" }).stackName;
+  const naming = await projectNaming({ projectName, type: options.type, env: options.env, stackName: options.stackName, cwd });
+  return { stackName: naming.names.stackName, region: options.region ?? naming.region, profile: options.profile ?? naming.profile };
 }
 
 export async function deleteCommand(projectName: string | undefined, options: StackCommandOptions & { profile?: string }, reporter: Reporter): Promise<void> {
-  const stackName = await stackNameFor(projectName, options);
-  const cfn = await createCloudFormation({ profile: options.profile, region: options.region });
+  const { stackName, region, profile } = await deleteTarget(projectName, options);
+  const cfn = await createCloudFormation({ profile, region });
   const { deleteStack } = await import("../../deploy/delete-stack");
   const interrupt = interruptSignal();
   try {
@@ -181,7 +189,7 @@ export async function deleteCommand(projectName: string | undefined, options: St
     if (result.type === "started" || result.type === "deleted") {
       for (const item of result.leftBehind) reporter.info(`Left behind: ${item}`);
     }
-    if (options.json) reporter.result(JSON.stringify({ command: "delete", result: result.type, ...result }, null, 2));
+    if (options.json) reporter.result(JSON.stringify({ command: "delete", ...result }, null, 2));
   } finally {
     interrupt.dispose();
   }

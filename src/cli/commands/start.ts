@@ -2,13 +2,11 @@
 // source version is omitted unless asked for, `-e` values keep their `=`, the console link's region
 // comes from the SDK's config, and a build that does not succeed exits 2, so CI can gate on it.
 import type { Build } from "@aws-sdk/client-codebuild";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { createCloudFormation, createCodeBuild, createLogs, type AwsOptions, type CodeBuildApi } from "../../aws/clients";
 import { parseEnvOverrides, type EnvOverride } from "../../builds/env-overrides";
-import { findProject, projectNaming, type ProjectTarget } from "../../builds/find-project";
+import { findProject, type ProjectTarget } from "../../builds/find-project";
+import { targetAws } from "../../builds/target";
 import { buildDurationMs, buildSucceeded, failedPhases, followBuild, logsState, printSummary, type FailedPhase } from "../../builds/follow-build";
-import { CODY_DIR } from "../../config/load-project";
 import { Interrupted, type Sleep } from "../../deploy/wait";
 import { CodyError, ExitCode, configError, isCodyError } from "../../errors";
 import { colors, type Reporter } from "../../io/reporter";
@@ -79,10 +77,7 @@ export async function connect(projectArg: string | undefined, options: ProjectOp
     ...(options.stackName ? { stackName: options.stackName } : {}),
     ...(deps.environment ? { environment: deps.environment } : {}),
   };
-  let region = options.region;
-  // Settings are read only inside a project: a build id or a name must work anywhere.
-  if (!region && existsSync(join(cwd, CODY_DIR))) region = (await projectNaming(target)).region;
-  const aws: AwsOptions = { ...(options.profile ? { profile: options.profile } : {}), ...(region ? { region } : {}) };
+  const aws: AwsOptions = await targetAws(projectArg, options, cwd);
   return { aws, codebuild: await createCodeBuild(aws), target };
 }
 
