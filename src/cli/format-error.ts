@@ -24,7 +24,9 @@ export function formatError(error: unknown, reporter: Pick<Reporter, "color" | "
   const stack = reporter.debugEnabled && error instanceof Error && error.stack ? `\n${c.dim(error.stack)}` : "";
   if (isConfigError(error)) {
     const count = error.issues.length;
-    const title = count === 1 ? "invalid cody project" : `${count} problems in the cody project`;
+    // Problems in files are the project's; the rest come from flags and environment variables.
+    const inProject = error.issues.some((i) => i.file);
+    const title = inProject ? (count === 1 ? "invalid cody project" : `${count} problems in the cody project`) : count === 1 ? "invalid input" : `${count} problems in the input`;
     const body = error.issues.map((i) => formatIssue(i, reporter, cwd)).join("\n");
     const cause = reporter.debugEnabled && error.cause instanceof Error ? `\n${c.dim(String(error.cause.stack))}` : "";
     return `${c.red("error")} ${title}\n${body}${cause}${stack}`;

@@ -468,13 +468,13 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
     const changeKeys = ["action", "logicalId", "resourceType"];
 
     const diffNew = await json(["diff"]);
-    expect(keys(diffNew)).toEqual(["changes", "command", "isNew", "stackName"]);
-    expect(diffNew).toMatchObject({ command: "diff", stackName: STACK, isNew: true });
+    expect(keys(diffNew)).toEqual(["changes", "command", "isNew", "stackName", "type"]);
+    expect(diffNew).toMatchObject({ command: "diff", type: "changes", stackName: STACK, isNew: true });
     expect((diffNew.changes as Record<string, unknown>[]).map(keys)).toEqual(Array(4).fill(changeKeys));
 
     const created = await json(["deploy"]); // preflight included: its warning stays on stderr
-    expect(keys(created)).toEqual(["changes", "command", "elapsedMs", "outputs", "result", "stackName", "status", "type"]);
-    expect(created).toMatchObject({ command: "deploy", result: "deployed", stackName: STACK, status: "CREATE_COMPLETE" });
+    expect(keys(created)).toEqual(["changes", "command", "elapsedMs", "outputs", "stackName", "status", "type"]);
+    expect(created).toMatchObject({ command: "deploy", type: "deployed", stackName: STACK, status: "CREATE_COMPLETE" });
     expect(typeof created.elapsedMs).toBe("number");
     expect((created.changes as Record<string, unknown>[]).map((c) => [c.action, c.logicalId])).toEqual([
       ["Add", "CodeBuild"],
@@ -484,22 +484,22 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
     ]);
 
     const noop = await json(["deploy", ...SETUP]);
-    expect(keys(noop)).toEqual(["command", "outputs", "result", "stackName", "type"]);
-    expect(noop).toMatchObject({ command: "deploy", result: "no-changes" });
+    expect(keys(noop)).toEqual(["command", "outputs", "stackName", "type"]);
+    expect(noop).toMatchObject({ command: "deploy", type: "no-changes" });
 
     const diffSame = await json(["diff"]);
-    expect(diffSame).toEqual({ command: "diff", stackName: STACK, isNew: false, changes: [] });
+    expect(diffSame).toEqual({ command: "diff", type: "no-changes", stackName: STACK, isNew: false, changes: [] });
 
     editProject(dir);
     const updated = await json(["deploy", ...SETUP]);
-    expect(updated).toMatchObject({ result: "deployed", status: "UPDATE_COMPLETE" });
+    expect(updated).toMatchObject({ type: "deployed", status: "UPDATE_COMPLETE" });
 
     const deleted = await json(["delete", "--yes"]);
-    expect(keys(deleted)).toEqual(["command", "elapsedMs", "leftBehind", "result", "stackName", "type"]);
-    expect(deleted).toMatchObject({ command: "delete", result: "deleted", stackName: STACK });
+    expect(keys(deleted)).toEqual(["command", "elapsedMs", "leftBehind", "stackName", "type"]);
+    expect(deleted).toMatchObject({ command: "delete", type: "deleted", stackName: STACK });
 
     const missing = await json(["delete", "--yes"]);
-    expect(missing).toEqual({ command: "delete", result: "missing", type: "missing", stackName: STACK });
+    expect(missing).toEqual({ command: "delete", type: "missing", stackName: STACK });
   });
 
   it("prints plain text without CI too, when stdout and stderr are pipes", async () => {

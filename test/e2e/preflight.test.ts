@@ -153,9 +153,9 @@ describe.skipIf(!endpoint)("preflight against moto (built CLI; moto has no polic
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(COULD_NOT_RUN);
     expect(run.stderr).toMatch(/^warning Preflight could not run: .*Deploying anyway \(--strict would stop here\)\.$/m);
-    // Said once, before the deploy starts.
+    // Said once, before the change set (the preflight runs once the deploy knows it will change something).
     expect(run.stderr.match(/Preflight could not run/g)).toHaveLength(1);
-    expect(run.stderr.indexOf("Preflight could not run")).toBeLessThan(run.stderr.indexOf(`Deploying stack ${STACK}`));
+    expect(run.stderr.indexOf("Preflight could not run")).toBeLessThan(run.stderr.indexOf(`Change set for ${STACK}`));
     // STS, then the simulator, then CloudFormation writes.
     const { actions } = recorder;
     const firstWrite = actions.findIndex((a) => CFN_WRITES.includes(a));
@@ -165,6 +165,17 @@ describe.skipIf(!endpoint)("preflight against moto (built CLI; moto has no polic
     // moto's caller is an IAM user: no GetRole.
     expect(actions).not.toContain("GetRole");
     expect(await stackStatus()).toBe("CREATE_COMPLETE");
+  });
+
+  it("a no-op deploy skips the preflight: nothing changes, so nothing needs checking", async () => {
+    const dir = demoProject();
+    expect((await cody(["deploy"], dir)).code).toBe(0);
+    recorder.actions.length = 0;
+    const run = await cody(["deploy"], dir);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain("No changes");
+    expect(recorder.actions).not.toContain("SimulatePrincipalPolicy");
+    expect(recorder.actions).not.toContain("GetCallerIdentity");
   });
 
   it("deploy --strict: exit 3 and nothing written to CloudFormation", async () => {

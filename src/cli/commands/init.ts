@@ -90,6 +90,7 @@ export async function initCommand(options: InitOptions, reporter: Reporter): Pro
   const all = types ? [...contents, [join(".cody", "codybuild.d.ts"), types] as const] : contents;
 
   let written = 0;
+  let kept = 0;
   for (const [target, text] of all) {
     const path = join(cwd, target);
     const exists = existsSync(path);
@@ -99,6 +100,7 @@ export async function initCommand(options: InitOptions, reporter: Reporter): Pro
     }
     if (exists && !options.force) {
       reporter.info(`${c.yellow("exists   ")} ${target} (kept; --force overwrites)`);
+      kept++;
       continue;
     }
     mkdirSync(dirname(path), { recursive: true });
@@ -108,7 +110,13 @@ export async function initCommand(options: InitOptions, reporter: Reporter): Pro
   }
   const typeFlag = type ? ` --type ${type}` : "";
   reporter.info("");
-  reporter.info(written > 0 ? `Scaffolded ${projectDir}/ for project ${projectName}.` : "Nothing to write: .cody/ is already there.");
+  reporter.info(
+    written > 0
+      ? `Scaffolded ${projectDir}/ for project ${projectName}.`
+      : kept > 0
+        ? `Kept ${kept} existing file${kept === 1 ? "" : "s"} that differ from the templates; --force overwrites them.`
+        : `Nothing to write: ${projectDir}/ is already scaffolded.`,
+  );
   reporter.info(`Next: edit ${join(projectDir, "project.ts")}, then \`cody synth${typeFlag}\` to see the template and \`cody deploy${typeFlag}\` to deploy it.`);
   if (values.githubUrl.includes("OWNER/REPO")) {
     reporter.warn(`no git remote "origin" found: set githubUrl in ${join(projectDir, "project.ts")}.`);
