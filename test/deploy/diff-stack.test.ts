@@ -15,12 +15,33 @@ beforeEach(async () => {
 });
 
 function diff(signal?: AbortSignal, sleep = fakeSleep().sleep): Promise<DiffResult> {
-  return diffStack({ cfn, stackName: STACK, templateBody: TEMPLATE, tags: TAGS, sleep, signal });
+  return diffStack({ cfn, stackName: STACK, templateBody: TEMPLATE, tags: TAGS, resources: RESOURCES, sleep, signal });
 }
+
+const RESOURCES = [
+  { logicalId: "CodeBuild", resourceType: "AWS::CodeBuild::Project" },
+  { logicalId: "IamRole", resourceType: "AWS::IAM::Role" },
+];
 
 const changeSetName = () => mock.commandCalls(CreateChangeSetCommand)[0].args[0].input.ChangeSetName;
 
 describe("diffStack", () => {
+  it("for a stack whose create failed (ROLLBACK_COMPLETE): every resource as Add, and no change set", async () => {
+    // GIVEN a stack deploy would delete and create again
+    playStack(mock, [{ status: "ROLLBACK_COMPLETE" }]);
+    // WHEN diffed
+    const result = await diff();
+    // THEN it says so and lists the template's resources as additions, without touching CloudFormation
+    expect(result).toEqual({
+      stackName: STACK,
+      isNew: true,
+      recreate: "ROLLBACK_COMPLETE",
+      changes: RESOURCES.map((r) => ({ action: "Add", ...r })),
+    });
+    expect(mock.commandCalls(CreateChangeSetCommand)).toHaveLength(0);
+    expect(mock.commandCalls(DeleteStackCommand)).toHaveLength(0);
+  });
+
   it("for a new stack: a CREATE change set, read, then the change set AND the review stack it made are deleted", async () => {
     // GIVEN no stack
     playStack(mock, [{ status: "missing" }]);

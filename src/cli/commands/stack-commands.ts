@@ -139,9 +139,13 @@ export async function diffCommand(projectName: string | undefined, options: Stac
       stackName: synth.stackName,
       templateBody: synth.templateBody,
       tags: synth.stackTags,
+      resources: Object.entries(synth.template.Resources).map(([logicalId, r]) => ({ logicalId, resourceType: String(r.Type) })),
       sleep: realSleep,
       signal: interrupt.signal,
     });
+    if (result.recreate) {
+      reporter.warn(`stack ${synth.stackName} is ${result.recreate}: cody deploy will delete it and create it again.`);
+    }
     if (options.json) {
       reporter.result(JSON.stringify({ command: "diff", type: result.changes.length === 0 ? "no-changes" : "changes", ...result }, null, 2));
     } else if (result.changes.length === 0) {
