@@ -4,15 +4,15 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createCloudFormation, createIdentity } from "../../aws/clients";
-import { CODY_DIR, loadProject } from "../../config/load-project";
+import { CODY_DIR } from "../../config/load-project";
 import { CodyError, ExitCode } from "../../errors";
 import type { CommandName } from "../../iam/requirements";
 import type { Reporter } from "../../io/reporter";
 import { formatCouldNotRun, formatDenied, formatOk } from "../../preflight/format";
 import { runPreflight, type PreflightResult } from "../../preflight/preflight";
 import type { SynthResult } from "../../synth/template";
-import { synthesize } from "../../synth/template";
 import type { ProjectOptions } from "../options";
+import { synthProject } from "../project-synth";
 
 export interface PreflightOptions extends ProjectOptions {
   strict?: boolean;
@@ -84,15 +84,8 @@ export async function deployPreflight(input: { synth: SynthResult; region: strin
 async function projectSynth(projectName: string | undefined, options: PreflightOptions): Promise<{ synth?: SynthResult; region?: string }> {
   // Outside a project the generic requirements of any cody project are checked.
   if (!existsSync(join(process.cwd(), CODY_DIR))) return {};
-  const project = await loadProject({
-    cwd: process.cwd(),
-    projectName,
-    type: options.type,
-    env: options.env,
-    stackName: options.stackName,
-    region: options.region,
-  });
-  return { synth: synthesize(project), region: project.region };
+  const synth = await synthProject(projectName, options);
+  return { synth, region: synth.region };
 }
 
 export async function preflightCommand(projectName: string | undefined, options: PreflightOptions, reporter: Reporter): Promise<void> {

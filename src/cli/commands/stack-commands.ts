@@ -4,7 +4,6 @@ import { existsSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
 import { join } from "node:path";
 import { createCloudFormation } from "../../aws/clients";
-import { loadProject } from "../../config/load-project";
 import { checkStackName } from "../../config/naming";
 import { projectNaming } from "../../config/project-naming";
 import { CodyError } from "../../errors";
@@ -12,29 +11,13 @@ import type { DeployIo } from "../../deploy/deploy-stack";
 import { colors, type Reporter } from "../../io/reporter";
 import { createPrinter } from "../../deploy/printers";
 import { Interrupted, realSleep } from "../../deploy/wait";
-import { checkTemplateSize, serializeTemplate } from "../../synth/serialize";
-import { synthesize } from "../../synth/template";
 import type { ProjectOptions } from "../options";
+import { synthProject } from "../project-synth";
 
 export interface StackCommandOptions extends ProjectOptions {
   wait?: boolean;
   yes?: boolean;
   json?: boolean;
-}
-
-async function synthFor(projectName: string | undefined, options: StackCommandOptions) {
-  const project = await loadProject({
-    cwd: process.cwd(),
-    projectName,
-    type: options.type,
-    env: options.env,
-    stackName: options.stackName,
-    region: options.region,
-  });
-  const synth = synthesize(project);
-  const templateBody = serializeTemplate(synth.template, "yaml");
-  checkTemplateSize(templateBody, project.files.project);
-  return { ...synth, templateBody, region: project.region, profile: project.profile };
 }
 
 /** Ctrl-C aborts the wait (once); a second Ctrl-C exits at once. */
@@ -89,7 +72,7 @@ export async function deployCommand(
   reporter: Reporter,
 ): Promise<void> {
   const c = colors(reporter);
-  const synth = await synthFor(projectName, options);
+  const synth = await synthProject(projectName, options);
   const profile = options.profile ?? synth.profile;
   const cfn = await createCloudFormation({ profile, region: options.region ?? synth.region });
   // IAM preflight once the deploy knows it will change something, before any CloudFormation write:
@@ -128,7 +111,7 @@ export async function deployCommand(
 }
 
 export async function diffCommand(projectName: string | undefined, options: StackCommandOptions & { profile?: string }, reporter: Reporter): Promise<void> {
-  const synth = await synthFor(projectName, options);
+  const synth = await synthProject(projectName, options);
   const cfn = await createCloudFormation({ profile: options.profile ?? synth.profile, region: options.region ?? synth.region });
   const { diffStack } = await import("../../deploy/diff-stack");
   const { formatChanges } = await import("../../deploy/deploy-stack");

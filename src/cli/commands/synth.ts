@@ -1,12 +1,11 @@
 // `cody synth` (and `cody deploy --noop`): the template, with no AWS call and no credentials.
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { loadProject } from "../../config/load-project";
 import type { Reporter } from "../../io/reporter";
-import { checkTemplateSize, serializeTemplate, type TemplateFormat } from "../../synth/serialize";
-import { synthesize } from "../../synth/template";
+import type { TemplateFormat } from "../../synth/serialize";
 import { displayPath } from "../format-error";
 import type { ProjectOptions } from "../options";
+import { synthProject } from "../project-synth";
 
 export interface SynthOptions extends ProjectOptions {
   format?: TemplateFormat;
@@ -15,17 +14,7 @@ export interface SynthOptions extends ProjectOptions {
 
 export async function synthCommand(projectName: string | undefined, options: SynthOptions, reporter: Reporter): Promise<void> {
   const cwd = process.cwd();
-  const project = await loadProject({
-    cwd,
-    projectName,
-    type: options.type,
-    env: options.env,
-    stackName: options.stackName,
-    region: options.region,
-  });
-  const { template, stackName } = synthesize(project);
-  const body = serializeTemplate(template, options.format ?? "yaml");
-  checkTemplateSize(body, project.files.project);
+  const { templateBody: body, stackName } = await synthProject(projectName, options, options.format ?? "yaml");
   if (options.out) {
     const out = resolve(cwd, options.out);
     writeFileSync(out, body);

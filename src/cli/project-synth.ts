@@ -1,0 +1,33 @@
+// Load and synthesize the project in the current folder, as every project command does first: bad
+// input fails here, before any AWS call.
+import { loadProject, type LoadedProject } from "../config/load-project";
+import { checkTemplateSize, serializeTemplate, type TemplateFormat } from "../synth/serialize";
+import { synthesize, type SynthResult } from "../synth/template";
+import type { ProjectOptions } from "./options";
+
+export interface ProjectSynth extends SynthResult {
+  project: LoadedProject;
+  /** The template as cody deploys it (YAML unless asked otherwise), checked against the size limit. */
+  templateBody: string;
+  region?: string;
+  profile?: string;
+}
+
+export async function synthProject(
+  projectName: string | undefined,
+  options: ProjectOptions,
+  format: TemplateFormat = "yaml",
+): Promise<ProjectSynth> {
+  const project = await loadProject({
+    cwd: process.cwd(),
+    projectName,
+    type: options.type,
+    env: options.env,
+    stackName: options.stackName,
+    region: options.region,
+  });
+  const synth = synthesize(project);
+  const templateBody = serializeTemplate(synth.template, format);
+  checkTemplateSize(templateBody, project.files.project);
+  return { ...synth, project, templateBody, region: project.region, profile: project.profile };
+}
