@@ -170,6 +170,26 @@ export function buildProgram(reporter: Reporter): Command {
       await badgeCommand(project, opts, reporter);
     });
 
+  program
+    .command("version")
+    .description("print the version (same as --version)")
+    .action(() => reporter.result(VERSION));
+
+  program.addHelpText(
+    "after",
+    [
+      "",
+      "Examples:",
+      "  cody init                  scaffold .cody/ (reads the repository URL from git)",
+      "  cody synth                 print the CloudFormation template, no AWS needed",
+      "  cody deploy                deploy through a change set, after an IAM preflight",
+      "  cody start                 start a build and follow its phases and logs",
+      "  cody policy --format cli   the least-privilege IAM policy, as aws iam commands",
+      "",
+      "Exit codes: 0 ok or no changes, 1 bad input or AWS error, 2 stack operation or build failed,",
+      "3 missing IAM permissions, 130 interrupted. Docs: docs/README.md in the codybuild package.",
+    ].join("\n"),
+  );
   return program;
 }
 
