@@ -10,12 +10,14 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   CloudFormationClient,
+  CreateChangeSetCommand,
   DescribeStacksCommand,
   GetTemplateCommand,
   ListChangeSetsCommand,
   ListStackResourcesCommand,
   ListStacksCommand,
   UpdateStackCommand,
+  waitUntilChangeSetCreateComplete,
   type ChangeSetSummary,
 } from "@aws-sdk/client-cloudformation";
 import { BatchGetProjectsCommand, CodeBuildClient, type Project } from "@aws-sdk/client-codebuild";
@@ -35,12 +37,7 @@ const DEMO = join(ROOT, "examples", "demo");
 const PROJECT = "demo";
 const STACK = "demo-cody";
 const ANSI = /\x1b\[/; // eslint-disable-line no-control-regex -- looking for escape codes is the point
-/**
- * moto 5.2's AWS::IAM::Role update only changes Description/MaxSessionDuration, never the inline
- * Policies (the launcher does not patch that yet). Flip when it does: the update test then checks the
- * live policy instead of asserting the gap.
- */
-const MOTO_UPDATES_ROLE_POLICIES = false;
+const LEFT_BEHIND = `log group /aws/codebuild/${PROJECT} (delete it with: aws logs delete-log-group --log-group-name /aws/codebuild/${PROJECT})`;
 
 // ---------------------------------------------------------------- running the CLI
 
@@ -248,6 +245,16 @@ async function project(): Promise<Project | undefined> {
   return (await codebuild.send(new BatchGetProjectsCommand({ names: [PROJECT] }))).projects?.[0];
 }
 
+/** The outputs cody's template declares, as the live stack must have them (ids from physicalIds()). */
+function expectedOutputs(ids: Record<string, string>): Record<string, string> {
+  return {
+    ProjectName: PROJECT,
+    ProjectArn: `arn:aws:codebuild:us-east-1:123456789012:project/${PROJECT}`,
+    RoleArn: `arn:aws:iam::123456789012:role/cody/${ids.IamRole}`,
+    ScheduleName: ids.EventsRule,
+  };
+}
+
 async function rolePolicy(roleName: string): Promise<string> {
   const res = await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: "CodeBuildAccess" }));
   return decodeURIComponent(res.PolicyDocument ?? "");
@@ -302,6 +309,9 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
     expect(await stackStatus()).toBe("CREATE_COMPLETE");
 
     const ids = await physicalIds();
+    // The stack's outputs follow the Deployed line, one "  Key  value" line each.
+    const printed = run.stderr.slice(run.stderr.indexOf("Deployed ")).split("\n").slice(1, -1);
+    expect(printed.map((line) => line.trim().split(/ {2,}/))).toEqual(Object.entries(expectedOutputs(ids)));
     const want = template.Resources.CodeBuild.Properties as {
       Environment: { Image: string; EnvironmentVariables: { Name: string; Type: string; Value: string }[] };
       Source: { Location: string };
@@ -398,11 +408,15 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
     expect(live?.environment?.image).toBe(NEW_IMAGE);
     expect(live?.environment?.environmentVariables).toContainEqual({ name: "LOG_LEVEL", type: "PLAINTEXT", value: "debug" });
     expect((await events.send(new DescribeRuleCommand({ Name: ids.EventsRule }))).ScheduleExpression).toBe("rate(12 hours)");
-    // CloudFormation holds the new role policy...
+    // CloudFormation holds the new role policy and applies it to the same role, updated in place.
     const deployed = await cfn.send(new GetTemplateCommand({ StackName: STACK }));
     expect(deployed.TemplateBody).toContain("WriteArtifacts");
-    // ...and applies it to the role, except in moto (see MOTO_UPDATES_ROLE_POLICIES).
-    expect((await rolePolicy(ids.IamRole)).includes("WriteArtifacts")).toBe(MOTO_UPDATES_ROLE_POLICIES);
+    expect((await physicalIds()).IamRole).toBe(ids.IamRole);
+    const livePolicy = await rolePolicy(ids.IamRole);
+    expect(livePolicy).toContain("WriteArtifacts");
+    expect(livePolicy).toContain("arn:aws:s3:::acme-demo-artifacts/*");
+    expect(livePolicy).toContain("ReadBuildCache"); // what was there stays
+    expect(run.stderr).toMatch(new RegExp(`^ {2}ScheduleName +${ids.EventsRule}$`, "m")); // outputs after an update too
 
     const again = await deployOk(dir, SETUP);
     expect(again.stderr).toContain("No changes");
@@ -421,6 +435,32 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
     expect(pending(await changeSets())).toEqual([]);
   });
 
+  it("deploys over a stack left in REVIEW_IN_PROGRESS, reusing it", async () => {
+    const dir = await demoProject();
+    // What an interrupted first deploy leaves: a CREATE change set that was never executed.
+    const review = await cfn.send(
+      new CreateChangeSetCommand({
+        StackName: STACK,
+        ChangeSetName: "abandoned",
+        ChangeSetType: "CREATE",
+        TemplateBody: JSON.stringify(await synthJson(dir)),
+        Capabilities: ["CAPABILITY_NAMED_IAM"],
+      }),
+    );
+    await waitUntilChangeSetCreateComplete(
+      { client: cfn, maxWaitTime: 30, minDelay: 1, maxDelay: 2 },
+      { StackName: STACK, ChangeSetName: "abandoned" },
+    );
+    expect(await stackStatus()).toBe("REVIEW_IN_PROGRESS");
+
+    const run = await deployOk(dir, SETUP);
+    expect(run.stderr).toMatch(/^ {2}\+ CodeBuild +AWS::CodeBuild::Project$/m);
+    expect(run.stderr).toMatch(new RegExp(`Deployed ${STACK} \\(CREATE_COMPLETE\\)`));
+    const stacks = ((await cfn.send(new ListStacksCommand({}))).StackSummaries ?? []).filter((s) => s.StackStatus !== "DELETE_COMPLETE");
+    expect(stacks).toEqual([expect.objectContaining({ StackName: STACK, StackId: review.StackId, StackStatus: "CREATE_COMPLETE" })]);
+    expect(await project()).toBeDefined();
+  });
+
   it("delete --yes removes the stack and its resources", async () => {
     const dir = await demoProject();
     await deployOk(dir, SETUP);
@@ -430,6 +470,8 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
     expectPlain(run);
     expect(run.stderr).toMatch(/DELETE_COMPLETE +AWS::CloudFormation::Stack +demo-cody/);
     expect(run.stderr).toMatch(new RegExp(`Deleted ${STACK} in \\d+\\.\\d+s`));
+    // CodeBuild made the log group, not the stack: delete names it, from the stack's ProjectName output.
+    expect(run.stderr).toContain(`Left behind: ${LEFT_BEHIND}`);
     expect(await stackStatus()).toBeUndefined();
     expect(await project()).toBeUndefined();
     await expect(iam.send(new GetRoleCommand({ RoleName: ids.IamRole }))).rejects.toThrow(/not found|cannot be found|NoSuchEntity/i);
@@ -476,6 +518,8 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
     expect(keys(created)).toEqual(["changes", "command", "elapsedMs", "outputs", "stackName", "status", "type"]);
     expect(created).toMatchObject({ command: "deploy", type: "deployed", stackName: STACK, status: "CREATE_COMPLETE" });
     expect(typeof created.elapsedMs).toBe("number");
+    const outputs = expectedOutputs(await physicalIds());
+    expect(created.outputs).toEqual(outputs);
     expect((created.changes as Record<string, unknown>[]).map((c) => [c.action, c.logicalId])).toEqual([
       ["Add", "CodeBuild"],
       ["Add", "IamRole"],
@@ -485,18 +529,18 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
 
     const noop = await json(["deploy", ...SETUP]);
     expect(keys(noop)).toEqual(["command", "outputs", "stackName", "type"]);
-    expect(noop).toMatchObject({ command: "deploy", type: "no-changes" });
+    expect(noop).toEqual({ command: "deploy", type: "no-changes", stackName: STACK, outputs });
 
     const diffSame = await json(["diff"]);
     expect(diffSame).toEqual({ command: "diff", type: "no-changes", stackName: STACK, isNew: false, changes: [] });
 
     editProject(dir);
     const updated = await json(["deploy", ...SETUP]);
-    expect(updated).toMatchObject({ type: "deployed", status: "UPDATE_COMPLETE" });
+    expect(updated).toMatchObject({ type: "deployed", status: "UPDATE_COMPLETE", outputs });
 
     const deleted = await json(["delete", "--yes"]);
     expect(keys(deleted)).toEqual(["command", "elapsedMs", "leftBehind", "stackName", "type"]);
-    expect(deleted).toMatchObject({ command: "delete", type: "deleted", stackName: STACK });
+    expect(deleted).toMatchObject({ command: "delete", type: "deleted", stackName: STACK, leftBehind: [LEFT_BEHIND] });
 
     const missing = await json(["delete", "--yes"]);
     expect(missing).toEqual({ command: "delete", type: "missing", stackName: STACK });

@@ -1,13 +1,22 @@
 // Proves test/support/moto/launcher.py with the AWS JS SDK v3 (not the CLI): CloudFormation
-// AWS::CodeBuild::Project, SDK-parsable builds, log group/stream, STOPPED and forced failures.
+// AWS::CodeBuild::Project, SDK-parsable builds, log group/stream, STOPPED and forced failures, outputs of
+// executed change sets, reuse of a REVIEW_IN_PROGRESS stack, and AWS::IAM::Role updates.
 import {
   CloudFormationClient,
+  CreateChangeSetCommand,
   CreateStackCommand,
+  DeleteChangeSetCommand,
   DeleteStackCommand,
   DescribeStacksCommand,
+  ExecuteChangeSetCommand,
+  ListExportsCommand,
+  ListStackResourcesCommand,
+  ListStacksCommand,
   UpdateStackCommand,
+  waitUntilChangeSetCreateComplete,
   waitUntilStackCreateComplete,
   waitUntilStackUpdateComplete,
+  type ChangeSetType,
 } from "@aws-sdk/client-cloudformation";
 import {
   BatchGetBuildsCommand,
@@ -19,6 +28,14 @@ import {
   type Build,
 } from "@aws-sdk/client-codebuild";
 import { EventBridgeClient, ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
+import {
+  CreatePolicyCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+} from "@aws-sdk/client-iam";
 import { beforeEach, describe, expect, inject, it } from "vitest";
 import { resetMoto, setBuildOutcome } from "../support/moto.js";
 
@@ -29,13 +46,23 @@ const STACK = "cody-e2e";
 const PROJECT = "cody-e2e-build";
 const RULE = "cody-e2e-nightly";
 
-function template(image: string): string {
+interface TemplateOptions {
+  /** Extra BuildRole properties (Policies, ManagedPolicyArns, Description, Path, ...). */
+  role?: Record<string, unknown>;
+  /** Extra outputs next to ProjectArn. */
+  outputs?: Record<string, unknown>;
+  description?: string;
+}
+
+function template(image: string, options: TemplateOptions = {}): string {
   return JSON.stringify({
+    ...(options.description ? { Description: options.description } : {}),
     Resources: {
       BuildRole: {
         Type: "AWS::IAM::Role",
         Properties: {
           Path: "/cody/",
+          ...options.role,
           AssumeRolePolicyDocument: {
             Version: "2012-10-17",
             Statement: [
@@ -77,8 +104,16 @@ function template(image: string): string {
         },
       },
     },
-    Outputs: { ProjectArn: { Value: { "Fn::GetAtt": ["CodeBuild", "Arn"] } } },
+    Outputs: { ProjectArn: { Value: { "Fn::GetAtt": ["CodeBuild", "Arn"] } }, ...options.outputs },
   });
+}
+
+/** An inline policy document allowing one action, named by its Sid. */
+function inlinePolicy(policyName: string, sid: string, action: string) {
+  return {
+    PolicyName: policyName,
+    PolicyDocument: { Version: "2012-10-17", Statement: [{ Sid: sid, Effect: "Allow", Action: action, Resource: "*" }] },
+  };
 }
 
 describe.skipIf(!endpoint)("moto launcher (JS SDK)", () => {
@@ -90,6 +125,7 @@ describe.skipIf(!endpoint)("moto launcher (JS SDK)", () => {
   const cfn = new CloudFormationClient(config);
   const codebuild = new CodeBuildClient(config);
   const events = new EventBridgeClient(config);
+  const iam = new IAMClient(config);
   const waiter = { client: cfn, maxWaitTime: 30, minDelay: 1, maxDelay: 2 };
 
   beforeEach(async () => {
@@ -133,6 +169,166 @@ describe.skipIf(!endpoint)("moto launcher (JS SDK)", () => {
     if (!res.build?.id) throw new Error("StartBuild returned no build");
     return res.build;
   }
+
+  /** Creates a change set, waits for it and executes it; resolves to the StackId CreateChangeSet returned. */
+  async function changeSet(type: ChangeSetType, name: string, body: string, execute = true): Promise<string> {
+    const made = await cfn.send(
+      new CreateChangeSetCommand({ StackName: STACK, ChangeSetName: name, ChangeSetType: type, TemplateBody: body }),
+    );
+    await waitUntilChangeSetCreateComplete(waiter, { StackName: STACK, ChangeSetName: name });
+    if (execute) await cfn.send(new ExecuteChangeSetCommand({ StackName: STACK, ChangeSetName: name }));
+    return made.StackId ?? "";
+  }
+
+  async function stack() {
+    return (await cfn.send(new DescribeStacksCommand({ StackName: STACK }))).Stacks?.[0];
+  }
+
+  async function liveStacks() {
+    const all = (await cfn.send(new ListStacksCommand({}))).StackSummaries ?? [];
+    return all.filter((s) => s.StackName === STACK && s.StackStatus !== "DELETE_COMPLETE");
+  }
+
+  const outputsOf = (s: Awaited<ReturnType<typeof stack>>) =>
+    Object.fromEntries((s?.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
+
+  async function roleName(): Promise<string> {
+    const res = await cfn.send(new ListStackResourcesCommand({ StackName: STACK }));
+    const role = res.StackResourceSummaries?.find((r) => r.LogicalResourceId === "BuildRole")?.PhysicalResourceId;
+    if (!role) throw new Error("no BuildRole in the stack");
+    return role;
+  }
+
+  it("gives stacks created and updated through change sets their outputs, exports and description", async () => {
+    const arn = `arn:aws:codebuild:us-east-1:123456789012:project/${PROJECT}`;
+    const first = template("aws/codebuild/standard:7.0", {
+      description: "first",
+      outputs: { Image: { Value: "7.0", Export: { Name: "cody-e2e-image" } } },
+    });
+    await changeSet("CREATE", "create", first);
+    const created = await stack();
+    expect(created?.StackStatus).toBe("CREATE_COMPLETE");
+    expect(outputsOf(created)).toEqual({ ProjectArn: arn, Image: "7.0" });
+    expect(created?.Description).toBe("first");
+    const exports = async () => (await cfn.send(new ListExportsCommand({}))).Exports?.map((e) => [e.Name, e.Value]);
+    expect(await exports()).toEqual([["cody-e2e-image", "7.0"]]);
+
+    const second = template("aws/codebuild/standard:6.0", {
+      description: "second",
+      outputs: { Image: { Value: "6.0", Export: { Name: "cody-e2e-image-v2" } }, Role: { Value: { "Fn::GetAtt": ["BuildRole", "Arn"] } } },
+    });
+    await changeSet("UPDATE", "update", second);
+    const updated = await stack();
+    expect(updated?.StackStatus).toBe("UPDATE_COMPLETE");
+    expect(outputsOf(updated)).toEqual({ ProjectArn: arn, Image: "6.0", Role: expect.stringMatching(/^arn:aws:iam::123456789012:role\/cody\//) });
+    expect(updated?.Description).toBe("second");
+    expect(await exports()).toEqual([["cody-e2e-image-v2", "6.0"]]);
+    expect((await project())?.environment?.image).toBe("aws/codebuild/standard:6.0");
+
+    // DeleteStack drops every export the stack names: they must all be registered.
+    await cfn.send(new DeleteStackCommand({ StackName: STACK }));
+    expect(await liveStacks()).toEqual([]);
+    expect(await exports()).toEqual([]);
+  });
+
+  it("reuses a stack in REVIEW_IN_PROGRESS for a CREATE change set, and refuses one for a live stack", async () => {
+    const body = template("aws/codebuild/standard:7.0");
+    // An abandoned create (e.g. Ctrl-C before executing) leaves the stack in REVIEW_IN_PROGRESS.
+    const reviewId = await changeSet("CREATE", "abandoned", body, false);
+    await cfn.send(new DeleteChangeSetCommand({ StackName: STACK, ChangeSetName: "abandoned" }));
+    expect(await liveStacks()).toEqual([expect.objectContaining({ StackId: reviewId, StackStatus: "REVIEW_IN_PROGRESS" })]);
+
+    expect(await changeSet("CREATE", "again", body)).toBe(reviewId);
+    expect(await liveStacks()).toEqual([expect.objectContaining({ StackId: reviewId, StackStatus: "CREATE_COMPLETE" })]);
+    expect((await stack())?.StackId).toBe(reviewId);
+    expect(await project()).toBeDefined();
+
+    await expect(
+      cfn.send(new CreateChangeSetCommand({ StackName: STACK, ChangeSetName: "twice", ChangeSetType: "CREATE", TemplateBody: body })),
+    ).rejects.toThrow(`Stack [${STACK}] already exists and cannot be created again with the changeSet [twice].`);
+    expect(await liveStacks()).toHaveLength(1);
+  });
+
+  it("updates a role's inline and managed policies, description and boundary through CloudFormation", async () => {
+    const policy = async (name: string) =>
+      (
+        await iam.send(
+          new CreatePolicyCommand({
+            PolicyName: name,
+            PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }),
+          }),
+        )
+      ).Policy?.Arn ?? "";
+    const [readOnly, deployer] = [await policy("cody-e2e-read"), await policy("cody-e2e-deploy")];
+    await cfn.send(
+      new CreateStackCommand({
+        StackName: STACK,
+        TemplateBody: template("aws/codebuild/standard:7.0", {
+          role: { Description: "before", Policies: [inlinePolicy("Access", "ReadCache", "s3:GetObject")], ManagedPolicyArns: [readOnly] },
+        }),
+      }),
+    );
+    await waitUntilStackCreateComplete(waiter, { StackName: STACK });
+    const name = await roleName();
+    const inline = async (policyName: string) =>
+      decodeURIComponent((await iam.send(new GetRolePolicyCommand({ RoleName: name, PolicyName: policyName }))).PolicyDocument ?? "");
+    const attached = async () =>
+      ((await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name }))).AttachedPolicies ?? []).map((p) => p.PolicyArn);
+    expect(await inline("Access")).toContain("ReadCache");
+    expect(await attached()).toEqual([readOnly]); // stock moto attaches none
+
+    // Through a change set, as cody deploys: a changed policy, a new one, other managed policies.
+    await changeSet(
+      "UPDATE",
+      "role-update",
+      template("aws/codebuild/standard:7.0", {
+        role: {
+          Description: "after",
+          MaxSessionDuration: 7200,
+          PermissionsBoundary: deployer,
+          Policies: [inlinePolicy("Access", "WriteArtifacts", "s3:PutObject"), inlinePolicy("Extra", "ReadParams", "ssm:GetParameters")],
+          ManagedPolicyArns: [deployer],
+        },
+      }),
+    );
+    expect((await stack())?.StackStatus).toBe("UPDATE_COMPLETE");
+    expect(await roleName()).toBe(name); // updated in place
+    expect(await inline("Access")).toContain("WriteArtifacts");
+    expect(await inline("Access")).not.toContain("ReadCache");
+    expect(await inline("Extra")).toContain("ReadParams");
+    expect(await attached()).toEqual([deployer]);
+    const role = (await iam.send(new GetRoleCommand({ RoleName: name }))).Role;
+    expect(role?.Description).toBe("after");
+    expect(role?.MaxSessionDuration).toBe(7200);
+    expect(role?.PermissionsBoundary?.PermissionsBoundaryArn).toBe(deployer);
+
+    // Removing properties removes what they made.
+    await cfn.send(new UpdateStackCommand({ StackName: STACK, TemplateBody: template("aws/codebuild/standard:7.0") }));
+    await waitUntilStackUpdateComplete(waiter, { StackName: STACK });
+    expect((await iam.send(new ListRolePoliciesCommand({ RoleName: name }))).PolicyNames).toEqual([]);
+    expect(await attached()).toEqual([]);
+    expect((await iam.send(new GetRoleCommand({ RoleName: name }))).Role?.PermissionsBoundary).toBeUndefined();
+
+    // A role with a managed policy attached can still be deleted with its stack.
+    await changeSet("UPDATE", "attach-again", template("aws/codebuild/standard:7.0", { role: { ManagedPolicyArns: [readOnly] } }));
+    expect(await attached()).toEqual([readOnly]);
+    await cfn.send(new DeleteStackCommand({ StackName: STACK }));
+    expect(await liveStacks()).toEqual([]);
+    await expect(iam.send(new GetRoleCommand({ RoleName: name }))).rejects.toThrow(/not found|NoSuchEntity/i);
+  });
+
+  it("replaces a role whose path changes", async () => {
+    const roleOutput = { Role: { Value: { "Fn::GetAtt": ["BuildRole", "Arn"] } } };
+    await changeSet("CREATE", "create", template("aws/codebuild/standard:7.0", { outputs: roleOutput }));
+    const before = await roleName();
+    await changeSet("UPDATE", "new-path", template("aws/codebuild/standard:7.0", { role: { Path: "/builds/" }, outputs: roleOutput }));
+    const after = await roleName();
+    expect(after).not.toBe(before);
+    const role = (await iam.send(new GetRoleCommand({ RoleName: after }))).Role;
+    expect(role?.Path).toBe("/builds/");
+    expect(outputsOf(await stack()).Role).toBe(role?.Arn);
+    await expect(iam.send(new GetRoleCommand({ RoleName: before }))).rejects.toThrow(/not found|NoSuchEntity/i);
+  });
 
   it("creates the stack with a real CodeBuild project and GetAtt Arn", async () => {
     await deployStack();

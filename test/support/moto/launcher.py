@@ -25,7 +25,18 @@ On top of stock moto it
   5. answers BatchGetBuilds/BatchGetProjects with buildsNotFound/projectsNotFound and lists
      builds newest first (AWS's default order) unless sortOrder=ASCENDING;
   6. answers GET /moto-api/codebuild/launcher with {"pid": ..., "moto": version}, so the
-     Node side can tell its own server from something else on the port.
+     Node side can tell its own server from something else on the port;
+  7. gives a stack deployed through ExecuteChangeSet (CREATE or UPDATE) its Outputs, exports and
+     Description, as CreateStack/UpdateStack do (moto keeps those of the stack before the change);
+  8. lets a CREATE change set reuse a stack in REVIEW_IN_PROGRESS (moto made a second stack of
+     that name) and refuses one for a stack that exists otherwise, as AWS does;
+  9. updates AWS::IAM::Role in place (inline Policies, ManagedPolicyArns, AssumeRolePolicyDocument,
+     Description, MaxSessionDuration, PermissionsBoundary; moto's update changes only the
+     description) and replaces it when RoleName or Path changes (moto re-applies only resources
+     whose template text changed, so others that reference the role keep the old ARN unless they
+     change too). ManagedPolicyArns are attached on
+     create and detached on delete too; an AWS managed policy exists only when the launcher runs
+     with MOTO_IAM_LOAD_MANAGED_POLICIES=true, otherwise the stack fails like AWS for a bad ARN.
 """
 
 import argparse
@@ -39,9 +50,13 @@ import threading
 from typing import Any, Callable
 from urllib.parse import quote
 
+from moto.cloudformation.exceptions import ValidationError
+from moto.cloudformation.models import CloudFormationBackend, Stack
 from moto.codebuild.models import CodeBuildBackend, codebuild_backends
 from moto.codebuild.responses import CodeBuildResponse
 from moto.core.common_models import CloudFormationModel
+from moto.iam.models import IAMBackend, Role, iam_backends
+from moto.utilities.utils import get_partition
 
 _lock = threading.RLock()  # the server is threaded; builds are mutated on poll
 _PHASES = ["PROVISIONING", "DOWNLOAD_SOURCE", "INSTALL", "PRE_BUILD", "BUILD",
@@ -311,8 +326,6 @@ def _api_shape(value: Any, key: str = "") -> Any:
 
 def _put_project(backend: CodeBuildBackend, name: str, properties: dict[str, Any]) -> None:
     """Create or overwrite (= update in place, keeping build history) a moto CodeBuild project."""
-    from moto.cloudformation.exceptions import ValidationError
-
     props = _api_shape(properties)
     missing = [p for p in ("Source", "Artifacts", "Environment", "ServiceRole") if p not in properties]
     if missing:
@@ -414,6 +427,153 @@ class CodeBuildProjectResource(CloudFormationModel):
 
     def is_created(self) -> bool:
         return True
+
+
+# ---------------------------------------------------------------- CloudFormation change sets
+
+def _sync_exports(backend: CloudFormationBackend, stack: Stack, previous: list[str]) -> None:
+    """Re-register the stack's exports (DeleteStack pops every export the stack names, so they must exist)."""
+    for name in previous:
+        backend.exports.pop(name, None)
+    backend._validate_export_uniqueness(stack)
+    for export in stack.exports:
+        backend.exports[export.name] = export
+
+
+def _execute_change_set(self: CloudFormationBackend, change_set_name: str,
+                        stack_name: str | None = None) -> None:
+    """moto applies the template but keeps the outputs (and description) of the stack as it was:
+    for a CREATE that is the empty review stack, so an executed change set had no Outputs."""
+    change_set = self.describe_change_set(change_set_name)  # ValidationError when unknown
+    stack = self.stacks[change_set.stack_id]
+    exported = [e.name for e in stack.exports]
+    _original_execute_change_set(self, change_set_name, stack_name)
+    stack._parse_template()  # moto stores only the text
+    stack.description = stack.template_dict.get("Description")
+    stack.output_map = stack._create_output_map()
+    _sync_exports(self, stack, exported)
+    if change_set.change_set_type != "CREATE":  # what UpdateStack does besides the resources
+        if change_set.parameters:
+            stack.parameters = change_set.parameters
+        if change_set.tags is not None:
+            stack.tags = change_set.tags
+        stack.role_arn = change_set.role_arn
+
+
+def _create_change_set(self: CloudFormationBackend, stack_name: str, change_set_name: str,
+                       template: str, parameters: dict[str, str], description: str,
+                       change_set_type: str, notification_arns: list[str] | None = None,
+                       tags: dict[str, str] | None = None, role_arn: str | None = None
+                       ) -> tuple[str, str]:
+    """A CREATE change set reuses a stack in REVIEW_IN_PROGRESS (moto made a second stack of the
+    same name) and is refused for a stack that exists otherwise (moto made a duplicate too)."""
+    review = None
+    if change_set_type != "UPDATE":  # moto treats anything else as CREATE
+        existing = next((s for s in self.stacks.values() if s.name == stack_name), None)
+        if existing is not None and existing.status != "REVIEW_IN_PROGRESS":
+            raise ValidationError(stack_name, f"Stack [{stack_name}] already exists and cannot be "
+                                              f"created again with the changeSet [{change_set_name}].")
+        review = existing
+    change_set_id, stack_id = _original_create_change_set(
+        self, stack_name, change_set_name, template, parameters, description, change_set_type,
+        notification_arns, tags, role_arn)
+    if review is None:
+        return change_set_id, stack_id
+    fresh = self.stacks.pop(stack_id)
+    # The review stack has no resources yet: take the new settings and rebuild its (empty) maps.
+    review.parameters, review.tags = fresh.parameters, fresh.tags
+    review.notification_arns, review.role_arn = fresh.notification_arns, fresh.role_arn
+    review.resource_map = review._create_resource_map()
+    review.output_map = review._create_output_map()
+    change_set = self.change_sets[change_set_id]
+    change_set.stack, change_set.stack_id = review, review.stack_id
+    return change_set_id, review.stack_id
+
+
+_original_execute_change_set = CloudFormationBackend.execute_change_set
+_original_create_change_set = CloudFormationBackend.create_change_set
+CloudFormationBackend.execute_change_set = _execute_change_set  # type: ignore[method-assign]
+CloudFormationBackend.create_change_set = _create_change_set  # type: ignore[method-assign]
+
+
+# ---------------------------------------------------------------- AWS::IAM::Role
+
+def _iam(account_id: str, region_name: str) -> IAMBackend:
+    return iam_backends[account_id][get_partition(region_name)]
+
+
+def _policy_text(document: Any) -> str:
+    return document if isinstance(document, str) else json.dumps(document)
+
+
+def _sync_managed_policies(backend: IAMBackend, role: Role, arns: list[str]) -> None:
+    """Attach/detach so the role has exactly `arns` (moto ignores ManagedPolicyArns altogether)."""
+    wanted = list(dict.fromkeys(arns))
+    for arn in [a for a in role.managed_policies if a not in wanted]:
+        backend.detach_role_policy(arn, role.name)
+    known = {p.arn for p in backend.managed_policies.values()}
+    for arn in [a for a in wanted if a not in role.managed_policies]:
+        if arn not in known:
+            hint = (" (start the launcher with MOTO_IAM_LOAD_MANAGED_POLICIES=true to get AWS managed policies)"
+                    if ":iam::aws:policy/" in arn else "")
+            raise ValidationError(message=f"Policy {arn} does not exist or is not attachable.{hint}")
+        backend.attach_role_policy(arn, role.name)
+
+
+def _create_role(cls: type[Role], resource_name: str, cloudformation_json: dict[str, Any],
+                 account_id: str, region_name: str, **kwargs: Any) -> Role:
+    role = _original_create_role(resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    _sync_managed_policies(_iam(account_id, region_name), role,
+                           cloudformation_json["Properties"].get("ManagedPolicyArns") or [])
+    return role
+
+
+def _update_role(cls: type[Role], original_resource: Role, new_resource_name: str,
+                 cloudformation_json: dict[str, Any], account_id: str, region_name: str) -> Role:
+    """moto's update only sets Description (and MaxSessionDuration, from the wrong key); apply every
+    property that CloudFormation updates in place, and replace the role when its name or path changes."""
+    props = cloudformation_json["Properties"]
+    backend = _iam(account_id, region_name)
+    if ((props.get("RoleName") or original_resource.name) != original_resource.name
+            or (props.get("Path") or "/") != original_resource.path):
+        # Replacement, as CloudFormation does it: the new role first, then the old one goes.
+        role = Role.create_from_cloudformation_json(props.get("RoleName") or new_resource_name,
+                                                    cloudformation_json, account_id, region_name)
+        Role.delete_from_cloudformation_json(original_resource.name, cloudformation_json,
+                                             account_id, region_name)
+        return role
+    role = backend.get_role(original_resource.name)
+    role.assume_role_policy_document = _policy_text(props["AssumeRolePolicyDocument"])
+    role.description = props.get("Description", "")
+    role.max_session_duration = props.get("MaxSessionDuration", 3600)
+    if props.get("PermissionsBoundary"):
+        backend.put_role_permissions_boundary(role.name, props["PermissionsBoundary"])
+    else:
+        backend.delete_role_permissions_boundary(role.name)
+    wanted = {p["PolicyName"]: p["PolicyDocument"] for p in props.get("Policies") or []}
+    for name in [n for n in role.policies if n not in wanted]:
+        role.delete_policy(name)
+    for name, document in wanted.items():
+        role.put_policy(name, document)  # stored as create stores it
+    _sync_managed_policies(backend, role, props.get("ManagedPolicyArns") or [])
+    return role
+
+
+def _delete_role(cls: type[Role], resource_name: str, cloudformation_json: dict[str, Any],
+                 account_id: str, region_name: str) -> None:
+    # moto's delete removes inline policies only, and IAM refuses to delete a role with attached ones.
+    backend = _iam(account_id, region_name)
+    role = next((r for r in backend.roles.values() if r.name == resource_name), None)
+    if role is not None:
+        _sync_managed_policies(backend, role, [])
+    _original_delete_role(resource_name, cloudformation_json, account_id, region_name)
+
+
+_original_create_role = Role.create_from_cloudformation_json
+_original_delete_role = Role.delete_from_cloudformation_json
+Role.create_from_cloudformation_json = classmethod(_create_role)  # type: ignore[assignment]
+Role.update_from_cloudformation_json = classmethod(_update_role)  # type: ignore[assignment]
+Role.delete_from_cloudformation_json = classmethod(_delete_role)  # type: ignore[assignment]
 
 
 # ---------------------------------------------------------------- /moto-api/codebuild/build-outcome
