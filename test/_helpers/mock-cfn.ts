@@ -18,6 +18,7 @@ import {
 } from "@aws-sdk/client-cloudformation";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { createCloudFormation, type CfnApi } from "../../src/aws/clients";
+import { fakeSleep, testIo, type FakeSleep, type TestIo } from "./test-io";
 
 export type CfnMock = AwsClientStub<CloudFormationClient>;
 
@@ -28,6 +29,8 @@ export const T0 = new Date("2024-05-01T10:00:00.000Z");
 export const at = (seconds: number): Date => new Date(T0.getTime() + seconds * 1000);
 export const TEMPLATE = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  CodeBuild:\n    Type: AWS::CodeBuild::Project\n";
 export const TAGS: Record<string, string> = { "cody:tool": "codybuild", "cody:project": "demo", "cody:env": "development" };
+/** Outputs of the demo stack, as its template declares them. */
+export const OUTPUTS = { ProjectName: "demo", ProjectArn: "arn:aws:codebuild:us-east-1:123456789012:project/demo" };
 
 const TYPES: Record<string, string> = {
   [STACK]: "AWS::CloudFormation::Stack",
@@ -52,6 +55,18 @@ export async function mockCfn(): Promise<{ cfn: CfnApi; mock: CfnMock }> {
   mock.on(ContinueUpdateRollbackCommand).resolves({});
   const cfn = await createCloudFormation({ region: "us-east-1" });
   return { cfn, mock };
+}
+
+export interface Engine {
+  cfn: CfnApi;
+  mock: CfnMock;
+  io: TestIo;
+  sleep: FakeSleep;
+}
+
+/** What each deploy/delete engine test starts from: mockCfn(), a TestIo answering `io.answers`, a fake sleep. */
+export async function freshEngine(io: { answers?: boolean[] } = {}): Promise<Engine> {
+  return { ...(await mockCfn()), io: testIo(io), sleep: fakeSleep() };
 }
 
 let active: CfnMock | undefined;

@@ -111,6 +111,17 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
   throw new Error("expected a rejection, but the promise resolved");
 }
 
+/** Calls `fn` and returns the ConfigError it throws; fails when it returns or throws anything else. */
+export function configErrorFrom(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (error) {
+    if (isConfigError(error)) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigError, but nothing was thrown");
+}
+
 /** Awaits `promise` and returns the ConfigError it rejects with; fails on success or on any other error. */
 export async function configErrorOf(promise: Promise<unknown>): Promise<ConfigError> {
   const error = await rejectionOf(promise);

@@ -1,7 +1,7 @@
 // `-e K=V` parsing: split at the first `=` only, ssm:/secret: references, and errors that say how to fix.
 import { describe, expect, it } from "vitest";
 import { parseEnvOverrides } from "../../src/builds/env-overrides";
-import { isConfigError } from "../../src/errors";
+import { configErrorFrom } from "../_helpers/project";
 
 describe("parseEnvOverrides", () => {
   it.each([
@@ -35,14 +35,7 @@ describe("parseEnvOverrides", () => {
     ["TOKEN=ssm:/has space", /does not name a Parameter Store parameter/, /letters, digits/],
     ["DB=secret:", /does not name a Secrets Manager secret/, /DB=secret:secret-id/],
   ])("refuses %s", (pair, message, fix) => {
-    let error: unknown;
-    try {
-      parseEnvOverrides([pair]);
-    } catch (e) {
-      error = e;
-    }
-    expect(isConfigError(error)).toBe(true);
-    if (!isConfigError(error)) return;
+    const error = configErrorFrom(() => parseEnvOverrides([pair]));
     expect(error.issues[0]?.field).toBe("-e/--env-vars");
     expect(error.issues[0]?.message).toMatch(message);
     expect(error.issues[0]?.fix).toMatch(fix);

@@ -1,7 +1,7 @@
 // `--since`: relative ages (with combinations), ISO times, and errors with a fix.
 import { describe, expect, it } from "vitest";
 import { parseSince } from "../../src/builds/since";
-import { isConfigError } from "../../src/errors";
+import { configErrorFrom } from "../_helpers/project";
 
 const NOW = new Date("2024-05-01T12:00:00.000Z");
 const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
@@ -47,14 +47,7 @@ describe("parseSince", () => {
     ["2024-05-02T00:00:00Z", /in the future/],
     ["1.5h", /neither/],
   ])("refuses %j", (input, message) => {
-    let error: unknown;
-    try {
-      parseSince(input, NOW);
-    } catch (e) {
-      error = e;
-    }
-    expect(isConfigError(error)).toBe(true);
-    if (!isConfigError(error)) return;
+    const error = configErrorFrom(() => parseSince(input, NOW));
     expect(error.issues[0]?.field).toBe("--since");
     expect(error.issues[0]?.message).toMatch(message);
     expect(error.issues[0]?.fix).toMatch(/30s, 10m, 2h, 1d, 1w or 1h30m.*ISO time/);

@@ -2,9 +2,10 @@
 // through the pure functions and through loadProject with settings and an explicit environment.
 import { afterAll, describe, expect, it } from "vitest";
 import { resolveEnv, resolveNames, sanitizeProjectName, type NamingInput } from "../../src/config/naming";
-import { isConfigError, type ConfigError } from "../../src/errors";
+import { isConfigError } from "../../src/errors";
 import {
   BUILDSPEC_YML,
+  configErrorFrom,
   configErrorOf,
   loadAt,
   minimalProject,
@@ -18,17 +19,6 @@ afterAll(removeProjects);
 
 const base: NamingInput = { cwd: "/work/repos/demo", env: "development", appendEnv: false, suffix: "cody" };
 const names = (input: Partial<NamingInput>) => resolveNames({ ...base, ...input });
-
-/** The ConfigError `fn` throws. */
-function thrown(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    if (isConfigError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("sanitizeProjectName", () => {
   it.each([
@@ -61,18 +51,18 @@ describe("project name", () => {
   });
 
   it("an invalid positional name is an error suggesting a valid one", () => {
-    const error = thrown(() => names({ projectName: "my.app" }));
+    const error = configErrorFrom(() => names({ projectName: "my.app" }));
     expect(error.issues[0]!.field).toBe("project name");
     expect(error.issues[0]!.message).toContain('"my.app"');
     expect(error.issues[0]!.fix).toContain("my-app");
   });
 
   it.each(["a", "-api", "x".repeat(256)])("%j is refused", (projectName) => {
-    expect(isConfigError(thrown(() => names({ projectName })))).toBe(true);
+    expect(isConfigError(configErrorFrom(() => names({ projectName })))).toBe(true);
   });
 
   it("a folder name that sanitizes to nothing valid asks for a positional name", () => {
-    const error = thrown(() => names({ cwd: "/work/repos/_" }));
+    const error = configErrorFrom(() => names({ cwd: "/work/repos/_" }));
     expect(error.issues[0]!.message).toContain("folder name");
     expect(error.issues[0]!.fix).toMatch(/first argument/);
   });
@@ -122,15 +112,15 @@ describe("full project name and stack name", () => {
   });
 
   it("an invalid CODY_EXTRA is an error", () => {
-    expect(thrown(() => names({ extra: "a b" })).issues[0]!.field).toBe("CODY_EXTRA");
+    expect(configErrorFrom(() => names({ extra: "a b" })).issues[0]!.field).toBe("CODY_EXTRA");
   });
 
   it("an invalid type is an error", () => {
-    expect(thrown(() => names({ type: "unit/a" })).issues[0]!.field).toBe("--type");
+    expect(configErrorFrom(() => names({ type: "unit/a" })).issues[0]!.field).toBe("--type");
   });
 
   it("a full name over 255 characters is an error", () => {
-    expect(thrown(() => names({ projectName: "p".repeat(250), type: "unit-tests" })).issues[0]!.message).toContain("255");
+    expect(configErrorFrom(() => names({ projectName: "p".repeat(250), type: "unit-tests" })).issues[0]!.message).toContain("255");
   });
 
   it("through loadProject: settings stackNaming, CODY_EXTRA, --type and --env in the same order", async () => {
@@ -162,23 +152,23 @@ describe("--stack-name", () => {
   });
 
   it.each(["1stack", "my_stack", "my.stack", "-stack", ""])("%j does not match [a-zA-Z][-a-zA-Z0-9]*", (stackName) => {
-    const error = thrown(() => names({ stackName }));
+    const error = configErrorFrom(() => names({ stackName }));
     expect(error.issues[0]!.field).toBe("--stack-name");
   });
 
   it("suggests a valid name", () => {
-    expect(thrown(() => names({ stackName: "my_stack" })).issues[0]!.fix).toContain("my-stack");
+    expect(configErrorFrom(() => names({ stackName: "my_stack" })).issues[0]!.fix).toContain("my-stack");
   });
 
   it("at most 128 characters", () => {
     expect(names({ stackName: `s${"x".repeat(127)}` }).stackName).toHaveLength(128);
-    const error = thrown(() => names({ stackName: `s${"x".repeat(128)}` }));
+    const error = configErrorFrom(() => names({ stackName: `s${"x".repeat(128)}` }));
     expect(error.issues[0]!.field).toBe("--stack-name");
     expect(error.issues[0]!.message).toContain("128");
   });
 
   it("a derived name over 128 characters is an error pointing at --stack-name", () => {
-    const error = thrown(() => names({ projectName: "p".repeat(125) }));
+    const error = configErrorFrom(() => names({ projectName: "p".repeat(125) }));
     expect(error.issues[0]!.field).toBe("stack name");
     expect(error.issues[0]!.fix).toContain("--stack-name");
   });
@@ -218,8 +208,8 @@ describe("env resolution", () => {
   });
 
   it("an invalid env is an error naming where it came from", () => {
-    expect(thrown(() => resolveEnv({ flag: "prod/eu" })).issues[0]!.field).toBe("--env");
-    expect(thrown(() => resolveEnv({ codyEnv: "prod eu" })).issues[0]!.field).toBe("CODY_ENV");
+    expect(configErrorFrom(() => resolveEnv({ flag: "prod/eu" })).issues[0]!.field).toBe("--env");
+    expect(configErrorFrom(() => resolveEnv({ codyEnv: "prod eu" })).issues[0]!.field).toBe("CODY_ENV");
   });
 
   describe("through loadProject, reading only the environment it is given", () => {

@@ -3,12 +3,10 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CfnApi } from "../../src/aws/clients";
 import { deleteStack, leftBehind, type DeleteOptions, type DeleteResult } from "../../src/deploy/delete-stack";
 import { CodyError, ExitCode } from "../../src/errors";
-import { event, mockCfn, playStack, restoreCfn, sentCommands, STACK, STACK_ID, type CfnMock, type Frame } from "../_helpers/mock-cfn";
-import { fakeSleep, testIo, type FakeSleep, type TestIo } from "../_helpers/test-io";
+import { event, freshEngine, OUTPUTS, playStack, restoreCfn, sentCommands, STACK, STACK_ID, type CfnMock, type Frame } from "../_helpers/mock-cfn";
+import { testIo, type FakeSleep, type TestIo } from "../_helpers/test-io";
 
 afterEach(restoreCfn);
-
-const OUTPUTS = { ProjectName: "demo", ProjectArn: "arn:aws:codebuild:us-east-1:123456789012:project/demo" };
 
 let cfn: CfnApi;
 let mock: CfnMock;
@@ -16,9 +14,7 @@ let io: TestIo;
 let sleep: FakeSleep;
 
 beforeEach(async () => {
-  ({ cfn, mock } = await mockCfn());
-  io = testIo({ answers: [true] });
-  sleep = fakeSleep();
+  ({ cfn, mock, io, sleep } = await freshEngine({ answers: [true] }));
 });
 
 function remove(overrides: Partial<DeleteOptions> = {}): Promise<DeleteResult> {

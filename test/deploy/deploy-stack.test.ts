@@ -18,7 +18,8 @@ import { CodyError, ExitCode } from "../../src/errors";
 import {
   at,
   event,
-  mockCfn,
+  freshEngine,
+  OUTPUTS,
   playStack,
   readyChangeSet,
   restoreCfn,
@@ -36,7 +37,6 @@ import { fakeSleep, testIo, type FakeSleep, type TestIo } from "../_helpers/test
 afterEach(restoreCfn);
 
 const CHANGE_SET = `cody-${T0.getTime()}`;
-const OUTPUTS = { ProjectName: "demo", ProjectArn: "arn:aws:codebuild:us-east-1:123456789012:project/demo" };
 const OLD_TEMPLATE = TEMPLATE.replace("Resources:", "Description: older\nResources:");
 const WRITES = ["CreateChangeSetCommand", "ExecuteChangeSetCommand", "DeleteChangeSetCommand", "DeleteStackCommand", "ContinueUpdateRollbackCommand"];
 
@@ -46,9 +46,7 @@ let io: TestIo;
 let sleep: FakeSleep;
 
 beforeEach(async () => {
-  ({ cfn, mock } = await mockCfn());
-  io = testIo();
-  sleep = fakeSleep();
+  ({ cfn, mock, io, sleep } = await freshEngine());
 });
 
 function deploy(overrides: Partial<DeployOptions> = {}): Promise<DeployResult> {

@@ -2,97 +2,47 @@
 // examples/demo deployed with `cody deploy`. moto never writes build logs, so tests write them with
 // PutLogEvents into /aws/codebuild/<project>/<build uuid>, and choose build outcomes with
 // setBuildOutcome (test/support/moto/launcher.py). Piped stdio, as in CI.
-import { spawn, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import {
-  CloudWatchLogsClient,
   CreateLogGroupCommand,
   CreateLogStreamCommand,
   PutLogEventsCommand,
   ResourceAlreadyExistsException,
 } from "@aws-sdk/client-cloudwatch-logs";
-import { BatchGetBuildsCommand, CodeBuildClient, ListBuildsForProjectCommand, StopBuildCommand, type Build } from "@aws-sdk/client-codebuild";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { resetMoto, setBuildOutcome, withMotoEnv } from "../support/moto";
+import { BatchGetBuildsCommand, ListBuildsForProjectCommand, StopBuildCommand, type Build } from "@aws-sdk/client-codebuild";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resetMoto, setBuildOutcome } from "../support/moto";
+import {
+  DEMO_PROJECT as PROJECT,
+  demoProject,
+  expectPlain,
+  motoClients,
+  removeTempDirs,
+  requireBuiltCli,
+  runCli,
+  sharedMoto,
+  spawnCli,
+  tempDir,
+  type CliRun as Run,
+} from "../_helpers/e2e";
 
-const endpoint = inject("motoEndpoint");
-// Placeholder keeps the types simple; never contacted because the suite is skipped without moto.
-const url = endpoint ?? "http://127.0.0.1:9";
-
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const CODY = join(ROOT, "bin", "cody.cjs");
-const DEMO = join(ROOT, "examples", "demo");
-const PROJECT = "demo";
+const { endpoint, url } = sharedMoto();
 const GROUP = `/aws/codebuild/${PROJECT}`;
 const BUILD_ID = /^demo:[0-9a-f-]{36}$/;
-const ANSI = /\x1b\[/; // eslint-disable-line no-control-regex -- looking for escape codes is the point
 
 // ---------------------------------------------------------------- running the CLI
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+const spawnCody = (args: string[], cwd: string) => spawnCli(args, { cwd, endpoint: url });
 
-interface Running {
-  child: ChildProcess;
-  /** stderr so far. */
-  stderr(): string;
-  done: Promise<Run>;
-}
-
-function spawnCody(args: string[], cwd: string): Running {
-  const env: Record<string, string | undefined> = {
-    ...withMotoEnv({
-      AWS_ENDPOINT_URL: url,
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-      AWS_REGION: "us-east-1",
-      AWS_CONFIG_FILE: join(tmpdir(), "cody-e2e-no-such-dir", "config"),
-      AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), "cody-e2e-no-such-dir", "credentials"),
-      AWS_EC2_METADATA_DISABLED: "true",
-    }),
-    CI: "true",
-    NO_COLOR: undefined,
-    FORCE_COLOR: undefined,
-    CODY_ENV: undefined,
-    CODY_EXTRA: undefined,
-  };
-  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
-  const child = spawn(process.execPath, [CODY, ...args], { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
-  child.stdin?.end();
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const done = new Promise<Run>((resolve, reject) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 25_000);
-    child.once("error", reject);
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-  return { child, stderr: () => stderr, done };
-}
-
+/** The built CLI against moto; its output must be plain text. */
 async function cody(args: string[], cwd: string): Promise<Run> {
-  const run = await spawnCody(args, cwd).done;
-  expect(run.stdout).not.toMatch(ANSI);
-  expect(run.stderr).not.toMatch(ANSI);
+  const run = await runCli(args, { cwd, endpoint: url });
+  expectPlain(run);
   return run;
 }
 
 // ---------------------------------------------------------------- moto side
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
-const config = { region: "us-east-1", endpoint: url, credentials: { accessKeyId: "test", secretAccessKey: "test" } };
-const codebuild = new CodeBuildClient(config);
-const cloudwatch = new CloudWatchLogsClient(config);
+const { codebuild, logs: cloudwatch } = motoClients(url);
 
 async function buildIds(): Promise<string[]> {
   return (await codebuild.send(new ListBuildsForProjectCommand({ projectName: PROJECT }))).ids ?? [];
@@ -139,24 +89,17 @@ const lines = (text: string) => text.split("\n").filter((l) => l !== "");
 // ---------------------------------------------------------------- tests
 
 describe.skipIf(!endpoint)("cody start / cody logs against moto (built CLI)", () => {
-  let base: string;
   let dir: string;
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, "dist", "cli.cjs"))) throw new Error("dist/cli.cjs is missing: run `npm run build` first (npm test does).");
+    requireBuiltCli();
     await resetMoto(url);
-    base = mkdtempSync(join(tmpdir(), "cody-e2e-builds-"));
-    dir = join(base, PROJECT);
-    mkdirSync(join(dir, ".git"), { recursive: true });
-    writeFileSync(join(dir, ".git", "config"), '[remote "origin"]\n\turl = https://github.com/acme/demo.git\n');
-    cpSync(join(DEMO, ".cody"), join(dir, ".cody"), { recursive: true });
+    dir = demoProject();
     const deploy = await cody(["deploy", "--yes", "--skip-preflight"], dir);
     expect(deploy.code, deploy.stderr).toBe(0);
   }, 60_000);
 
-  afterAll(() => {
-    if (base) rmSync(base, { recursive: true, force: true });
-  });
+  afterAll(removeTempDirs);
 
   it("start --no-wait prints the build id and the console link; --branch reaches the build", async () => {
     const run = await cody(["start", "--no-wait", "--branch", "feature/x"], dir);
@@ -283,19 +226,15 @@ describe.skipIf(!endpoint)("cody start / cody logs against moto (built CLI)", ()
   it("logs works outside a project with --build-id, and says so when the log is not there", async () => {
     const start = await cody(["start", "--no-wait"], dir);
     const id = start.stdout.trim();
-    const elsewhere = mkdtempSync(join(tmpdir(), "cody-e2e-nowhere-"));
-    try {
-      const run = await cody(["logs", "--build-id", id], elsewhere);
-      expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout).toBe("");
-      expect(run.stderr).toContain(`No log for build ${id}: ${GROUP} has no stream ${id.split(":")[1]!}`);
+    const elsewhere = tempDir("cody-e2e-nowhere-");
+    const run = await cody(["logs", "--build-id", id], elsewhere);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain(`No log for build ${id}: ${GROUP} has no stream ${id.split(":")[1]!}`);
 
-      const unknown = await cody(["logs", "--build-id", "demo:00000000-0000-0000-0000-000000000000"], elsewhere);
-      expect(unknown.code).toBe(1);
-      expect(unknown.stderr).toContain("error build demo:00000000-0000-0000-0000-000000000000 not found.");
-    } finally {
-      rmSync(elsewhere, { recursive: true, force: true });
-    }
+    const unknown = await cody(["logs", "--build-id", "demo:00000000-0000-0000-0000-000000000000"], elsewhere);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("error build demo:00000000-0000-0000-0000-000000000000 not found.");
   });
 
   it("Ctrl-C stops following, not the build: exit 130 with how to follow again or stop it", async () => {

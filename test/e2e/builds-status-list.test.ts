@@ -1,69 +1,23 @@
 // `cody status`, `stop`, `list` and `badge` end to end: the BUILT binary (bin/cody.cjs → dist/), run
 // with piped stdio in an empty folder (no .cody/), against the run's moto. Projects and builds are
 // made with the SDK; a stack with a `CodeBuild` resource shows the lookup through CloudFormation.
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { CloudFormationClient, CreateStackCommand } from "@aws-sdk/client-cloudformation";
-import { BatchGetBuildsCommand, CodeBuildClient, CreateProjectCommand, StartBuildCommand } from "@aws-sdk/client-codebuild";
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { resetMoto, setBuildOutcome, withMotoEnv } from "../support/moto";
+import { CreateStackCommand } from "@aws-sdk/client-cloudformation";
+import { BatchGetBuildsCommand, CreateProjectCommand, StartBuildCommand } from "@aws-sdk/client-codebuild";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { resetMoto, setBuildOutcome } from "../support/moto";
+import { expectPlain, motoClients, removeTempDirs, requireBuiltCli, runCli, sharedMoto, tempDir, type CliRun } from "../_helpers/e2e";
 
-const endpoint = inject("motoEndpoint");
-const url = endpoint ?? "http://127.0.0.1:9"; // never contacted: the suite is skipped without moto
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const CODY = join(ROOT, "bin", "cody.cjs");
+const { endpoint, url } = sharedMoto();
 const ROLE = "arn:aws:iam::123456789012:role/cody/demo-role";
-const ANSI = /\x1b\[/; // eslint-disable-line no-control-regex -- looking for escape codes is the point
-
-const aws = { region: "us-east-1", endpoint: url, credentials: { accessKeyId: "test", secretAccessKey: "test" } };
-const codebuild = new CodeBuildClient(aws);
-const cfn = new CloudFormationClient(aws);
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+const { codebuild, cfn } = motoClients(url);
 
 let cwd: string;
 
-/** `node bin/cody.cjs ...args` in an empty folder, no TTY, moto's env and nothing of the machine's AWS set-up. */
-function cody(args: string[]): Promise<Run> {
-  const env: Record<string, string | undefined> = {
-    ...withMotoEnv({
-      AWS_ENDPOINT_URL: url,
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-      AWS_REGION: "us-east-1",
-      AWS_CONFIG_FILE: join(tmpdir(), "cody-e2e-no-such-dir", "config"),
-      AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), "cody-e2e-no-such-dir", "credentials"),
-      AWS_EC2_METADATA_DISABLED: "true",
-    }),
-    CI: "true",
-    NO_COLOR: undefined,
-    FORCE_COLOR: undefined,
-    CODY_ENV: undefined,
-    CODY_EXTRA: undefined,
-  };
-  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CODY, ...args], { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
-    child.stdin.end();
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 25_000);
-    child.once("error", reject);
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      expect(stdout + stderr).not.toMatch(ANSI);
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** The built CLI in an empty folder, against moto; its output must be plain text. */
+async function cody(args: string[]): Promise<CliRun> {
+  const run = await runCli(args, { cwd, endpoint: url });
+  expectPlain(run);
+  return run;
 }
 
 async function createProject(name: string, source: { type: "GITHUB" | "NO_SOURCE"; location: string } = { type: "GITHUB", location: `https://github.com/acme/${name}` }) {
@@ -93,9 +47,10 @@ describe.skipIf(!endpoint)("cody status / stop / list / badge against moto", () 
   let beta: string;
 
   beforeAll(() => {
-    cwd = mkdtempSync(join(tmpdir(), "cody-e2e-builds-"));
+    requireBuiltCli();
+    cwd = tempDir("cody-e2e-builds-");
   });
-  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+  afterAll(removeTempDirs);
 
   beforeEach(async () => {
     await resetMoto(url);

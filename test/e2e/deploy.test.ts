@@ -2,16 +2,10 @@
 // copy of examples/demo, against the run's moto (test/support/global-setup.ts), checked with the JS SDK.
 // The CLI runs with piped stdio, as in CI. Requests go through a counting proxy on 127.0.0.1, so a test
 // can tell how many calls a command made, or that it made none.
-import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import {
-  CloudFormationClient,
   CreateChangeSetCommand,
-  DescribeStacksCommand,
   GetTemplateCommand,
   ListChangeSetsCommand,
   ListStackResourcesCommand,
@@ -20,171 +14,39 @@ import {
   waitUntilChangeSetCreateComplete,
   type ChangeSetSummary,
 } from "@aws-sdk/client-cloudformation";
-import { BatchGetProjectsCommand, CodeBuildClient, type Project } from "@aws-sdk/client-codebuild";
-import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
-import { GetRoleCommand, GetRolePolicyCommand, IAMClient } from "@aws-sdk/client-iam";
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { resetMoto, withMotoEnv } from "../support/moto";
+import { BatchGetProjectsCommand, type Project } from "@aws-sdk/client-codebuild";
+import { DescribeRuleCommand, ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
+import { GetRoleCommand, GetRolePolicyCommand } from "@aws-sdk/client-iam";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { resetMoto } from "../support/moto";
+import {
+  DEMO_PROJECT as PROJECT,
+  DEMO_STACK as STACK,
+  demoProject,
+  expectPlain,
+  motoClients,
+  removeTempDirs,
+  requireBuiltCli,
+  runCli,
+  sharedMoto,
+  spawnCli,
+  stackStatus as statusOf,
+  type CliOptions,
+  type CliRun as Run,
+} from "../_helpers/e2e";
+import { startProxy, type RecordingProxy } from "../_helpers/recording-proxy";
 
-const endpoint = inject("motoEndpoint");
-// Placeholder keeps the types simple; never contacted because the suite is skipped without moto.
-const url = endpoint ?? "http://127.0.0.1:9";
-
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const CODY = join(ROOT, "bin", "cody.cjs");
-const DEMO = join(ROOT, "examples", "demo");
-/** The copy lives in a folder named "demo", so the project is "demo" and the stack "demo-cody". */
-const PROJECT = "demo";
-const STACK = "demo-cody";
-const ANSI = /\x1b\[/; // eslint-disable-line no-control-regex -- looking for escape codes is the point
+const { endpoint, url } = sharedMoto();
 const LEFT_BEHIND = `log group /aws/codebuild/${PROJECT} (delete it with: aws logs delete-log-group --log-group-name /aws/codebuild/${PROJECT})`;
 
-// ---------------------------------------------------------------- running the CLI
+let proxy: RecordingProxy;
 
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-interface RunOptions {
-  cwd: string;
-  /** Where the CLI sends AWS requests (default: the counting proxy in front of moto). */
-  awsEndpoint?: string;
-  /** Variables to add (string) or remove (undefined) on top of the moto env. */
-  env?: Record<string, string | undefined>;
-  onSpawn?: (pid: number, kill: (signal: NodeJS.Signals) => void) => void;
-}
-
-let proxy: CountingProxy;
-
-/** `node bin/cody.cjs ...args` with piped stdio (no TTY), CI=true, dummy credentials, moto endpoint. */
-function cody(args: string[], options: RunOptions): Promise<Run> {
-  const env: Record<string, string | undefined> = {
-    ...withMotoEnv({
-      AWS_ENDPOINT_URL: options.awsEndpoint ?? proxy.endpoint,
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-      AWS_REGION: "us-east-1",
-      AWS_CONFIG_FILE: join(tmpdir(), "cody-e2e-no-such-dir", "config"),
-      AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), "cody-e2e-no-such-dir", "credentials"),
-      AWS_EC2_METADATA_DISABLED: "true",
-    }),
-    CI: "true",
-    NO_COLOR: undefined, // plain output must follow from the pipe alone
-    FORCE_COLOR: undefined,
-    CODY_ENV: undefined,
-    CODY_EXTRA: undefined,
-    ...options.env,
-  };
-  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CODY, ...args], { cwd: options.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
-    child.stdin.end();
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 25_000);
-    child.once("error", reject);
-    child.once("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-    if (options.onSpawn && child.pid !== undefined) options.onSpawn(child.pid, (s) => child.kill(s));
-  });
-}
-
-/** Every run must be plain text: the CLI's stdout and stderr are pipes here. */
-function expectPlain(run: Run): void {
-  expect(run.stdout).not.toMatch(ANSI);
-  expect(run.stderr).not.toMatch(ANSI);
-}
-
-// ---------------------------------------------------------------- counting proxy
-
-interface CountingProxy {
-  endpoint: string;
-  calls(): Record<string, number>;
-  total(): number;
-  clear(): void;
-  /** Awaited before each request is forwarded (e.g. to send Ctrl-C while a call is in flight). */
-  onRequest?: (action: string) => Promise<void> | void;
-  close(): Promise<void>;
-}
-
-/** The API action: X-Amz-Target (JSON protocols) or the Action form parameter (query protocol). */
-function actionOf(headers: IncomingHttpHeaders, path: string, body: string): string {
-  const target = headers["x-amz-target"];
-  if (typeof target === "string" && target) return target.split(".").pop() ?? target;
-  return new URLSearchParams(body || path.split("?")[1] || "").get("Action") ?? `unknown ${path}`;
-}
-
-async function startProxy(target: string): Promise<CountingProxy> {
-  const counts = new Map<string, number>();
-  const self: CountingProxy = {
-    endpoint: "",
-    calls: () => Object.fromEntries(counts),
-    total: () => [...counts.values()].reduce((a, b) => a + b, 0),
-    clear: () => counts.clear(),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      void (async () => {
-        const body = Buffer.concat(chunks);
-        const action = actionOf(req.headers, req.url ?? "", body.toString("utf8"));
-        counts.set(action, (counts.get(action) ?? 0) + 1);
-        try {
-          await self.onRequest?.(action);
-          const headers = new Headers();
-          for (const [key, value] of Object.entries(req.headers)) {
-            if (typeof value === "string" && !["host", "content-length", "connection"].includes(key)) headers.set(key, value);
-          }
-          const upstream = await fetch(`${target}${req.url ?? "/"}`, {
-            method: req.method,
-            headers,
-            body: req.method === "GET" || req.method === "HEAD" ? undefined : body,
-          });
-          const out = Buffer.from(await upstream.arrayBuffer());
-          const type = upstream.headers.get("content-type");
-          res.writeHead(upstream.status, { ...(type ? { "content-type": type } : {}), "content-length": out.length });
-          res.end(out);
-        } catch (error) {
-          res.writeHead(502, { "content-type": "text/plain" });
-          res.end(`proxy: ${String(error)}`);
-        }
-      })();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  self.endpoint = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
-  return self;
+/** The built CLI in `cwd`, its AWS requests through the counting proxy; `env` adds or removes variables. */
+function cody(args: string[], options: Omit<CliOptions, "endpoint">): Promise<Run> {
+  return runCli(args, { ...options, endpoint: proxy.endpoint });
 }
 
 // ---------------------------------------------------------------- the project
-
-const scratch: string[] = [];
-
-/** A fresh copy of examples/demo (or, without it, `cody init --mode full`) with a fake git remote. */
-async function demoProject(): Promise<string> {
-  const base = mkdtempSync(join(tmpdir(), "cody-e2e-deploy-"));
-  scratch.push(base);
-  const dir = join(base, PROJECT);
-  mkdirSync(join(dir, ".git"), { recursive: true });
-  writeFileSync(join(dir, ".git", "config"), '[remote "origin"]\n\turl = https://github.com/acme/demo.git\n');
-  if (existsSync(join(DEMO, ".cody"))) {
-    cpSync(join(DEMO, ".cody"), join(dir, ".cody"), { recursive: true });
-  } else {
-    const init = await cody(["init", "--mode", "full"], { cwd: dir });
-    expect(init.code, init.stderr).toBe(0);
-  }
-  return dir;
-}
 
 /** Replaces `from` in a project file; fails when it is not there, so a changed example cannot make an edit silently vanish. */
 function edit(dir: string, file: string, from: RegExp, to: string): void {
@@ -218,22 +80,8 @@ async function synthJson(dir: string): Promise<TemplateJson> {
 
 // ---------------------------------------------------------------- AWS (moto) side
 
-// The SDK's Node 20 support-window notice is noise in test output.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
-const config = { region: "us-east-1", endpoint: url, credentials: { accessKeyId: "test", secretAccessKey: "test" } };
-const cfn = new CloudFormationClient(config);
-const codebuild = new CodeBuildClient(config);
-const iam = new IAMClient(config);
-const events = new EventBridgeClient(config);
-
-async function stackStatus(): Promise<string | undefined> {
-  try {
-    return (await cfn.send(new DescribeStacksCommand({ StackName: STACK }))).Stacks?.[0]?.StackStatus;
-  } catch (error) {
-    if (/does not exist/.test(String(error))) return undefined;
-    throw error;
-  }
-}
+const { cfn, codebuild, iam, events } = motoClients(url);
+const stackStatus = () => statusOf(cfn);
 
 /** Logical ID → physical ID of the stack's resources. */
 async function physicalIds(): Promise<Record<string, string>> {
@@ -284,12 +132,12 @@ async function deployOk(dir: string, extra: string[] = []): Promise<Run> {
 
 describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)", () => {
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, "dist", "cli.cjs"))) throw new Error("dist/cli.cjs is missing: run `npm run build` first (npm test does).");
+    requireBuiltCli();
     proxy = await startProxy(url);
   });
   afterAll(async () => {
     await proxy?.close();
-    for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
+    removeTempDirs();
   });
   beforeEach(async () => {
     await resetMoto(url);
@@ -298,7 +146,7 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
   });
 
   it("creates the stack: CodeBuild project, role under /cody/ and schedule as in the template", async () => {
-    const dir = await demoProject();
+    const dir = demoProject();
     const template = await synthJson(dir);
     const run = await deployOk(dir);
     expect(run.stderr).toContain(`Deploying stack ${STACK} (us-east-1)`);
@@ -342,7 +190,7 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
   });
 
   it("a second deploy says there is nothing to change, in at most 3 calls and without a change set", async () => {
-    const dir = await demoProject();
+    const dir = demoProject();
     await deployOk(dir, SETUP);
     const before = await changeSets();
     proxy.clear();
@@ -357,7 +205,7 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
   });
 
   it("deletes the empty change set when only the template's formatting differs", async () => {
-    const dir = await demoProject();
+    const dir = demoProject();
     await deployOk(dir, SETUP);
     // Same template as JSON: GetTemplate no longer matches byte for byte, so cody makes a change set,
     // which CloudFormation reports FAILED "didn't contain changes".
@@ -371,7 +219,7 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
   });
 
   it("diff shows the changed logical IDs with ~ and changes nothing", async () => {
-    const dir = await demoProject();
+    const dir = demoProject();
     await deployOk(dir, SETUP);
     const image = (await project())?.environment?.image;
     const before = await changeSets();
@@ -394,7 +242,7 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
   });
 
   it("updates the stack: image, env var, schedule and role policy change", async () => {
-    const dir = await demoProject();
+    const dir = demoProject();
     await deployOk(dir, SETUP);
     const ids = await physicalIds();
     editProject(dir);
@@ -423,7 +271,7 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
   });
 
   it("diff of a stack that does not exist lists + lines and leaves no stack behind", async () => {
-    const dir = await demoProject();
+    const dir = demoProject();
     const run = await cody(["diff"], { cwd: dir });
     expect(run.code, run.stderr).toBe(0);
     expectPlain(run);
@@ -436,7 +284,7 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
   });
 
   it("deploys over a stack left in REVIEW_IN_PROGRESS, reusing it", async () => {
-    const dir = await demoProject();
+    const dir = demoProject();
     // What an interrupted first deploy leaves: a CREATE change set that was never executed.
     const review = await cfn.send(
       new CreateChangeSetCommand({
@@ -462,7 +310,7 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
   });
 
   it("delete --yes removes the stack and its resources", async () => {
-    const dir = await demoProject();
+    const dir = demoProject();
     await deployOk(dir, SETUP);
     const ids = await physicalIds();
     const run = await cody(["delete", "--yes"], { cwd: dir });
@@ -479,7 +327,7 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
   });
 
   it("delete without --yes and without a terminal refuses (exit 1) and keeps the stack", async () => {
-    const dir = await demoProject();
+    const dir = demoProject();
     await deployOk(dir, SETUP);
     const run = await cody(["delete"], { cwd: dir });
     expect(run.code).toBe(1);
@@ -491,7 +339,7 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
   });
 
   it("deleting a stack that does not exist is not an error", async () => {
-    const dir = await demoProject();
+    const dir = demoProject();
     const run = await cody(["delete"], { cwd: dir }); // no --yes needed: there is nothing to confirm
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain(`Stack ${STACK} does not exist: nothing to delete.`);
@@ -499,7 +347,7 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
   });
 
   it("--json prints one parsable result with stable keys on stdout", async () => {
-    const dir = await demoProject();
+    const dir = demoProject();
     const json = async (args: string[]): Promise<Record<string, unknown>> => {
       const run = await cody([...args, "--json"], { cwd: dir });
       expect(run.code, run.stderr).toBe(0);
@@ -547,7 +395,7 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
   });
 
   it("prints plain text without CI too, when stdout and stderr are pipes", async () => {
-    const dir = await demoProject();
+    const dir = demoProject();
     const run = await cody(["deploy"], { cwd: dir, env: { CI: undefined, TERM: "xterm-256color" } });
     expect(run.code, run.stderr).toBe(0);
     expectPlain(run);
@@ -555,7 +403,7 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
   });
 
   it("rejects bad input (an invalid cron) with exit 1 before any AWS request", async () => {
-    const dir = await demoProject();
+    const dir = demoProject();
     writeFileSync(join(dir, ".cody", "schedule.ts"), 'import { defineSchedule } from "codybuild";\n\nexport default defineSchedule({ cron: "0 25 * * ? *" });\n');
     for (const args of [["deploy"], ["diff"], ["deploy", "--json"]]) {
       const run = await cody(args, { cwd: dir });
@@ -569,18 +417,19 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
   });
 
   it("Ctrl-C before the change set runs deletes it, exits 130 and leaves the stack as it was", async () => {
-    const dir = await demoProject();
+    const dir = demoProject();
     await deployOk(dir, SETUP);
     editProject(dir);
     proxy.clear();
-    let interrupt: ((signal: NodeJS.Signals) => void) | undefined;
-    // moto answers at once, so hold DescribeChangeSet while the user "presses" Ctrl-C.
+    // moto answers at once, so hold DescribeChangeSet while the user "presses" Ctrl-C. Requests only
+    // come once the CLI runs, so `running` is set by then.
     proxy.onRequest = async (action) => {
-      if (action !== "DescribeChangeSet" || !interrupt) return;
-      interrupt("SIGINT");
+      if (action !== "DescribeChangeSet") return;
+      running.child.kill("SIGINT");
       await new Promise((resolve) => setTimeout(resolve, 500));
     };
-    const run = await cody(["deploy"], { cwd: dir, onSpawn: (_pid, kill) => (interrupt = kill) });
+    const running = spawnCli(["deploy"], { cwd: dir, endpoint: proxy.endpoint });
+    const run = await running.done;
     expect(run.code, run.stderr).toBe(130);
     expect(run.stderr).toMatch(/Interrupted: deleted change set cody-\d+; nothing was deployed\./);
     expect(run.stderr).toContain("cody deploy");

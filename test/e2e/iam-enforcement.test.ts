@@ -9,28 +9,13 @@
 // stack/x/* denies DescribeStacks). The policy is therefore installed with every Resource widened to
 // "*" — which tests exactly what this file is about: that `cody policy` lists every action the commands
 // call. Resource scoping is covered offline by the requirement and `cody policy --check` tests.
-import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
-import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from "@aws-sdk/client-iam";
+import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from "@aws-sdk/client-iam";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { motoAvailable, startMoto, withMotoEnv, type MotoServer } from "../support/moto";
+import { motoAvailable, startMoto, type MotoServer } from "../support/moto";
+import { DEMO_STACK as STACK, demoProject, motoClients, removeTempDirs, requireBuiltCli, runCli, stackStatus as statusOf, type MotoClients } from "../_helpers/e2e";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const CODY = join(ROOT, "bin", "cody.cjs");
-const DEMO = join(ROOT, "examples", "demo");
 const ACCOUNT = "123456789012";
-const STACK = "demo-cody";
 const available = motoAvailable().ok;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 interface Keys {
   accessKeyId: string;
@@ -43,42 +28,12 @@ interface PolicyJson {
 }
 
 let moto: MotoServer;
-const scratch: string[] = [];
+let aws: MotoClients;
 
-function cody(args: string[], cwd: string, keys?: Keys, extraEnv: Record<string, string> = {}): Promise<Run> {
-  const env: Record<string, string> = {
-    ...withMotoEnv({
-      ...(moto ? moto.env : {}),
-      ...(keys ? { AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey } : {}),
-    }),
-    CI: "true",
-    ...extraEnv,
-  };
-  delete env.CODY_ENV;
-  delete env.CODY_EXTRA;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CODY, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.once("error", reject);
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-function demoProject(): string {
-  const base = mkdtempSync(join(tmpdir(), "cody-e2e-iam-"));
-  scratch.push(base);
-  const dir = join(base, "demo");
-  mkdirSync(join(dir, ".git"), { recursive: true });
-  writeFileSync(join(dir, ".git", "config"), '[remote "origin"]\n\turl = https://github.com/acme/demo.git\n');
-  cpSync(join(DEMO, ".cody"), join(dir, ".cody"), { recursive: true });
-  return dir;
+/** The built CLI against this file's moto, as `keys` when given (else moto's dummy user). */
+function cody(args: string[], cwd: string, keys?: Keys, extraEnv: Record<string, string> = {}) {
+  const asUser = keys ? { AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey } : {};
+  return runCli(args, { cwd, endpoint: moto.endpoint, env: { ...asUser, ...extraEnv }, killAfterMs: 60_000 });
 }
 
 /** moto's switch: "inf" = no checks; "0" = every request from now on is authenticated and authorized. */
@@ -106,10 +61,9 @@ function without(policy: PolicyJson, action: string): PolicyJson {
 
 /** Creates an IAM user holding `policy` and returns its keys (with auth off; the caller turns it on). */
 async function userWith(name: string, policy: PolicyJson): Promise<Keys> {
-  const iam = new IAMClient({ region: "us-east-1", endpoint: moto.endpoint, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
-  await iam.send(new CreateUserCommand({ UserName: name }));
-  await iam.send(new PutUserPolicyCommand({ UserName: name, PolicyName: "cody", PolicyDocument: JSON.stringify(policy) }));
-  const key = (await iam.send(new CreateAccessKeyCommand({ UserName: name }))).AccessKey;
+  await aws.iam.send(new CreateUserCommand({ UserName: name }));
+  await aws.iam.send(new PutUserPolicyCommand({ UserName: name, PolicyName: "cody", PolicyDocument: JSON.stringify(policy) }));
+  const key = (await aws.iam.send(new CreateAccessKeyCommand({ UserName: name }))).AccessKey;
   if (!key?.AccessKeyId || !key.SecretAccessKey) throw new Error("CreateAccessKey returned no key");
   return { accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey };
 }
@@ -117,32 +71,24 @@ async function userWith(name: string, policy: PolicyJson): Promise<Keys> {
 /** The stack's status, read with auth off (the test's own dummy keys are not real moto keys). */
 async function stackStatus(): Promise<string | undefined> {
   await auth("inf");
-  const cfn = new CloudFormationClient({ region: "us-east-1", endpoint: moto.endpoint, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
-  try {
-    return (await cfn.send(new DescribeStacksCommand({ StackName: STACK }))).Stacks?.[0]?.StackStatus;
-  } catch (error) {
-    if (/does not exist/.test(String(error))) return undefined;
-    throw error;
-  }
+  return statusOf(aws.cfn);
 }
-
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
 describe.skipIf(!available)("IAM enforcement in moto: `cody policy` is enough, and one action less is named", () => {
   let dir: string;
   let policy: PolicyJson;
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, "dist", "cli.cjs"))) throw new Error("dist/cli.cjs is missing: run `npm run build` first (npm test does).");
-    if (!existsSync(join(DEMO, ".cody"))) throw new Error("examples/demo/.cody is missing");
+    requireBuiltCli();
     // Auth starts off: users are created first, then checks are switched on with reset-auth.
     moto = await startMoto({ env: { INITIAL_NO_AUTH_ACTION_COUNT: "inf" } });
+    aws = motoClients(moto.endpoint);
     dir = demoProject();
     policy = await codyPolicy(dir);
   });
   afterAll(async () => {
     await moto?.stop();
-    for (const d of scratch.splice(0)) rmSync(d, { recursive: true, force: true });
+    removeTempDirs();
   });
   beforeEach(async () => {
     await auth("inf");

@@ -2,7 +2,6 @@
 // AWS::CodeBuild::Project, SDK-parsable builds, log group/stream, STOPPED and forced failures, outputs of
 // executed change sets, reuse of a REVIEW_IN_PROGRESS stack, and AWS::IAM::Role updates.
 import {
-  CloudFormationClient,
   CreateChangeSetCommand,
   CreateStackCommand,
   DeleteChangeSetCommand,
@@ -21,27 +20,24 @@ import {
 import {
   BatchGetBuildsCommand,
   BatchGetProjectsCommand,
-  CodeBuildClient,
   ListProjectsCommand,
   StartBuildCommand,
   StopBuildCommand,
   type Build,
 } from "@aws-sdk/client-codebuild";
-import { EventBridgeClient, ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
+import { ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
 import {
   CreatePolicyCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
-  IAMClient,
   ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
 } from "@aws-sdk/client-iam";
-import { beforeEach, describe, expect, inject, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { resetMoto, setBuildOutcome } from "../support/moto.js";
+import { motoClients, sharedMoto } from "../_helpers/e2e";
 
-const endpoint = inject("motoEndpoint");
-// Placeholder keeps the types simple; it is never contacted because the suite is skipped.
-const url = endpoint ?? "http://127.0.0.1:9";
+const { endpoint, url } = sharedMoto();
 const STACK = "cody-e2e";
 const PROJECT = "cody-e2e-build";
 const RULE = "cody-e2e-nightly";
@@ -117,15 +113,7 @@ function inlinePolicy(policyName: string, sid: string, action: string) {
 }
 
 describe.skipIf(!endpoint)("moto launcher (JS SDK)", () => {
-  const config = {
-    region: "us-east-1",
-    endpoint: url,
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-  };
-  const cfn = new CloudFormationClient(config);
-  const codebuild = new CodeBuildClient(config);
-  const events = new EventBridgeClient(config);
-  const iam = new IAMClient(config);
+  const { cfn, codebuild, events, iam } = motoClients(url);
   const waiter = { client: cfn, maxWaitTime: 30, minDelay: 1, maxDelay: 2 };
 
   beforeEach(async () => {

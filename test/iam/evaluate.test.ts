@@ -2,7 +2,7 @@
 // agreement with iam-simulate is in evaluate-differential.test.ts; these pin each rule, including
 // the places where we deliberately differ from it.
 import { describe, expect, it } from "vitest";
-import { isConfigError, type Issue } from "../../src/errors";
+import type { Issue } from "../../src/errors";
 import {
   actionMatches,
   evaluatePolicies,
@@ -14,6 +14,7 @@ import {
   type PolicyDocument,
   type PolicyStatement,
 } from "../../src/iam/evaluate";
+import { configErrorFrom } from "../_helpers/project";
 
 const ACCOUNT = "123456789012";
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/cody/cody-demo-dev-CodeBuildRole`;
@@ -29,15 +30,7 @@ function decide(statement: PolicyStatement, request: Partial<EvalRequest> = {}):
   return evaluatePolicies([policy(statement)], { action: "iam:PassRole", resource: ROLE, ...request }).decision;
 }
 
-function issuesOf(fn: () => unknown): Issue[] {
-  try {
-    fn();
-  } catch (e) {
-    if (isConfigError(e)) return e.issues;
-    throw e;
-  }
-  throw new Error("expected a ConfigError");
-}
+const issuesOf = (fn: () => unknown): Issue[] => configErrorFrom(fn).issues;
 
 describe("globMatch", () => {
   it.each([

@@ -7,6 +7,7 @@ import { checkTemplateSize, serializeTemplate, TEMPLATE_BODY_LIMIT } from "../..
 import type { Template } from "../../src/synth/template";
 import {
   BUILDSPEC_YML,
+  configErrorFrom,
   configErrorOf,
   minimalProject,
   projectTs,
@@ -241,14 +242,7 @@ describe("YAML output", () => {
 describe("template size", () => {
   it("a template over 51,200 bytes is a ConfigError naming the limit", () => {
     expect(TEMPLATE_BODY_LIMIT).toBe(51_200);
-    let error: unknown;
-    try {
-      checkTemplateSize("x".repeat(TEMPLATE_BODY_LIMIT + 1));
-    } catch (e) {
-      error = e;
-    }
-    expect(isConfigError(error)).toBe(true);
-    const issue = (error as { issues: Array<{ field?: string; message: string; fix?: string }> }).issues[0]!;
+    const issue = configErrorFrom(() => checkTemplateSize("x".repeat(TEMPLATE_BODY_LIMIT + 1))).issues[0]!;
     expect(issue.field).toBe("template");
     expect(issue.message).toContain("51,201 bytes");
     expect(issue.message).toContain("51,200");
