@@ -36,6 +36,14 @@ export class CodyError extends Error {
   }
 }
 
+/** The user pressed Ctrl-C: exit 130 with a message that says how to continue. */
+export class Interrupted extends CodyError {
+  constructor(message = "Interrupted.", hint?: string) {
+    super(message, { exitCode: ExitCode.interrupted, hint });
+    this.name = "Interrupted";
+  }
+}
+
 /** Bad input: one or more issues found before any AWS call. */
 export class ConfigError extends CodyError {
   readonly issues: Issue[];

@@ -119,10 +119,7 @@ export async function createCloudFormation(options: AwsOptions): Promise<CfnApi>
     deleteStack: (i) => client.send(new sdk.DeleteStackCommand(i)),
     continueUpdateRollback: (i) => client.send(new sdk.ContinueUpdateRollbackCommand(i)),
     describeStackResources: (i) => client.send(new sdk.DescribeStackResourcesCommand(i)),
-    region: async () => {
-      const region = await client.config.region();
-      return region;
-    },
+    region: () => client.config.region(),
   };
   return guard("cloudformation", api);
 }

@@ -9,12 +9,21 @@ interface SdkErrorShape {
   $metadata?: { httpStatusCode?: number };
 }
 
+/** An error and its causes, outermost first: the clients wrap each SDK error in a CodyError. */
+export function errorChain(error: unknown): Array<{ name?: unknown; message?: unknown }> {
+  const chain: Array<{ name?: unknown; message?: unknown; cause?: unknown }> = [];
+  for (let e: unknown = error; e && typeof e === "object" && !chain.includes(e); e = (e as { cause?: unknown }).cause) {
+    chain.push(e);
+  }
+  return chain;
+}
+
 /** The action an "is not authorized to perform" message names, if any. */
 export function deniedAction(message: string): string | undefined {
   return /not authorized to perform:? ([a-z0-9-]+:[A-Za-z0-9*]+)/i.exec(message)?.[1];
 }
 
-export function toCodyError(error: unknown, action: string): unknown {
+export function toCodyError(error: unknown, action: string): CodyError {
   if (isCodyError(error)) return error;
   const e = (error ?? {}) as SdkErrorShape;
   const name = e.name ?? e.Code ?? "";

@@ -19,6 +19,24 @@ const PARAMETER = /^[A-Za-z0-9_./:-]+$/;
 /** `secret-id[:json-key[:stage[:version]]]` or an ARN: anything without whitespace. */
 const SECRET = /^\S+$/;
 
+/** `NAME=ssm:...` and `NAME=secret:...`: values CodeBuild reads when the build starts. */
+const REFERENCES: ReadonlyArray<{ prefix: string; type: EnvOverrideType; valid: RegExp; names: string; fix: (name: string) => string }> = [
+  {
+    prefix: "ssm:",
+    type: "PARAMETER_STORE",
+    valid: PARAMETER,
+    names: "a Parameter Store parameter",
+    fix: (name) => `Write ${name}=ssm:/path/to/parameter (letters, digits and _ . / - only), or ${name}=value for a plain value.`,
+  },
+  {
+    prefix: "secret:",
+    type: "SECRETS_MANAGER",
+    valid: SECRET,
+    names: "a Secrets Manager secret",
+    fix: (name) => `Write ${name}=secret:secret-id or ${name}=secret:secret-id:json-key (no spaces).`,
+  },
+];
+
 const EXAMPLE = "APP_ENV=staging, TOKEN=ssm:/demo/token or DB_PASSWORD=secret:prod/db:password";
 
 function parseOne(pair: string): EnvOverride {
@@ -40,27 +58,13 @@ function parseOne(pair: string): EnvOverride {
       fix: name && NAME.test(suggestion) ? `Use ${suggestion}=${raw}.` : `Write NAME=value, e.g. ${EXAMPLE}.`,
     });
   }
-  if (raw.startsWith("ssm:")) {
-    const value = raw.slice("ssm:".length);
-    if (!PARAMETER.test(value)) {
-      throw configError({
-        field: FIELD,
-        message: `"${pair}" does not name a Parameter Store parameter after "ssm:".`,
-        fix: `Write ${name}=ssm:/path/to/parameter (letters, digits and _ . / - only), or ${name}=value for a plain value.`,
-      });
+  for (const ref of REFERENCES) {
+    if (!raw.startsWith(ref.prefix)) continue;
+    const value = raw.slice(ref.prefix.length);
+    if (!ref.valid.test(value)) {
+      throw configError({ field: FIELD, message: `"${pair}" does not name ${ref.names} after "${ref.prefix}".`, fix: ref.fix(name) });
     }
-    return { name, value, type: "PARAMETER_STORE" };
-  }
-  if (raw.startsWith("secret:")) {
-    const value = raw.slice("secret:".length);
-    if (!SECRET.test(value)) {
-      throw configError({
-        field: FIELD,
-        message: `"${pair}" does not name a Secrets Manager secret after "secret:".`,
-        fix: `Write ${name}=secret:secret-id or ${name}=secret:secret-id:json-key (no spaces).`,
-      });
-    }
-    return { name, value, type: "SECRETS_MANAGER" };
+    return { name, value, type: ref.type };
   }
   return { name, value: raw, type: "PLAINTEXT" };
 }

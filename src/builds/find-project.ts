@@ -3,12 +3,9 @@
 // gets the stack fallback, and a project name is enough outside a `.cody/` folder.
 import type { CfnApi, CodeBuildApi } from "../aws/clients";
 import { STACK_NAME } from "../config/naming";
-import { projectNaming, type NamingTarget, type ProjectNaming } from "../config/project-naming";
+import { projectNaming, type NamingTarget } from "../config/project-naming";
+import { isMissingStackError } from "../deploy/stack";
 import { CodyError } from "../errors";
-
-export type ProjectTarget = NamingTarget;
-export type { ProjectNaming };
-export { projectNaming };
 
 export interface FoundProject {
   projectName: string;
@@ -16,7 +13,7 @@ export interface FoundProject {
 }
 
 export async function findProject(
-  target: ProjectTarget,
+  target: NamingTarget,
   apis: { codebuild: CodeBuildApi; cfn: () => Promise<CfnApi> },
 ): Promise<FoundProject> {
   const { names, hasCodyDir } = await projectNaming(target);
@@ -61,22 +58,9 @@ async function codeBuildResource(cfn: CfnApi, stackName: string): Promise<string
     const resource = out.StackResources?.find((r) => r.LogicalResourceId === "CodeBuild" && r.PhysicalResourceId);
     return resource?.PhysicalResourceId ?? null;
   } catch (error) {
-    if (stackMissing(error)) return undefined;
+    if (isMissingStackError(error)) return undefined;
     throw error;
   }
-}
-
-/** CloudFormation says "Stack with id X does not exist" (a ValidationError) for an unknown stack. */
-function stackMissing(error: unknown): boolean {
-  const seen = new Set<unknown>();
-  let e: unknown = error;
-  while (e && typeof e === "object" && !seen.has(e)) {
-    seen.add(e);
-    const { name, message } = e as { name?: unknown; message?: unknown };
-    if (typeof message === "string" && /does not exist/i.test(message) && name === "ValidationError") return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
 }
 
 /** The newest build of a project, or undefined when it has none. */

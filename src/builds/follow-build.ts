@@ -3,6 +3,7 @@
 // log tail on a background thread next to a 5 s poll). Readers page by token: no duplicates, no gaps.
 import type { Build, BuildPhase } from "@aws-sdk/client-codebuild";
 import type { CodeBuildApi, LogsApi } from "../aws/clients";
+import { errorChain } from "../aws/errors";
 import { Interrupted, abortable, type Sleep } from "../deploy/wait";
 import { CodyError, isCodyError } from "../errors";
 import { colors, type Reporter } from "../io/reporter";
@@ -79,14 +80,7 @@ function toLine(event: { timestamp?: number; message?: string }): LogLine {
 
 /** CloudWatch says ResourceNotFoundException for a stream or group that does not exist (yet). */
 function notFound(error: unknown): boolean {
-  const seen = new Set<unknown>();
-  let e: unknown = error;
-  while (e && typeof e === "object" && !seen.has(e)) {
-    seen.add(e);
-    if ((e as { name?: unknown }).name === "ResourceNotFoundException") return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
+  return errorChain(error).some((e) => e.name === "ResourceNotFoundException");
 }
 
 /**

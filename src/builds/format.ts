@@ -1,4 +1,4 @@
-// Small formatting helpers shared by status and list: durations, times and status colours.
+// Small formatting helpers shared by the build commands: durations, times, status colours and console links.
 import { colors, type Reporter } from "../io/reporter";
 
 /** 0s, 45s, 1m 5s, 2h 3m 4s. */
@@ -34,4 +34,14 @@ export function paintStatus(reporter: Pick<Reporter, "color">, status: string, t
   if (FAILED_STATUSES.includes(status)) return c.red(text);
   if (status === "IN_PROGRESS") return c.yellow(text);
   return text;
+}
+
+/** Console page of a build, in the partition's console domain. */
+export function consoleUrl(region: string, projectName: string, buildId: string): string {
+  const host = region.startsWith("cn-")
+    ? `${region}.console.amazonaws.cn`
+    : region.startsWith("us-gov-")
+      ? `${region}.console.amazonaws-us-gov.com`
+      : `${region}.console.aws.amazon.com`;
+  return `https://${host}/codesuite/codebuild/projects/${encodeURIComponent(projectName)}/build/${encodeURIComponent(buildId)}/log?region=${region}`;
 }

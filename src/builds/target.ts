@@ -1,10 +1,13 @@
-// The AWS side of a build command: clients in the right region (--region, else the region settings
-// bind to the env, else the SDK's own chain), and the project found by name or through its stack.
+// The AWS side of a build command: clients in the right region (resolveAws: --region, else the
+// region settings bind to the env, else the environment and the SDK's own chain), and the project
+// found by name or through its stack.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createCloudFormation, createCodeBuild, type AwsOptions, type CfnApi, type CodeBuildApi } from "../aws/clients";
-import { CODY_DIR } from "../config/project-naming";
-import { findProject, projectNaming, type FoundProject } from "./find-project";
+import { resolveAws } from "../config/naming";
+import { CODY_DIR, projectNaming } from "../config/project-naming";
+import { CodyError } from "../errors";
+import { findProject, latestBuildId, type FoundProject } from "./find-project";
 
 export interface TargetOptions {
   type?: string;
@@ -14,58 +17,71 @@ export interface TargetOptions {
   profile?: string;
 }
 
+/** Where the command runs; tests replace them, the CLI passes none. */
+export interface TargetContext {
+  /** The folder to look for `.cody/` in (default: the current folder). */
+  cwd?: string;
+  /** Environment variables to read (default: process.env). */
+  environment?: Record<string, string | undefined>;
+}
+
 export interface BuildTarget extends FoundProject {
+  aws: AwsOptions;
   codebuild: CodeBuildApi;
 }
 
 /**
- * Where to call AWS: --region/--profile, else what settings bind to the env (read only inside a
- * project, so a name or a build id works anywhere), else the SDK's own chain.
+ * Where to call AWS. Settings are read only inside a project (and only when a flag leaves something
+ * open), so a project name or a build id works anywhere.
  */
-export async function targetAws(projectName: string | undefined, options: TargetOptions, cwd = process.cwd()): Promise<AwsOptions> {
-  let region = options.region;
-  let profile = options.profile;
-  if ((!region || !profile) && existsSync(join(cwd, CODY_DIR))) {
-    const naming = await projectNaming({ projectName, type: options.type, env: options.env, stackName: options.stackName, cwd });
-    region ??= naming.region;
-    profile ??= naming.profile;
-  }
-  return { ...(region ? { region } : {}), ...(profile ? { profile } : {}) };
+export async function targetAws(projectName: string | undefined, options: TargetOptions, context: TargetContext = {}): Promise<AwsOptions> {
+  const cwd = context.cwd ?? process.cwd();
+  const environment = context.environment ?? process.env;
+  const bound =
+    (!options.region || !options.profile) && existsSync(join(cwd, CODY_DIR))
+      ? await projectNaming({ projectName, type: options.type, env: options.env, stackName: options.stackName, cwd, environment })
+      : {};
+  return resolveAws(options, bound, environment);
 }
 
-/** Just the CodeBuild client, for a command given a full build id (which names its project). */
-export async function codebuildFor(projectName: string | undefined, options: TargetOptions, cwd = process.cwd()): Promise<CodeBuildApi> {
-  return createCodeBuild(await targetAws(projectName, options, cwd));
-}
-
-export async function openTarget(projectName: string | undefined, options: TargetOptions, cwd = process.cwd()): Promise<BuildTarget> {
-  const aws = await targetAws(projectName, options, cwd);
+/** The project a build command works on, found by name or through its stack, with its clients. */
+export async function openTarget(projectName: string | undefined, options: TargetOptions, context: TargetContext = {}): Promise<BuildTarget> {
+  const cwd = context.cwd ?? process.cwd();
+  const aws = await targetAws(projectName, options, context);
   const codebuild = await createCodeBuild(aws);
   let cfn: Promise<CfnApi> | undefined;
   const found = await findProject(
-    { projectName, type: options.type, env: options.env, stackName: options.stackName, cwd },
+    { projectName, type: options.type, env: options.env, stackName: options.stackName, cwd, ...(context.environment ? { environment: context.environment } : {}) },
     { codebuild, cfn: () => (cfn ??= createCloudFormation(aws)) },
   );
-  return { ...found, codebuild };
+  return { ...found, aws, codebuild };
+}
+
+export interface TargetBuild {
+  aws: AwsOptions;
+  codebuild: CodeBuildApi;
+  projectName: string;
+  /** undefined when no --build-id was given and the project has no builds. */
+  buildId: string | undefined;
 }
 
 /**
  * The build a command works on: a full `--build-id` (or build ARN) needs no project lookup, since the id
  * names its project; a bare uuid or no id needs the project (and no id means its latest build).
  */
-export async function resolveBuild(
-  projectName: string | undefined,
-  options: TargetOptions & { buildId?: string },
-  latest: (codebuild: CodeBuildApi, projectName: string) => Promise<string | undefined>,
-  cwd = process.cwd(),
-): Promise<{ codebuild: CodeBuildApi; projectName: string; buildId: string | undefined }> {
-  const explicit = options.buildId === undefined ? undefined : normalizeBuildId(options.buildId);
-  if (explicit?.includes(":")) {
-    return { codebuild: await codebuildFor(projectName, options, cwd), projectName: explicit.slice(0, explicit.indexOf(":")), buildId: explicit };
+export async function resolveBuild(projectName: string | undefined, options: TargetOptions & { buildId?: string }, context: TargetContext = {}): Promise<TargetBuild> {
+  const given = options.buildId?.trim();
+  if (given === "") {
+    throw new CodyError("--build-id is empty.", { hint: "Pass a build id (project:uuid), or leave --build-id out for the latest build." });
   }
-  const target = await openTarget(projectName, options, cwd);
-  const buildId = explicit ? normalizeBuildId(explicit, target.projectName) : await latest(target.codebuild, target.projectName);
-  return { codebuild: target.codebuild, projectName: target.projectName, buildId };
+  const explicit = given === undefined ? undefined : normalizeBuildId(given);
+  if (explicit?.includes(":")) {
+    const aws = await targetAws(projectName, options, context);
+    return { aws, codebuild: await createCodeBuild(aws), projectName: explicit.slice(0, explicit.indexOf(":")), buildId: explicit };
+  }
+  const target = await openTarget(projectName, options, context);
+  const buildId = explicit ? normalizeBuildId(explicit, target.projectName) : await latestBuildId(target.codebuild, target.projectName);
+  return { aws: target.aws, codebuild: target.codebuild, projectName: target.projectName, buildId };
 }
 
 /** `--build-id` as CodeBuild wants it: a full id (`project:uuid`) from an id, a bare uuid or a build ARN. */

@@ -19,6 +19,6 @@ export function withProjectOptions(cmd: Command): Command {
 
 export function withAwsOptions(cmd: Command): Command {
   return cmd
-    .option("--profile <profile>", "AWS profile (default: AWS_PROFILE)")
-    .option("--region <region>", "AWS region (default: AWS_REGION or the profile's region)");
+    .option("--profile <profile>", "AWS profile (default: AWS_PROFILE; a project's settings may bind one to the env)")
+    .option("--region <region>", "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION or the profile's; a project's settings may bind one to the env)");
 }

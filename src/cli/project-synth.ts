@@ -1,6 +1,8 @@
 // Load and synthesize the project in the current folder, as every project command does first: bad
 // input fails here, before any AWS call.
+import type { AwsOptions } from "../aws/clients";
 import { loadProject, type LoadedProject } from "../config/load-project";
+import { resolveAws } from "../config/naming";
 import { checkTemplateSize, serializeTemplate, type TemplateFormat } from "../synth/serialize";
 import { synthesize, type SynthResult } from "../synth/template";
 import type { ProjectOptions } from "./options";
@@ -9,8 +11,8 @@ export interface ProjectSynth extends SynthResult {
   project: LoadedProject;
   /** The template as cody deploys it (YAML unless asked otherwise), checked against the size limit. */
   templateBody: string;
-  region?: string;
-  profile?: string;
+  /** Where to call AWS: the region the template was made for, and the profile. */
+  aws: AwsOptions;
 }
 
 export async function synthProject(
@@ -29,5 +31,5 @@ export async function synthProject(
   const synth = synthesize(project);
   const templateBody = serializeTemplate(synth.template, format);
   checkTemplateSize(templateBody, project.files.project);
-  return { ...synth, project, templateBody, region: project.region, profile: project.profile };
+  return { ...synth, project, templateBody, aws: resolveAws(options, project) };
 }

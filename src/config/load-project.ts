@@ -8,7 +8,7 @@ import { closest } from "../util/did-you-mean";
 import { deepMerge, type PlainObject } from "../util/merge";
 import { evaluateFile } from "./evaluate-file";
 import { CODY_DIR, projectNaming } from "./project-naming";
-import { checkType, type Names } from "./naming";
+import { checkType, resolveAws, type Names } from "./naming";
 import { checkProject } from "./rules/project-rules";
 import {
   projectSchema,
@@ -61,10 +61,8 @@ export interface LoadedProject {
   dependencies: string[];
 }
 
-export { CODY_DIR };
-
 /** The folder of the project's own files: `.cody/` or `.cody/<type>/`. */
-export function projectDir(root: string, type?: string): string {
+function projectDir(root: string, type?: string): string {
   return type ? join(root, CODY_DIR, type) : join(root, CODY_DIR);
 }
 
@@ -97,7 +95,6 @@ export async function loadProject(options: LoadOptions): Promise<LoadedProject> 
   const naming = await projectNaming({ ...options, cwd: root, environment });
   dependencies.push(...naming.dependencies);
   const { settings, env, names } = naming;
-  const settingsFile = join(codyDir, "settings.ts");
 
   // Variables, in rising precedence.
   const variableFiles = [
@@ -113,7 +110,8 @@ export async function loadProject(options: LoadOptions): Promise<LoadedProject> 
     vars = deepMerge(vars, validate(variablesSchema, value, file));
   }
 
-  const region = options.region ?? naming.region ?? environment.AWS_REGION ?? environment.AWS_DEFAULT_REGION;
+  // The region the template is made for is the one cody deploys to.
+  const { region } = resolveAws({ region: options.region }, naming, environment);
   const account = environment.AWS_ACCOUNT_ID;
   const ctx: CodyContext = {
     projectName: names.projectName,
@@ -129,7 +127,7 @@ export async function loadProject(options: LoadOptions): Promise<LoadedProject> 
   const roleFile = join(dir, "role.ts");
   const scheduleFile = join(dir, "schedule.ts");
   const files: ProjectFiles = { project: projectFile, variables: variableFiles };
-  if (existsSync(settingsFile)) files.settings = settingsFile;
+  if (naming.settingsFile) files.settings = naming.settingsFile;
 
   let role = project.role;
   if (existsSync(roleFile)) {
@@ -176,8 +174,7 @@ function withLines(issues: Issue[]): Issue[] {
   });
 }
 
-/** What a DSL file defines: its default export, or what that function returns. */
-
+/** A role or schedule written both inline in project.ts and in its own file. */
 function defined(section: string, root: string, projectFile: string, sectionFile: string): ConfigError {
   const rel = relative(root, sectionFile);
   return configError({

@@ -96,7 +96,7 @@ export function loadTsFile(file: string, root: string): LoadedModule {
     // and other projects in the same process, are read afresh.
     for (const f of compiled) delete req.cache[f];
     for (const f of Object.keys(req.cache)) {
-      if (!cachedBefore.has(f) && !f.includes(`${"/"}node_modules${"/"}`)) delete req.cache[f];
+      if (!cachedBefore.has(f) && !f.includes(`${sep}node_modules${sep}`)) delete req.cache[f];
     }
   }
   const dependencies = [...compiled];

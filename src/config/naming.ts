@@ -1,6 +1,8 @@
-// Names, from product.md §2: project, full project and stack names, and the env. The env sits in
-// the same position in the project and stack names (cody put it in different places).
+// Names, from product.md §2: project, full project and stack names, the env, and the region and
+// profile AWS calls use. The env sits in the same position in the project and stack names (cody put
+// it in different places).
 import { basename } from "node:path";
+import type { AwsOptions } from "../aws/clients";
 import { configError } from "../errors";
 
 /** CodeBuild's project name rule. */
@@ -155,4 +157,19 @@ export function resolveEnv(input: {
     });
   }
   return env;
+}
+
+/**
+ * Where a command's AWS calls go, the same rule for every command: --region/--profile, else what
+ * settings bind to the env, else AWS_REGION or AWS_DEFAULT_REGION (the SDK reads only the first; the
+ * aws CLI reads both). What stays unset is left to the SDK's own chain (AWS_PROFILE, the profile's region).
+ */
+export function resolveAws(
+  flags: AwsOptions,
+  bound: AwsOptions = {},
+  environment: Record<string, string | undefined> = process.env,
+): AwsOptions {
+  const region = flags.region ?? bound.region ?? environment.AWS_REGION ?? environment.AWS_DEFAULT_REGION;
+  const profile = flags.profile ?? bound.profile;
+  return { ...(region ? { region } : {}), ...(profile ? { profile } : {}) };
 }

@@ -25,6 +25,11 @@ export function inferSourceType(url: string): SourceType | undefined {
 /** CodeBuild wants `bucket/key` for S3 sources and an https URL for git hosts. */
 function normalizeLocation(type: SourceType, url: string): string {
   if (type === "S3") return url.replace(/^s3:\/\//i, "").replace(/^arn:aws[a-z-]*:s3:::/i, "");
+  return httpsGitUrl(url);
+}
+
+/** A git remote as CodeBuild clones it: scp-style (`git@host:path`) and ssh:// URLs become https. */
+export function httpsGitUrl(url: string): string {
   const scp = /^git@([^:]+):(.+)$/.exec(url);
   if (scp) return `https://${scp[1]}/${scp[2]}`;
   // ssh://[user@]host/path: CodeBuild clones over https.

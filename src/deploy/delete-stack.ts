@@ -1,7 +1,7 @@
 // Deletes a stack and follows it until it is gone.
 import type { CfnApi } from "../aws/clients";
 import { CodyError, ExitCode } from "../errors";
-import { deploymentFailed, followStack, type DeployIo } from "./deploy-stack";
+import { firstFailure, followStack, type DeployIo } from "./deploy-stack";
 import { isInProgress, lookupStack, type StackSnapshot } from "./stack";
 import { Interrupted, type Sleep } from "./wait";
 
@@ -58,8 +58,7 @@ export async function deleteStack(options: DeleteOptions): Promise<DeleteResult>
     throw error;
   });
   if (final.status !== "DELETE_COMPLETE") {
-    const error = deploymentFailed(stackName, final, events);
-    throw new CodyError(error.message.replace(/^deploy of/, "delete of"), {
+    throw new CodyError(`delete of ${stackName} failed (${final.status}). First failure: ${firstFailure(final, events)}`, {
       exitCode: ExitCode.failed,
       hint: "Resources that cannot be deleted (e.g. changed outside CloudFormation) must be removed or retained: aws cloudformation delete-stack --retain-resources ...",
     });

@@ -1,7 +1,7 @@
 // Deploys a template through a change set. Reads top to bottom as guard clauses: look up the stack,
 // settle or clean up what is in the way, skip if nothing changed, create the change set, execute it,
 // follow it to a terminal state. Decisions needing a human go through `confirm`.
-import type { Change } from "@aws-sdk/client-cloudformation";
+import type { Change, CreateChangeSetCommandInput } from "@aws-sdk/client-cloudformation";
 import type { CfnApi } from "../aws/clients";
 import { CodyError, ExitCode } from "../errors";
 import type { Reporter } from "../io/reporter";
@@ -51,7 +51,23 @@ export interface DeployOptions {
   beforeChanges?: () => Promise<void>;
 }
 
-const CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"] as const;
+/** The parts every cody change set shares: the template, the IAM capabilities its roles need, the stack's tags. */
+export function changeSetInput(
+  options: Pick<DeployOptions, "stackName" | "templateBody" | "tags">,
+  name: string,
+  type: "CREATE" | "UPDATE",
+  description: string,
+): CreateChangeSetCommandInput {
+  return {
+    StackName: options.stackName,
+    ChangeSetName: name,
+    ChangeSetType: type,
+    TemplateBody: options.templateBody,
+    Capabilities: ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
+    Tags: Object.entries(options.tags).map(([Key, Value]) => ({ Key, Value })),
+    Description: description,
+  };
+}
 
 export async function deployStack(options: DeployOptions): Promise<DeployResult> {
   const { cfn, stackName, io } = options;
@@ -92,15 +108,7 @@ export async function deployStack(options: DeployOptions): Promise<DeployResult>
   const isNew = !stack.exists || stack.status === "REVIEW_IN_PROGRESS";
 
   const changeSetName = `cody-${now()}`;
-  await cfn.createChangeSet({
-    StackName: stackName,
-    ChangeSetName: changeSetName,
-    ChangeSetType: isNew ? "CREATE" : "UPDATE",
-    TemplateBody: options.templateBody,
-    Capabilities: [...CAPABILITIES],
-    Tags: Object.entries(options.tags).map(([Key, Value]) => ({ Key, Value })),
-    Description: "created by cody deploy",
-  });
+  await cfn.createChangeSet(changeSetInput(options, changeSetName, isNew ? "CREATE" : "UPDATE", "created by cody deploy"));
   let executed = false;
   try {
     const created = await waitForChangeSet(options, changeSetName);
@@ -271,11 +279,14 @@ async function continueRollback(options: DeployOptions, stack: StackSnapshot): P
   if (final.status !== "UPDATE_ROLLBACK_COMPLETE") throw deploymentFailed(stackName, final, events);
 }
 
-export function deploymentFailed(stackName: string, stack: StackSnapshot, events: StackActivity[]): CodyError {
+/** The first resource that failed and why, else the stack's own reason. */
+export function firstFailure(stack: StackSnapshot, events: StackActivity[]): string {
   const cause = rootCause(events);
-  const what = cause
-    ? `${cause.logicalId} (${cause.resourceType}) ${cause.status}: ${cause.reason ?? "no reason given"}`
-    : (stack.reason ?? "no reason given");
+  return cause ? `${cause.logicalId} (${cause.resourceType}) ${cause.status}: ${cause.reason ?? "no reason given"}` : (stack.reason ?? "no reason given");
+}
+
+export function deploymentFailed(stackName: string, stack: StackSnapshot, events: StackActivity[]): CodyError {
+  const what = firstFailure(stack, events);
   const permission = /not authorized|AccessDenied|is not authorized to perform/i.test(what);
   return new CodyError(`deploy of ${stackName} failed (${stack.status}). First failure: ${what}`, {
     exitCode: ExitCode.failed,

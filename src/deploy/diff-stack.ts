@@ -1,6 +1,6 @@
 // What a deploy would change: a change set that is created, read and deleted, never executed.
 import type { CfnApi } from "../aws/clients";
-import { templateUnchanged, waitForChangeSet, type ResourceChangeSummary } from "./deploy-stack";
+import { changeSetInput, templateUnchanged, waitForChangeSet, type ResourceChangeSummary } from "./deploy-stack";
 import { isCreationFailure, lookupStack } from "./stack";
 import type { Sleep } from "./wait";
 
@@ -32,15 +32,7 @@ export async function diffStack(options: {
   const isNew = !stack.exists || stack.status === "REVIEW_IN_PROGRESS";
   if (!isNew && (await templateUnchanged(options, stack))) return { stackName, isNew, changes: [] };
   const name = `cody-diff-${Date.now()}`;
-  await cfn.createChangeSet({
-    StackName: stackName,
-    ChangeSetName: name,
-    ChangeSetType: isNew ? "CREATE" : "UPDATE",
-    TemplateBody: options.templateBody,
-    Capabilities: ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
-    Tags: Object.entries(options.tags).map(([Key, Value]) => ({ Key, Value })),
-    Description: "created by cody diff (deleted after reading)",
-  });
+  await cfn.createChangeSet(changeSetInput(options, name, isNew ? "CREATE" : "UPDATE", "created by cody diff (deleted after reading)"));
   try {
     const outcome = await waitForChangeSet(options, name);
     return { stackName, isNew, changes: outcome.type === "empty" ? [] : outcome.changes };

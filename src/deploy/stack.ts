@@ -2,6 +2,7 @@
 // predicate, so the deploy flow reads as guard clauses.
 import type { Output, Stack } from "@aws-sdk/client-cloudformation";
 import type { CfnApi } from "../aws/clients";
+import { errorChain } from "../aws/errors";
 
 export interface StackSnapshot {
   exists: boolean;
@@ -13,9 +14,9 @@ export interface StackSnapshot {
   tags: Record<string, string>;
 }
 
+/** CloudFormation says "Stack with id X does not exist" for a stack it does not know. */
 export function isMissingStackError(error: unknown): boolean {
-  const messages = [error, (error as { cause?: unknown })?.cause].map((e) => String((e as Error)?.message ?? ""));
-  return messages.some((m) => /does not exist/i.test(m));
+  return errorChain(error).some((e) => typeof e.message === "string" && /does not exist/i.test(e.message));
 }
 
 export async function lookupStack(cfn: CfnApi, name: string): Promise<StackSnapshot> {
@@ -54,6 +55,3 @@ export const isInProgress = (status: string) => status.endsWith("_IN_PROGRESS") 
 /** A create that failed and rolled back: the stack is empty and can only be deleted. */
 export const isCreationFailure = (status: string) => status === "ROLLBACK_COMPLETE" || status === "ROLLBACK_FAILED";
 export const isDeploySuccess = (status: string) => status === "CREATE_COMPLETE" || status === "UPDATE_COMPLETE" || status === "IMPORT_COMPLETE";
-export const isTerminal = (status: string) => !isInProgress(status);
-export const isFailure = (status: string) =>
-  status.endsWith("_FAILED") || status.includes("ROLLBACK") || status === "DELETE_FAILED";

@@ -1,16 +1,24 @@
 // Waiting that Ctrl-C can cut short.
-import { CodyError, ExitCode } from "../errors";
+import { Interrupted } from "../errors";
+
+export { Interrupted };
 
 export type Sleep = (ms: number) => Promise<void>;
 
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The user pressed Ctrl-C: exit 130 with a message that says how to continue. */
-export class Interrupted extends CodyError {
-  constructor(message = "Interrupted.", hint?: string) {
-    super(message, { exitCode: ExitCode.interrupted, hint });
-    this.name = "Interrupted";
-  }
+/** A sleep that ends early on abort, so an interrupted wait does not keep the process alive. */
+export function abortableSleep(signal: AbortSignal): Sleep {
+  return (ms) =>
+    new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener("abort", done, { once: true });
+    });
 }
 
 /** Resolves with `promise`, or rejects with Interrupted as soon as `signal` aborts. */

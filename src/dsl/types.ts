@@ -35,7 +35,7 @@ export interface CodyContext {
   type?: string;
   /** The merged variables files. */
   vars: Vars;
-  /** The region, when known without calling AWS (`--region`, settings, `AWS_REGION`). */
+  /** The region, when known without calling AWS (`--region`, settings, `AWS_REGION`, `AWS_DEFAULT_REGION`). */
   region?: string;
   /** The account, when known without calling AWS (`AWS_ACCOUNT_ID`). */
   account?: string;

@@ -1,5 +1,5 @@
 // Offline evaluator for IAM *identity* policies, used by `cody policy --check` (product.md §5). Pure and
-// dependency-free so it can ship in the MIT CLI; it is differentially tested against the AGPL
+// free of the simulator library so it can ship in the MIT CLI; it is differentially tested against the AGPL
 // @cloud-copilot/iam-simulate (a dev dependency only, see test/iam/evaluate-differential.test.ts).
 //
 // Semantics (mirroring IAM, and iam-simulate where IAM's docs are silent):
@@ -39,6 +39,7 @@
 // - An empty array context value is a present key with no values.
 // - Service quirks are not modelled: e.g. sts:GetCallerIdentity, which AWS (and iam-simulate) always allow.
 import { configError, ConfigError, type Issue } from "../errors";
+import { closest as closestWord } from "../util/did-you-mean";
 
 export type ConditionValue = string | string[] | boolean | number;
 
@@ -89,7 +90,7 @@ export function evaluatePolicies(policies: PolicyDocument[], request: EvalReques
     statements.forEach((statement, index) => {
       if (statement.Effect !== "Allow" && statement.Effect !== "Deny") return;
       if (!statementApplies(statement, request, context)) return;
-      const id = statement.Sid || `Statement[${index}]`;
+      const id = statementId(statement, index);
       (statement.Effect === "Deny" ? matchedDeny : matchedAllow).push(id);
     });
   }
@@ -117,7 +118,12 @@ function statementApplies(statement: PolicyStatement, request: EvalRequest, cont
   return conditionsHold(statement.Condition, context);
 }
 
-function asArray<T>(value: T | T[] | undefined): T[] {
+/** How results name a statement: its Sid, else its place in its own policy. */
+function statementId(statement: PolicyStatement, index: number): string {
+  return statement.Sid || `Statement[${index}]`;
+}
+
+export function asArray<T>(value: T | T[] | undefined): T[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
 }
@@ -163,7 +169,7 @@ export function actionMatches(policyAction: string, requestAction: string): bool
   return globMatch(service, requestAction.slice(0, reqColon), true) && globMatch(name, requestAction.slice(reqColon + 1), true);
 }
 
-interface ArnParts {
+export interface ArnParts {
   partition: string;
   service: string;
   region: string;
@@ -171,9 +177,15 @@ interface ArnParts {
   resource: string;
 }
 
-function splitArn(arn: string): ArnParts | undefined {
+/** The six segments of an ARN; the resource part keeps its own colons. */
+export function splitArn(arn: string): ArnParts | undefined {
+  return arn.startsWith("arn:") ? splitArnLoose(arn) : undefined;
+}
+
+/** splitArn without checking the `arn` prefix: Arn* conditions glob that segment too. */
+function splitArnLoose(arn: string): ArnParts | undefined {
   const parts = arn.split(":");
-  if (parts.length < 6 || parts[0] !== "arn") return undefined;
+  if (parts.length < 6) return undefined;
   return { partition: parts[1], service: parts[2], region: parts[3], account: parts[4], resource: parts.slice(5).join(":") };
 }
 
@@ -362,12 +374,6 @@ function conditionKeyHolds(operator: ParsedOperator, requestValue: string | stri
   return valueSatisfies(op, requestValue, policyValues);
 }
 
-function splitArnLoose(arn: string): ArnParts | undefined {
-  const parts = arn.split(":");
-  if (parts.length < 6) return undefined;
-  return { partition: parts[1], service: parts[2], region: parts[3], account: parts[4], resource: parts.slice(5).join(":") };
-}
-
 function parseNumber(value: string): number | undefined {
   const s = value.trim();
   if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(s)) return undefined;
@@ -454,7 +460,7 @@ export function unsupportedFeatures(policies: PolicyDocument[]): string[] {
   const found = new Set<string>();
   for (const policy of policies) {
     asArray(policy.Statement).forEach((statement, index) => {
-      const id = statement.Sid || `Statement[${index}]`;
+      const id = statementId(statement, index);
       const strings = [
         ...asArray(statement.Resource),
         ...asArray(statement.NotResource),
@@ -589,21 +595,8 @@ class JsonReader {
       out[key] = this.value(childPath);
       this.lines.set(childPath, this.position(keyAt).line);
       this.skip();
-      const next = this.text[this.i];
-      if (next === ",") {
-        const comma = this.i;
-        this.i++;
-        this.skip();
-        if (this.text[this.i] === "}") throw this.error("trailing comma before '}'", "Remove the comma after the last property.", comma);
-        continue;
-      }
-      if (next === "}") {
-        this.i++;
-        return out;
-      }
-      if (next === '"') throw this.error("missing comma between properties", "Add a ',' after the previous value.");
-      if (next === undefined) throw this.error("unexpected end of file: the object is not closed", "Add the missing '}'.", open);
-      throw this.error(`unexpected ${this.describe()}: expected ',' or '}'`, "Separate properties with ',' and close the object with '}'.");
+      if (this.text[this.i] === '"') throw this.error("missing comma between properties", "Add a ',' after the previous value.");
+      if (!this.more("}", open)) return out;
     }
   }
 
@@ -619,21 +612,27 @@ class JsonReader {
     for (;;) {
       out.push(this.value(`${path}[${out.length}]`));
       this.skip();
-      const next = this.text[this.i];
-      if (next === ",") {
-        const comma = this.i;
-        this.i++;
-        this.skip();
-        if (this.text[this.i] === "]") throw this.error("trailing comma before ']'", "Remove the comma after the last element.", comma);
-        continue;
-      }
-      if (next === "]") {
-        this.i++;
-        return out;
-      }
-      if (next === undefined) throw this.error("unexpected end of file: the array is not closed", "Add the missing ']'.", open);
-      throw this.error(`unexpected ${this.describe()}: expected ',' or ']'`, "Separate elements with ',' and close the array with ']'.");
+      if (!this.more("]", open)) return out;
     }
+  }
+
+  /** After a member: true when a ',' announces another, false at the closing bracket (consumed). */
+  private more(close: "}" | "]", open: number): boolean {
+    const [member, container] = close === "}" ? ["property", "object"] : ["element", "array"];
+    const next = this.text[this.i];
+    if (next === ",") {
+      const comma = this.i;
+      this.i++;
+      this.skip();
+      if (this.text[this.i] === close) throw this.error(`trailing comma before '${close}'`, `Remove the comma after the last ${member}.`, comma);
+      return true;
+    }
+    if (next === close) {
+      this.i++;
+      return false;
+    }
+    if (next === undefined) throw this.error(`unexpected end of file: the ${container} is not closed`, `Add the missing '${close}'.`, open);
+    throw this.error(`unexpected ${this.describe()}: expected ',' or '${close}'`, `Separate ${member === "property" ? "properties" : "elements"} with ',' and close the ${container} with '${close}'.`);
   }
 
   private string(): string {
@@ -677,27 +676,9 @@ class JsonReader {
 
 const STATEMENT_KEYS = ["Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"];
 
+/** A tighter bound than the CLI's default (a quarter of the length), so long operator names do not match loosely. */
 function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(word.length / 4)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
+  return closestWord(word, candidates, Math.max(2, Math.floor(word.length / 4)));
 }
 
 /**

@@ -1,10 +1,11 @@
 // Requirements → an IAM policy document (one statement per requirement, in the model's stable order),
 // cody's broad variant for comparison, the `aws iam` set-up script, and the offline check of a
 // user's policy against the requirement (`cody policy --check`).
-import { actionMatches, evaluatePolicies, type Decision, type PolicyDocument, type PolicyStatement } from "./evaluate";
-import { requirementRequests, type CommandName, type Requirement } from "./requirements";
+import { POLICY_VERSION } from "../synth/intrinsics";
+import { actionMatches, asArray, evaluatePolicies, type Decision, type PolicyDocument, type PolicyStatement } from "./evaluate";
+import { requirementRequests, type CommandName, type ConditionBlock, type Requirement } from "./requirements";
 
-export const POLICY_VERSION = "2012-10-17";
+export { POLICY_VERSION };
 
 /** A policy as cody writes it: Statement always an array, every statement with a Sid. */
 export interface IamPolicy extends PolicyDocument {
@@ -20,8 +21,17 @@ export function callerRequirements(requirements: Requirement[]): Requirement[] {
   return requirements.filter((r) => (r.principal ?? "caller") === "caller");
 }
 
-export function statementFor(requirement: Requirement, actions = requirement.actions, resources = requirement.resources): PolicyStatement {
-  const statement: PolicyStatement = {
+/** A statement as cody writes it: an Allow with explicit lists of actions and resources. */
+export interface AllowStatement extends PolicyStatement {
+  Effect: "Allow";
+  Action: string[];
+  Resource: string[];
+  Condition?: ConditionBlock;
+}
+
+/** The statement that grants `actions` on `resources` of a requirement (all of them by default). */
+export function statementFor(requirement: Requirement, actions = requirement.actions, resources = requirement.resources): AllowStatement {
+  const statement: AllowStatement = {
     Sid: requirement.sid.replace(/[^A-Za-z0-9]/g, ""),
     Effect: "Allow",
     Action: [...new Set(actions)].sort(),
@@ -191,8 +201,6 @@ function resourcelessActions(requirements: Requirement[]): Set<string> {
 }
 
 const ESCALATION_ACTIONS = ["iam:CreateUser", "iam:AttachUserPolicy", "iam:PutUserPolicy", "iam:CreateAccessKey", "iam:CreatePolicyVersion", "iam:AttachRolePolicy", "iam:PutRolePolicy"];
-
-const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 /** Allow statements that grant action wildcards, `*` resources or services beyond what cody needs. */
 export function overBroadFindings(policies: PolicyDocument[], requirements: Requirement[]): string[] {

@@ -1,7 +1,10 @@
 /* eslint-disable no-console -- the one module that writes to the terminal */
-// All terminal output goes through a Reporter. Results (templates, JSON) go to stdout so
-// `cody synth | cfn-lint -` works; everything for the human goes to stderr.
+// All terminal output goes through a Reporter, and every confirmation through the Prompt below.
+// Results (templates, JSON) go to stdout so `cody synth | cfn-lint -` works; everything for the
+// human goes to stderr.
+import { createInterface } from "node:readline/promises";
 import pc from "picocolors";
+import { Interrupted } from "../errors";
 
 export interface Reporter {
   /** Machine-readable or primary output: stdout. */
@@ -77,4 +80,30 @@ export function createReporter(options: ReporterOptions = {}): Reporter {
 /** Colour helpers bound to a reporter's colour decision, for formatting code outside this module. */
 export function colors(reporter: Pick<Reporter, "color">) {
   return pc.createColors(reporter.color);
+}
+
+/** A yes/no question for the person at the terminal, asked before a command changes something. */
+export interface Prompt {
+  /** Whether someone can answer: stdin and stderr are terminals. */
+  readonly interactive: boolean;
+  /** y or yes (any case) is yes; anything else is no. */
+  ask(question: string): Promise<boolean>;
+}
+
+/** The prompt on stdin and stderr (stdout stays for results). Ctrl-C at the prompt is Interrupted. */
+export function terminalPrompt(): Prompt {
+  return {
+    interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    ask: async (question) => {
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return /^y(es)?$/i.test((await rl.question(`${question} (y/N) `)).trim());
+      } catch (error) {
+        if ((error as Error).name === "AbortError") throw new Interrupted("Interrupted at the prompt: nothing was changed.");
+        throw error;
+      } finally {
+        rl.close();
+      }
+    },
+  };
 }

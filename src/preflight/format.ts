@@ -1,5 +1,7 @@
 // Pure formatting of a preflight result: the table of denied actions and the statement(s) to add.
 // Returns lines; the command prints them through the reporter.
+import { POLICY_VERSION } from "../iam/policy";
+import { textTable } from "../util/table";
 import type { DeniedAction, PolicyStatement, PreflightResult } from "./preflight";
 
 export interface FormatOptions {
@@ -30,14 +32,12 @@ function actionText(entry: DeniedAction): string {
 export function formatDeniedTable(denied: DeniedAction[], options: FormatOptions = {}): string[] {
   const header = ["ACTION", "RESOURCE", "DECISION", ...(options.showCommands ? ["NEEDED BY"] : [])];
   const rows = denied.map((d) => [actionText(d), d.resource, decisionText(d), ...(options.showCommands ? [d.commands.join(", ")] : [])]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ").trimEnd();
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
+  return textTable(header, rows, { rule: true });
 }
 
 /** The statements as a policy document a user can paste (or merge into an existing one). */
 export function formatStatements(statements: PolicyStatement[]): string {
-  return JSON.stringify({ Version: "2012-10-17", Statement: statements }, null, 2);
+  return JSON.stringify({ Version: POLICY_VERSION, Statement: statements }, null, 2);
 }
 
 /** Everything to print for a denied result, in order: summary, table, notes, statements. */

@@ -8,6 +8,8 @@ import type {
   SimulatePrincipalPolicyCommandInput,
 } from "@aws-sdk/client-iam";
 import type { IdentityApi } from "../aws/clients";
+import { splitArn } from "../iam/evaluate";
+import { statementFor, type AllowStatement } from "../iam/policy";
 import type { CommandName, Requirement } from "../iam/requirements";
 
 export type PrincipalKind = "user" | "role" | "root" | "federated-user";
@@ -22,13 +24,8 @@ export interface Principal {
   partition: string;
 }
 
-export interface PolicyStatement {
-  Sid?: string;
-  Effect: "Allow";
-  Action: string[];
-  Resource: string[];
-  Condition?: Record<string, Record<string, string | string[]>>;
-}
+/** A statement to add, as `cody policy` writes it. */
+export type PolicyStatement = AllowStatement;
 
 export type Decision = "implicitDeny" | "explicitDeny";
 
@@ -89,15 +86,8 @@ const GLOBAL_SERVICES = new Set(["iam", "organizations", "cloudfront", "route53"
 
 type Classified = { type: "principal"; principal: Principal } | { type: "role"; roleName: string; base: Omit<Principal, "arn"> } | { type: "unsupported"; reason: string; principal?: Principal };
 
-/** Splits `arn:partition:service:region:account:resource`; the resource may itself contain colons. */
-function parseArn(arn: string): { partition: string; service: string; account: string; resource: string } | undefined {
-  const parts = arn.split(":");
-  if (parts.length < 6 || parts[0] !== "arn") return undefined;
-  return { partition: parts[1], service: parts[2], account: parts[4], resource: parts.slice(5).join(":") };
-}
-
 export function classifyCaller(callerArn: string): Classified {
-  const arn = parseArn(callerArn);
+  const arn = splitArn(callerArn);
   if (!arn) return { type: "unsupported", reason: `STS returned a caller ARN cody does not understand (${callerArn}).` };
   const base = { callerArn, account: arn.account, partition: arn.partition };
   if (arn.service === "iam" && arn.resource === "root") {
@@ -299,17 +289,6 @@ async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<
   });
   await Promise.all(runners);
   return out;
-}
-
-function statementFor(requirement: Requirement, actions: string[], resources: string[]): PolicyStatement {
-  const sid = requirement.sid.replace(/[^A-Za-z0-9]/g, "");
-  return {
-    ...(sid ? { Sid: sid } : {}),
-    Effect: "Allow",
-    Action: actions,
-    Resource: resources,
-    ...(requirement.condition && Object.keys(requirement.condition).length > 0 ? { Condition: requirement.condition } : {}),
-  };
 }
 
 const ROOT_WARNING =

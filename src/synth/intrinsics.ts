@@ -11,9 +11,5 @@ export function arn(service: string, resource: string, scope: { region?: boolean
   return sub(`arn:\${AWS::Partition}:${service}:${region}:${account}:${resource}`);
 }
 
-/** Escapes `${` in literal text that goes into Fn::Sub. */
-export function subLiteral(text: string): string {
-  return text.replace(/\$\{/g, "${!");
-}
-
+/** The IAM policy language version every policy document cody writes declares. */
 export const POLICY_VERSION = "2012-10-17";

@@ -1,15 +1,14 @@
 // The AWS::CodeBuild::Project resource (logical ID `CodeBuild`, as in cody).
 import type { LoadedProject } from "../config/load-project";
 import { defaultBuildspecPath } from "../config/rules/project-rules";
-import { GIT_SOURCES, resolveSource, WEBHOOK_SOURCES } from "../config/source";
+import { buildComputeType, buildEnvironmentType, buildImage, isLambdaCompute } from "../config/build-environment";
+import { BADGE_SOURCES, GIT_SOURCES, resolveSource, WEBHOOK_SOURCES } from "../config/source";
 import { CacheModeValues } from "../generated/codebuild-enums";
 import { deepMerge, type PlainObject } from "../util/merge";
 import { toEnvironmentVariables } from "./environment-variables";
 import { toCloudFormationYaml } from "./serialize";
 import { getAtt } from "./intrinsics";
 
-export const DEFAULT_IMAGE = "aws/codebuild/standard:7.0";
-export const DEFAULT_COMPUTE_TYPE = "BUILD_GENERAL1_SMALL";
 export const DEFAULT_TIMEOUT_MINUTES = 20;
 
 export function projectResource(p: LoadedProject, roleLogicalId: string | undefined): PlainObject {
@@ -26,10 +25,10 @@ export function projectResource(p: LoadedProject, roleLogicalId: string | undefi
   if (webhookEnabled(project.triggers) && WEBHOOK_SOURCES.includes(source.type)) Source.ReportBuildStatus = true;
 
   const env = project.linuxEnvironment ?? {};
-  const image = project.linuxImage ?? env.image ?? DEFAULT_IMAGE;
-  const computeType = project.computeType ?? env.computeType ?? DEFAULT_COMPUTE_TYPE;
+  const image = buildImage(project);
+  const computeType = buildComputeType(project);
   const Environment: PlainObject = {
-    Type: env.type ?? "LINUX_CONTAINER",
+    Type: buildEnvironmentType(project),
     Image: image,
     ComputeType: computeType,
     ImagePullCredentialsType: imagePullCredentials(image, env.imagePullCredentialsType),
@@ -71,18 +70,11 @@ export function projectResource(p: LoadedProject, roleLogicalId: string | undefi
   return resource;
 }
 
+/** On by default wherever CodeBuild offers badges: a badge source, and not on Lambda compute. */
 export function badgeEnabled(p: LoadedProject): boolean {
   const source = resolveSource(p.project);
-  const computeType = p.project.computeType ?? p.project.linuxEnvironment?.computeType ?? DEFAULT_COMPUTE_TYPE;
-  // Lambda compute has no badges either.
-  const supported =
-    source.ok && ["GITHUB", "GITHUB_ENTERPRISE", "BITBUCKET", "CODECOMMIT"].includes(source.type) && !isLambdaCompute(computeType);
+  const supported = source.ok && BADGE_SOURCES.includes(source.type) && !isLambdaCompute(buildComputeType(p.project));
   return p.project.badge ?? supported;
-}
-
-/** `BUILD_LAMBDA_*`: builds on Lambda, which take no timeouts, local cache or badge. */
-export function isLambdaCompute(computeType: string): boolean {
-  return computeType.startsWith("BUILD_LAMBDA_");
 }
 
 function cache(localCache: boolean | string[]): PlainObject {

@@ -1,6 +1,7 @@
 // The CodeBuild service role (logical ID `IamRole`): least privilege by default. It may write only its
 // own log group and read only the parameters and secrets the project references; no S3 read-all.
 import type { LoadedProject } from "../config/load-project";
+import { buildImage } from "../config/build-environment";
 import { resolveSource } from "../config/source";
 import type { PolicyStatement } from "../dsl/types";
 import { deepMerge, type PlainObject } from "../util/merge";
@@ -97,7 +98,7 @@ function defaultStatements(p: LoadedProject): PlainObject[] {
     });
   }
 
-  const image = p.project.linuxImage ?? p.project.linuxEnvironment?.image ?? "";
+  const image = buildImage(p.project);
   const ecr = ECR_IMAGE.exec(image);
   if (ecr && imagePullCredentials(image, p.project.linuxEnvironment?.imagePullCredentialsType) === "SERVICE_ROLE") {
     // The service role pulls a private ECR image: a token (which has no resource) and that repository only.

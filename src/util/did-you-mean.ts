@@ -1,7 +1,10 @@
 import { distance } from "fastest-levenshtein";
 
-/** The closest candidate to `input`, if it is close enough to be a likely typo. */
-export function closest(input: string, candidates: readonly string[]): string | undefined {
+/**
+ * The closest candidate to `input` (ignoring case), if it is close enough to be a likely typo. A third
+ * of the length catches typos and case slips without suggesting unrelated words; `maxDistance` narrows it.
+ */
+export function closest(input: string, candidates: readonly string[], maxDistance = Math.max(2, Math.floor(input.length / 3))): string | undefined {
   const lower = input.toLowerCase();
   let best: string | undefined;
   let bestScore = Infinity;
@@ -12,8 +15,7 @@ export function closest(input: string, candidates: readonly string[]): string | 
       bestScore = score;
     }
   }
-  // A third of the length catches typos and case slips without suggesting unrelated words.
-  return best !== undefined && bestScore <= Math.max(2, Math.floor(input.length / 3)) ? best : undefined;
+  return best !== undefined && bestScore <= maxDistance ? best : undefined;
 }
 
 export function didYouMean(input: string, candidates: readonly string[]): string {

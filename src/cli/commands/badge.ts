@@ -1,6 +1,6 @@
 // `cody badge`: the project's build badge, as Markdown (default) or the bare URL, optionally for a
 // branch. A project without a badge gets the reason and the fix instead of an empty line.
-import { openTarget } from "../../builds/target";
+import { openTarget, type TargetContext } from "../../builds/target";
 import { BADGE_SOURCES } from "../../config/source";
 import { CodyError } from "../../errors";
 import type { Reporter } from "../../io/reporter";
@@ -13,8 +13,8 @@ export interface BadgeOptions extends ProjectOptions {
   json?: boolean;
 }
 
-export async function badgeCommand(projectName: string | undefined, options: BadgeOptions, reporter: Reporter, deps: { cwd?: string } = {}): Promise<void> {
-  const target = await openTarget(projectName, options, deps.cwd);
+export async function badgeCommand(projectName: string | undefined, options: BadgeOptions, reporter: Reporter, deps: TargetContext = {}): Promise<void> {
+  const target = await openTarget(projectName, options, deps);
   const out = await target.codebuild.batchGetProjects({ names: [target.projectName] });
   const project = out.projects?.find((p) => p.name === target.projectName);
   if (!project) throw new CodyError(`CodeBuild project ${target.projectName} not found.`, { hint: "Deploy it with `cody deploy`." });

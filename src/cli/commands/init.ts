@@ -2,8 +2,8 @@
 // git config and the buildspec from what the repository looks like.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { configError } from "../../errors";
-import { inferProjectName } from "../../config/naming";
+import { checkType, inferProjectName } from "../../config/naming";
+import { httpsGitUrl } from "../../config/source";
 import { codybuildEntry } from "../../config/load-ts";
 import { colors, type Reporter } from "../../io/reporter";
 
@@ -26,9 +26,7 @@ export function detectGitUrl(cwd: string): string | undefined {
   const text = readFileSync(config, "utf8");
   const section = /\[remote "origin"\]([^[]*)/.exec(text)?.[1];
   const url = section && /^\s*url\s*=\s*(\S+)/m.exec(section)?.[1];
-  if (!url) return undefined;
-  const scp = /^git@([^:]+):(.+)$/.exec(url);
-  return scp ? `https://${scp[1]}/${scp[2]}` : url.replace(/^ssh:\/\/git@/, "https://");
+  return url ? httpsGitUrl(url) : undefined;
 }
 
 function buildspecPhases(cwd: string): string {
@@ -55,9 +53,7 @@ export async function initCommand(options: InitOptions, reporter: Reporter): Pro
   const c = colors(reporter);
   const mode = options.mode ?? "light";
   const type = options.type;
-  if (type !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(type)) {
-    throw configError({ field: "--type", message: `"${type}" is not a valid type name.`, fix: "Use letters, digits, - and _, e.g. --type unit." });
-  }
+  if (type !== undefined) checkType(type);
   const projectName = inferProjectName(cwd) || "my-project";
   const values: Record<string, string> = {
     githubUrl: detectGitUrl(cwd) ?? "https://github.com/OWNER/REPO",

@@ -1,6 +1,7 @@
 // `cody list`: every CodeBuild project in the region with its latest build. Needs no `.cody/`; the
 // call pattern (no N+1) is documented in src/builds/list-builds.ts.
 import { createCodeBuild } from "../../aws/clients";
+import { resolveAws } from "../../config/naming";
 import {
   collectRows,
   filterRows,
@@ -35,7 +36,8 @@ export async function listCommand(options: ListOptions, reporter: Reporter, deps
   const format: ListFormat = oneOf(options.format, LIST_FORMATS, "table", "--format");
   const sortBy: SortKey = oneOf(options.sortBy, SORT_KEYS, "name", "--sort-by");
   const filters = parseFilters(options);
-  const codebuild = await createCodeBuild({ profile: options.profile, region: options.region });
+  // Every project in the region: the flags and the environment, not a project's settings.
+  const codebuild = await createCodeBuild(resolveAws(options));
   const rows = sortRows(filterRows(await collectRows(codebuild, filters, deps.now?.() ?? new Date()), filters), sortBy);
   if (rows.length === 0 && (format === "table" || format === "markdown")) {
     const filtered = filters.select || filters.status ? " matching the filters" : "";

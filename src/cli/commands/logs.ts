@@ -1,12 +1,11 @@
 // `cody logs`: print a build's CloudWatch log (the latest build unless --build-id), from the head or
 // from --since, and with --follow keep going until the build completes. A build id works anywhere;
 // the project is looked up only to find its latest build.
-import { latestBuildId } from "../../builds/find-project";
+import { createLogs, type LogsApi } from "../../aws/clients";
 import {
   StreamCursor,
   buildSucceeded,
   filterPages,
-  followBuild,
   getBuild,
   logText,
   logsState,
@@ -15,21 +14,12 @@ import {
   type LogPage,
 } from "../../builds/follow-build";
 import { parseSince } from "../../builds/since";
-import { normalizeBuildId } from "../../builds/target";
-import { createLogs, type LogsApi } from "../../aws/clients";
+import { resolveBuild } from "../../builds/target";
 import { CodyError } from "../../errors";
 import { colors, type Reporter } from "../../io/reporter";
+import { buildFailed, followFromCli, type BuildCommandDeps } from "../follow";
+import { withInterrupt } from "../interrupt";
 import type { ProjectOptions } from "../options";
-import {
-  abortableSleep,
-  buildFailed,
-  connect,
-  findProjectName,
-  interruptSignal,
-  isInterrupted,
-  stoppedFollowing,
-  type BuildCommandDeps,
-} from "./start";
 
 export interface LogsOptions extends ProjectOptions {
   buildId?: string;
@@ -49,45 +39,18 @@ async function* streamPages(logs: LogsApi, location: LogLocation): AsyncGenerato
 export async function logsCommand(projectArg: string | undefined, options: LogsOptions, reporter: Reporter, deps: BuildCommandDeps = {}): Promise<void> {
   const c = colors(reporter);
   const since = options.since !== undefined ? parseSince(options.since, deps.now?.() ?? new Date()) : undefined;
-  if (options.buildId !== undefined && options.buildId.trim() === "") {
-    throw new CodyError("--build-id is empty.", { hint: "Pass a build id (project:uuid), or leave --build-id out for the latest build." });
-  }
-
-  const connection = await connect(projectArg, options, deps);
-  const { codebuild } = connection;
-  // A full id or a build ARN names its project; a bare uuid or no id needs the project looked up.
-  let buildId = options.buildId === undefined ? undefined : normalizeBuildId(options.buildId.trim());
-  if (!buildId?.includes(":")) {
-    const projectName = await findProjectName(connection);
-    buildId = buildId ? normalizeBuildId(buildId, projectName) : await latestBuildId(codebuild, projectName);
-    if (!buildId) throw new CodyError(`project ${projectName} has no builds yet.`, { hint: "Start one with `cody start`." });
-  }
-  const logs = await createLogs(connection.aws);
+  const target = await resolveBuild(projectArg, options, deps);
+  const { codebuild, buildId } = target;
+  if (!buildId) throw new CodyError(`project ${target.projectName} has no builds yet.`, { hint: "Start one with `cody start`." });
+  const logs = await createLogs(target.aws);
 
   if (options.follow) {
     reporter.info(`Following build ${c.bold(buildId)}${since ? ` from ${since.toISOString()}` : ""}`);
-    const interrupt = interruptSignal(deps);
-    try {
-      const result = await followBuild({
-        codebuild,
-        logs,
-        buildId,
-        reporter,
-        sleep: deps.sleep ?? abortableSleep(interrupt.signal),
-        signal: interrupt.signal,
-        ...(since ? { since } : {}),
-        ...(deps.drainMs !== undefined ? { drainMs: deps.drainMs } : {}),
-      });
-      if (result.lines === 0 && result.logs.kind === "cloudwatch") reporter.info(`No log lines${since ? ` since ${since.toISOString()}` : ""} for build ${buildId}.`);
-      printSummary(result.build, reporter);
-      if (!buildSucceeded(result.build)) throw buildFailed(result.build);
-      return;
-    } catch (error) {
-      if (isInterrupted(error)) throw stoppedFollowing(buildId, options);
-      throw error;
-    } finally {
-      interrupt.dispose();
-    }
+    const result = await withInterrupt((signal) => followFromCli({ codebuild, logs, buildId }, options, reporter, deps, signal, { since }), deps.signal);
+    if (result.lines === 0 && result.logs.kind === "cloudwatch") reporter.info(`No log lines${since ? ` since ${since.toISOString()}` : ""} for build ${buildId}.`);
+    printSummary(result.build, reporter);
+    if (!buildSucceeded(result.build)) throw buildFailed(result.build);
+    return;
   }
 
   const build = await getBuild(codebuild, buildId);

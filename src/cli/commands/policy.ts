@@ -3,9 +3,11 @@
 // policy offline against the same requirement. No AWS call and no AWS SDK: everything here is local.
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { CODY_DIR, loadProject } from "../../config/load-project";
+import { loadProject } from "../../config/load-project";
+import { resolveAws } from "../../config/naming";
+import { CODY_DIR } from "../../config/project-naming";
 import { CodyError, configError, ExitCode } from "../../errors";
-import { parsePolicyDocument, type PolicyDocument } from "../../iam/evaluate";
+import { asArray, parsePolicyDocument, type PolicyDocument } from "../../iam/evaluate";
 import {
   BROAD_WARNING,
   broadPolicy,
@@ -23,6 +25,7 @@ import type { Reporter } from "../../io/reporter";
 import { toCloudFormationYaml } from "../../synth/serialize";
 import { synthesize, type SynthResult } from "../../synth/template";
 import { didYouMean } from "../../util/did-you-mean";
+import { textTable } from "../../util/table";
 import { displayPath } from "../format-error";
 import type { ProjectOptions } from "../options";
 
@@ -71,9 +74,8 @@ interface Target {
 }
 
 async function target(projectName: string | undefined, options: PolicyOptions, cwd: string): Promise<Target> {
-  const env = process.env;
   if (!existsSync(join(cwd, CODY_DIR))) {
-    return { region: options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION, account: env.AWS_ACCOUNT_ID };
+    return { region: resolveAws(options).region, account: process.env.AWS_ACCOUNT_ID };
   }
   const project = await loadProject({ cwd, projectName, type: options.type, env: options.env, stackName: options.stackName, region: options.region });
   return { synth: synthesize(project), region: project.region, account: project.account };
@@ -144,9 +146,8 @@ function unwrapPolicyVersion(text: string, file: string): PolicyDocument | undef
 function namedInPolicy(policy: PolicyDocument): { region?: string; account?: string } {
   const regions = new Set<string>();
   const accounts = new Set<string>();
-  const statements = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
-  for (const s of statements) {
-    for (const r of [s.Resource ?? [], s.NotResource ?? []].flat()) {
+  for (const s of asArray(policy.Statement)) {
+    for (const r of [...asArray(s.Resource), ...asArray(s.NotResource)]) {
       const parts = r.split(":");
       if (parts[0] !== "arn" || parts.length < 6) continue;
       if (/^[a-z]{2}(-[a-z]+)+-\d+$/.test(parts[3])) regions.add(parts[3]);
@@ -189,7 +190,7 @@ function report(result: CheckResult, file: string, subject: string, commands: Co
       m.decision === "explicitDeny" ? `denied by ${m.deniedBy.join(", ")}` : "not allowed",
       m.commands.join(","),
     ]);
-    reporter.result(table(["ACTION", "RESOURCE", "CONTEXT", "WHY", "NEEDED BY"], rows));
+    reporter.result(textTable(["ACTION", "RESOURCE", "CONTEXT", "WHY", "NEEDED BY"], rows).join("\n"));
     reporter.result("");
     reporter.result("Statements to add:");
     reporter.result(JSON.stringify(result.statementsToAdd, null, 2));
@@ -215,10 +216,4 @@ function report(result: CheckResult, file: string, subject: string, commands: Co
   } else {
     reporter.success(`${file} grants everything cody needs for ${scope} (${result.checked} requests checked), and no more than that in kind.`);
   }
-}
-
-function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd();
-  return [line(headers), ...rows.map(line)].join("\n");
 }

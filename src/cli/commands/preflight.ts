@@ -3,8 +3,9 @@
 // warning that does not block, unless --strict.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { createCloudFormation, createIdentity } from "../../aws/clients";
-import { CODY_DIR } from "../../config/load-project";
+import { createCloudFormation, createIdentity, type AwsOptions } from "../../aws/clients";
+import { resolveAws } from "../../config/naming";
+import { CODY_DIR } from "../../config/project-naming";
 import { CodyError, ExitCode } from "../../errors";
 import type { CommandName } from "../../iam/requirements";
 import type { Reporter } from "../../io/reporter";
@@ -81,19 +82,19 @@ export async function deployPreflight(input: { synth: SynthResult; region: strin
   return result;
 }
 
-async function projectSynth(projectName: string | undefined, options: PreflightOptions): Promise<{ synth?: SynthResult; region?: string }> {
+async function projectSynth(projectName: string | undefined, options: PreflightOptions): Promise<{ synth?: SynthResult; aws: AwsOptions }> {
   // Outside a project the generic requirements of any cody project are checked.
-  if (!existsSync(join(process.cwd(), CODY_DIR))) return {};
+  if (!existsSync(join(process.cwd(), CODY_DIR))) return { aws: resolveAws(options) };
   const synth = await synthProject(projectName, options);
-  return { synth, region: synth.region };
+  return { synth, aws: synth.aws };
 }
 
 export async function preflightCommand(projectName: string | undefined, options: PreflightOptions, reporter: Reporter): Promise<void> {
-  const { synth, region: projectRegion } = await projectSynth(projectName, options);
-  // The region the other commands would use: --region, the project's, else the SDK's (env, profile).
-  const region = options.region ?? projectRegion ?? (await (await createCloudFormation({ profile: options.profile })).region());
+  const { synth, aws } = await projectSynth(projectName, options);
+  // The region the other commands would use; a region left to the SDK is read from its config.
+  const region = aws.region ?? (await (await createCloudFormation(aws)).region());
   if (!synth) reporter.info("No .cody/ folder here: checking what any cody project needs.");
-  const result = await check({ synth, commands: ALL_COMMANDS, region, profile: options.profile });
+  const result = await check({ synth, commands: ALL_COMMANDS, region, profile: aws.profile });
   if (options.json) reporter.result(JSON.stringify({ command: "preflight", region, commands: ALL_COMMANDS, ...result }, null, 2));
   printWarnings(reporter, result, "info");
 

@@ -1,11 +1,9 @@
 // `cody status`: one build's status, phases, times and source. The project is found by name or
 // through its stack (cody only tried the name), and a missing project exits 1 (cody exited 0).
 import type { Build } from "@aws-sdk/client-codebuild";
-import type { CodeBuildApi } from "../../aws/clients";
-import { latestBuildId } from "../../builds/find-project";
-import { formatDuration, formatTime, paintStatus, secondsBetween } from "../../builds/format";
-import { resolveBuild } from "../../builds/target";
-import { CodyError } from "../../errors";
+import { getBuild } from "../../builds/follow-build";
+import { consoleUrl, formatDuration, formatTime, paintStatus, secondsBetween } from "../../builds/format";
+import { resolveBuild, type TargetContext } from "../../builds/target";
 import { colors, type Reporter } from "../../io/reporter";
 import type { ProjectOptions } from "../options";
 
@@ -43,38 +41,21 @@ export interface BuildReport {
 }
 
 /** What tests replace: the folder to look for `.cody/` in, and the clock for running builds. */
-export interface CommandDeps {
-  cwd?: string;
+export interface CommandDeps extends TargetContext {
   now?: () => Date;
 }
 
 export async function statusCommand(projectName: string | undefined, options: StatusOptions, reporter: Reporter, deps: CommandDeps = {}): Promise<void> {
-  const target = await resolveBuild(projectName, options, latestBuildId, deps.cwd);
+  const target = await resolveBuild(projectName, options, deps);
   if (!target.buildId) {
     if (options.json) reporter.result(JSON.stringify({ project: target.projectName, build: null }, null, 2));
     reporter.info(`No builds found for project ${target.projectName}: start one with \`cody start${projectName ? ` ${projectName}` : ""}\`.`);
     return;
   }
-  const build = await getBuild(target.codebuild, target.buildId, target.projectName);
+  const build = await getBuild(target.codebuild, target.buildId);
   const report = buildReport(build, await target.codebuild.region(), deps.now?.() ?? new Date());
   if (options.json) reporter.result(JSON.stringify(report, null, 2));
   else for (const line of formatReport(report, reporter)) reporter.result(line);
-}
-
-/** One build, or a CodyError (exit 1) naming the id when CodeBuild does not know it. */
-export async function getBuild(codebuild: CodeBuildApi, buildId: string, projectName: string): Promise<Build> {
-  const out = await codebuild.batchGetBuilds({ ids: [buildId] });
-  const build = out.builds?.find((b) => b.id === buildId) ?? out.builds?.[0];
-  if (!build?.id) {
-    throw new CodyError(`build ${buildId} not found.`, {
-      hint: `Build ids look like ${projectName}:<uuid>; \`cody status ${projectName}\` shows the latest one.`,
-    });
-  }
-  return build;
-}
-
-export function consoleUrl(region: string, projectName: string, buildId: string): string {
-  return `https://${region}.console.aws.amazon.com/codesuite/codebuild/projects/${encodeURIComponent(projectName)}/build/${encodeURIComponent(buildId)}/log?region=${region}`;
 }
 
 const iso = (d: Date | undefined): string | null => (d ? d.toISOString() : null);
@@ -127,7 +108,7 @@ export function formatReport(report: BuildReport, reporter: Pick<Reporter, "colo
     ["Duration", duration],
   ];
   const lines = rows.filter(([, v]) => v !== "").map(([k, v]) => `${c.bold(k.padEnd(10))}${v}`);
-  // CodeBuild's bookkeeping phases (SUBMITTED, QUEUED, COMPLETED) carry little; still shown, as CodeBuild does.
+  // COMPLETED only marks the end, which Status and Ended already say; SUBMITTED and QUEUED stay, as in CodeBuild's console.
   const phases = report.phases.filter((p) => p.name !== "COMPLETED");
   if (phases.length) {
     lines.push(c.bold("Phases"));

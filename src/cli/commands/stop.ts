@@ -1,13 +1,11 @@
 // `cody stop`: stops a running build (the latest by default). It asks first on a terminal and refuses
 // without one unless --yes; --noop stops nothing (cody ignored --noop and really stopped the build).
-import { createInterface } from "node:readline/promises";
-import { latestBuildId } from "../../builds/find-project";
+import { getBuild } from "../../builds/follow-build";
 import { paintStatus } from "../../builds/format";
-import { resolveBuild } from "../../builds/target";
+import { resolveBuild, type TargetContext } from "../../builds/target";
 import { CodyError } from "../../errors";
-import type { Reporter } from "../../io/reporter";
+import { terminalPrompt, type Prompt, type Reporter } from "../../io/reporter";
 import type { ProjectOptions } from "../options";
-import { getBuild } from "./status";
 
 export interface StopOptions extends ProjectOptions {
   buildId?: string;
@@ -16,23 +14,8 @@ export interface StopOptions extends ProjectOptions {
   json?: boolean;
 }
 
-export interface StopIo {
-  /** Whether someone can answer a question (stdin and stderr are terminals). */
-  interactive: boolean;
-  ask(question: string): Promise<boolean>;
-}
-
-const terminalIo: StopIo = {
-  interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
-  ask: async (question) => {
-    const rl = createInterface({ input: process.stdin, output: process.stderr });
-    try {
-      return /^y(es)?$/i.test((await rl.question(`${question} (y/N) `)).trim());
-    } finally {
-      rl.close();
-    }
-  },
-};
+/** The confirmation; tests answer it. */
+export type StopIo = Prompt;
 
 type StopResult = "stopped" | "finished" | "no-builds" | "cancelled" | "noop";
 
@@ -40,10 +23,10 @@ export async function stopCommand(
   projectName: string | undefined,
   options: StopOptions,
   reporter: Reporter,
-  deps: { io?: StopIo; cwd?: string } = {},
+  deps: TargetContext & { io?: StopIo } = {},
 ): Promise<void> {
-  const io = deps.io ?? terminalIo;
-  const target = await resolveBuild(projectName, options, latestBuildId, deps.cwd);
+  const io = deps.io ?? terminalPrompt();
+  const target = await resolveBuild(projectName, options, deps);
   const json = (result: StopResult, extra: Record<string, unknown> = {}) => {
     if (options.json) reporter.result(JSON.stringify({ command: "stop", result, project: target.projectName, buildId: target.buildId ?? null, ...extra }, null, 2));
   };
@@ -52,7 +35,7 @@ export async function stopCommand(
     return json("no-builds");
   }
   const buildId = target.buildId;
-  const build = await getBuild(target.codebuild, buildId, target.projectName);
+  const build = await getBuild(target.codebuild, buildId);
   const status = build.buildStatus ?? "UNKNOWN";
   if (build.buildComplete || status !== "IN_PROGRESS") {
     reporter.info(`Build ${buildId} already finished (${paintStatus(reporter, status)}): nothing to stop.`);

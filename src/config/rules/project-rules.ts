@@ -5,6 +5,7 @@ import { isAbsolute, join, relative } from "node:path";
 import { isMap, isScalar, LineCounter, parseDocument, stringify, type Document } from "yaml";
 import type { Issue } from "../../errors";
 import { closest } from "../../util/did-you-mean";
+import { buildComputeType, buildEnvironmentType, isLambdaCompute } from "../build-environment";
 import type { LoadedProject } from "../load-project";
 import { BADGE_SOURCES, resolveSource, WEBHOOK_SOURCES } from "../source";
 import { TEMPLATE_BODY_LIMIT } from "../../synth/serialize";
@@ -87,9 +88,9 @@ export function checkProject(p: LoadedProject): Issue[] {
   if (project.computeType && env.computeType && project.computeType !== env.computeType) {
     add({ field: "computeType", message: "computeType and linuxEnvironment.computeType disagree.", fix: "Set the compute type in one place." });
   }
-  const computeType = project.computeType ?? env.computeType ?? "BUILD_GENERAL1_SMALL";
-  const envType = env.type ?? "LINUX_CONTAINER";
-  const lambdaCompute = computeType.startsWith("BUILD_LAMBDA_");
+  const computeType = buildComputeType(project);
+  const envType = buildEnvironmentType(project);
+  const lambdaCompute = isLambdaCompute(computeType);
   const lambdaEnv = envType.endsWith("_LAMBDA_CONTAINER");
   if (lambdaCompute !== lambdaEnv) {
     add({

@@ -1,0 +1,67 @@
+// What `cody start` and `cody logs --follow` add around the engine's followBuild: Ctrl-C stops
+// following but never the build (and says how to pick it up again), and a build that did not
+// succeed exits 2 once the summary has said why.
+import type { Build } from "@aws-sdk/client-codebuild";
+import type { CodeBuildApi, LogsApi } from "../aws/clients";
+import { followBuild, type FollowOptions, type FollowResult } from "../builds/follow-build";
+import type { TargetContext } from "../builds/target";
+import { abortableSleep, type Sleep } from "../deploy/wait";
+import { CodyError, ExitCode, Interrupted, isCodyError } from "../errors";
+import type { Reporter } from "../io/reporter";
+import type { ProjectOptions } from "./options";
+
+/** Seams for tests; the CLI passes none. */
+export interface BuildCommandDeps extends TargetContext {
+  sleep?: Sleep;
+  /** When given, Ctrl-C handling is the caller's. */
+  signal?: AbortSignal;
+  drainMs?: number;
+  now?: () => Date;
+}
+
+/** The flags a follow-up command needs to reach the same account and region. */
+export function awsFlags(options: ProjectOptions): string {
+  return `${options.profile ? ` --profile ${options.profile}` : ""}${options.region ? ` --region ${options.region}` : ""}`;
+}
+
+/** Ctrl-C while following: the build keeps running; say how to pick it up again or stop it. */
+function stoppedFollowing(buildId: string, options: ProjectOptions): Interrupted {
+  const flags = awsFlags(options);
+  return new Interrupted(
+    `Stopped following build ${buildId}; the build itself is still running.`,
+    `Follow it again: cody logs --follow --build-id ${buildId}${flags}\n  Stop it:         cody stop --build-id ${buildId}${flags}`,
+  );
+}
+
+/** Follows a build to its end; `signal` is the command's Ctrl-C. */
+export async function followFromCli(
+  build: { codebuild: CodeBuildApi; logs: LogsApi; buildId: string },
+  options: ProjectOptions,
+  reporter: Reporter,
+  deps: BuildCommandDeps,
+  signal: AbortSignal,
+  extra: Pick<FollowOptions, "since" | "printLine"> = {},
+): Promise<FollowResult> {
+  try {
+    return await followBuild({
+      ...build,
+      reporter,
+      sleep: deps.sleep ?? abortableSleep(signal),
+      signal,
+      ...(deps.drainMs !== undefined ? { drainMs: deps.drainMs } : {}),
+      ...extra,
+    });
+  } catch (error) {
+    if (isCodyError(error) && error.exitCode === ExitCode.interrupted) throw stoppedFollowing(build.buildId, options);
+    throw error;
+  }
+}
+
+/** The build failed: exit 2 after the summary has said why. */
+export function buildFailed(build: Build): CodyError {
+  const id = build.id ?? "";
+  return new CodyError(`build ${id} did not succeed (${build.buildStatus ?? "UNKNOWN"}).`, {
+    exitCode: ExitCode.failed,
+    hint: `The failed phases are listed above; \`cody logs --build-id ${id}\` prints the whole log.`,
+  });
+}
