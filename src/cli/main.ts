@@ -8,12 +8,18 @@ import { withAwsOptions, withProjectOptions, type ProjectOptions } from "./optio
 import type { SynthOptions } from "./commands/synth";
 import type { InitOptions } from "./commands/init";
 import type { StackCommandOptions } from "./commands/stack-commands";
+import type { PolicyOptions } from "./commands/policy";
+import type { PreflightOptions } from "./commands/preflight";
+import type { StartOptions } from "./commands/start";
+import type { LogsOptions } from "./commands/logs";
+import type { StatusOptions } from "./commands/status";
+import type { StopOptions } from "./commands/stop";
+import type { BadgeOptions } from "./commands/badge";
+import type { ListOptions } from "./commands/list";
 
 declare const CODY_VERSION: string | undefined;
 const VERSION = typeof CODY_VERSION === "string" ? CODY_VERSION : "0.0.0-dev";
 
-/** Options as commander parsed them; each command module narrows them to its own type. */
-type CommandOptions = Record<string, never>;
 
 export function buildProgram(reporter: Reporter): Command {
   const program = new Command("cody")
@@ -93,7 +99,7 @@ export function buildProgram(reporter: Reporter): Command {
     .option("--broad", "print cody's service-wildcard style policy, for comparison")
     .option("--check <file>", "check a policy document against what cody needs")
     .option("--commands <list>", "only what these commands need (comma separated)")
-    .action(async (project: string | undefined, opts: CommandOptions) => {
+    .action(async (project: string | undefined, opts: PolicyOptions) => {
       const { policyCommand } = await import("./commands/policy");
       await policyCommand(project, opts, reporter);
     });
@@ -102,7 +108,7 @@ export function buildProgram(reporter: Reporter): Command {
     .description("check the caller's IAM permissions for a deploy, without deploying")
     .option("--strict", "fail when the check cannot run")
     .option("--json", "print the result as JSON")
-    .action(async (project: string | undefined, opts: CommandOptions) => {
+    .action(async (project: string | undefined, opts: PreflightOptions) => {
       const { preflightCommand } = await import("./commands/preflight");
       await preflightCommand(project, opts, reporter);
     });
@@ -114,7 +120,7 @@ export function buildProgram(reporter: Reporter): Command {
     .option("-e, --env-vars <pairs...>", "environment overrides K=V (K=ssm:/path, K=secret:id)")
     .option("--no-wait", "start the build and return its id")
     .option("--json", "print the result as JSON")
-    .action(async (project: string | undefined, opts: CommandOptions) => {
+    .action(async (project: string | undefined, opts: StartOptions) => {
       const { startCommand } = await import("./commands/start");
       await startCommand(project, opts, reporter);
     });
@@ -124,7 +130,7 @@ export function buildProgram(reporter: Reporter): Command {
     .option("--build-id <id>", "build (default: the latest)")
     .option("--since <time>", "relative (10m, 2h, 1d) or ISO time")
     .option("-f, --follow", "keep following new log lines")
-    .action(async (project: string | undefined, opts: CommandOptions) => {
+    .action(async (project: string | undefined, opts: LogsOptions) => {
       const { logsCommand } = await import("./commands/logs");
       await logsCommand(project, opts, reporter);
     });
@@ -133,7 +139,7 @@ export function buildProgram(reporter: Reporter): Command {
     .description("show a build's status and phases")
     .option("--build-id <id>", "build (default: the latest)")
     .option("--json", "print the result as JSON")
-    .action(async (project: string | undefined, opts: CommandOptions) => {
+    .action(async (project: string | undefined, opts: StatusOptions) => {
       const { statusCommand } = await import("./commands/status");
       await statusCommand(project, opts, reporter);
     });
@@ -144,7 +150,7 @@ export function buildProgram(reporter: Reporter): Command {
     .option("-y, --yes", "do not ask for confirmation")
     .option("--noop", "say which build would be stopped, without stopping it")
     .option("--json", "print the result as JSON")
-    .action(async (project: string | undefined, opts: CommandOptions) => {
+    .action(async (project: string | undefined, opts: StopOptions) => {
       const { stopCommand } = await import("./commands/stop");
       await stopCommand(project, opts, reporter);
     });
@@ -155,7 +161,7 @@ export function buildProgram(reporter: Reporter): Command {
     .addOption(new Option("--sort-by <field>", "sort order").choices(["name", "status", "time"]).default("name"))
     .option("--status <status>", "only projects whose latest build has this status")
     .option("--select <regex>", "only projects whose name matches")
-    .action(async (opts: CommandOptions) => {
+    .action(async (opts: ListOptions) => {
       const { listCommand } = await import("./commands/list");
       await listCommand(opts, reporter);
     });
@@ -165,7 +171,7 @@ export function buildProgram(reporter: Reporter): Command {
     .option("--branch <branch>", "badge for this branch")
     .option("--no-markdown", "print the URL only")
     .option("--json", "print the result as JSON")
-    .action(async (project: string | undefined, opts: CommandOptions) => {
+    .action(async (project: string | undefined, opts: BadgeOptions) => {
       const { badgeCommand } = await import("./commands/badge");
       await badgeCommand(project, opts, reporter);
     });
