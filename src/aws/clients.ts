@@ -82,8 +82,8 @@ function clientConfig(options: AwsOptions) {
   };
 }
 
-/** Wraps each call so SDK errors become CodyErrors with the action named. */
-function guard<T extends object>(service: string, target: T): T {
+/** Wraps each call so SDK errors become CodyErrors with the action named (and the profile, to check it exists). */
+function guard<T extends object>(service: string, target: T, options: AwsOptions): T {
   return new Proxy(target, {
     get(obj, key, receiver) {
       const value = Reflect.get(obj, key, receiver);
@@ -92,7 +92,8 @@ function guard<T extends object>(service: string, target: T): T {
         try {
           return await value.apply(obj, args);
         } catch (error) {
-          throw toCodyError(error, `${service}:${String(key).charAt(0).toUpperCase()}${String(key).slice(1)}`);
+          const action = `${service}:${String(key).charAt(0).toUpperCase()}${String(key).slice(1)}`;
+          throw toCodyError(error, action, options.profile ? { profile: options.profile } : {});
         }
       };
     },
@@ -121,7 +122,7 @@ export async function createCloudFormation(options: AwsOptions): Promise<CfnApi>
     describeStackResources: (i) => client.send(new sdk.DescribeStackResourcesCommand(i)),
     region: () => client.config.region(),
   };
-  return guard("cloudformation", api);
+  return guard("cloudformation", api, options);
 }
 
 /** The CodeBuild calls of start, status, stop, list and badge. */
@@ -151,7 +152,7 @@ export async function createCodeBuild(options: AwsOptions): Promise<CodeBuildApi
     region: () => client.config.region(),
     listBuilds: (i) => client.send(new sdk.ListBuildsCommand(i)),
   };
-  return guard("codebuild", api);
+  return guard("codebuild", api, options);
 }
 
 /** The CloudWatch Logs calls of logs and start. */
@@ -168,7 +169,7 @@ export async function createLogs(options: AwsOptions): Promise<LogsApi> {
     getLogEvents: (i) => client.send(new sdk.GetLogEventsCommand(i)),
     filterLogEvents: (i) => client.send(new sdk.FilterLogEventsCommand(i)),
   };
-  return guard("logs", api);
+  return guard("logs", api, options);
 }
 
 /** What preflight asks: who is calling, the real ARN of an assumed role, and the policy simulator. */
@@ -192,8 +193,8 @@ export async function createIdentity(options: AwsOptions): Promise<IdentityApi> 
     getRole: (i) => iamClient.send(new iam.GetRoleCommand(i)),
     simulatePrincipalPolicy: (i) => iamClient.send(new iam.SimulatePrincipalPolicyCommand(i)),
   };
-  const guardedIdentity = guard("sts", identity);
-  const guardedRoles = guard("iam", roles);
+  const guardedIdentity = guard("sts", identity, options);
+  const guardedRoles = guard("iam", roles, options);
   return {
     getCallerIdentity: () => guardedIdentity.getCallerIdentity(),
     getRole: (i) => guardedRoles.getRole(i),

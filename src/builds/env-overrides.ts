@@ -37,6 +37,9 @@ const REFERENCES: ReadonlyArray<{ prefix: string; type: EnvOverrideType; valid: 
   },
 ];
 
+/** What an env name looks like (--env allows letters, digits and -). */
+const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
+
 const EXAMPLE = "APP_ENV=staging, TOKEN=ssm:/demo/token or DB_PASSWORD=secret:prod/db:password";
 
 function parseOne(pair: string): EnvOverride {
@@ -45,7 +48,10 @@ function parseOne(pair: string): EnvOverride {
     throw configError({
       field: FIELD,
       message: `"${pair}" has no "=": each override is NAME=value.`,
-      fix: `Write e.g. ${EXAMPLE}. If "${pair}" is the project name, put it before -e (cody start ${pair} -e NAME=value).`,
+      fix:
+        `Write e.g. ${EXAMPLE}. If "${pair}" is the project name, put it before -e (cody start ${pair} -e NAME=value)` +
+        // `-e production` is easily meant as the env: -e is --env-vars here, the env is --env.
+        (ENV_NAME.test(pair) ? `; if it is the env, that is --env ${pair} (-e is short for --env-vars).` : "."),
     });
   }
   const name = pair.slice(0, at);

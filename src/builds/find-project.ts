@@ -15,6 +15,8 @@ export interface FoundProject {
 export async function findProject(
   target: NamingTarget,
   apis: { codebuild: CodeBuildApi; cfn: () => Promise<CfnApi> },
+  /** The command being run, so the hint's example is one to type. */
+  command = "status",
 ): Promise<FoundProject> {
   const { names, hasCodyDir } = await projectNaming(target);
   const byName = await apis.codebuild.batchGetProjects({ names: [names.fullProjectName] });
@@ -41,7 +43,7 @@ export async function findProject(
     ...stacks.map((s) => `stack "${s}"${found.includes(s) ? " (exists, but has no CodeBuild resource)" : ""}`),
   ];
   const fixes = [
-    hasCodyDir || target.projectName ? "Deploy it with `cody deploy`" : "Run cody in the project's repository or pass the project name (e.g. `cody status my-project`)",
+    hasCodyDir || target.projectName ? "Deploy it with `cody deploy`" : `Run cody in the project's repository or pass the project name (e.g. \`cody ${command} my-project\`)`,
     "check --type, --env and CODY_EXTRA match the deploy",
     "or pass --stack-name",
   ];

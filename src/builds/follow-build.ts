@@ -394,37 +394,96 @@ export async function followBuild(options: FollowOptions): Promise<FollowResult>
     return page.lines.length;
   };
 
-  let delay = POLL_MIN_MS;
-  for (;;) {
-    const build = await abortable(getBuild(codebuild, options.buildId), signal);
-    const newPhases = queuePhases(build);
-    if (!cursor && !unreadable) {
-      state = logsState(build);
-      if (state.kind === "cloudwatch") cursor = new StreamCursor(options.logs, state.location, since);
-      else if (state.kind === "disabled") say(`CloudWatch logs are disabled for this project${state.s3 ? `; the log goes to ${state.s3}` : ""}: showing phases only.`);
-    }
-    const newLines = await readLogs();
-    for (const p of pending) p.polls++;
-    // Without a log stream to wait for, a phase prints at once; otherwise after its log lines, or late.
-    flushPhases((p) => !cursor || p.polls > PHASE_HOLD_POLLS || p.end < lastLogTime);
-
-    if (build.buildComplete) {
-      // Logs arrive after the build says it is done: wait (bounded) until they reach the last container phase.
-      const ended = build.endTime?.getTime() ?? now();
-      const target = now() - ended > LATE_LOGS_MS ? undefined : lastContainerPhaseEnd(build);
-      let waited = 0;
-      while (cursor && target !== undefined && lastLogTime < target - CLOCK_SKEW_MS && waited < drainMs && missingReads < 2) {
-        const step = Math.min(DRAIN_STEP_MS, drainMs - waited);
-        await abortable(sleep(step), signal);
-        waited += step;
-        await readLogs();
+  // On a terminal, a line that shows the running phase and its time, so a long phase does not look hung.
+  const ticker = reporter.isTTY ? new PhaseTicker(reporter, now) : undefined;
+  const poll = async (): Promise<FollowResult> => {
+    let delay = POLL_MIN_MS;
+    for (;;) {
+      const build = await abortable(getBuild(codebuild, options.buildId), signal);
+      const newPhases = queuePhases(build);
+      if (!cursor && !unreadable) {
+        state = logsState(build);
+        if (state.kind === "cloudwatch") cursor = new StreamCursor(options.logs, state.location, since);
+        else if (state.kind === "disabled") say(`CloudWatch logs are disabled for this project${state.s3 ? `; the log goes to ${state.s3}` : ""}: showing phases only.`);
       }
-      flushPhases(() => true);
-      return { build, lines: printed, logs: state };
-    }
+      const newLines = await readLogs();
+      for (const p of pending) p.polls++;
+      // Without a log stream to wait for, a phase prints at once; otherwise after its log lines, or late.
+      flushPhases((p) => !cursor || p.polls > PHASE_HOLD_POLLS || p.end < lastLogTime);
+      ticker?.show(build.buildComplete ? undefined : runningPhase(build));
 
-    delay = newLines > 0 || newPhases ? POLL_MIN_MS : Math.min(POLL_MAX_MS, Math.round(delay * 1.5));
-    await abortable(sleep(delay), signal);
+      if (build.buildComplete) {
+        // Logs arrive after the build says it is done: wait (bounded) until they reach the last container phase.
+        const ended = build.endTime?.getTime() ?? now();
+        const target = now() - ended > LATE_LOGS_MS ? undefined : lastContainerPhaseEnd(build);
+        let waited = 0;
+        while (cursor && target !== undefined && lastLogTime < target - CLOCK_SKEW_MS && waited < drainMs && missingReads < 2) {
+          const step = Math.min(DRAIN_STEP_MS, drainMs - waited);
+          await abortable(sleep(step), signal);
+          waited += step;
+          await readLogs();
+        }
+        flushPhases(() => true);
+        return { build, lines: printed, logs: state };
+      }
+
+      delay = newLines > 0 || newPhases ? POLL_MIN_MS : Math.min(POLL_MAX_MS, Math.round(delay * 1.5));
+      await abortable(sleep(delay), signal);
+    }
+  };
+
+  try {
+    return await poll();
+  } finally {
+    ticker?.stop();
+  }
+}
+
+/** The phase a running build is in, and since when (server time), if CodeBuild says. */
+export function runningPhase(build: Build): { name: string; since?: Date } | undefined {
+  const name = build.currentPhase;
+  if (!name || name === "COMPLETED") return undefined;
+  const phase = [...(build.phases ?? [])].reverse().find((p) => p.phaseType === name && !p.endTime);
+  return { name, ...(phase?.startTime ? { since: phase.startTime } : {}) };
+}
+
+/**
+ * The live line `BUILD  in progress  1m 12s`, redrawn every second. The reporter clears it before any
+ * other line is printed; it is drawn again on the next tick or poll, and cleared for good at the end.
+ */
+export class PhaseTicker {
+  private phase?: { name: string; since: number };
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly reporter: Reporter,
+    private readonly now: () => number,
+  ) {
+    this.timer = setInterval(() => this.draw(), 1000);
+    this.timer.unref();
+  }
+
+  show(phase: { name: string; since?: Date } | undefined): void {
+    if (!phase) {
+      this.phase = undefined;
+    } else if (this.phase?.name !== phase.name || phase.since) {
+      // Without a start time from CodeBuild, count from when the phase was first seen.
+      this.phase = { name: phase.name, since: phase.since?.getTime() ?? (this.phase?.name === phase.name ? this.phase.since : this.now()) };
+    }
+    this.draw();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.phase = undefined;
+    this.reporter.live([]);
+  }
+
+  private draw(): void {
+    if (!this.phase) return this.reporter.live([]);
+    const c = colors(this.reporter);
+    const seconds = Math.max(0, (this.now() - this.phase.since) / 1000);
+    this.reporter.live([`${this.phase.name.padEnd(16)}  ${c.yellow("in progress")}  ${formatDuration(seconds)}`]);
   }
 }
 

@@ -23,6 +23,8 @@ export interface TargetContext {
   cwd?: string;
   /** Environment variables to read (default: process.env). */
   environment?: Record<string, string | undefined>;
+  /** The command's name, for the examples in its hints (default: status). */
+  command?: string;
 }
 
 export interface BuildTarget extends FoundProject {
@@ -53,6 +55,7 @@ export async function openTarget(projectName: string | undefined, options: Targe
   const found = await findProject(
     { projectName, type: options.type, env: options.env, stackName: options.stackName, cwd, ...(context.environment ? { environment: context.environment } : {}) },
     { codebuild, cfn: () => (cfn ??= createCloudFormation(aws)) },
+    context.command,
   );
   return { ...found, aws, codebuild };
 }

@@ -3,7 +3,7 @@
 // succeed exits 2 once the summary has said why.
 import type { Build } from "@aws-sdk/client-codebuild";
 import type { CodeBuildApi, LogsApi } from "../aws/clients";
-import { followBuild, type FollowOptions, type FollowResult } from "../builds/follow-build";
+import { failedPhases, followBuild, type FollowOptions, type FollowResult } from "../builds/follow-build";
 import type { TargetContext } from "../builds/target";
 import { abortableSleep, type Sleep } from "../deploy/wait";
 import { CodyError, ExitCode, Interrupted, isCodyError } from "../errors";
@@ -24,12 +24,15 @@ export function awsFlags(options: ProjectOptions): string {
   return `${options.profile ? ` --profile ${options.profile}` : ""}${options.region ? ` --region ${options.region}` : ""}`;
 }
 
+/** What the CLI edge puts before a hint's first line ("  hint: "): later lines are indented to match. */
+const HINT_INDENT = " ".repeat(8);
+
 /** Ctrl-C while following: the build keeps running; say how to pick it up again or stop it. */
-function stoppedFollowing(buildId: string, options: ProjectOptions): Interrupted {
+export function stoppedFollowing(buildId: string, options: ProjectOptions): Interrupted {
   const flags = awsFlags(options);
   return new Interrupted(
     `Stopped following build ${buildId}; the build itself is still running.`,
-    `Follow it again: cody logs --follow --build-id ${buildId}${flags}\n  Stop it:         cody stop --build-id ${buildId}${flags}`,
+    `Follow it again: cody logs --follow --build-id ${buildId}${flags}\n${HINT_INDENT}Stop it:         cody stop --build-id ${buildId}${flags}`,
   );
 }
 
@@ -57,11 +60,12 @@ export async function followFromCli(
   }
 }
 
-/** The build failed: exit 2 after the summary has said why. */
+/** The build failed: exit 2 after the summary has said why (and named `cody logs` once, not twice). */
 export function buildFailed(build: Build): CodyError {
   const id = build.id ?? "";
+  const logsNamed = failedPhases(build).some((f) => f.hint?.includes("cody logs"));
   return new CodyError(`build ${id} did not succeed (${build.buildStatus ?? "UNKNOWN"}).`, {
     exitCode: ExitCode.failed,
-    hint: `The failed phases are listed above; \`cody logs --build-id ${id}\` prints the whole log.`,
+    hint: logsNamed ? "The failed phases and what to do about them are listed above." : `The failed phases are listed above; \`cody logs --build-id ${id}\` prints the whole log.`,
   });
 }

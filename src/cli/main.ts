@@ -3,7 +3,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { ExitCode, isCodyError } from "../errors";
 import { createReporter, type Reporter } from "../io/reporter";
-import { formatError } from "./format-error";
+import { formatError, usageError } from "./format-error";
 import { withAwsOptions, withProjectOptions, type ProjectOptions } from "./options";
 import type { SynthOptions } from "./commands/synth";
 import type { InitOptions } from "./commands/init";
@@ -27,11 +27,13 @@ export function buildProgram(reporter: Reporter): Command {
     .version(VERSION, "-v, --version", "print the version")
     .option("--debug", "print debug output and stack traces")
     .option("--no-color", "plain output without colours")
-    .showHelpAfterError("(run with --help for usage)")
+    .showSuggestionAfterError()
     .exitOverride()
     .configureOutput({
       writeOut: (text) => reporter.result(text.replace(/\n$/, "")),
       writeErr: (text) => reporter.error(text.replace(/\n$/, "")),
+      // Parser errors are printed by run(), formatted like cody's own (usageError).
+      outputError: () => undefined,
     });
 
   const synthFormat = new Option("--format <format>", "template format").choices(["yaml", "json"]).default("yaml");
@@ -199,19 +201,32 @@ export function buildProgram(reporter: Reporter): Command {
   return program;
 }
 
-/** Runs the CLI and returns the exit code; never throws. */
-export async function run(argv: string[]): Promise<number> {
+/** Runs the CLI and returns the exit code; never throws. `reporter` is for tests. */
+export async function run(argv: string[], options: { reporter?: Reporter } = {}): Promise<number> {
   const debug = argv.includes("--debug");
   const color = argv.includes("--no-color") || process.env.NO_COLOR ? false : undefined;
-  const reporter = createReporter({ debug, color });
+  const reporter = options.reporter ?? createReporter({ debug, color });
   const program = buildProgram(reporter);
+  // The subcommand commander dispatched to, for the hint of its parser errors.
+  let command: string | undefined;
+  program.hook("preSubcommand", (_program, sub) => {
+    command = sub.name();
+  });
+  // Bare `cody` asks what cody does: help on stdout, exit 0 (commander treats it as an error).
+  if (argv.slice(2).every((arg) => arg === "--debug" || arg === "--no-color")) {
+    program.outputHelp();
+    return ExitCode.ok;
+  }
   try {
     await program.parseAsync(argv);
     return ExitCode.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Help and version exit 0; usage errors were already printed by commander.
-      return error.exitCode === 0 ? ExitCode.ok : ExitCode.input;
+      // Help and version exit 0; parser errors are said the way cody says its own.
+      if (error.exitCode === 0) return ExitCode.ok;
+      if (error.code === "commander.help") return ExitCode.input; // help was printed instead of an error
+      reporter.error(formatError(usageError(error, command), reporter));
+      return ExitCode.input;
     }
     reporter.error(formatError(error, reporter));
     return isCodyError(error) ? error.exitCode : ExitCode.input;

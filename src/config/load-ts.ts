@@ -7,6 +7,8 @@ import Module, { createRequire } from "node:module";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { transform } from "sucrase";
 import { configError, isConfigError, type ConfigError } from "../errors";
+import { closest } from "../util/did-you-mean";
+import { readSource } from "./validate";
 import { isPlainObject } from "../util/merge";
 
 type ModuleInternals = {
@@ -140,6 +142,8 @@ export function runtimeError(error: unknown, file: string, root: string): Config
   const err = error instanceof Error ? error : new Error(String(error));
   const code = (err as { code?: string }).code;
   if (code === "MODULE_NOT_FOUND" || code === "ERR_MODULE_NOT_FOUND") return missingModule(err, file, root);
+  const syntax = compileSyntaxError(err, file, root);
+  if (syntax) return syntax;
   const frame = userFrames(err, root)[0];
   const where = frame?.file ?? file;
   const via = where !== file ? ` (imported by ${relative(root, file)})` : "";
@@ -153,6 +157,36 @@ export function runtimeError(error: unknown, file: string, root: string): Config
       fix: slip
         ? "Fix the code at that line; DSL files run as TypeScript, and `vars` holds only what the variables files define."
         : "Fix the condition that throws at that line, or the input it checks (env, vars, --type).",
+    },
+    err,
+  );
+}
+
+/**
+ * A syntax error V8 finds in code sucrase let through (sucrase strips types; it does not check regular
+ * expressions, duplicate declarations, ...). V8 heads the stack with `file:line`, then the line and a
+ * caret, instead of a frame. Sucrase keeps line numbers, so the line is the user's.
+ */
+function compileSyntaxError(err: Error, file: string, root: string): ConfigError | undefined {
+  if (err.name !== "SyntaxError") return undefined;
+  const head = /^(.+):(\d+)\n/.exec(err.stack ?? "");
+  if (!head || !existsSync(head[1]!)) return undefined; // e.g. JSON.parse failing at run time: a frame has the line
+  const where = head[1]!;
+  const line = Number(head[2]);
+  const via = where !== file ? ` (in a file imported by ${relative(root, file)})` : "";
+  const source = readSource(where).split("\n")[line - 1] ?? "";
+  // `ssm(/demo/token)`: an unquoted path reads as a regular expression.
+  const unquoted = /Invalid regular expression|Unterminated regular expression/.test(err.message) ? /(\w+\()(\/[^\s,)'"`]*)\)/.exec(source) : null;
+  return configError(
+    {
+      file: where,
+      line,
+      message: `syntax error: ${err.message}${via}.`,
+      fix: unquoted
+        ? `Quote the path: ${unquoted[1]}"${unquoted[2]}") (a /.../ outside quotes is a regular expression).`
+        : /regular expression/.test(err.message)
+          ? "Quote the value at that line: a /.../ outside quotes is a regular expression."
+          : "Correct the syntax at that line; an editor with TypeScript support shows the problem as you type.",
     },
     err,
   );
@@ -174,6 +208,19 @@ function missingModule(err: Error, file: string, root: string): ConfigError {
   }
   const local = missing.startsWith(".") || missing.startsWith("/");
   const target = local ? relative(root, resolve(dirname(importer), missing)) : missing;
+  // "codybiuld", "codybuild/dsl": a slip in cody's own name, not a package to install.
+  const meantCody = !local && (missing.startsWith("codybuild/") || closest(missing, ["codybuild"]) !== undefined);
+  if (meantCody) {
+    return configError(
+      {
+        file: importer,
+        line,
+        message: `cannot import "${missing}".${missing.startsWith("codybuild/") ? ' The DSL is the package "codybuild" itself, without a subpath.' : ' Did you mean "codybuild"?'}`,
+        fix: 'Import the DSL from "codybuild", e.g. import { defineProject } from "codybuild"; cody provides it, nothing to install.',
+      },
+      err,
+    );
+  }
   return configError(
     {
       file: importer,

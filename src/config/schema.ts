@@ -12,6 +12,7 @@ import {
   WebhookFilterTypeValues,
 } from "../generated/codebuild-enums";
 import { closest } from "../util/did-you-mean";
+import { regionProblem } from "./naming";
 
 /**
  * What an error callback hands to validate.ts. zod carries only a message string, so the fix (and,
@@ -335,6 +336,17 @@ export const projectSchema = strict({
   properties: rawProperties.optional(),
 });
 
+/** A settings env's region: checked like --region, so a typo is reported at its line. */
+const regionName = nonEmpty.refine((r) => regionProblem(r) === undefined, {
+  error: (i) => {
+    const problem = regionProblem(String(i.input));
+    return encodeDetail({
+      message: problem?.message ?? "is not an AWS region name.",
+      fix: problem?.meant ? `Did you mean {key}: "${problem.meant}"?` : 'Write {key}: "us-east-1" (a region name).',
+    });
+  },
+});
+
 const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
 const envName = str.regex(ENV_NAME, {
   error: (i) =>
@@ -364,7 +376,7 @@ export const settingsSchema = strict({
       .optional(),
   }).optional(),
   envs: z
-    .record(envName, strict({ awsProfile: nonEmpty.optional(), region: nonEmpty.optional() }), {
+    .record(envName, strict({ awsProfile: nonEmpty.optional(), region: regionName.optional() }), {
       error: expected("an object of env settings", () => 'Write {key}: { production: { awsProfile: "prod", region: "us-east-1" } }.'),
     })
     .optional(),

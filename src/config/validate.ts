@@ -130,7 +130,8 @@ function unknownKey(parent: PropertyKey[], key: string, known: readonly string[]
   return {
     path: [...parent, key],
     meant,
-    message: `unknown key "${key}".${meant ? ` Did you mean "${meant}"?` : ""}${known.length ? ` Known keys: ${known.join(", ")}.` : ""}`,
+    // A likely typo needs only its correction; the full list helps when there is no close match.
+    message: `unknown key "${key}".${meant ? ` Did you mean "${meant}"?` : known.length ? ` Known keys: ${known.join(", ")}.` : ""}`,
     fix,
   };
 }

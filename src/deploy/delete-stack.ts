@@ -18,13 +18,19 @@ export interface DeleteOptions {
   sleep: Sleep;
   signal?: AbortSignal;
   wait?: boolean;
+  /** Named in the question, so nobody deletes in the wrong region by mistake. */
+  region?: string;
 }
 
-/** What outlives the stack: CodeBuild creates its log group itself unless the stack manages it. */
+/**
+ * What outlives the stack: CodeBuild creates its log group itself on a project's first build, unless
+ * the stack manages it. Whether builds ran is not known here (that would take a Logs call), so it says "if".
+ */
 export function leftBehind(stack: StackSnapshot): string[] {
   const project = stack.outputs.ProjectName;
   if (!project || stack.outputs.LogGroupName) return [];
-  return [`log group /aws/codebuild/${project} (delete it with: aws logs delete-log-group --log-group-name /aws/codebuild/${project})`];
+  const group = `/aws/codebuild/${project}`;
+  return [`log group ${group}, if any build ran (delete it with: aws logs delete-log-group --log-group-name ${group})`];
 }
 
 export async function deleteStack(options: DeleteOptions): Promise<DeleteResult> {
@@ -41,7 +47,7 @@ export async function deleteStack(options: DeleteOptions): Promise<DeleteResult>
     // An earlier delete that was still running: it is done now.
     if (!stack.exists || stack.status === "DELETE_COMPLETE") return { type: "deleted", stackName, leftBehind: [], elapsedMs: Date.now() - started };
   }
-  const confirmed = await io.confirm(`Delete stack ${stackName} and the CodeBuild project, role and schedule in it?`);
+  const confirmed = await io.confirm(`Delete stack ${stackName}${options.region ? ` (${options.region})` : ""} and the CodeBuild project, role and schedule in it?`);
   if (!confirmed) return { type: "cancelled", stackName };
 
   const since = await latestEventTime(cfn, stack.stackId ?? stackName);

@@ -10,15 +10,26 @@ import type { ActivityPrinter } from "./printers";
 import { isCreationFailure, isDeploySuccess, isInProgress, isMissingStackError, lookupStack, type StackSnapshot } from "./stack";
 import { abortable, Interrupted, type Sleep } from "./wait";
 
+/** One property (or attribute, such as Tags) a Modify changes, from the change set's Details. */
+export interface PropertyChange {
+  /** The property name, e.g. `Environment`; the attribute (`Tags`, `Metadata`, ...) when not a property. */
+  name: string;
+  /** CloudFormation's RequiresRecreation: `Never`, `Conditionally` or `Always`; null when not given. */
+  requiresRecreation: string | null;
+}
+
 export interface ResourceChangeSummary {
   action: string;
   logicalId: string;
   resourceType: string;
-  replacement?: string;
+  /** CloudFormation's Replacement for a Modify (`True`, `False`, `Conditional`); null otherwise. */
+  replacement: string | null;
+  /** What a Modify changes, by name only, in the change set's order; [] for Add and Remove. */
+  properties: PropertyChange[];
 }
 
 export type DeployResult =
-  | { type: "no-changes"; stackName: string; outputs: Record<string, string> }
+  | { type: "no-changes"; stackName: string; status: string; outputs: Record<string, string> }
   | { type: "started"; stackName: string; changes: ResourceChangeSummary[] }
   | {
       type: "deployed";
@@ -89,7 +100,7 @@ export async function deployStack(options: DeployOptions): Promise<DeployResult>
   const healthy =
     stack.exists && !isCreationFailure(stack.status) && stack.status !== "UPDATE_ROLLBACK_FAILED" && stack.status !== "REVIEW_IN_PROGRESS";
   if (healthy && (await templateUnchanged(options, stack))) {
-    return { type: "no-changes", stackName, outputs: stack.outputs };
+    return { type: "no-changes", stackName, status: stack.status, outputs: stack.outputs };
   }
   // Checks that must pass before anything is written (the IAM preflight).
   await options.beforeChanges?.();
@@ -114,7 +125,7 @@ export async function deployStack(options: DeployOptions): Promise<DeployResult>
     const created = await waitForChangeSet(options, changeSetName);
     if (created.type === "empty") {
       await cfn.deleteChangeSet({ StackName: stackName, ChangeSetName: changeSetName });
-      return { type: "no-changes", stackName, outputs: stack.outputs };
+      return { type: "no-changes", stackName, status: stack.status, outputs: stack.outputs };
     }
     const changes = created.changes;
     printChanges(reporter, stackName, changes);
@@ -194,21 +205,46 @@ export async function waitForChangeSet(
   }
 }
 
-function summarize(change: Change): ResourceChangeSummary {
+export function summarize(change: Change): ResourceChangeSummary {
   const rc = change.ResourceChange ?? {};
   return {
     action: rc.Action ?? "Unknown",
     logicalId: rc.LogicalResourceId ?? "",
     resourceType: rc.ResourceType ?? "",
-    ...(rc.Replacement ? { replacement: rc.Replacement } : {}),
+    replacement: rc.Replacement ?? null,
+    properties: propertyChanges(rc.Details ?? []),
   };
+}
+
+const RECREATION_RANK: Record<string, number> = { Never: 1, Conditionally: 2, Always: 3 };
+
+/**
+ * The names a Modify changes, once each: CloudFormation lists a property once per cause (a template
+ * change, a changed reference), and the strongest RequiresRecreation of those is the one that counts.
+ */
+export function propertyChanges(details: NonNullable<NonNullable<Change["ResourceChange"]>["Details"]>): PropertyChange[] {
+  const byName = new Map<string, PropertyChange>();
+  for (const detail of details) {
+    const name = detail.Target?.Name ?? detail.Target?.Attribute;
+    if (!name) continue;
+    const recreation = detail.Target?.RequiresRecreation ?? null;
+    const known = byName.get(name);
+    if (!known || (RECREATION_RANK[recreation ?? ""] ?? 0) > (RECREATION_RANK[known.requiresRecreation ?? ""] ?? 0)) {
+      byName.set(name, { name, requiresRecreation: recreation ?? known?.requiresRecreation ?? null });
+    }
+  }
+  return [...byName.values()];
 }
 
 export function formatChanges(changes: ResourceChangeSummary[]): string[] {
   const sign: Record<string, string> = { Add: "+", Modify: "~", Remove: "-", Import: "<", Dynamic: "?" };
-  return changes.map((c) => {
+  return changes.flatMap((c) => {
     const replace = c.replacement === "True" ? "  (replaced)" : c.replacement === "Conditional" ? "  (may be replaced)" : "";
-    return `  ${sign[c.action] ?? "?"} ${c.logicalId.padEnd(16)} ${c.resourceType}${replace}`;
+    const properties = c.properties.map((p) => {
+      const why = p.requiresRecreation === "Always" ? " (replacement)" : p.requiresRecreation === "Conditionally" ? " (may need replacement)" : "";
+      return `      ${p.name}${why}`;
+    });
+    return [`  ${sign[c.action] ?? "?"} ${c.logicalId.padEnd(16)} ${c.resourceType}${replace}`, ...properties];
   });
 }
 
@@ -217,21 +253,25 @@ function printChanges(reporter: Reporter, stackName: string, changes: ResourceCh
   for (const line of formatChanges(changes)) reporter.info(line);
 }
 
-/** Polls the stack and its events until it leaves *_IN_PROGRESS; adaptive: fast at first, then slower. */
+/**
+ * Polls the stack and its events until it leaves *_IN_PROGRESS; adaptive: fast at first, then slower.
+ * `expected` is how many resources will change (undefined: not known, as for a delete).
+ */
 export async function followStack(
   options: Pick<DeployOptions, "cfn" | "stackName" | "io" | "sleep" | "signal">,
   stack: StackSnapshot,
   since: Date,
   verb: string,
-  expected = 0,
+  expected?: number,
 ): Promise<{ stack: StackSnapshot; events: StackActivity[] }> {
   const { cfn, io } = options;
   // Follow by id where known: a deleted stack is only visible by id (as DELETE_COMPLETE).
   const id = stack.stackId ?? options.stackName;
   const poller = new StackEventPoller(cfn, id, since);
   const printer = io.printer(`${verb} ${options.stackName}`);
-  printer.start(expected);
+  printer.start(expected, verb === "Deleting" ? "deleted" : "done");
   const seen: StackActivity[] = [];
+  let succeeded = false;
   let delay = 1000;
   try {
     for (;;) {
@@ -250,14 +290,16 @@ export async function followStack(
           printer.activity(e);
           seen.push(e);
         }
-        if (!current.exists) return { stack: { ...current, status: "DELETE_COMPLETE" }, events: seen };
-        return { stack: { ...current, name: options.stackName }, events: seen };
+        const final = current.exists ? { ...current, name: options.stackName } : { ...current, status: "DELETE_COMPLETE" };
+        succeeded = isDeploySuccess(final.status) || final.status === "DELETE_COMPLETE";
+        return { stack: final, events: seen };
       }
       await abortable(options.sleep(delay), options.signal);
       delay = events.length > 0 ? 1000 : Math.min(delay * 1.5, 5000);
     }
   } finally {
-    printer.stop();
+    // A stack that settled well has every resource done, even where no per-resource event said so (moto).
+    printer.stop(succeeded);
   }
 }
 

@@ -26,7 +26,7 @@ export async function diffStack(options: {
   const stack = await lookupStack(cfn, stackName);
   if (stack.exists && isCreationFailure(stack.status)) {
     // No change set can be made against it: deploy deletes it and creates everything afresh.
-    const changes = options.resources.map((r) => ({ action: "Add", ...r }));
+    const changes = options.resources.map((r) => ({ action: "Add", ...r, replacement: null, properties: [] }));
     return { stackName, isNew: true, changes, recreate: stack.status };
   }
   const isNew = !stack.exists || stack.status === "REVIEW_IN_PROGRESS";

@@ -5,9 +5,11 @@ import type { StackActivity } from "./events";
 import { ProgressCounter } from "./progress";
 
 export interface ActivityPrinter {
-  start(total: number): void;
+  /** `total`: resources expected to change, undefined when not known; `doneWord` counts them without one. */
+  start(total?: number, doneWord?: string): void;
   activity(event: StackActivity): void;
-  stop(): void;
+  /** `succeeded`: the stack settled well, so every expected resource is done. */
+  stop(succeeded?: boolean): void;
 }
 
 function clock(time: Date): string {
@@ -32,7 +34,8 @@ export class PlainPrinter implements ActivityPrinter {
 
 /** Redraws "stack  done/total  elapsed" and the resources in flight; failures stay on screen. */
 export class LivePrinter implements ActivityPrinter {
-  private counter = new ProgressCounter(0);
+  private counter = new ProgressCounter();
+  private doneWord = "done";
   private timer?: NodeJS.Timeout;
   private readonly started = Date.now();
 
@@ -41,8 +44,9 @@ export class LivePrinter implements ActivityPrinter {
     private readonly title: string,
   ) {}
 
-  start(total: number): void {
+  start(total?: number, doneWord = "done"): void {
     this.counter = new ProgressCounter(total);
+    this.doneWord = doneWord;
     this.draw();
     this.timer = setInterval(() => this.draw(), 1000);
     this.timer.unref();
@@ -54,8 +58,9 @@ export class LivePrinter implements ActivityPrinter {
     this.draw();
   }
 
-  stop(): void {
+  stop(succeeded = false): void {
     if (this.timer) clearInterval(this.timer);
+    if (succeeded) this.counter.finish();
     this.draw();
     this.reporter.endLive();
   }
@@ -63,7 +68,7 @@ export class LivePrinter implements ActivityPrinter {
   private draw(): void {
     const c = colors(this.reporter);
     const seconds = Math.round((Date.now() - this.started) / 1000);
-    const lines = [`${c.bold(this.title)}  ${this.counter.formatted} resources  ${seconds}s`];
+    const lines = [`${c.bold(this.title)}  ${this.counter.format(this.doneWord)}  ${seconds}s`];
     for (const e of this.counter.current) lines.push(`  ${c.yellow("…")} ${e.logicalId} ${c.dim(e.resourceType)}`);
     this.reporter.live(lines);
   }

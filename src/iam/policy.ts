@@ -150,8 +150,13 @@ export interface CheckResult {
   /** Single requests checked (action × resource × condition value). */
   checked: number;
   missing: MissingPermission[];
-  /** What to add for the missing required permissions: the requirement's statements, narrowed. */
+  /**
+   * What to add for the missing required permissions: the requirement's statements, narrowed. Their
+   * Sids never repeat one the checked policies already have (IAM rejects duplicate Sids).
+   */
   statementsToAdd: PolicyStatement[];
+  /** Statements to add whose Sid was suffixed because a checked policy already has `existing`. */
+  renamed: Array<{ sid: string; existing: string }>;
   /** Ways the policy grants more than cody needs. */
   overBroad: string[];
 }
@@ -192,7 +197,36 @@ export function checkPolicies(policies: PolicyDocument[], requirements: Requirem
     const resources = shown.resources.filter((r) => gaps.some((g) => g.resource === r));
     statementsToAdd.push(statementFor(shown, [...new Set(gaps.map((g) => g.action))], resources));
   }
-  return { checked, missing, statementsToAdd, overBroad: overBroadFindings(policies, requirements) };
+  const renamed = distinctSids(statementsToAdd, policies);
+  return { checked, missing, statementsToAdd, renamed, overBroad: overBroadFindings(policies, requirements) };
+}
+
+/**
+ * Gives each statement to add a Sid no checked policy uses: the user pastes them next to their own
+ * statements, which often carry cody's Sids (an older `cody policy`), and IAM rejects duplicate Sids.
+ * `CloudFormationStack` becomes `CloudFormationStackMissing` (then `…Missing2`, …). Compared ignoring
+ * case, to be safe. Renames in place and returns what was renamed.
+ */
+export function distinctSids(statements: PolicyStatement[], policies: PolicyDocument[]): Array<{ sid: string; existing: string }> {
+  const existing = new Map<string, string>();
+  for (const policy of policies) {
+    for (const statement of asArray(policy.Statement)) {
+      if (statement.Sid) existing.set(statement.Sid.toLowerCase(), statement.Sid);
+    }
+  }
+  const taken = new Set(existing.keys());
+  const renamed: Array<{ sid: string; existing: string }> = [];
+  for (const statement of statements) {
+    const base = statement.Sid;
+    if (!base) continue;
+    const clash = existing.get(base.toLowerCase());
+    let sid = base;
+    for (let n = 1; taken.has(sid.toLowerCase()); n++) sid = `${base}Missing${n > 1 ? n : ""}`;
+    taken.add(sid.toLowerCase());
+    statement.Sid = sid;
+    if (clash !== undefined) renamed.push({ sid, existing: clash });
+  }
+  return renamed;
 }
 
 /** Actions whose only resource is `*` (no resource-level permissions): granting them on `*` is exact. */

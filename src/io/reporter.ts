@@ -15,12 +15,23 @@ export interface Reporter {
   error(text: string): void;
   /** Printed only with --debug. */
   debug(text: string): void;
-  /** Redraws a block of lines in place (TTY only; elsewhere nothing is drawn). */
+  /** Redraws a block of lines in place (TTY only; elsewhere nothing is drawn); `[]` clears it. */
   live(lines: string[]): void;
   /** Leaves the live block as it is and continues below it. */
   endLive(): void;
+  /**
+   * Ctrl-C was pressed: the terminal echoed `^C` where the cursor is, so the next message needs a
+   * line of its own. A live block needs nothing: clearing it wipes the `^C` too.
+   */
+  interrupted(): void;
+  /** Colour for stderr, where the human lines go. */
   readonly color: boolean;
+  /** Colour for stdout results meant for people (status, list tables): decided by stdout, not stderr. */
+  readonly outColor: boolean;
+  /** stderr is a terminal (outside CI): live blocks are drawn. */
   readonly isTTY: boolean;
+  /** stdout is a terminal: nobody captures the result, so it need not be repeated for the human. */
+  readonly outIsTTY: boolean;
   readonly debugEnabled: boolean;
 }
 
@@ -31,12 +42,19 @@ export interface ReporterOptions {
   write?: { out(text: string): void; err(text: string): void; raw?(text: string): void };
   /** Draw live blocks; defaults to stderr being a TTY outside CI. */
   isTTY?: boolean;
+  /** Defaults to stdout being a TTY. */
+  outIsTTY?: boolean;
+  /** Colour on stdout; defaults to `color` when given, else stdout being a TTY outside CI (NO_COLOR unset). */
+  outColor?: boolean;
 }
 
 export function createReporter(options: ReporterOptions = {}): Reporter {
   const isTTY = options.isTTY ?? (Boolean(process.stderr.isTTY) && process.env.CI !== "true");
   const color = options.color ?? (pc.isColorSupported && isTTY);
+  const outIsTTY = options.outIsTTY ?? Boolean(process.stdout.isTTY);
+  const outColor = options.outColor ?? options.color ?? (pc.isColorSupported && outIsTTY && process.env.CI !== "true");
   const c = pc.createColors(color);
+  if (!options.write) quietOnClosedPipe();
   const write = options.write ?? {
     out: (text: string) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
     err: (text: string) => console.error(text),
@@ -56,8 +74,14 @@ export function createReporter(options: ReporterOptions = {}): Reporter {
   return {
     color,
     isTTY,
+    outIsTTY,
+    outColor,
     debugEnabled: Boolean(options.debug),
-    result: (text) => write.out(text),
+    // stdout and stderr often share the terminal: the live block goes before a result line too.
+    result: (text) => {
+      clearLive();
+      write.out(text);
+    },
     info: (text) => err(text),
     success: (text) => err(c.green(text)),
     warn: (text) => err(`${c.yellow("warning")} ${text}`),
@@ -68,13 +92,29 @@ export function createReporter(options: ReporterOptions = {}): Reporter {
     live: (lines) => {
       if (!isTTY) return;
       clearLive();
+      if (lines.length === 0) return;
       raw(`${lines.join("\n")}\n`);
       liveHeight = lines.length;
     },
     endLive: () => {
       liveHeight = 0;
     },
+    interrupted: () => {
+      if (isTTY && liveHeight === 0) raw("\n");
+    },
   };
+}
+
+let pipeWatched = false;
+
+/** `cody status | head -2`: the reader went away, so there is no one left to tell; end without a stack trace. */
+function quietOnClosedPipe(): void {
+  if (pipeWatched) return;
+  pipeWatched = true;
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
 }
 
 /** Colour helpers bound to a reporter's colour decision, for formatting code outside this module. */
@@ -99,7 +139,11 @@ export function terminalPrompt(): Prompt {
       try {
         return /^y(es)?$/i.test((await rl.question(`${question} (y/N) `)).trim());
       } catch (error) {
-        if ((error as Error).name === "AbortError") throw new Interrupted("Interrupted at the prompt: nothing was changed.");
+        if ((error as Error).name === "AbortError") {
+          // The answer line was left open after "(y/N) ": the message goes on a line of its own.
+          process.stderr.write("\n");
+          throw new Interrupted("Interrupted at the prompt: nothing was changed.");
+        }
         throw error;
       } finally {
         rl.close();

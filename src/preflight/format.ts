@@ -69,9 +69,13 @@ export function formatDenied(result: Extract<PreflightResult, { type: "denied" }
   return lines;
 }
 
-/** The one-line reason for a preflight that could not run. */
+/**
+ * The one-line reason for a preflight that could not run. The reason quotes the SDK's message, which
+ * ends in its own full stop: `(… </title>., HTTP 500)`, `….. Deploying anyway`. One mark is enough.
+ */
 export function formatCouldNotRun(result: Extract<PreflightResult, { type: "could-not-run" }>): string {
-  return `Preflight could not run: ${result.reason}`;
+  const reason = result.reason.replace(/\.+(?=[.,;)])/g, "");
+  return `Preflight could not run: ${reason}`;
 }
 
 /** The summary of a passed preflight. */

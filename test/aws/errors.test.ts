@@ -1,12 +1,29 @@
 // SDK errors as the SDK really shapes them (names, messages, $metadata), turned into messages a
 // user can act on. Also through the CfnApi guard, which names the action from the method called.
 import { CloudFormationServiceException, CreateChangeSetCommand, DescribeStackEventsCommand } from "@aws-sdk/client-cloudformation";
-import { afterEach, describe, expect, it } from "vitest";
-import { deniedAction, toCodyError } from "../../src/aws/errors";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { createCloudFormation } from "../../src/aws/clients";
+import { deniedAction, sharedProfiles, toCodyError } from "../../src/aws/errors";
 import { CodyError, ExitCode, isCodyError } from "../../src/errors";
 import { mockCfn, restoreCfn, STACK } from "../_helpers/mock-cfn";
 
 afterEach(restoreCfn);
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+/** Shared config and credentials files, as `aws configure` writes them. */
+const awsDir = mkdtempSync(join(tmpdir(), "cody-aws-profiles-"));
+afterAll(() => rmSync(awsDir, { recursive: true, force: true }));
+const CONFIG = join(awsDir, "config");
+const CREDENTIALS = join(awsDir, "credentials");
+writeFileSync(CONFIG, "[default]\nregion = us-east-1\n\n[profile production]\nregion = eu-west-1\n\n[sso-session corp]\nsso_region = us-east-1\n");
+writeFileSync(CREDENTIALS, "[ci-keys]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = secret\n");
+/** An environment that points the SDK (and cody) at those files only. */
+const FILES = { AWS_CONFIG_FILE: CONFIG, AWS_SHARED_CREDENTIALS_FILE: CREDENTIALS };
 
 /** An error as a service answers it: a ServiceException with a name, a fault and an HTTP status. */
 function serviceError(name: string, message: string, httpStatusCode = 400): CloudFormationServiceException {
@@ -127,6 +144,110 @@ describe("toCodyError", () => {
   it("passes CodyErrors through unchanged", () => {
     const original = new CodyError("already explained");
     expect(toCodyError(original, "cloudformation:DescribeStacks")).toBe(original);
+  });
+});
+
+describe("toCodyError: profiles", () => {
+  // What @aws-sdk/credential-provider-node throws for a profile it cannot find: it never names the profile.
+  const noCredentials = () => providerError("CredentialsProviderError", "Could not load credentials from any providers");
+
+  it("reads profiles from both files, ignoring sso-session sections", () => {
+    expect(sharedProfiles(FILES)).toEqual({ names: ["default", "production", "ci-keys"], shown: [CONFIG, CREDENTIALS] });
+    expect(sharedProfiles({ HOME: awsDir }).shown).toEqual(["~/.aws/config", "~/.aws/credentials"]);
+  });
+
+  it("a --profile no file defines: says which profile and which files, with the closest name", () => {
+    const e = toCodyError(noCredentials(), "cloudformation:DescribeStacks", { profile: "prodution", environment: FILES });
+    expect(e.message).toBe(`AWS profile "prodution" not found in ${CONFIG} or ${CREDENTIALS}.`);
+    expect(e.hint).toMatch(/^Did you mean "production"\? Check the name \(`aws configure list-profiles`\), or create it: `aws configure --profile prodution`/);
+  });
+
+  it("a profile from AWS_PROFILE says so, and lists the profiles when none is close", () => {
+    const e = toCodyError(noCredentials(), "cloudformation:DescribeStacks", { environment: { ...FILES, AWS_PROFILE: "staging" } });
+    expect(e.message).toBe(`AWS profile "staging" (from AWS_PROFILE) not found in ${CONFIG} or ${CREDENTIALS}.`);
+    expect(e.hint).toMatch(/^Known profiles: default, production, ci-keys\. /);
+  });
+
+  it("with no config files at all, the default paths are named", () => {
+    const e = toCodyError(noCredentials(), "cloudformation:DescribeStacks", { profile: "prod", environment: { HOME: join(awsDir, "nobody") } });
+    expect(e.message).toBe('AWS profile "prod" not found in ~/.aws/config or ~/.aws/credentials.');
+  });
+
+  it("a profile that exists but yields no credentials: names the profile, not 'set AWS_PROFILE'", () => {
+    const e = toCodyError(noCredentials(), "cloudformation:DescribeStacks", { profile: "production", environment: FILES });
+    expect(e.message).toBe('no AWS credentials found for profile "production".');
+    expect(e.hint).toBe("Add keys with `aws configure --profile production`, or run `aws sso login --profile production` for an SSO profile.");
+  });
+
+  it("no region because the profile does not exist: the missing profile is the problem reported", () => {
+    const e = toCodyError(new Error("Region is missing"), "cloudformation:DescribeStacks", { profile: "prd", environment: FILES });
+    expect(e.message).toMatch(/^AWS profile "prd" not found in /);
+    // With the profile in place, it is the region that is missing.
+    expect(toCodyError(new Error("Region is missing"), "x:Y", { profile: "production", environment: FILES }).message).toBe("no AWS region configured.");
+  });
+
+  it("through the real SDK and the guard: --profile naming no profile", async () => {
+    // GIVEN config files without "prodution" (no network: the SDK fails before sending)
+    vi.stubEnv("AWS_CONFIG_FILE", CONFIG);
+    vi.stubEnv("AWS_SHARED_CREDENTIALS_FILE", CREDENTIALS);
+    vi.stubEnv("AWS_EC2_METADATA_DISABLED", "true");
+    vi.stubEnv("AWS_PROFILE", "");
+    vi.stubEnv("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
+    const cfn = await createCloudFormation({ region: "us-east-1", profile: "prodution" });
+    // WHEN a call is made
+    const error: unknown = await cfn.describeStacks({}).catch((e: unknown) => e);
+    // THEN the profile is named, with the closest existing one
+    expect((error as CodyError).message).toBe(`AWS profile "prodution" not found in ${CONFIG} or ${CREDENTIALS}.`);
+    expect((error as CodyError).hint).toMatch(/^Did you mean "production"\?/);
+  });
+});
+
+describe("toCodyError: endpoints that are not AWS", () => {
+  /** What the SDK's deserializer throws for an HTML page: the parser's error, $response attached. */
+  function unparsable(message: string, statusCode: number): Error {
+    const error = new Error(`${message}\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.`);
+    Object.defineProperty(error, "$response", { value: { statusCode }, enumerable: false });
+    return error;
+  }
+
+  it("an HTML answer to an XML service: says the answer is not AWS's, names AWS_ENDPOINT_URL, hides $response", () => {
+    const error = unparsable("@aws-sdk XML parse error: mismatched tags <html> and </title>.", 500);
+    const e = toCodyError(error, "cloudformation:DescribeStacks", { environment: { AWS_ENDPOINT_URL: "http://127.0.0.1:5000" } });
+    expect(e.message).toBe("cloudformation:DescribeStacks failed: the endpoint's answer is not an AWS response (HTTP 500).");
+    expect(e.hint).toMatch(/^AWS_ENDPOINT_URL=http:\/\/127\.0\.0\.1:5000 is set: check that it points at AWS or an emulator that supports cloudformation/);
+    expect(`${e.message} ${e.hint}`).not.toMatch(/\$response|XML parse|Deserialization/);
+  });
+
+  it("an HTML answer to a JSON service (SyntaxError), no endpoint override: suggests a proxy", () => {
+    const error = Object.assign(unparsable(`Unexpected token '<', "<!doctype "... is not valid JSON`, 502), { name: "SyntaxError" });
+    const e = toCodyError(error, "codebuild:BatchGetProjects", { environment: {} });
+    expect(e.message).toBe("codebuild:BatchGetProjects failed: the endpoint's answer is not an AWS response (HTTP 502).");
+    expect(e.hint).toMatch(/proxy/);
+  });
+
+  it("a per-service endpoint override is named too", () => {
+    const e = toCodyError(unparsable("@aws-sdk XML parse error: x", 500), "cloudformation:DescribeStacks", { environment: { AWS_ENDPOINT_URL_CLOUDFORMATION: "http://localhost:4566" } });
+    expect(e.hint).toMatch(/^AWS_ENDPOINT_URL_CLOUDFORMATION=http:\/\/localhost:4566 is set/);
+  });
+
+  it("a host that does not resolve because the region is a near miss: suggests the region", () => {
+    const error = Object.assign(new Error("getaddrinfo ENOTFOUND cloudformation.eu-wst-1.amazonaws.com"), { code: "ENOTFOUND", hostname: "cloudformation.eu-wst-1.amazonaws.com" });
+    const e = toCodyError(error, "cloudformation:DescribeStacks", { environment: {} });
+    expect(e.message).toBe("cloudformation:DescribeStacks failed: cannot reach cloudformation.eu-wst-1.amazonaws.com (ENOTFOUND).");
+    expect(e.hint).toBe('Did you mean the region eu-west-1? "eu-wst-1" is not a region AWS has.');
+  });
+
+  it("a refused connection to an endpoint override: asks whether it runs", () => {
+    const error = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5000"), { code: "ECONNREFUSED" });
+    const e = toCodyError(error, "codebuild:ListProjects", { environment: { AWS_ENDPOINT_URL: "http://127.0.0.1:5000" } });
+    expect(e.message).toBe("codebuild:ListProjects failed: cannot reach 127.0.0.1:5000 (ECONNREFUSED).");
+    expect(e.hint).toBe("AWS_ENDPOINT_URL=http://127.0.0.1:5000 is set: is that endpoint running?");
+  });
+
+  it("a region the SDK refuses (from a profile): says it is not a region name, not that none is configured", () => {
+    const e = toCodyError(new Error('Region not accepted: region="us east 1" is not a valid hostname component.'), "sts:GetCallerIdentity");
+    expect(e.message).toBe('"us east 1" is not a valid AWS region name.');
+    expect(e.hint).toMatch(/your AWS profile/);
   });
 });
 

@@ -145,13 +145,15 @@ export interface Recorder {
   err: string[];
 }
 
-export function recorder(): Recorder {
+/** `isTTY`: stderr is a terminal (live lines are drawn); `outIsTTY`: so is stdout. Both false by default, as in CI. */
+export function recorder(options: { isTTY?: boolean; outIsTTY?: boolean } = {}): Recorder {
   const all: string[] = [];
   const out: string[] = [];
   const err: string[] = [];
   const reporter = createReporter({
     color: false,
-    isTTY: false,
+    isTTY: options.isTTY ?? false,
+    outIsTTY: options.outIsTTY ?? false,
     write: {
       out: (text) => {
         out.push(text);

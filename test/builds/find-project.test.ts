@@ -4,7 +4,7 @@
 import { CloudFormationClient, CloudFormationServiceException, DescribeStackResourcesCommand } from "@aws-sdk/client-cloudformation";
 import { BatchGetProjectsCommand, CodeBuildClient, ListBuildsForProjectCommand } from "@aws-sdk/client-codebuild";
 import { mockClient } from "aws-sdk-client-mock";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -144,6 +144,17 @@ describe("findProject", () => {
     );
     expect(error.hint).toContain("cody deploy");
     expect(error.hint).toContain("--stack-name");
+  });
+
+  it("outside a project, the hint's example is the command being run (cody start my-project, not cody status)", async () => {
+    projectsExist();
+    stacksExist({});
+    const outside = join(mkdtempSync(join(tmpdir(), "cody-nowhere-")), "demo");
+    mkdirSync(outside);
+    const error: unknown = await findProject({ cwd: outside, environment: {} }, apis(), "start").catch((e: unknown) => e);
+    expect(isCodyError(error) && error.hint).toContain("(e.g. `cody start my-project`)");
+    const byDefault: unknown = await findProject({ cwd: outside, environment: {} }, apis()).catch((e: unknown) => e);
+    expect(isCodyError(byDefault) && byDefault.hint).toContain("(e.g. `cody status my-project`)");
   });
 
   it("passes other CloudFormation errors on instead of calling them 'not found'", async () => {

@@ -11,8 +11,11 @@ import {
   filterPages,
   followBuild,
   printSummary,
+  runningPhase,
   type FollowOptions,
 } from "../../src/builds/follow-build";
+import { createReporter } from "../../src/io/reporter";
+import { renderScreen } from "../_helpers/terminal";
 import { Interrupted } from "../../src/deploy/wait";
 import { fakeSleep } from "../_helpers/test-io";
 import {
@@ -271,6 +274,64 @@ describe("followBuild", () => {
     expect(rec.out).toEqual(["late", "end"]);
     expect(stream.calls[0]?.startTime).toBe(T0 + 30_000);
     expect(rec.err.map((l) => l.split(/\s+/)[0])).toEqual(["BUILD", "POST_BUILD", "UPLOAD_ARTIFACTS", "FINALIZING"]);
+  });
+});
+
+describe("the live phase line (terminal only)", () => {
+  /** A terminal where stdout and stderr meet, as on a developer's screen. */
+  function terminal(isTTY: boolean) {
+    const stream: string[] = [];
+    const reporter = createReporter({
+      color: false,
+      isTTY,
+      outIsTTY: isTTY,
+      write: { out: (t) => stream.push(`${t}\n`), err: (t) => stream.push(`${t}\n`), raw: (t) => stream.push(t) },
+    });
+    return { reporter, stream };
+  }
+  const inBuild = build({
+    buildComplete: false,
+    buildStatus: "IN_PROGRESS",
+    currentPhase: "BUILD",
+    endTime: undefined,
+    phases: [...SUCCESS_PHASES.slice(0, 6), { phaseType: "BUILD", startTime: at(21) }],
+  });
+
+  it("shows the running phase and its time while nothing else prints, and clears it before lines and at the end", async () => {
+    const m = await mockAws();
+    const polls = playBuild(m.cb, inBuild, inBuild, build());
+    fakeStream(m.cw, () => (polls.polls() < 2 ? [ev(22, "npm test")] : [ev(22, "npm test"), ev(49, "ok 12 tests")]));
+    const { reporter, stream } = terminal(true);
+    const screens: string[][] = [];
+    const sleep = fakeSleep(() => screens.push(renderScreen(stream)));
+    // 1m 12s into BUILD (it started 21 s after T0)
+    await followBuild({ codebuild: m.codebuild, logs: m.logs, buildId: BUILD_ID, reporter, sleep: sleep.sleep, now: () => T0 + 93_000, drainMs: 0 });
+
+    // WHILE it ran: the log so far, then the live line at the bottom
+    expect(screens[0]!.slice(-2)).toEqual(["npm test", "BUILD             in progress  1m 12s"]);
+    // THEN at the end no live line is left, and nothing it drew over was lost
+    const screen = renderScreen(stream);
+    expect(screen.some((l) => l.includes("in progress"))).toBe(false);
+    expect(screen).toContain("npm test");
+    expect(screen).toContain("ok 12 tests");
+    expect(screen).toContain("BUILD             SUCCEEDED  29s");
+    expect(screen.at(-1)).toBe("FINALIZING        SUCCEEDED  2s");
+  });
+
+  it("is not drawn in CI or a pipe", async () => {
+    const m = await mockAws();
+    playBuild(m.cb, inBuild, build());
+    fakeStream(m.cw, () => [ev(22, "npm test")]);
+    const { reporter, stream } = terminal(false);
+    await followBuild({ codebuild: m.codebuild, logs: m.logs, buildId: BUILD_ID, reporter, sleep: fakeSleep().sleep, now: () => T0 + 93_000, drainMs: 0 });
+    expect(stream.join("")).not.toContain("in progress");
+    expect(stream.join("")).not.toContain("\x1b[");
+  });
+
+  it("runningPhase: the current phase and its start; nothing once completed", () => {
+    expect(runningPhase(inBuild)).toEqual({ name: "BUILD", since: at(21) });
+    expect(runningPhase(build())).toBeUndefined();
+    expect(runningPhase(build({ buildComplete: false, currentPhase: "QUEUED", phases: [] }))).toEqual({ name: "QUEUED" });
   });
 });
 

@@ -280,6 +280,17 @@ describe("cody list output", () => {
     expect((await list({ format: "json", select: "^nope" })).out).toEqual(["[]"]);
   });
 
+  it("no region: the fix does not point at .cody/settings.ts, which cody list never reads", async () => {
+    cb.on(ListProjectsCommand).rejects(new Error("Region is missing"));
+    const error: unknown = await list({}).catch((e: unknown) => e);
+    expect(isCodyError(error) && error.exitCode).toBe(1);
+    expect((error as Error).message).toMatch(/region/i);
+    const hint = isCodyError(error) ? (error.hint ?? "") : "";
+    expect(hint).toContain("--region");
+    expect(hint).not.toMatch(/bind|settings\.ts`? in/);
+    expect(hint).toBe("Pass --region, set AWS_REGION, or set region in your AWS profile (cody list works across projects, so it reads no .cody/settings.ts).");
+  });
+
   it("an invalid --select regex is a clear error before any AWS call", async () => {
     smallAccount();
     const error: unknown = await list({ select: "([a-z" }).catch((e: unknown) => e);

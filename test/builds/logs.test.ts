@@ -126,12 +126,14 @@ describe("cody logs", () => {
     expect((run.error as Error).message).toBe("build demo:nope not found.");
   });
 
-  it("a project without builds is a clear error", async () => {
+  it.each([[{}], [{ follow: true }]])("a project without builds says so and exits 0, as status and stop do (%j)", async (flags) => {
     const m = await mockAws();
     m.cb.on(ListBuildsForProjectCommand).resolves({ ids: [] });
-    const run = await logs({});
-    expect((run.error as Error).message).toBe("project demo has no builds yet.");
-    expect(isCodyError(run.error) && run.error.hint).toBe("Start one with `cody start`.");
+    const run = await logs(flags);
+    expect(run.error).toBeUndefined();
+    expect(run.out).toEqual([]);
+    expect(run.err).toEqual(["No builds found for project demo: start one with `cody start demo`."]);
+    expect(m.cb.commandCalls(BatchGetBuildsCommand)).toHaveLength(0);
   });
 
   it("--follow follows to the end and exits 2 when the build failed", async () => {

@@ -3,6 +3,7 @@
 import { BatchGetBuildsCommand, StartBuildCommand, StopBuildCommand, type StartBuildCommandInput } from "@aws-sdk/client-codebuild";
 import { afterEach, describe, expect, it } from "vitest";
 import { startCommand, type StartOptions } from "../../src/cli/commands/start";
+import { formatError } from "../../src/cli/format-error";
 import { ExitCode, isCodyError, isConfigError } from "../../src/errors";
 import { fakeSleep } from "../_helpers/test-io";
 import { BUILD_ID, GROUP, PROJECT, STREAM, SUCCESS_PHASES, at, build, emptyDir, ev, fakeStream, mockAws, phase, playBuild, recorder, restoreAws, type Mocks } from "./build-fakes";
@@ -17,8 +18,8 @@ async function setup(region = "us-east-1"): Promise<Mocks> {
   return m;
 }
 
-async function start(options: StartOptions, extra: { signal?: AbortSignal; onSleep?: (call: number) => void } = {}) {
-  const rec = recorder();
+async function start(options: StartOptions, extra: { signal?: AbortSignal; onSleep?: (call: number) => void; outIsTTY?: boolean } = {}) {
+  const rec = recorder({ outIsTTY: extra.outIsTTY });
   const sleep = fakeSleep(extra.onSleep);
   let error: unknown;
   try {
@@ -77,6 +78,14 @@ describe("what StartBuild gets", () => {
     ]);
   });
 
+  it("-e production (meant as the env): the fix names --env too", async () => {
+    await setup();
+    const run = await start({ envVars: ["production"] });
+    expect(isConfigError(run.error) && run.error.issues[0]?.fix).toBe(
+      'Write e.g. APP_ENV=staging, TOKEN=ssm:/demo/token or DB_PASSWORD=secret:prod/db:password. If "production" is the project name, put it before -e (cody start production -e NAME=value); if it is the env, that is --env production (-e is short for --env-vars).',
+    );
+  });
+
   it("refuses a bad -e pair before any AWS call", async () => {
     const m = await setup();
     const run = await start({ envVars: ["NOVALUE"] });
@@ -96,12 +105,27 @@ describe("--no-wait", () => {
     expect(m.cb.commandCalls(BatchGetBuildsCommand)).toHaveLength(0);
   });
 
+  it("on a terminal shows the build id once: no bare id on stdout when nobody captures it", async () => {
+    await setup();
+    const run = await start({ wait: false, branch: "main" }, { outIsTTY: true });
+    expect(run.out).toEqual([]);
+    expect(run.err.filter((l) => l.includes(BUILD_ID))).toEqual([
+      `Started build ${BUILD_ID} of main`,
+      `Follow it: cody logs --follow --build-id ${BUILD_ID} --region us-east-1`,
+    ]);
+    // Captured (id=$(cody start --no-wait)): the id alone on stdout, and the line for the human on stderr
+    const piped = await start({ wait: false, branch: "main" });
+    expect(piped.out).toEqual([BUILD_ID]);
+    expect(piped.err[0]).toBe(`Started build ${BUILD_ID} of main`);
+  });
+
   it("--json prints the result object only on stdout", async () => {
     await setup();
     const run = await start({ wait: false, json: true, envVars: ["K=secret-ish"] });
     expect(run.out).toHaveLength(1);
     expect(JSON.parse(run.out[0]!)).toEqual({
       command: "start",
+      type: "started",
       buildId: BUILD_ID,
       buildNumber: 7,
       projectName: PROJECT,
@@ -133,6 +157,30 @@ describe("waiting", () => {
     expect(run.out).toEqual(["npm test", "ok", "[Container] done"]);
     expect(run.err[0]).toBe(`Started build ${BUILD_ID}`);
     expect(run.err.at(-1)).toBe(`Build ${BUILD_ID} SUCCEEDED in 54s.`);
+  });
+
+  it("--json after a successful build: type succeeded", async () => {
+    const m = await setup();
+    playBuild(m.cb, build());
+    fakeStream(m.cw, () => []);
+    const run = await start({ json: true });
+    expect(JSON.parse(run.out[0]!)).toMatchObject({ command: "start", type: "succeeded", status: "SUCCEEDED", waited: true });
+  });
+
+  it("a failed command names `cody logs --build-id` once: in the phase's hint, not again in the error's", async () => {
+    const m = await setup();
+    playBuild(m.cb, build({ buildStatus: "FAILED", phases: [...SUCCESS_PHASES.slice(0, 6), phase("BUILD", 21, 50, "FAILED", "boom", "COMMAND_EXECUTION_ERROR")] }));
+    fakeStream(m.cw, () => []);
+    const run = await start({});
+    const hint = isCodyError(run.error) ? run.error.hint : undefined;
+    expect(run.err.filter((l) => l.includes("cody logs --build-id"))).toHaveLength(1);
+    expect(hint).toBe("The failed phases and what to do about them are listed above.");
+    // A failure whose hint does not name the log still points to it.
+    const m2 = await setup();
+    playBuild(m2.cb, build({ buildStatus: "FAILED", phases: [...SUCCESS_PHASES.slice(0, 6), phase("BUILD", 21, 50, "FAILED", "odd", "SOMETHING_ELSE")] }));
+    fakeStream(m2.cw, () => []);
+    const other = await start({});
+    expect(isCodyError(other.error) && other.error.hint).toBe(`The failed phases are listed above; \`cody logs --build-id ${BUILD_ID}\` prints the whole log.`);
   });
 
   it.each(["FAILED", "FAULT", "TIMED_OUT", "STOPPED"])("a %s build exits 2 with the failed phase, its message and a hint", async (status) => {
@@ -177,7 +225,7 @@ describe("waiting", () => {
     const run = await start({ json: true });
     expect(run.out).toHaveLength(1);
     const result = JSON.parse(run.out[0]!) as Record<string, unknown>;
-    expect(result).toMatchObject({ status: "FAILED", complete: true, succeeded: false, waited: true, durationSeconds: 54 });
+    expect(result).toMatchObject({ command: "start", type: "failed", status: "FAILED", complete: true, succeeded: false, waited: true, durationSeconds: 54 });
     expect(result.failedPhases).toEqual([{ phase: "BUILD", status: "FAILED", statusCode: "COMMAND_EXECUTION_ERROR", message: "boom", hint: expect.any(String) as string }]);
     expect(run.err).toContain("a log line");
     expect(isCodyError(run.error) && run.error.exitCode).toBe(ExitCode.failed);
@@ -192,8 +240,15 @@ describe("waiting", () => {
     expect(isCodyError(run.error) && run.error.exitCode).toBe(ExitCode.interrupted);
     expect((run.error as Error).message).toBe(`Stopped following build ${BUILD_ID}; the build itself is still running.`);
     const hint = isCodyError(run.error) ? (run.error.hint ?? "") : "";
-    expect(hint).toContain(`cody logs --follow --build-id ${BUILD_ID} --profile ci --region us-east-1`);
-    expect(hint).toContain(`cody stop --build-id ${BUILD_ID} --profile ci --region us-east-1`);
+    // Two lines, the second indented under the first's text (the CLI prints "  hint: " before it), labels aligned.
+    expect(hint).toBe(
+      `Follow it again: cody logs --follow --build-id ${BUILD_ID} --profile ci --region us-east-1\n` +
+        `        Stop it:         cody stop --build-id ${BUILD_ID} --profile ci --region us-east-1`,
+    );
+    // As printed: both commands start in the same column.
+    const printed = formatError(run.error, { color: false, debugEnabled: false }).split("\n");
+    expect(printed[1]!.indexOf("cody logs")).toBe(printed[2]!.indexOf("cody stop"));
+    expect(printed[1]!.indexOf("Follow it again")).toBe(printed[2]!.indexOf("Stop it"));
     expect(m.cb.commandCalls(StopBuildCommand)).toHaveLength(0);
     expect(m.cb.commandCalls(BatchGetBuildsCommand)).toHaveLength(3);
   });

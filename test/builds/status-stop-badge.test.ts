@@ -16,7 +16,8 @@ import { badgeCommand } from "../../src/cli/commands/badge";
 import { statusCommand } from "../../src/cli/commands/status";
 import { stopCommand, type StopIo } from "../../src/cli/commands/stop";
 import { isCodyError } from "../../src/errors";
-import { removeProjects, writeProject } from "../_helpers/project";
+import { createReporter } from "../../src/io/reporter";
+import { removeProjects, writeFile, writeProject } from "../_helpers/project";
 import { recordingReporter } from "../_helpers/test-io";
 
 const cb = mockClient(CodeBuildClient);
@@ -117,14 +118,52 @@ describe("cody status", () => {
     await statusCommand("demo", { ...OPTS, json: true }, rec.reporter, { cwd: root });
     const report = JSON.parse(rec.out.join("\n")) as Record<string, unknown>;
     expect(Object.keys(report)).toEqual([
-      "project", "buildId", "buildNumber", "status", "currentPhase", "complete", "sourceVersion", "resolvedSourceVersion",
+      "command", "type", "project", "buildId", "buildNumber", "status", "currentPhase", "complete", "sourceVersion", "resolvedSourceVersion",
       "initiator", "startTime", "endTime", "durationSeconds", "phases", "logs", "consoleUrl",
     ]);
-    expect(report).toMatchObject({ project: "demo", buildId: BUILD_ID, status: "FAILED", complete: true, durationSeconds: 75, startTime: "2024-05-01T10:00:00.000Z" });
+    expect(report).toMatchObject({ command: "status", type: "build", project: "demo", buildId: BUILD_ID, status: "FAILED", complete: true, durationSeconds: 75, startTime: "2024-05-01T10:00:00.000Z" });
     expect((report.phases as unknown[])[2]).toEqual({
       name: "BUILD", status: "FAILED", durationSeconds: 60, startTime: "2024-05-01T10:00:12.000Z", endTime: "2024-05-01T10:01:12.000Z",
       message: "Error while executing command: npm test. Reason: exit status 1",
     });
+  });
+
+  it("--json without builds: the same command and type keys, type no-builds", async () => {
+    knownProjects(project());
+    builds([]);
+    const rec = recordingReporter();
+    await statusCommand(undefined, { ...OPTS, json: true }, rec.reporter, { cwd: root });
+    expect(JSON.parse(rec.out.join("\n"))).toEqual({ command: "status", type: "no-builds", project: "demo", buildId: null });
+  });
+
+  it("colours the status by stdout, where the lines go, not by stderr", async () => {
+    knownProjects(project());
+    builds([BUILD_ID], finished);
+    // stdout a terminal, stderr not (cody status 2>log): coloured
+    const out: string[] = [];
+    const toTerminal = createReporter({ isTTY: false, color: undefined, outColor: true, write: { out: (t) => out.push(t), err: () => undefined } });
+    await statusCommand(undefined, OPTS, toTerminal, { cwd: root });
+    expect(out.find((l) => l.includes("Status"))).toContain("\x1b[31mFAILED\x1b[39m");
+    // stdout a pipe (cody status | grep), even with stderr a terminal: plain
+    const piped: string[] = [];
+    const toPipe = createReporter({ isTTY: true, color: true, outColor: false, write: { out: (t) => piped.push(t), err: () => undefined } });
+    await statusCommand(undefined, OPTS, toPipe, { cwd: root });
+    expect(piped.join("\n")).not.toContain("\x1b[");
+  });
+
+  it("warns about an --env the project does not define, before looking the project up", async () => {
+    writeFile(root, ".cody/variables/production.ts", "export default {}");
+    knownProjects(project());
+    builds([BUILD_ID], finished);
+    const rec = recordingReporter();
+    await statusCommand(undefined, { ...OPTS, env: "prodution" }, rec.reporter, { cwd: root, environment: {} });
+    expect(rec.lines[0]).toBe(
+      'warning env "prodution" (from --env) is not one this project defines (no .cody/variables/prodution.ts, no settings env of that name). Known envs: development (the default), production. Did you mean --env production?',
+    );
+    // A known env says nothing.
+    const quiet = recordingReporter();
+    await statusCommand(undefined, { ...OPTS, env: "production" }, quiet.reporter, { cwd: root, environment: {} });
+    expect(quiet.lines).toEqual([]);
   });
 
   it("a running build: its current phase, no end time, the duration so far", async () => {
@@ -242,14 +281,22 @@ describe("cody stop", () => {
     const rec = recordingReporter();
     await stopCommand(undefined, { ...OPTS, yes: true, noop: true, json: true }, rec.reporter, { cwd: root, io: noTty });
     expect(cb.commandCalls(StopBuildCommand)).toHaveLength(0);
-    expect(JSON.parse(rec.out.join(""))).toEqual({ command: "stop", result: "noop", project: "demo", buildId: BUILD_ID, status: "IN_PROGRESS" });
+    expect(JSON.parse(rec.out.join(""))).toEqual({ command: "stop", type: "noop", project: "demo", buildId: BUILD_ID, status: "IN_PROGRESS" });
   });
 
-  it("no builds: nothing to stop, exit 0", async () => {
+  it("no builds: nothing to stop, exit 0; --json has the same keys, status null", async () => {
     builds([]);
     const rec = recordingReporter();
-    await stopCommand(undefined, OPTS, rec.reporter, { cwd: root, io: noTty });
+    await stopCommand(undefined, { ...OPTS, json: true }, rec.reporter, { cwd: root, io: noTty });
     expect(rec.lines).toEqual(["No builds found for project demo: nothing to stop."]);
+    expect(JSON.parse(rec.out.join(""))).toEqual({ command: "stop", type: "no-builds", project: "demo", buildId: null, status: null });
+  });
+
+  it("--json after stopping: type stopped and the status CodeBuild returned", async () => {
+    builds([BUILD_ID], running);
+    const rec = recordingReporter();
+    await stopCommand(undefined, { ...OPTS, yes: true, json: true }, rec.reporter, { cwd: root, io: noTty });
+    expect(JSON.parse(rec.out.join(""))).toEqual({ command: "stop", type: "stopped", project: "demo", buildId: BUILD_ID, status: "STOPPED" });
   });
 
   it("a stop CodeBuild still reports IN_PROGRESS says it was requested", async () => {
@@ -273,6 +320,20 @@ describe("cody badge", () => {
     const raw = recordingReporter();
     await badgeCommand("demo", { ...OPTS, markdown: false }, raw.reporter, { cwd: root });
     expect(raw.out).toEqual(["https://codebuild.us-east-1.amazonaws.com/badges?uuid=abc"]);
+  });
+
+  it("--json: command, type and the badge", async () => {
+    knownProjects(project({ badge: badge(true, "https://codebuild.us-east-1.amazonaws.com/badges?uuid=abc") }));
+    const rec = recordingReporter();
+    await badgeCommand(undefined, { ...OPTS, json: true, branch: "main" }, rec.reporter, { cwd: root });
+    expect(JSON.parse(rec.out.join(""))).toEqual({
+      command: "badge",
+      type: "badge",
+      project: "demo",
+      branch: "main",
+      url: "https://codebuild.us-east-1.amazonaws.com/badges?uuid=abc&branch=main",
+      markdown: "![Build status](https://codebuild.us-east-1.amazonaws.com/badges?uuid=abc&branch=main)",
+    });
   });
 
   it("--branch is appended URL-encoded", async () => {

@@ -231,6 +231,24 @@ describe("cody policy --check", () => {
     expect(run.stderr).toMatch(/missing 1 action\(s\)/);
   });
 
+  it("gives the statements to add Sids the checked policy does not have", () => {
+    const full = policyOf(cody([], demo));
+    // An older policy whose CloudFormationStack statement lacks an action: the gap is in a statement
+    // whose Sid the policy already uses.
+    const older = full.Statement.map((s) => (s.Sid === "CloudFormationStack" ? { ...s, Action: s.Action.filter((a) => a !== "cloudformation:DescribeStackEvents") } : s));
+    const file = join(scratch, "older.json");
+    writeFileSync(file, JSON.stringify({ ...full, Statement: older }, null, 2));
+    const run = cody(["--check", file], demo);
+    expect(run.status).toBe(3);
+    const added = JSON.parse(run.stdout.slice(run.stdout.indexOf("["))) as Statement[];
+    expect(added.map((s) => [s.Sid, s.Action])).toEqual([["CloudFormationStackMissing", ["cloudformation:DescribeStackEvents"]]]);
+    expect(run.stderr).toMatch(/Sids suffixed because \S*older\.json already uses them: CloudFormationStackMissing \(next to CloudFormationStack\)\./);
+    // Pasted in as told, the policy passes.
+    writeFileSync(file, JSON.stringify({ ...full, Statement: [...older, ...added] }, null, 2));
+    const fixed = cody(["--check", file], demo);
+    expect(fixed.status, fixed.stderr).toBe(0);
+  });
+
   it("rejects cody's original page policy: its JSON has a trailing comma", () => {
     const broken = readFileSync(SEED_BROAD, "utf8").replace('"ssm:*"', '"ssm:*",');
     const file = join(scratch, "seed-original.json");

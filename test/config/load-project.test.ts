@@ -359,7 +359,7 @@ export function envVars(env: string): Record<string, EnvironmentValue> {
 describe("--type", () => {
   const files: ProjectFiles = {
     ".cody/project.ts": projectTs(`{ ${GITHUB}, description: "root" }`),
-    ".cody/role.ts": `export default { iamPolicy: ["root-role"] };\n`,
+    ".cody/role.ts": `export default { iamPolicy: ["sns:Publish"] };\n`,
     ".cody/buildspec.yml": BUILDSPEC_YML,
     ".cody/unit/project.ts": projectTs(`{ ${GITHUB}, description: "unit" }`),
     ".cody/unit/schedule.ts": `export default { rate: "1 day" };\n`,
@@ -382,7 +382,7 @@ describe("--type", () => {
   it("without --type, .cody/project.ts and its role", async () => {
     const loaded = await load(files);
     expect(loaded.project.description).toBe("root");
-    expect(loaded.role).toEqual({ iamPolicy: ["root-role"] });
+    expect(loaded.role).toEqual({ iamPolicy: ["sns:Publish"] });
     expect(loaded.schedule).toBeUndefined();
   });
 

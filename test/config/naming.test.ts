@@ -1,7 +1,7 @@
 // Names and env (product.md §2): project name, full project name, stack name and the env, both
 // through the pure functions and through loadProject with settings and an explicit environment.
 import { afterAll, describe, expect, it } from "vitest";
-import { resolveEnv, resolveNames, sanitizeProjectName, type NamingInput } from "../../src/config/naming";
+import { closestRegion, REGION_NAME, regionProblem, resolveAws, resolveEnv, resolveNames, sanitizeProjectName, type NamingInput } from "../../src/config/naming";
 import { isConfigError } from "../../src/errors";
 import {
   BUILDSPEC_YML,
@@ -25,7 +25,8 @@ describe("sanitizeProjectName", () => {
     ["my_app.v2", "my-app-v2"],
     ["my_app..v2", "my-app-v2"],
     ["a,b,c", "abc"], // commas are invalid in CodeBuild names (cody let them through)
-    ["My App", "MyApp"],
+    ["My App", "My-App"], // spaces separate words, as _ and . do
+    ["my  app", "my-app"],
     ["_leading.and.trailing_", "leading-and-trailing"],
     ["api-service", "api-service"],
   ])("%j → %j", (folder, name) => {
@@ -76,7 +77,7 @@ describe("project name", () => {
       stackName: "api-cody",
     });
     const error = await configErrorOf(loadAt(root, { projectName: "my app" }));
-    expect(error.issues[0]!.fix).toContain("myapp");
+    expect(error.issues[0]!.fix).toBe('Pass "my-app" instead.');
   });
 });
 
@@ -226,5 +227,73 @@ describe("env resolution", () => {
       const loaded = await loadAt(writeProject(files), options);
       expect(loaded.env).toBe(env);
     });
+  });
+});
+
+describe("region names (checked before any AWS call)", () => {
+  it.each(["us-east-1", "eu-west-2", "ap-southeast-7", "cn-northwest-1", "us-gov-west-1", "us-iso-east-1", "us-isob-east-1", "eu-isoe-west-1", "eusc-de-east-1", "mx-central-1", "ap-future-9"])(
+    "%s is a region name",
+    (region) => {
+      expect(REGION_NAME.test(region)).toBe(true);
+      expect(regionProblem(region)).toBeUndefined();
+    },
+  );
+
+  it.each<[string, string | undefined]>([
+    ["us-east-1x", "us-east-1"],
+    ["US-EAST-1", "us-east-1"],
+    ["useast1", "us-east-1"],
+    ["eu-west", "eu-west-1"],
+    [" us-west-2", "us-west-2"],
+    ["virginia", undefined],
+    ["", undefined],
+  ])("%j is not, and suggests %j", (region, meant) => {
+    const problem = regionProblem(region);
+    expect(problem?.message).toBe(`"${region}" is not an AWS region name: region names look like us-east-1 or eu-west-2.`);
+    expect(problem?.meant).toBe(meant);
+  });
+
+  it("a well-formed region AWS does not have (eu-wst-1) is left to AWS, with a close known region for its error", () => {
+    expect(regionProblem("eu-wst-1")).toBeUndefined();
+    expect(closestRegion("eu-wst-1")).toBe("eu-west-1");
+    expect(closestRegion("eu-west-1")).toBeUndefined();
+  });
+
+  it("resolveAws rejects a bad --region, naming the flag, with the fix", () => {
+    const issue = configErrorFrom(() => resolveAws({ region: "us-east-1x" }, {}, {})).issues[0]!;
+    expect(issue).toEqual({
+      field: "--region",
+      message: '"us-east-1x" is not an AWS region name: region names look like us-east-1 or eu-west-2. Did you mean us-east-1?',
+      fix: "Pass --region us-east-1.",
+    });
+  });
+
+  it("resolveAws checks AWS_REGION (or AWS_DEFAULT_REGION) only when it is the one used", () => {
+    const fromEnv = configErrorFrom(() => resolveAws({}, {}, { AWS_REGION: "useast1" })).issues[0]!;
+    expect(fromEnv.field).toBe("AWS_REGION");
+    expect(fromEnv.fix).toBe("Set AWS_REGION=us-east-1.");
+    expect(configErrorFrom(() => resolveAws({}, {}, { AWS_DEFAULT_REGION: "nowhere" })).issues[0]!).toMatchObject({
+      field: "AWS_DEFAULT_REGION",
+      fix: "Set AWS_DEFAULT_REGION=us-east-1 (`aws account list-regions` lists the regions your account can use).",
+    });
+    // --region wins, so a bad AWS_REGION does not matter.
+    expect(resolveAws({ region: "eu-west-1" }, {}, { AWS_REGION: "useast1" })).toEqual({ region: "eu-west-1" });
+    // An empty AWS_REGION is unset, as before.
+    expect(resolveAws({}, {}, { AWS_REGION: "" })).toEqual({});
+  });
+
+  it("through loadProject: a bad region in settings is reported at its line, with the close match", async () => {
+    const settings = `import { defineSettings } from "codybuild";\n\nexport default defineSettings({\n  envs: { development: { region: "eu-west" } },\n});\n`;
+    const root = writeProject(minimalProject("", { ".cody/settings.ts": settings }));
+    const issue = (await configErrorOf(loadAt(root))).issues[0]!;
+    expect(issue).toMatchObject({ line: 4, field: "envs.development.region", fix: 'Did you mean region: "eu-west-1"?' });
+    expect(issue.file).toMatch(/settings\.ts$/);
+  });
+
+  it("through loadProject: --region is checked even for synth, which hands it to the DSL", async () => {
+    const root = writeProject(minimalProject());
+    const issue = (await configErrorOf(loadAt(root, { region: "us-east-1x" }))).issues[0]!;
+    expect(issue.field).toBe("--region");
+    expect((await loadAt(root, { region: "us-east-1" })).region).toBe("us-east-1");
   });
 });

@@ -40,10 +40,10 @@ describe("deleteStack", () => {
     ]);
 
     // WHEN deleted and confirmed
-    const result = await remove();
+    const result = await remove({ region: "eu-west-1" });
 
-    // THEN the question named the stack, the stack was deleted by id
-    expect(io.questions).toEqual(["Delete stack demo-cody and the CodeBuild project, role and schedule in it?"]);
+    // THEN the question named the stack and its region, the stack was deleted by id
+    expect(io.questions).toEqual(["Delete stack demo-cody (eu-west-1) and the CodeBuild project, role and schedule in it?"]);
     expect(mock.commandCalls(DeleteStackCommand).map((c) => c.args[0].input)).toEqual([{ StackName: STACK_ID }]);
     // AND every event of the delete was printed, through to the stack's DELETE_COMPLETE, none from before
     expect(io.lines).toEqual([
@@ -57,7 +57,7 @@ describe("deleteStack", () => {
     // AND the log group CodeBuild made itself is reported as left behind
     expect(result).toMatchObject({ type: "deleted", stackName: STACK });
     expect(result.type === "deleted" && result.leftBehind).toEqual([
-      "log group /aws/codebuild/demo (delete it with: aws logs delete-log-group --log-group-name /aws/codebuild/demo)",
+      "log group /aws/codebuild/demo, if any build ran (delete it with: aws logs delete-log-group --log-group-name /aws/codebuild/demo)",
     ]);
   });
 

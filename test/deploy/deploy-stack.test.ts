@@ -12,7 +12,7 @@ import {
 } from "@aws-sdk/client-cloudformation";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CfnApi } from "../../src/aws/clients";
-import { deployStack, formatChanges, type DeployOptions, type DeployResult } from "../../src/deploy/deploy-stack";
+import { deployStack, formatChanges, propertyChanges, type DeployOptions, type DeployResult } from "../../src/deploy/deploy-stack";
 import { Interrupted } from "../../src/deploy/wait";
 import { CodyError, ExitCode } from "../../src/errors";
 import {
@@ -32,6 +32,7 @@ import {
   TEMPLATE,
   type CfnMock,
 } from "../_helpers/mock-cfn";
+import { renderScreen } from "../_helpers/terminal";
 import { fakeSleep, testIo, type FakeSleep, type TestIo } from "../_helpers/test-io";
 
 afterEach(restoreCfn);
@@ -117,10 +118,10 @@ describe("deployStack: a new stack", () => {
       status: "CREATE_COMPLETE",
       outputs: OUTPUTS,
       changes: [
-        { action: "Add", logicalId: "IamRole", resourceType: "AWS::IAM::Role" },
-        { action: "Add", logicalId: "EventsRuleRole", resourceType: "AWS::IAM::Role" },
-        { action: "Add", logicalId: "CodeBuild", resourceType: "AWS::CodeBuild::Project" },
-        { action: "Add", logicalId: "EventsRule", resourceType: "AWS::Events::Rule" },
+        { action: "Add", logicalId: "IamRole", resourceType: "AWS::IAM::Role", replacement: null, properties: [] },
+        { action: "Add", logicalId: "EventsRuleRole", resourceType: "AWS::IAM::Role", replacement: null, properties: [] },
+        { action: "Add", logicalId: "CodeBuild", resourceType: "AWS::CodeBuild::Project", replacement: null, properties: [] },
+        { action: "Add", logicalId: "EventsRule", resourceType: "AWS::Events::Rule", replacement: null, properties: [] },
       ],
       elapsedMs: 0,
     });
@@ -160,7 +161,7 @@ describe("deployStack: a new stack", () => {
     playStack(mock, [{ status: "missing" }, { status: "CREATE_IN_PROGRESS" }]);
     mock.on(DescribeChangeSetCommand).resolves(readyChangeSet([["Add", "CodeBuild"]]));
     const result = await deploy({ wait: false });
-    expect(result).toEqual({ type: "started", stackName: STACK, changes: [{ action: "Add", logicalId: "CodeBuild", resourceType: "AWS::CodeBuild::Project" }] });
+    expect(result).toEqual({ type: "started", stackName: STACK, changes: [{ action: "Add", logicalId: "CodeBuild", resourceType: "AWS::CodeBuild::Project", replacement: null, properties: [] }] });
     expect(writes()).toEqual(["CreateChangeSetCommand", "ExecuteChangeSetCommand"]);
     expect(mock.commandCalls(DescribeStackEventsCommand)).toHaveLength(0);
   });
@@ -217,7 +218,7 @@ describe("deployStack: an existing stack", () => {
     // WHEN deployed
     const result = await deploy();
     // THEN nothing was created, and only two calls were made
-    expect(result).toEqual({ type: "no-changes", stackName: STACK, outputs: OUTPUTS });
+    expect(result).toEqual({ type: "no-changes", stackName: STACK, status: "UPDATE_COMPLETE", outputs: OUTPUTS });
     expect(sentCommands(mock)).toEqual(["DescribeStacksCommand", "GetTemplateCommand"]);
     expect(sleep.calls).toEqual([]);
   });
@@ -247,7 +248,7 @@ describe("deployStack: an existing stack", () => {
     // WHEN deployed
     const result = await deploy();
     // THEN the empty change set was deleted, nothing executed
-    expect(result).toEqual({ type: "no-changes", stackName: STACK, outputs: OUTPUTS });
+    expect(result).toEqual({ type: "no-changes", stackName: STACK, status: "UPDATE_COMPLETE", outputs: OUTPUTS });
     expect(writes()).toEqual(["CreateChangeSetCommand", "DeleteChangeSetCommand"]);
     expect(mock.commandCalls(DeleteChangeSetCommand)[0].args[0].input).toEqual({ StackName: STACK, ChangeSetName: CHANGE_SET });
   });
@@ -391,7 +392,7 @@ describe("deployStack: stack states at the start", () => {
     expect(describeCalls()).toBe(3);
     expect(sleep.calls).toHaveLength(1);
     expect(io.lines.filter((l) => l.includes("UPDATE_COMPLETE"))).toHaveLength(2);
-    expect(result).toEqual({ type: "no-changes", stackName: STACK, outputs: OUTPUTS });
+    expect(result).toEqual({ type: "no-changes", stackName: STACK, status: "UPDATE_COMPLETE", outputs: OUTPUTS });
   });
 
   it("refuses a busy stack with wait: false, after one call", async () => {
@@ -509,10 +510,93 @@ describe("formatChanges", () => {
   it("marks adds, modifications, removals and possible replacements", () => {
     expect(
       formatChanges([
-        { action: "Add", logicalId: "EventsRule", resourceType: "AWS::Events::Rule" },
-        { action: "Modify", logicalId: "CodeBuild", resourceType: "AWS::CodeBuild::Project", replacement: "Conditional" },
-        { action: "Remove", logicalId: "LogGroup", resourceType: "AWS::Logs::LogGroup" },
+        { action: "Add", logicalId: "EventsRule", resourceType: "AWS::Events::Rule", replacement: null, properties: [] },
+        { action: "Modify", logicalId: "CodeBuild", resourceType: "AWS::CodeBuild::Project", replacement: "Conditional", properties: [] },
+        { action: "Remove", logicalId: "LogGroup", resourceType: "AWS::Logs::LogGroup", replacement: null, properties: [] },
       ]),
     ).toEqual(["  + EventsRule       AWS::Events::Rule", "  ~ CodeBuild        AWS::CodeBuild::Project  (may be replaced)", "  - LogGroup         AWS::Logs::LogGroup"]);
+  });
+});
+
+describe("property names of a Modify", () => {
+  const detail = (name: string | undefined, requiresRecreation?: "Never" | "Conditionally" | "Always", attribute: "Properties" | "Tags" = "Properties") => ({
+    Target: { Attribute: attribute, ...(name ? { Name: name } : {}), ...(requiresRecreation ? { RequiresRecreation: requiresRecreation } : {}) },
+    Evaluation: "Static" as const,
+    ChangeSource: "DirectModification" as const,
+  });
+
+  it("names each property once, with the strongest RequiresRecreation CloudFormation gave it, and attributes by name", () => {
+    expect(
+      propertyChanges([
+        detail("Environment", "Never"),
+        detail("Source", "Conditionally"),
+        detail("Environment", "Always"),
+        detail("Source", "Never"),
+        detail(undefined, undefined, "Tags"),
+      ]),
+    ).toEqual([
+      { name: "Environment", requiresRecreation: "Always" },
+      { name: "Source", requiresRecreation: "Conditionally" },
+      { name: "Tags", requiresRecreation: null },
+    ]);
+  });
+
+  it("are listed under their resource, marked when they force a replacement", () => {
+    expect(
+      formatChanges([
+        {
+          action: "Modify",
+          logicalId: "CodeBuild",
+          resourceType: "AWS::CodeBuild::Project",
+          replacement: "True",
+          properties: [
+            { name: "Environment", requiresRecreation: "Never" },
+            { name: "Name", requiresRecreation: "Always" },
+            { name: "Source", requiresRecreation: "Conditionally" },
+          ],
+        },
+        { action: "Add", logicalId: "EventsRule", resourceType: "AWS::Events::Rule", replacement: null, properties: [] },
+      ]),
+    ).toEqual([
+      "  ~ CodeBuild        AWS::CodeBuild::Project  (replaced)",
+      "      Environment",
+      "      Name (replacement)",
+      "      Source (may need replacement)",
+      "  + EventsRule       AWS::Events::Rule",
+    ]);
+  });
+
+  it("reach the deploy's change summary and result from DescribeChangeSet's Details", async () => {
+    // GIVEN an update whose change set says which properties of CodeBuild change
+    playStack(mock, [
+      { status: "UPDATE_COMPLETE", outputs: OUTPUTS },
+      { status: "UPDATE_COMPLETE", outputs: OUTPUTS, events: [event(8, STACK, "UPDATE_COMPLETE")] },
+    ]);
+    mock.on(GetTemplateCommand).resolves({ TemplateBody: OLD_TEMPLATE });
+    const ready = readyChangeSet([["Modify", "CodeBuild", "False"]]);
+    ready.Changes![0]!.ResourceChange!.Details = [detail("Environment", "Never"), detail("TimeoutInMinutes", "Never")];
+    mock.on(DescribeChangeSetCommand).resolves(ready);
+    // WHEN deployed
+    const result = await deploy();
+    // THEN the summary lists the property names under the resource
+    expect(io.lines.slice(0, 4)).toEqual(["Change set for demo-cody: 1 change", "  ~ CodeBuild        AWS::CodeBuild::Project", "      Environment", "      TimeoutInMinutes"]);
+    // AND the result carries them
+    expect(result.type === "deployed" && result.changes[0]?.properties.map((p) => p.name)).toEqual(["Environment", "TimeoutInMinutes"]);
+  });
+});
+
+describe("the live counter's last line", () => {
+  it("shows every resource done after a successful deploy whose resources sent no events (as with moto)", async () => {
+    // GIVEN a terminal, and a create of four resources that reports only the stack's own events
+    io = testIo({ isTTY: true });
+    playStack(mock, [
+      { status: "missing" },
+      { status: "CREATE_COMPLETE", outputs: OUTPUTS, events: [event(1, STACK, "CREATE_IN_PROGRESS", "User Initiated"), event(2, STACK, "CREATE_COMPLETE")] },
+    ]);
+    mock.on(DescribeChangeSetCommand).resolves(readyChangeSet([["Add", "IamRole"], ["Add", "EventsRuleRole"], ["Add", "CodeBuild"], ["Add", "EventsRule"]]));
+    // WHEN deployed
+    await deploy();
+    // THEN the block ends at 4/4, not 0/4
+    expect(renderScreen(io.stream).at(-1)).toMatch(/^Creating demo-cody {2}4\/4 resources {2}\d+s$/);
   });
 });

@@ -36,7 +36,7 @@ describe("diffStack", () => {
       stackName: STACK,
       isNew: true,
       recreate: "ROLLBACK_COMPLETE",
-      changes: RESOURCES.map((r) => ({ action: "Add", ...r })),
+      changes: RESOURCES.map((r) => ({ action: "Add", ...r, replacement: null, properties: [] })),
     });
     expect(mock.commandCalls(CreateChangeSetCommand)).toHaveLength(0);
     expect(mock.commandCalls(DeleteStackCommand)).toHaveLength(0);
@@ -53,8 +53,8 @@ describe("diffStack", () => {
       stackName: STACK,
       isNew: true,
       changes: [
-        { action: "Add", logicalId: "IamRole", resourceType: "AWS::IAM::Role" },
-        { action: "Add", logicalId: "CodeBuild", resourceType: "AWS::CodeBuild::Project" },
+        { action: "Add", logicalId: "IamRole", resourceType: "AWS::IAM::Role", replacement: null, properties: [] },
+        { action: "Add", logicalId: "CodeBuild", resourceType: "AWS::CodeBuild::Project", replacement: null, properties: [] },
       ],
     });
     expect(mock.commandCalls(CreateChangeSetCommand)[0].args[0].input).toMatchObject({
@@ -83,7 +83,7 @@ describe("diffStack", () => {
     // WHEN diffed
     const result = await diff();
     // THEN
-    expect(result).toEqual({ stackName: STACK, isNew: false, changes: [{ action: "Modify", logicalId: "CodeBuild", resourceType: "AWS::CodeBuild::Project", replacement: "False" }] });
+    expect(result).toEqual({ stackName: STACK, isNew: false, changes: [{ action: "Modify", logicalId: "CodeBuild", resourceType: "AWS::CodeBuild::Project", replacement: "False", properties: [] }] });
     expect(mock.commandCalls(CreateChangeSetCommand)[0].args[0].input.ChangeSetType).toBe("UPDATE");
     expect(sentCommands(mock)).toEqual(["DescribeStacksCommand", "GetTemplateCommand", "CreateChangeSetCommand", "DescribeChangeSetCommand", "DeleteChangeSetCommand"]);
   });

@@ -130,6 +130,47 @@ describe("LivePrinter (TTY)", () => {
     ]);
   });
 
+  it("ends a successful deploy at done = total even when no resource event came (moto sends none)", () => {
+    // GIVEN a live printer for a change set of 4 whose stack completes with only its own events
+    const { reporter, stream } = recordingReporter({ isTTY: true });
+    const printer = new LivePrinter(reporter, "Creating demo-cody");
+    printer.start(4);
+    play(printer, [a(1, STACK, "CREATE_IN_PROGRESS", "User Initiated"), a(2, STACK, "CREATE_COMPLETE")]);
+    // WHEN stopped after the stack succeeded
+    printer.stop(true);
+    // THEN the final block counts all four
+    expect(renderScreen(stream)).toEqual(["Creating demo-cody  4/4 resources  2s"]);
+  });
+
+  it("does not claim the rest done when the stack did not succeed", () => {
+    const { reporter, stream } = recordingReporter({ isTTY: true });
+    const printer = new LivePrinter(reporter, "Updating demo-cody");
+    printer.start(3);
+    play(printer, [a(1, "CodeBuild", "UPDATE_FAILED", "boom")]);
+    printer.stop(false);
+    expect(renderScreen(stream).at(-1)).toBe("Updating demo-cody  1/3 resources  1s");
+  });
+
+  it("counts a delete without a total: 'n resources deleted', and 'done' when none was reported", () => {
+    // GIVEN a delete, whose resource count is not known
+    const { reporter, stream } = recordingReporter({ isTTY: true });
+    const printer = new LivePrinter(reporter, "Deleting demo-cody");
+    printer.start(undefined, "deleted");
+    // THEN it starts without a "0/0"
+    expect(renderScreen(stream)).toEqual(["Deleting demo-cody  0 resources deleted  0s"]);
+    // WHEN resources go
+    play(printer, [a(1, "EventsRule", "DELETE_IN_PROGRESS"), a(2, "EventsRule", "DELETE_COMPLETE"), a(3, "CodeBuild", "DELETE_COMPLETE")]);
+    printer.stop(true);
+    expect(renderScreen(stream)).toEqual(["Deleting demo-cody  2 resources deleted  3s"]);
+
+    // AND a delete that reported no resource at all ends as "done", not "0 resources deleted"
+    const quiet = recordingReporter({ isTTY: true });
+    const other = new LivePrinter(quiet.reporter, "Deleting demo-cody");
+    other.start(undefined, "deleted");
+    other.stop(true);
+    expect(renderScreen(quiet.stream)).toEqual(["Deleting demo-cody  done  0s"]);
+  });
+
   it("draws nothing when the reporter is not a terminal", () => {
     const { reporter, stream } = recordingReporter({ isTTY: false });
     const printer = new LivePrinter(reporter, "Creating demo-cody");

@@ -11,19 +11,19 @@ describe("ProgressCounter", () => {
   it("counts settled resources out of the expected total, with the ones in flight", () => {
     // GIVEN a change set of 4 resources
     const counter = new ProgressCounter(4);
-    expect(counter.formatted).toBe("0/4");
+    expect(counter.format()).toBe("0/4 resources");
 
     // WHEN the stack starts and two resources begin
     counter.add(e(STACK, "CREATE_IN_PROGRESS", "AWS::CloudFormation::Stack"));
     counter.add(e("IamRole", "CREATE_IN_PROGRESS"));
     counter.add(e("EventsRuleRole", "CREATE_IN_PROGRESS"));
     // THEN the stack is not a resource, and both are in flight
-    expect(counter.formatted).toBe("0/4");
+    expect(counter.format()).toBe("0/4 resources");
     expect(counter.current.map((x) => x.logicalId)).toEqual(["IamRole", "EventsRuleRole"]);
 
     // WHEN one completes
     counter.add(e("IamRole", "CREATE_COMPLETE"));
-    expect(counter.formatted).toBe("1/4");
+    expect(counter.format()).toBe("1/4 resources");
     expect(counter.current.map((x) => x.logicalId)).toEqual(["EventsRuleRole"]);
 
     // WHEN the rest settle (a failure settles a resource too)
@@ -33,7 +33,7 @@ describe("ProgressCounter", () => {
     counter.add(e("EventsRule", "CREATE_FAILED", "AWS::Events::Rule"));
     counter.add(e(STACK, "CREATE_COMPLETE", "AWS::CloudFormation::Stack"));
     // THEN
-    expect(counter.formatted).toBe("4/4");
+    expect(counter.format()).toBe("4/4 resources");
     expect(counter.completed).toBe(4);
     expect(counter.current).toEqual([]);
   });
@@ -45,13 +45,34 @@ describe("ProgressCounter", () => {
     counter.add(e("CodeBuild", "DELETE_IN_PROGRESS"));
     expect(counter.current.map((x) => x.logicalId)).toEqual(["CodeBuild"]);
     counter.add(e("CodeBuild", "DELETE_COMPLETE"));
-    expect(counter.formatted).toBe("1/1");
+    expect(counter.format()).toBe("1/1 resources");
   });
 
-  it("grows the total when more resources settle than expected (a wait or delete starts from 0)", () => {
+  it("grows a known total when more resources settle than expected", () => {
     const counter = new ProgressCounter(0);
     counter.add(e("IamRole", "DELETE_COMPLETE"));
     counter.add(e("CodeBuild", "DELETE_COMPLETE"));
-    expect(counter.formatted).toBe("2/2");
+    expect(counter.format()).toBe("2/2 resources");
+  });
+
+  it("without a total counts what settled, with the word given", () => {
+    const counter = new ProgressCounter();
+    expect(counter.format("deleted")).toBe("0 resources deleted");
+    counter.add(e("IamRole", "DELETE_COMPLETE"));
+    expect(counter.format("deleted")).toBe("1 resource deleted");
+    counter.add(e("CodeBuild", "DELETE_COMPLETE"));
+    expect(counter.format()).toBe("2 resources done");
+  });
+
+  it("finish() makes done equal the total, whatever events were seen", () => {
+    const counter = new ProgressCounter(4);
+    counter.add(e("IamRole", "CREATE_IN_PROGRESS"));
+    counter.finish();
+    expect(counter.format()).toBe("4/4 resources");
+    expect(counter.current).toEqual([]);
+    // Without a total and without any event, finished reads "done" rather than "0 resources".
+    const unknown = new ProgressCounter();
+    unknown.finish();
+    expect(unknown.format("deleted")).toBe("done");
   });
 });

@@ -167,6 +167,14 @@ describe.skipIf(!endpoint)("cody start / cody logs against moto (built CLI)", ()
     expect(run.stderr).toContain("  BUILD FAILED (COMMAND_EXECUTION_ERROR): Error while executing command: npm test. Reason: exit status 1");
     expect(run.stderr).toMatch(/hint: A buildspec command exited non-zero/);
     expect(run.stderr).toMatch(/error build demo:\S+ did not succeed \(FAILED\)\./);
+    // The way to the whole log is given once, in the phase's hint, not again in the error's.
+    expect(run.stderr.match(/cody logs --build-id/g)).toHaveLength(1);
+  });
+
+  it("-e production: the fix also suggests --env production", async () => {
+    const run = await cody(["start", "-e", "production"], dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("if it is the env, that is --env production (-e is short for --env-vars).");
   });
 
   it("--json: a timed-out build gives the result object on stdout, the timeout hint, and exit 2", async () => {
@@ -174,7 +182,7 @@ describe.skipIf(!endpoint)("cody start / cody logs against moto (built CLI)", ()
     const run = await cody(["start", "--json"], dir);
     expect(run.code, run.stderr).toBe(2);
     const result = JSON.parse(run.stdout) as Record<string, unknown>;
-    expect(result).toMatchObject({ command: "start", projectName: PROJECT, status: "TIMED_OUT", complete: true, succeeded: false, waited: true, durationSeconds: 6 });
+    expect(result).toMatchObject({ command: "start", type: "failed", projectName: PROJECT, status: "TIMED_OUT", complete: true, succeeded: false, waited: true, durationSeconds: 6 });
     expect(result.failedPhases).toEqual([
       { phase: "BUILD", status: "TIMED_OUT", statusCode: "BUILD_TIMED_OUT", message: "Build timed out", hint: expect.stringContaining("timeoutInMinutes (20 min)") as string },
     ]);
@@ -250,8 +258,11 @@ describe.skipIf(!endpoint)("cody start / cody logs against moto (built CLI)", ()
     try {
       expect(run.code, run.stderr).toBe(130);
       expect(run.stderr).toContain(`Stopped following build ${id}; the build itself is still running.`);
-      expect(run.stderr).toContain(`cody logs --follow --build-id ${id}`);
-      expect(run.stderr).toContain(`cody stop --build-id ${id}`);
+      // The hint's two commands line up under each other.
+      const followLine = run.stderr.split("\n").find((l) => l.includes(`cody logs --follow --build-id ${id}`)) ?? "";
+      const stopLine = run.stderr.split("\n").find((l) => l.includes(`cody stop --build-id ${id}`)) ?? "";
+      expect(followLine).toMatch(/^ {2}hint: Follow it again: cody logs/);
+      expect(stopLine.indexOf("cody stop")).toBe(followLine.indexOf("cody logs"));
       expect((await getBuild(id)).buildStatus).toBe("IN_PROGRESS");
     } finally {
       await codebuild.send(new StopBuildCommand({ id }));

@@ -72,14 +72,21 @@ describe.skipIf(!endpoint)("cody status / stop / list / badge against moto", () 
     const json = await cody(["status", "beta", "--json"]);
     expect(json.code, json.stderr).toBe(0);
     const report = JSON.parse(json.stdout) as { buildId: string; status: string; complete: boolean; phases: { name: string; status: string | null; message: string | null }[] };
-    expect(report).toMatchObject({ buildId: beta, status: "FAILED", complete: true });
+    expect(report).toMatchObject({ command: "status", type: "build", buildId: beta, status: "FAILED", complete: true });
+    expect(Object.keys(report).slice(0, 3)).toEqual(["command", "type", "project"]);
     expect(report.phases.find((p) => p.name === "BUILD")).toMatchObject({ status: "FAILED", message: expect.stringContaining("exit status 1") });
   });
 
-  it("status: no builds is a message and exit 0; an unknown project is exit 1", async () => {
+  it("status and logs: no builds is a message and exit 0; an unknown project is exit 1", async () => {
     const none = await cody(["status", "gamma"]);
     expect(none).toMatchObject({ code: 0, stdout: "" });
     expect(none.stderr).toContain("No builds found for project gamma");
+    const noneJson = await cody(["status", "gamma", "--json"]);
+    expect(JSON.parse(noneJson.stdout)).toEqual({ command: "status", type: "no-builds", project: "gamma", buildId: null });
+    // logs says the same, and exits 0 too (it used to fail)
+    const noLogs = await cody(["logs", "gamma"]);
+    expect(noLogs).toMatchObject({ code: 0, stdout: "" });
+    expect(noLogs.stderr).toContain("No builds found for project gamma: start one with `cody start gamma`.");
 
     const missing = await cody(["status", "nope"]);
     expect(missing.code).toBe(1);
@@ -145,9 +152,10 @@ describe.skipIf(!endpoint)("cody status / stop / list / badge against moto", () 
     expect(refused.stderr).toContain(`not stopping build ${id}: there is no terminal to confirm it.`);
     expect(refused.stderr).toContain("--yes");
 
-    const stopped = await cody(["stop", "delta", "--yes"]);
+    const stopped = await cody(["stop", "delta", "--yes", "--json"]);
     expect(stopped.code, stopped.stderr).toBe(0);
     expect(stopped.stderr).toContain(`Stopped build ${id}; status: STOPPED.`);
+    expect(JSON.parse(stopped.stdout)).toEqual({ command: "stop", type: "stopped", project: "delta", buildId: id, status: "STOPPED" });
 
     const status = await cody(["status", "delta", "--json"]);
     expect(JSON.parse(status.stdout)).toMatchObject({ buildId: id, status: "STOPPED" });

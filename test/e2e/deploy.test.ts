@@ -2,7 +2,7 @@
 // copy of examples/demo, against the run's moto (test/support/global-setup.ts), checked with the JS SDK.
 // The CLI runs with piped stdio, as in CI. Requests go through a counting proxy on 127.0.0.1, so a test
 // can tell how many calls a command made, or that it made none.
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   CreateChangeSetCommand,
@@ -37,7 +37,8 @@ import {
 import { startProxy, type RecordingProxy } from "../_helpers/recording-proxy";
 
 const { endpoint, url } = sharedMoto();
-const LEFT_BEHIND = `log group /aws/codebuild/${PROJECT} (delete it with: aws logs delete-log-group --log-group-name /aws/codebuild/${PROJECT})`;
+const LEFT_BEHIND = `log group /aws/codebuild/${PROJECT}, if any build ran (delete it with: aws logs delete-log-group --log-group-name /aws/codebuild/${PROJECT})`;
+const REGION = "us-east-1";
 
 let proxy: RecordingProxy;
 
@@ -229,7 +230,7 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
     const run = await cody(["diff"], { cwd: dir });
     expect(run.code, run.stderr).toBe(0);
     expectPlain(run);
-    expect(run.stderr).toContain(`Changes to stack ${STACK}:`);
+    expect(run.stderr).toContain(`Changes to stack ${STACK} (${REGION}):`);
     expect(run.stdout).toMatch(/^ {2}~ CodeBuild +AWS::CodeBuild::Project$/m);
     expect(run.stdout).toMatch(/^ {2}~ IamRole +AWS::IAM::Role$/m);
     expect(run.stdout).toMatch(/^ {2}~ EventsRule +AWS::Events::Rule$/m);
@@ -270,12 +271,28 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
     expect(again.stderr).toContain("No changes");
   });
 
+  it("warns about an --env the project does not define, naming the ones it does (diff and delete)", async () => {
+    const dir = demoProject();
+    mkdirSync(join(dir, ".cody", "variables"));
+    writeFileSync(join(dir, ".cody", "variables", "production.ts"), "export default { tier: 'prod' };\n");
+    const warning =
+      'warning env "prodution" (from --env) is not one this project defines (no .cody/variables/prodution.ts, no settings env of that name). Known envs: development (the default), production. Did you mean --env production?';
+    const diff = await cody(["diff", "--env", "prodution"], { cwd: dir });
+    expect(diff.code, diff.stderr).toBe(0);
+    expect(diff.stderr.split("\n")).toContain(warning);
+    const del = await cody(["delete", "--env", "prodution"], { cwd: dir });
+    expect(del.stderr.split("\n")).toContain(warning);
+    // A known env is quiet.
+    const known = await cody(["diff", "--env", "production"], { cwd: dir });
+    expect(known.stderr).not.toContain("warning env");
+  });
+
   it("diff of a stack that does not exist lists + lines and leaves no stack behind", async () => {
     const dir = demoProject();
     const run = await cody(["diff"], { cwd: dir });
     expect(run.code, run.stderr).toBe(0);
     expectPlain(run);
-    expect(run.stderr).toContain(`New stack ${STACK}:`);
+    expect(run.stderr).toContain(`New stack ${STACK} (${REGION}):`);
     for (const id of ["CodeBuild", "IamRole", "EventsRule", "EventsRuleRole"]) expect(run.stdout).toMatch(new RegExp(`^ {2}\\+ ${id} `, "m"));
     expect(await stackStatus()).toBeUndefined();
     const stacks = (await cfn.send(new ListStacksCommand({}))).StackSummaries ?? [];
@@ -317,7 +334,7 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
     expect(run.code, run.stderr).toBe(0);
     expectPlain(run);
     expect(run.stderr).toMatch(/DELETE_COMPLETE +AWS::CloudFormation::Stack +demo-cody/);
-    expect(run.stderr).toMatch(new RegExp(`Deleted ${STACK} in \\d+\\.\\d+s`));
+    expect(run.stderr).toMatch(new RegExp(`Deleted ${STACK} \\(${REGION}\\) in \\d+\\.\\d+s`));
     // CodeBuild made the log group, not the stack: delete names it, from the stack's ProjectName output.
     expect(run.stderr).toContain(`Left behind: ${LEFT_BEHIND}`);
     expect(await stackStatus()).toBeUndefined();
@@ -332,8 +349,8 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
     const run = await cody(["delete"], { cwd: dir });
     expect(run.code).toBe(1);
     expectPlain(run);
+    expect(run.stderr).toContain(`error not deleting stack ${STACK} (${REGION}): there is no terminal to confirm it.`);
     expect(run.stderr).toContain("--yes");
-    expect(run.stderr).toContain("no terminal");
     expect(await stackStatus()).toBe("CREATE_COMPLETE");
     expect(await project()).toBeDefined();
   });
@@ -342,7 +359,7 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
     const dir = demoProject();
     const run = await cody(["delete"], { cwd: dir }); // no --yes needed: there is nothing to confirm
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toContain(`Stack ${STACK} does not exist: nothing to delete.`);
+    expect(run.stderr).toContain(`Stack ${STACK} does not exist in ${REGION}: nothing to delete.`);
     expect(proxy.calls().DeleteStack).toBeUndefined();
   });
 
@@ -354,17 +371,21 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
       expectPlain(run);
       return JSON.parse(run.stdout) as Record<string, unknown>;
     };
-    const keys = (value: Record<string, unknown>) => Object.keys(value).sort();
-    const changeKeys = ["action", "logicalId", "resourceType"];
+    // Every --json result: command and type first, then the same keys whatever the type.
+    const keys = (value: Record<string, unknown>) => Object.keys(value);
+    const changeKeys = ["action", "logicalId", "resourceType", "replacement", "properties"];
+    const DEPLOY_KEYS = ["command", "type", "stackName", "region", "status", "changes", "outputs", "elapsedMs"];
+    const DIFF_KEYS = ["command", "type", "stackName", "region", "isNew", "recreate", "changes"];
+    const DELETE_KEYS = ["command", "type", "stackName", "region", "leftBehind", "elapsedMs"];
 
     const diffNew = await json(["diff"]);
-    expect(keys(diffNew)).toEqual(["changes", "command", "isNew", "stackName", "type"]);
-    expect(diffNew).toMatchObject({ command: "diff", type: "changes", stackName: STACK, isNew: true });
+    expect(keys(diffNew)).toEqual(DIFF_KEYS);
+    expect(diffNew).toMatchObject({ command: "diff", type: "changes", stackName: STACK, region: REGION, isNew: true, recreate: null });
     expect((diffNew.changes as Record<string, unknown>[]).map(keys)).toEqual(Array(4).fill(changeKeys));
 
     const created = await json(["deploy"]); // preflight included: its warning stays on stderr
-    expect(keys(created)).toEqual(["changes", "command", "elapsedMs", "outputs", "stackName", "status", "type"]);
-    expect(created).toMatchObject({ command: "deploy", type: "deployed", stackName: STACK, status: "CREATE_COMPLETE" });
+    expect(keys(created)).toEqual(DEPLOY_KEYS);
+    expect(created).toMatchObject({ command: "deploy", type: "deployed", stackName: STACK, region: REGION, status: "CREATE_COMPLETE" });
     expect(typeof created.elapsedMs).toBe("number");
     const outputs = expectedOutputs(await physicalIds());
     expect(created.outputs).toEqual(outputs);
@@ -376,22 +397,22 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
     ]);
 
     const noop = await json(["deploy", ...SETUP]);
-    expect(keys(noop)).toEqual(["command", "outputs", "stackName", "type"]);
-    expect(noop).toEqual({ command: "deploy", type: "no-changes", stackName: STACK, outputs });
+    expect(noop).toEqual({ command: "deploy", type: "no-changes", stackName: STACK, region: REGION, status: "CREATE_COMPLETE", changes: [], outputs, elapsedMs: null });
 
     const diffSame = await json(["diff"]);
-    expect(diffSame).toEqual({ command: "diff", type: "no-changes", stackName: STACK, isNew: false, changes: [] });
+    expect(diffSame).toEqual({ command: "diff", type: "no-changes", stackName: STACK, region: REGION, isNew: false, recreate: null, changes: [] });
 
     editProject(dir);
     const updated = await json(["deploy", ...SETUP]);
+    expect(keys(updated)).toEqual(DEPLOY_KEYS);
     expect(updated).toMatchObject({ type: "deployed", status: "UPDATE_COMPLETE", outputs });
 
     const deleted = await json(["delete", "--yes"]);
-    expect(keys(deleted)).toEqual(["command", "elapsedMs", "leftBehind", "stackName", "type"]);
-    expect(deleted).toMatchObject({ command: "delete", type: "deleted", stackName: STACK, leftBehind: [LEFT_BEHIND] });
+    expect(keys(deleted)).toEqual(DELETE_KEYS);
+    expect(deleted).toMatchObject({ command: "delete", type: "deleted", stackName: STACK, region: REGION, leftBehind: [LEFT_BEHIND] });
 
     const missing = await json(["delete", "--yes"]);
-    expect(missing).toEqual({ command: "delete", type: "missing", stackName: STACK });
+    expect(missing).toEqual({ command: "delete", type: "missing", stackName: STACK, region: REGION, leftBehind: [], elapsedMs: null });
   });
 
   it("prints plain text without CI too, when stdout and stderr are pipes", async () => {

@@ -115,7 +115,7 @@ describe.skipIf(!available)("IAM enforcement in moto: `cody policy` is enough, a
     await auth("0");
     const diff = await cody(["diff"], dir, keys);
     expect(diff.code, diff.stderr).toBe(0);
-    expect(diff.stderr).toContain(`No changes: stack ${STACK} is up to date.`);
+    expect(diff.stderr).toContain(`No changes: stack ${STACK} (us-east-1) is up to date.`);
 
     await auth("0");
     const start = await cody(["start", "--no-wait"], dir, keys);

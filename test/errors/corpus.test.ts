@@ -25,6 +25,8 @@ interface Case {
   field?: string;
   line?: number;
   contains?: string[];
+  /** Text the message must not have (a misleading fix, cody's internals). */
+  absent?: string[];
   env?: Record<string, string>;
 }
 
@@ -167,6 +169,7 @@ describe("error corpus", () => {
       // Paths are shown relative to where cody runs.
       if (spec.file) expect(stderr, context).not.toContain(join(cwd, spec.file));
       for (const text of spec.contains ?? []) expect(stderr, context).toContain(text);
+      for (const text of spec.absent ?? []) expect(stderr, context).not.toContain(text);
 
       expect(stderr, context).not.toMatch(/^\s+at /m);
       expect(stderr, context).not.toMatch(/TypeError|ReferenceError|SyntaxError/);

@@ -191,6 +191,42 @@ describe("checkPolicies", () => {
     expect(deleteRule?.commands).toEqual(["deploy", "delete"]);
   });
 
+  it("never reuses a Sid the checked policy has: suffixes Missing, de-duplicated, ignoring case", () => {
+    const requirements = requirementsOf("demo");
+    const full = policyDocument(requirements);
+    const without = (s: PolicyStatement, action: string) => ({ ...s, Action: actionsIn(s).filter((a) => a !== action) });
+    // An older policy: cody's Sids, two statements narrower than today's, one Sid in other case, and a
+    // statement of the user's own that already carries the first suffix.
+    const older = {
+      Version: "2012-10-17",
+      Statement: [
+        ...full.Statement.map((s) =>
+          s.Sid === "CloudFormationStack" ? without(s, "cloudformation:DeleteChangeSet") : s.Sid === "EventBridgeRule" ? { ...without(s, "events:DeleteRule"), Sid: "eventbridgerule" } : s,
+        ),
+        { Sid: "CloudFormationStackMissing", Effect: "Allow" as const, Action: "s3:GetObject", Resource: "arn:aws:s3:::acme-notes/*" },
+      ],
+    };
+    const result = checkPolicies([older], requirements);
+    expect(result.statementsToAdd).toEqual([
+      { ...full.Statement.find((s) => s.Sid === "CloudFormationStack"), Sid: "CloudFormationStackMissing2", Action: ["cloudformation:DeleteChangeSet"] },
+      { ...full.Statement.find((s) => s.Sid === "EventBridgeRule"), Sid: "EventBridgeRuleMissing", Action: ["events:DeleteRule"] },
+    ]);
+    expect(result.renamed).toEqual([
+      { sid: "CloudFormationStackMissing2", existing: "CloudFormationStack" },
+      { sid: "EventBridgeRuleMissing", existing: "eventbridgerule" },
+    ]);
+    // Pasted in, they parse (IAM's grammar rejects duplicate Sids) and close every required gap.
+    const patched = parsePolicyDocument(JSON.stringify({ ...older, Statement: [...older.Statement, ...result.statementsToAdd] }));
+    expect(checkPolicies([patched], requirements).missing.filter((m) => !m.optional)).toEqual([]);
+  });
+
+  it("keeps the requirement's Sid when the policy does not use it", () => {
+    const requirements = requirementsOf("demo");
+    const result = checkPolicies([{ Version: "2012-10-17", Statement: [] }], requirements);
+    expect(result.renamed).toEqual([]);
+    expect(result.statementsToAdd.map((s) => s.Sid)).toEqual(requirements.filter((r) => !r.optional).map((r) => r.sid));
+  });
+
   it("needs the PassedToService value: a PassRole to another service does not count", () => {
     const requirements = requirementsOf("demo");
     const full = policyDocument(requirements);

@@ -101,4 +101,13 @@ describe("formatOk / formatCouldNotRun", () => {
       "Preflight could not run: the caller may not call iam:SimulatePrincipalPolicy.",
     );
   });
+
+  it("does not double the full stop of a quoted SDK message (moto's HTML answer)", () => {
+    const reason =
+      "iam:SimulatePrincipalPolicy is not available at this endpoint (@aws-sdk XML parse error: mismatched tags <html> and </title>., HTTP 500); local emulators such as moto do not implement the policy simulator.";
+    expect(formatCouldNotRun({ type: "could-not-run", reason })).toBe(
+      "Preflight could not run: iam:SimulatePrincipalPolicy is not available at this endpoint (@aws-sdk XML parse error: mismatched tags <html> and </title>, HTTP 500); local emulators such as moto do not implement the policy simulator.",
+    );
+    expect(formatCouldNotRun({ type: "could-not-run", reason: "iam:GetRole failed: Not found.. (x.)" })).toBe("Preflight could not run: iam:GetRole failed: Not found. (x)");
+  });
 });

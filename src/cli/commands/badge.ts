@@ -5,6 +5,7 @@ import { BADGE_SOURCES } from "../../config/source";
 import { CodyError } from "../../errors";
 import type { Reporter } from "../../io/reporter";
 import type { ProjectOptions } from "../options";
+import { warnUnknownEnv } from "./env-check";
 
 export interface BadgeOptions extends ProjectOptions {
   branch?: string;
@@ -14,7 +15,8 @@ export interface BadgeOptions extends ProjectOptions {
 }
 
 export async function badgeCommand(projectName: string | undefined, options: BadgeOptions, reporter: Reporter, deps: TargetContext = {}): Promise<void> {
-  const target = await openTarget(projectName, options, deps);
+  await warnUnknownEnv(projectName, options, reporter, deps);
+  const target = await openTarget(projectName, options, { ...deps, command: "badge" });
   const out = await target.codebuild.batchGetProjects({ names: [target.projectName] });
   const project = out.projects?.find((p) => p.name === target.projectName);
   if (!project) throw new CodyError(`CodeBuild project ${target.projectName} not found.`, { hint: "Deploy it with `cody deploy`." });
@@ -42,7 +44,7 @@ export async function badgeCommand(projectName: string | undefined, options: Bad
   const badgeUrl = withBranch(url, options.branch);
   const markdown = `![Build status](${badgeUrl})`;
   if (options.json) {
-    reporter.result(JSON.stringify({ project: target.projectName, branch: options.branch ?? null, url: badgeUrl, markdown }, null, 2));
+    reporter.result(JSON.stringify({ command: "badge", type: "badge", project: target.projectName, branch: options.branch ?? null, url: badgeUrl, markdown }, null, 2));
   } else {
     reporter.result(options.markdown === false ? badgeUrl : markdown);
   }

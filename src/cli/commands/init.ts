@@ -45,7 +45,7 @@ function ambientTypes(): string | undefined {
     .replace(/^(export )?declare /gm, "$1")
     .replace(/^/gm, "  ")
     .replace(/^ +$/gm, "");
-  return `// Types of the codybuild DSL for your editor, written by \`cody init\`.\n// Regenerate with \`cody init --force\` after upgrading cody, or install codybuild as a dev dependency and delete this file.\ndeclare module "codybuild" {\n${body.trimEnd()}\n}\n`;
+  return `// Types of the codybuild DSL for your editor, written by \`cody init\`.\n// \`cody init\` refreshes this file after an upgrade (it is cody's own: edits are lost), or install codybuild as a dev dependency and delete it.\ndeclare module "codybuild" {\n${body.trimEnd()}\n}\n`;
 }
 
 export async function initCommand(options: InitOptions, reporter: Reporter): Promise<void> {
@@ -77,44 +77,52 @@ export async function initCommand(options: InitOptions, reporter: Reporter): Pro
       [join(".cody", "variables", "production.ts"), "shared/variables/production.ts"],
     );
   }
+  // The user's files: written once, kept afterwards unless --force.
   const contents = files.map(([target, template]) => {
     const text = readFileSync(join(TEMPLATES, template), "utf8").replace(/\{\{(\w+)\}\}/g, (_, key: string) => values[key] ?? "");
-    return [target, text] as const;
+    return { target, text, owned: false };
   });
-  // Editor types, unless the repository installs codybuild itself.
+  // Editor types, unless the repository installs codybuild itself. cody's own file: always refreshed,
+  // so an upgrade needs no --force (which would also overwrite project.ts and buildspec.yml).
   const types = existsSync(join(cwd, "node_modules", "codybuild")) ? undefined : ambientTypes();
-  const all = types ? [...contents, [join(".cody", "codybuild.d.ts"), types] as const] : contents;
+  const all = types ? [...contents, { target: join(".cody", "codybuild.d.ts"), text: types, owned: true }] : contents;
 
   let written = 0;
+  let refreshed = 0;
   let kept = 0;
-  for (const [target, text] of all) {
+  for (const { target, text, owned } of all) {
     const path = join(cwd, target);
     const exists = existsSync(path);
     if (exists && readFileSync(path, "utf8") === text) {
       reporter.info(`${c.dim("identical")} ${target}`);
       continue;
     }
-    if (exists && !options.force) {
+    if (exists && !owned && !options.force) {
       reporter.info(`${c.yellow("exists   ")} ${target} (kept; --force overwrites)`);
       kept++;
       continue;
     }
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
-    written++;
-    reporter.info(`${c.green(exists ? "overwrote" : "created  ")} ${relative(cwd, path)}`);
+    if (exists && owned) refreshed++;
+    else written++;
+    reporter.info(`${c.green(exists ? (owned ? "updated  " : "overwrote") : "created  ")} ${relative(cwd, path)}`);
   }
   const typeFlag = type ? ` --type ${type}` : "";
+  // Before the summary and the next steps, where it is not missed; only while project.ts still has the placeholder.
+  const projectFile = join(cwd, projectDir, "project.ts");
+  if (values.githubUrl.includes("OWNER/REPO") && existsSync(projectFile) && readFileSync(projectFile, "utf8").includes("OWNER/REPO")) {
+    reporter.warn(`no git remote "origin" found: set githubUrl in ${join(projectDir, "project.ts")}.`);
+  }
   reporter.info("");
-  reporter.info(
+  const summary =
     written > 0
       ? `Scaffolded ${projectDir}/ for project ${projectName}.`
       : kept > 0
-        ? `Kept ${kept} existing file${kept === 1 ? "" : "s"} that differ from the templates; --force overwrites them.`
-        : `Nothing to write: ${projectDir}/ is already scaffolded.`,
-  );
+        ? `Kept ${kept} existing file${kept === 1 ? " that differs" : "s that differ"} from the templates; --force overwrites ${kept === 1 ? "it" : "them"}.`
+        : refreshed > 0
+          ? `${projectDir}/ is already scaffolded.`
+          : `Nothing to write: ${projectDir}/ is already scaffolded.`;
+  reporter.info(refreshed > 0 ? `${summary} Updated .cody/codybuild.d.ts to this cody's types.` : summary);
   reporter.info(`Next: edit ${join(projectDir, "project.ts")}, then \`cody synth${typeFlag}\` to see the template and \`cody deploy${typeFlag}\` to deploy it.`);
-  if (values.githubUrl.includes("OWNER/REPO")) {
-    reporter.warn(`no git remote "origin" found: set githubUrl in ${join(projectDir, "project.ts")}.`);
-  }
 }

@@ -13,7 +13,7 @@ import {
   type ListFormat,
   type SortKey,
 } from "../../builds/list-builds";
-import { CodyError } from "../../errors";
+import { CodyError, isCodyError } from "../../errors";
 import type { Reporter } from "../../io/reporter";
 
 export interface ListOptions {
@@ -38,11 +38,26 @@ export async function listCommand(options: ListOptions, reporter: Reporter, deps
   const filters = parseFilters(options);
   // Every project in the region: the flags and the environment, not a project's settings.
   const codebuild = await createCodeBuild(resolveAws(options));
-  const rows = sortRows(filterRows(await collectRows(codebuild, filters, deps.now?.() ?? new Date()), filters), sortBy);
-  if (rows.length === 0 && (format === "table" || format === "markdown")) {
-    const filtered = filters.select || filters.status ? " matching the filters" : "";
-    reporter.info(`No CodeBuild projects${filtered} in ${await codebuild.region()}.`);
-    return;
+  try {
+    const rows = sortRows(filterRows(await collectRows(codebuild, filters, deps.now?.() ?? new Date()), filters), sortBy);
+    if (rows.length === 0 && (format === "table" || format === "markdown")) {
+      const filtered = filters.select || filters.status ? " matching the filters" : "";
+      reporter.info(`No CodeBuild projects${filtered} in ${await codebuild.region()}.`);
+      return;
+    }
+    // A table on stdout: colour follows stdout, not stderr.
+    reporter.result(renderRows(rows, format, { color: reporter.outColor }));
+  } catch (error) {
+    throw withoutSettingsHint(error);
   }
-  reporter.result(renderRows(rows, format, reporter));
+}
+
+/** `cody list` reads no `.cody/settings.ts`, so a missing region's fix must not point there. */
+function withoutSettingsHint(error: unknown): unknown {
+  if (!isCodyError(error) || !/region/i.test(error.message) || !error.hint?.includes("settings.ts")) return error;
+  return new CodyError(error.message, {
+    exitCode: error.exitCode,
+    hint: "Pass --region, set AWS_REGION, or set region in your AWS profile (cody list works across projects, so it reads no .cody/settings.ts).",
+    cause: error,
+  });
 }

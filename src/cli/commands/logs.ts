@@ -20,6 +20,7 @@ import { colors, type Reporter } from "../../io/reporter";
 import { buildFailed, followFromCli, type BuildCommandDeps } from "../follow";
 import { withInterrupt } from "../interrupt";
 import type { ProjectOptions } from "../options";
+import { warnUnknownEnv } from "./env-check";
 
 export interface LogsOptions extends ProjectOptions {
   buildId?: string;
@@ -39,14 +40,19 @@ async function* streamPages(logs: LogsApi, location: LogLocation): AsyncGenerato
 export async function logsCommand(projectArg: string | undefined, options: LogsOptions, reporter: Reporter, deps: BuildCommandDeps = {}): Promise<void> {
   const c = colors(reporter);
   const since = options.since !== undefined ? parseSince(options.since, deps.now?.() ?? new Date()) : undefined;
-  const target = await resolveBuild(projectArg, options, deps);
+  await warnUnknownEnv(projectArg, options, reporter, deps);
+  const target = await resolveBuild(projectArg, options, { ...deps, command: "logs" });
   const { codebuild, buildId } = target;
-  if (!buildId) throw new CodyError(`project ${target.projectName} has no builds yet.`, { hint: "Start one with `cody start`." });
+  if (!buildId) {
+    // Nothing to print is not a failure, as in `cody status` and `cody stop`.
+    reporter.info(`No builds found for project ${target.projectName}: start one with \`cody start${projectArg ? ` ${projectArg}` : ""}\`.`);
+    return;
+  }
   const logs = await createLogs(target.aws);
 
   if (options.follow) {
     reporter.info(`Following build ${c.bold(buildId)}${since ? ` from ${since.toISOString()}` : ""}`);
-    const result = await withInterrupt((signal) => followFromCli({ codebuild, logs, buildId }, options, reporter, deps, signal, { since }), deps.signal);
+    const result = await withInterrupt((signal) => followFromCli({ codebuild, logs, buildId }, options, reporter, deps, signal, { since }), deps.signal, reporter);
     if (result.lines === 0 && result.logs.kind === "cloudwatch") reporter.info(`No log lines${since ? ` since ${since.toISOString()}` : ""} for build ${buildId}.`);
     printSummary(result.build, reporter);
     if (!buildSucceeded(result.build)) throw buildFailed(result.build);

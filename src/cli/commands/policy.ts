@@ -194,6 +194,10 @@ function report(result: CheckResult, file: string, subject: string, commands: Co
     reporter.result("");
     reporter.result("Statements to add:");
     reporter.result(JSON.stringify(result.statementsToAdd, null, 2));
+    if (result.renamed.length > 0) {
+      const pairs = result.renamed.map((r) => `${r.sid} (next to ${r.existing})`).join(", ");
+      reporter.info(`Sids suffixed because ${file} already uses them: ${pairs}. Add them as new statements (or, where the resources match, add their actions to those statements).`);
+    }
     if (required.some((m) => m.decision === "explicitDeny")) {
       reporter.warn("some requests are denied explicitly by a Deny statement: adding an Allow will not help; narrow or remove that Deny.");
     }

@@ -13,7 +13,8 @@ import { formatCouldNotRun, formatDenied, formatOk } from "../../preflight/forma
 import { runPreflight, type PreflightResult } from "../../preflight/preflight";
 import type { SynthResult } from "../../synth/template";
 import type { ProjectOptions } from "../options";
-import { synthProject } from "../project-synth";
+import { synthProject, type ProjectSynth } from "../project-synth";
+import { envSource, unknownEnvWarning } from "./env-check";
 
 export interface PreflightOptions extends ProjectOptions {
   strict?: boolean;
@@ -82,7 +83,7 @@ export async function deployPreflight(input: { synth: SynthResult; region: strin
   return result;
 }
 
-async function projectSynth(projectName: string | undefined, options: PreflightOptions): Promise<{ synth?: SynthResult; aws: AwsOptions }> {
+async function projectSynth(projectName: string | undefined, options: PreflightOptions): Promise<{ synth?: ProjectSynth; aws: AwsOptions }> {
   // Outside a project the generic requirements of any cody project are checked.
   if (!existsSync(join(process.cwd(), CODY_DIR))) return { aws: resolveAws(options) };
   const synth = await synthProject(projectName, options);
@@ -91,11 +92,20 @@ async function projectSynth(projectName: string | undefined, options: PreflightO
 
 export async function preflightCommand(projectName: string | undefined, options: PreflightOptions, reporter: Reporter): Promise<void> {
   const { synth, aws } = await projectSynth(projectName, options);
+  if (synth) {
+    const { project } = synth;
+    const warning = unknownEnvWarning({ env: project.env, from: envSource(options.env), root: project.root, type: project.type, settings: project.settings });
+    if (warning) reporter.warn(warning);
+  }
   // The region the other commands would use; a region left to the SDK is read from its config.
   const region = aws.region ?? (await (await createCloudFormation(aws)).region());
   if (!synth) reporter.info("No .cody/ folder here: checking what any cody project needs.");
   const result = await check({ synth, commands: ALL_COMMANDS, region, profile: aws.profile });
-  if (options.json) reporter.result(JSON.stringify({ command: "preflight", region, commands: ALL_COMMANDS, ...result }, null, 2));
+  if (options.json) {
+    // command and type first, as in every --json result.
+    const { type, ...rest } = result;
+    reporter.result(JSON.stringify({ command: "preflight", type, region, commands: ALL_COMMANDS, ...rest }, null, 2));
+  }
   printWarnings(reporter, result, "info");
 
   if (result.type === "ok") {

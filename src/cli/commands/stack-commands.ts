@@ -12,7 +12,8 @@ import { createPrinter } from "../../deploy/printers";
 import { abortableSleep } from "../../deploy/wait";
 import { withInterrupt } from "../interrupt";
 import type { ProjectOptions } from "../options";
-import { synthProject } from "../project-synth";
+import { synthProject, type ProjectSynth } from "../project-synth";
+import { envSource, unknownEnvWarning } from "./env-check";
 
 export interface StackCommandOptions extends ProjectOptions {
   wait?: boolean;
@@ -20,7 +21,11 @@ export interface StackCommandOptions extends ProjectOptions {
   json?: boolean;
 }
 
-function createIo(reporter: Reporter, yes: boolean | undefined, whenNobodyAnswers: "refuse" | "no"): DeployIo {
+/**
+ * The terminal side of the engine. Without a terminal a question is answered no, or, when `refusal`
+ * names what would not happen (a delete), refused with an error that says so.
+ */
+function createIo(reporter: Reporter, yes: boolean | undefined, refusal?: string): DeployIo {
   const prompt = terminalPrompt();
   return {
     reporter,
@@ -28,12 +33,19 @@ function createIo(reporter: Reporter, yes: boolean | undefined, whenNobodyAnswer
     confirm: async (question) => {
       if (yes) return true;
       if (prompt.interactive) return prompt.ask(question);
-      if (whenNobodyAnswers === "no") return false;
-      throw new CodyError(`${question.replace(/\?$/, "")}: not confirmed, since there is no terminal to ask.`, {
+      if (!refusal) return false;
+      throw new CodyError(`${refusal}: there is no terminal to confirm it.`, {
         hint: "Pass --yes to confirm without a prompt (as in CI).",
       });
     },
   };
+}
+
+/** A warning for an env chosen by --env or CODY_ENV that the project does not define. */
+function warnEnv(reporter: Reporter, synth: ProjectSynth, options: ProjectOptions): void {
+  const { project } = synth;
+  const warning = unknownEnvWarning({ env: project.env, from: envSource(options.env), root: project.root, type: project.type, settings: project.settings });
+  if (warning) reporter.warn(warning);
 }
 
 function printOutputs(reporter: Reporter, outputs: Record<string, string>): void {
@@ -49,29 +61,34 @@ export async function deployCommand(
 ): Promise<void> {
   const c = colors(reporter);
   const synth = await synthProject(projectName, options);
+  warnEnv(reporter, synth, options);
   const cfn = await createCloudFormation(synth.aws);
+  const region = await cfn.region();
   // IAM preflight once the deploy knows it will change something, before any CloudFormation write:
   // exit 3 when permissions are missing. An unchanged project skips it (the ~1 s no-op path).
   const preflight = options.skipPreflight
     ? undefined
     : async () => {
         const { deployPreflight } = await import("./preflight");
-        await deployPreflight({ synth, region: await cfn.region(), profile: synth.aws.profile, strict: options.strict, reporter });
+        await deployPreflight({ synth, region, profile: synth.aws.profile, strict: options.strict, reporter });
       };
   const { deployStack } = await import("../../deploy/deploy-stack");
-  reporter.info(`Deploying stack ${c.bold(synth.stackName)} (${await cfn.region()})`);
-  const result = await withInterrupt((signal) =>
-    deployStack({
-      cfn,
-      stackName: synth.stackName,
-      templateBody: synth.templateBody,
-      tags: synth.stackTags,
-      wait: options.wait,
-      io: createIo(reporter, options.yes, "no"),
-      sleep: abortableSleep(signal),
-      signal,
-      beforeChanges: preflight,
-    }),
+  reporter.info(`Deploying stack ${c.bold(synth.stackName)} (${region})`);
+  const result = await withInterrupt(
+    (signal) =>
+      deployStack({
+        cfn,
+        stackName: synth.stackName,
+        templateBody: synth.templateBody,
+        tags: synth.stackTags,
+        wait: options.wait,
+        io: createIo(reporter, options.yes),
+        sleep: abortableSleep(signal),
+        signal,
+        beforeChanges: preflight,
+      }),
+    undefined,
+    reporter,
   );
   if (result.type === "no-changes") reporter.success(`No changes: stack ${synth.stackName} is up to date.`);
   if (result.type === "started") reporter.info(`Deploy of ${synth.stackName} started; run \`cody deploy\` again to wait for it, or watch it in the CloudFormation console.`);
@@ -79,34 +96,60 @@ export async function deployCommand(
     reporter.success(`Deployed ${synth.stackName} (${result.status}) in ${(result.elapsedMs / 1000).toFixed(1)}s`);
   }
   if (result.type !== "started") printOutputs(reporter, result.outputs);
-  if (options.json) reporter.result(JSON.stringify({ command: "deploy", ...result }, null, 2));
+  if (options.json) {
+    // The same keys for every type: null or empty where a type has nothing to say.
+    reporter.result(
+      JSON.stringify(
+        {
+          command: "deploy",
+          type: result.type,
+          stackName: result.stackName,
+          region,
+          status: result.type === "started" ? null : result.status,
+          changes: result.type === "no-changes" ? [] : result.changes,
+          outputs: result.type === "started" ? {} : result.outputs,
+          elapsedMs: result.type === "deployed" ? result.elapsedMs : null,
+        },
+        null,
+        2,
+      ),
+    );
+  }
 }
 
 export async function diffCommand(projectName: string | undefined, options: StackCommandOptions, reporter: Reporter): Promise<void> {
   const synth = await synthProject(projectName, options);
+  warnEnv(reporter, synth, options);
   const cfn = await createCloudFormation(synth.aws);
+  const region = await cfn.region();
   const { diffStack } = await import("../../deploy/diff-stack");
   const { formatChanges } = await import("../../deploy/deploy-stack");
-  const result = await withInterrupt((signal) =>
-    diffStack({
-      cfn,
-      stackName: synth.stackName,
-      templateBody: synth.templateBody,
-      tags: synth.stackTags,
-      resources: Object.entries(synth.template.Resources).map(([logicalId, r]) => ({ logicalId, resourceType: String(r.Type) })),
-      sleep: abortableSleep(signal),
-      signal,
-    }),
+  const result = await withInterrupt(
+    (signal) =>
+      diffStack({
+        cfn,
+        stackName: synth.stackName,
+        templateBody: synth.templateBody,
+        tags: synth.stackTags,
+        resources: Object.entries(synth.template.Resources).map(([logicalId, r]) => ({ logicalId, resourceType: String(r.Type) })),
+        sleep: abortableSleep(signal),
+        signal,
+      }),
+    undefined,
+    reporter,
   );
   if (result.recreate) {
-    reporter.warn(`stack ${synth.stackName} is ${result.recreate}: cody deploy will delete it and create it again.`);
+    reporter.warn(`stack ${synth.stackName} (${region}) is ${result.recreate}: cody deploy will delete it and create it again.`);
   }
   if (options.json) {
-    reporter.result(JSON.stringify({ command: "diff", type: result.changes.length === 0 ? "no-changes" : "changes", ...result }, null, 2));
+    const { stackName, isNew, changes } = result;
+    reporter.result(
+      JSON.stringify({ command: "diff", type: changes.length === 0 ? "no-changes" : "changes", stackName, region, isNew, recreate: result.recreate ?? null, changes }, null, 2),
+    );
   } else if (result.changes.length === 0) {
-    reporter.success(`No changes: stack ${synth.stackName} is up to date.`);
+    reporter.success(`No changes: stack ${synth.stackName} (${region}) is up to date.`);
   } else {
-    reporter.info(`${result.isNew ? "New stack" : "Changes to stack"} ${synth.stackName}:`);
+    reporter.info(`${result.isNew ? "New stack" : "Changes to stack"} ${synth.stackName} (${region}):`);
     for (const line of formatChanges(result.changes)) reporter.result(line);
   }
 }
@@ -121,29 +164,38 @@ async function deleteTarget(projectName: string | undefined, options: StackComma
     });
   }
   const naming = await projectNaming({ projectName, type: options.type, env: options.env, stackName: options.stackName, cwd });
-  return { stackName: naming.names.stackName, aws: resolveAws(options, naming) };
+  const envWarning = unknownEnvWarning({ env: naming.env, from: envSource(options.env), root: cwd, type: options.type, settings: naming.settings });
+  return { stackName: naming.names.stackName, aws: resolveAws(options, naming), envWarning };
 }
 
 export async function deleteCommand(projectName: string | undefined, options: StackCommandOptions, reporter: Reporter): Promise<void> {
-  const { stackName, aws } = await deleteTarget(projectName, options);
+  const { stackName, aws, envWarning } = await deleteTarget(projectName, options);
+  if (envWarning) reporter.warn(envWarning);
   const cfn = await createCloudFormation(aws);
+  const region = await cfn.region();
   const { deleteStack } = await import("../../deploy/delete-stack");
-  const result = await withInterrupt((signal) =>
-    deleteStack({
-      cfn,
-      stackName,
-      io: createIo(reporter, options.yes, "refuse"),
-      sleep: abortableSleep(signal),
-      signal,
-      wait: options.wait,
-    }),
+  const result = await withInterrupt(
+    (signal) =>
+      deleteStack({
+        cfn,
+        stackName,
+        region,
+        io: createIo(reporter, options.yes, `not deleting stack ${stackName} (${region})`),
+        sleep: abortableSleep(signal),
+        signal,
+        wait: options.wait,
+      }),
+    undefined,
+    reporter,
   );
-  if (result.type === "missing") reporter.info(`Stack ${stackName} does not exist: nothing to delete.`);
+  if (result.type === "missing") reporter.info(`Stack ${stackName} does not exist in ${region}: nothing to delete.`);
   if (result.type === "cancelled") reporter.info("Not deleted.");
-  if (result.type === "started") reporter.info(`Delete of ${stackName} started.`);
-  if (result.type === "deleted") reporter.success(`Deleted ${stackName} in ${(result.elapsedMs / 1000).toFixed(1)}s`);
-  if (result.type === "started" || result.type === "deleted") {
-    for (const item of result.leftBehind) reporter.info(`Left behind: ${item}`);
+  if (result.type === "started") reporter.info(`Delete of ${stackName} (${region}) started.`);
+  if (result.type === "deleted") reporter.success(`Deleted ${stackName} (${region}) in ${(result.elapsedMs / 1000).toFixed(1)}s`);
+  const left = result.type === "started" || result.type === "deleted" ? result.leftBehind : [];
+  for (const item of left) reporter.info(`Left behind: ${item}`);
+  if (options.json) {
+    const elapsedMs = result.type === "deleted" ? result.elapsedMs : null;
+    reporter.result(JSON.stringify({ command: "delete", type: result.type, stackName, region, leftBehind: left, elapsedMs }, null, 2));
   }
-  if (options.json) reporter.result(JSON.stringify({ command: "delete", ...result }, null, 2));
 }

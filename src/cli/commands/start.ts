@@ -12,6 +12,7 @@ import { colors, type Reporter } from "../../io/reporter";
 import { awsFlags, buildFailed, followFromCli, type BuildCommandDeps } from "../follow";
 import { withInterrupt } from "../interrupt";
 import type { ProjectOptions } from "../options";
+import { warnUnknownEnv } from "./env-check";
 
 export interface StartOptions extends ProjectOptions {
   branch?: string;
@@ -42,6 +43,8 @@ export function pickSourceVersion(options: Pick<StartOptions, "branch" | "source
 /** `cody start --json`: the same keys whether or not it waited. */
 export interface StartResult {
   command: "start";
+  /** started: --no-wait; succeeded or failed: how the followed build ended. */
+  type: "started" | "succeeded" | "failed";
   buildId: string;
   buildNumber: number | null;
   projectName: string;
@@ -66,6 +69,7 @@ function startResult(build: Build, extra: { projectName: string; waited: boolean
   const duration = build.buildComplete ? buildDurationMs(build) : undefined;
   return {
     command: "start",
+    type: !extra.waited ? "started" : buildSucceeded(build) ? "succeeded" : "failed",
     buildId: build.id ?? "",
     buildNumber: build.buildNumber ?? null,
     projectName: build.projectName ?? extra.projectName,
@@ -91,7 +95,8 @@ export async function startCommand(projectArg: string | undefined, options: Star
   const overrides = parseEnvOverrides(options.envVars);
   const c = colors(reporter);
 
-  const { aws, codebuild, projectName } = await openTarget(projectArg, options, deps);
+  await warnUnknownEnv(projectArg, options, reporter, deps);
+  const { aws, codebuild, projectName } = await openTarget(projectArg, options, { ...deps, command: "start" });
   // Listening for Ctrl-C from before StartBuild, so one during the call cannot leave a build nobody was told about.
   await withInterrupt(async (signal) => {
     const started = await codebuild.startBuild({
@@ -109,7 +114,8 @@ export async function startCommand(projectArg: string | undefined, options: Star
       if (options.json) {
         reporter.result(JSON.stringify(startResult(build, { ...extra, waited: false }), null, 2));
       } else {
-        reporter.result(buildId);
+        // The id on stdout is for `id=$(cody start --no-wait)`; on a terminal the line below says it already.
+        if (!reporter.outIsTTY) reporter.result(buildId);
         reporter.info(`Started build ${c.bold(buildId)}${sourceVersion ? ` of ${sourceVersion}` : ""}`);
       }
       reporter.info(`Console: ${url}`);
@@ -127,5 +133,5 @@ export async function startCommand(projectArg: string | undefined, options: Star
     printSummary(result.build, reporter);
     if (options.json) reporter.result(JSON.stringify(startResult(result.build, { ...extra, waited: true }), null, 2));
     if (!buildSucceeded(result.build)) throw buildFailed(result.build);
-  }, deps.signal);
+  }, deps.signal, reporter);
 }

@@ -6,6 +6,7 @@ import { consoleUrl, formatDuration, formatTime, paintStatus, secondsBetween } f
 import { resolveBuild, type TargetContext } from "../../builds/target";
 import { colors, type Reporter } from "../../io/reporter";
 import type { ProjectOptions } from "../options";
+import { warnUnknownEnv } from "./env-check";
 
 export interface StatusOptions extends ProjectOptions {
   buildId?: string;
@@ -21,7 +22,7 @@ export interface PhaseReport {
   message: string | null;
 }
 
-/** The `--json` shape; keys are stable. */
+/** The build as `--json` shows it (after `command` and `type`); keys are stable. */
 export interface BuildReport {
   project: string;
   buildId: string;
@@ -46,16 +47,18 @@ export interface CommandDeps extends TargetContext {
 }
 
 export async function statusCommand(projectName: string | undefined, options: StatusOptions, reporter: Reporter, deps: CommandDeps = {}): Promise<void> {
-  const target = await resolveBuild(projectName, options, deps);
+  await warnUnknownEnv(projectName, options, reporter, deps);
+  const target = await resolveBuild(projectName, options, { ...deps, command: "status" });
   if (!target.buildId) {
-    if (options.json) reporter.result(JSON.stringify({ project: target.projectName, build: null }, null, 2));
+    if (options.json) reporter.result(JSON.stringify({ command: "status", type: "no-builds", project: target.projectName, buildId: null }, null, 2));
     reporter.info(`No builds found for project ${target.projectName}: start one with \`cody start${projectName ? ` ${projectName}` : ""}\`.`);
     return;
   }
   const build = await getBuild(target.codebuild, target.buildId);
   const report = buildReport(build, await target.codebuild.region(), deps.now?.() ?? new Date());
-  if (options.json) reporter.result(JSON.stringify(report, null, 2));
-  else for (const line of formatReport(report, reporter)) reporter.result(line);
+  if (options.json) reporter.result(JSON.stringify({ command: "status", type: "build", ...report }, null, 2));
+  // The lines go to stdout: colour follows stdout (a terminal), not stderr.
+  else for (const line of formatReport(report, { color: reporter.outColor })) reporter.result(line);
 }
 
 const iso = (d: Date | undefined): string | null => (d ? d.toISOString() : null);

@@ -6,6 +6,7 @@ import { resolveBuild, type TargetContext } from "../../builds/target";
 import { CodyError } from "../../errors";
 import { terminalPrompt, type Prompt, type Reporter } from "../../io/reporter";
 import type { ProjectOptions } from "../options";
+import { warnUnknownEnv } from "./env-check";
 
 export interface StopOptions extends ProjectOptions {
   buildId?: string;
@@ -26,9 +27,11 @@ export async function stopCommand(
   deps: TargetContext & { io?: StopIo } = {},
 ): Promise<void> {
   const io = deps.io ?? terminalPrompt();
-  const target = await resolveBuild(projectName, options, deps);
-  const json = (result: StopResult, extra: Record<string, unknown> = {}) => {
-    if (options.json) reporter.result(JSON.stringify({ command: "stop", result, project: target.projectName, buildId: target.buildId ?? null, ...extra }, null, 2));
+  await warnUnknownEnv(projectName, options, reporter, deps);
+  const target = await resolveBuild(projectName, options, { ...deps, command: "stop" });
+  // The same keys for every outcome; status is the build's status (null when there is no build).
+  const json = (type: StopResult, status: string | null = null) => {
+    if (options.json) reporter.result(JSON.stringify({ command: "stop", type, project: target.projectName, buildId: target.buildId ?? null, status }, null, 2));
   };
   if (!target.buildId) {
     reporter.info(`No builds found for project ${target.projectName}: nothing to stop.`);
@@ -39,11 +42,11 @@ export async function stopCommand(
   const status = build.buildStatus ?? "UNKNOWN";
   if (build.buildComplete || status !== "IN_PROGRESS") {
     reporter.info(`Build ${buildId} already finished (${paintStatus(reporter, status)}): nothing to stop.`);
-    return json("finished", { status });
+    return json("finished", status);
   }
   if (options.noop) {
     reporter.info(`Would stop build ${buildId} (${status}); --noop: nothing was stopped.`);
-    return json("noop", { status });
+    return json("noop", status);
   }
   if (!options.yes) {
     if (!io.interactive) {
@@ -53,7 +56,7 @@ export async function stopCommand(
     }
     if (!(await io.ask(`Stop build ${buildId}?`))) {
       reporter.info("Not stopped.");
-      return json("cancelled", { status });
+      return json("cancelled", status);
     }
   }
   const stopped = await target.codebuild.stopBuild({ id: buildId });
@@ -65,5 +68,5 @@ export async function stopCommand(
   } else {
     reporter.success(`Stopped build ${buildId}; status: ${after}.`);
   }
-  json("stopped", { status: after });
+  json("stopped", after);
 }

@@ -6,6 +6,7 @@ import type { TemplateFormat } from "../../synth/serialize";
 import { displayPath } from "../format-error";
 import type { ProjectOptions } from "../options";
 import { synthProject } from "../project-synth";
+import { envSource, unknownEnvWarning } from "./env-check";
 
 export interface SynthOptions extends ProjectOptions {
   format?: TemplateFormat;
@@ -14,7 +15,9 @@ export interface SynthOptions extends ProjectOptions {
 
 export async function synthCommand(projectName: string | undefined, options: SynthOptions, reporter: Reporter): Promise<void> {
   const cwd = process.cwd();
-  const { templateBody: body, stackName } = await synthProject(projectName, options, options.format ?? "yaml");
+  const { templateBody: body, stackName, project } = await synthProject(projectName, options, options.format ?? "yaml");
+  const warning = unknownEnvWarning({ env: project.env, from: envSource(options.env), root: project.root, type: project.type, settings: project.settings });
+  if (warning) reporter.warn(warning);
   if (options.out) {
     const out = resolve(cwd, options.out);
     writeFileSync(out, body);
