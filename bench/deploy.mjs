@@ -150,8 +150,8 @@ const preflightCalls = Object.entries(calls["no-op"][0]).filter(([action]) => PR
 const simulated = calls["no-op"][0].SimulatePrincipalPolicy ?? 0;
 const preflightNote =
   preflightCalls.length === 0
-    ? "Preflight (the IAM permission check before a deploy) is not implemented in this build: these counts\n" +
-      "do not include it. When it lands, a no-op deploy must still stay within " + NOOP_BUDGET + " calls."
+    ? "The preflight (IAM permission check) runs only when a deploy will change something: the no-op deploy\n" +
+      "skipped it, and the create and update counts include its GetCallerIdentity and SimulatePrincipalPolicy calls."
     : `Preflight ran on the no-op deploy: ${breakdown(Object.fromEntries(preflightCalls))}.` +
       (preflightSaid ? `\nIt said: ${preflightSaid.trim()}` : "") +
       `\nThe budget of ${NOOP_BUDGET} calls is for the whole command: a preflight that runs on every deploy, before the\n` +
