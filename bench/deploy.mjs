@@ -93,7 +93,7 @@ try {
     const dir = copyDemo(n);
     for (const phase of phases) {
       if (phase.key === "update") editDemo(dir);
-      proxy.reset();
+      proxy.clear();
       const { ms, stderr } = await timed(phase.args, dir, env);
       if (!stderr.includes(phase.says)) throw new Error(`\`cody ${phase.args.join(" ")}\` (${phase.key}) did not say "${phase.says}":\n${stderr}`);
       if (phase.key === "no-op") preflightSaid = stderr.split("\n").find((line) => /preflight/i.test(line)) ?? "";
@@ -102,7 +102,7 @@ try {
         calls[phase.key].push(proxy.calls());
       }
     }
-    proxy.reset();
+    proxy.clear();
     if (n > 0) times.synth.push((await timed(["synth"], dir, env)).ms);
     if (proxy.total() !== 0) throw new Error(`cody synth made AWS calls: ${JSON.stringify(proxy.calls())}`);
   }

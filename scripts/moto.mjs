@@ -1,6 +1,7 @@
-// Plain-JS twin of test/support/moto.ts for the scripts that run outside vitest (scripts/demo.mjs,
-// bench/deploy.mjs): start our moto launcher on 127.0.0.1, give the env a spawned `cody` needs, stop it.
-// Also a tiny counting proxy, to tell how many AWS API calls a command makes.
+// The one way to run our moto launcher (test/support/moto/launcher.py) on 127.0.0.1: used by the tests
+// (through test/support/moto.ts, which adds types and the CI rules), the demo and the deploy benchmark.
+// Plain JS so scripts run without a TypeScript loader; types in moto.d.mts. Also a tiny counting proxy,
+// to tell how many AWS API calls a command makes.
 /* global fetch, AbortSignal, URLSearchParams, setTimeout, clearTimeout */
 import { spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:http";
@@ -13,14 +14,17 @@ export const LAUNCHER = fileURLToPath(new URL("../test/support/moto/launcher.py"
 const REGION = "us-east-1";
 const LOG_LIMIT = 16_000;
 
+let pythonCache;
+
 /** A python that can import moto's server (MOTO_PYTHON, then python3, then python); null if none. */
 export function findPython() {
+  if (pythonCache !== undefined) return pythonCache;
   const candidates = [process.env.MOTO_PYTHON, "python3", "python"].filter(Boolean);
-  return (
+  pythonCache =
     candidates.find(
       (c) => spawnSync(c, ["-c", "import moto, moto.server"], { stdio: "ignore", timeout: 30_000 }).status === 0,
-    ) ?? null
-  );
+    ) ?? null;
+  return pythonCache;
 }
 
 /** The environment of a process that must talk to this moto and nothing else (no ~/.aws, no real profile). */
@@ -38,6 +42,12 @@ export function motoEnv(endpoint, base = process.env) {
     AWS_SHARED_CREDENTIALS_FILE: join(absent, "credentials"),
     AWS_EC2_METADATA_DISABLED: "true",
   };
+}
+
+/** POST /moto-api/reset: drops all state. */
+export async function resetMoto(endpoint) {
+  const res = await fetch(`${endpoint}/moto-api/reset`, { method: "POST" });
+  if (!res.ok) throw new Error(`moto reset: HTTP ${res.status} ${await res.text()}`);
 }
 
 export function freePort() {
@@ -63,12 +73,13 @@ async function getJson(url) {
 }
 
 /**
- * Starts test/support/moto/launcher.py on a free loopback port and waits until it answers.
- * Resolves to { endpoint, port, pid, env(base?), reset(), stop(), logTail() }.
+ * Starts test/support/moto/launcher.py on a loopback port (a free one unless `port` is given) and waits
+ * until it answers. Resolves to { endpoint, port, pid, env(base?), reset(), stop(), logTail() }.
+ * `env`: extra environment for moto (e.g. INITIAL_NO_AUTH_ACTION_COUNT).
  * `detached`: own process group, so a Ctrl-C at the terminal reaches cody but not moto, and the
  * caller stops moto after cody has finished cleanly (it is still killed when this process exits).
  */
-export async function startMoto({ python = findPython(), timeoutMs = 20_000, detached = false } = {}) {
+export async function startMoto({ python = findPython(), port, timeoutMs = 20_000, env = {}, detached = false } = {}) {
   if (!python) {
     throw new Error(
       "moto is not installed: no python3 on PATH can `import moto.server` (needs moto[server] 5.x; see README.md). " +
@@ -77,18 +88,18 @@ export async function startMoto({ python = findPython(), timeoutMs = 20_000, det
   }
   for (let attempt = 1; ; attempt++) {
     try {
-      return await launch(python, await freePort(), timeoutMs, detached);
+      return await launch(python, port ?? (await freePort()), timeoutMs, env, detached);
     } catch (error) {
-      // Someone may grab the port between probing and binding: try another one.
-      if (!error.retry || attempt >= 3) throw error;
+      // Someone may grab a free port between probing and binding: try another one.
+      if (!error.retry || port !== undefined || attempt >= 3) throw error;
     }
   }
 }
 
-async function launch(python, port, timeoutMs, detached) {
+async function launch(python, port, timeoutMs, extraEnv, detached) {
   const endpoint = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, PYTHONUNBUFFERED: "1" };
-  delete env.MOTO_PORT; // moto would prefer it over -p
+  const env = { ...process.env, ...extraEnv, PYTHONUNBUFFERED: "1" };
+  delete env.MOTO_PORT; // moto would prefer it over -p for its self-requests
   const child = spawn(python, [LAUNCHER, "-H", "127.0.0.1", "-p", String(port)], { env, detached, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   const collect = (chunk) => {
@@ -103,6 +114,7 @@ async function launch(python, port, timeoutMs, detached) {
       resolve();
     };
     child.once("exit", done);
+    // A spawn failure (e.g. ENOENT) emits "error" and never "exit".
     child.once("error", (error) => {
       collect(`spawn error: ${error.message}\n`);
       done();
@@ -143,10 +155,7 @@ async function launch(python, port, timeoutMs, detached) {
     port,
     pid: child.pid,
     env: (base) => motoEnv(endpoint, base),
-    reset: async () => {
-      const res = await fetch(`${endpoint}/moto-api/reset`, { method: "POST" });
-      if (!res.ok) throw new Error(`moto reset: HTTP ${res.status}`);
-    },
+    reset: () => resetMoto(endpoint),
     stop,
     logTail: () => log,
   };
@@ -158,24 +167,26 @@ export function actionOf(headers, url, body) {
   if (typeof target === "string" && target) return target.split(".").pop();
   const rpc = /\/service\/([^/]+)\/operation\/([^/?]+)/.exec(url);
   if (rpc) return rpc[2];
-  const params = new URLSearchParams(body || url.split("?")[1] || "");
-  return params.get("Action") ?? `${headers["x-amz-target"] ?? "unknown"} ${url}`;
+  return new URLSearchParams(body || url.split("?")[1] || "").get("Action") ?? `unknown ${url}`;
 }
 
 /**
- * An HTTP proxy on 127.0.0.1 that forwards everything to `target` (moto) and tallies requests by API
- * action. Point AWS_ENDPOINT_URL at `endpoint`; read `calls()` ({ action: count }) and `total()`.
+ * An HTTP proxy on 127.0.0.1 that forwards everything to `target` (moto) and records the API action of
+ * every request, in order. Point AWS_ENDPOINT_URL at `endpoint`; read `actions`, `calls()` ({ action:
+ * count }) and `total()`. `onRequest`, when set, is awaited before a request is forwarded (e.g. to send
+ * Ctrl-C while a call is in flight).
  */
 export async function countingProxy(target) {
-  const counts = new Map();
+  const actions = [];
   const server = createServer((req, res) => {
     const chunks = [];
     req.on("data", (c) => chunks.push(c));
     req.on("end", async () => {
       const body = Buffer.concat(chunks);
       const action = actionOf(req.headers, req.url ?? "", body.toString("utf8"));
-      counts.set(action, (counts.get(action) ?? 0) + 1);
+      actions.push(action);
       try {
+        await proxy.onRequest?.(action);
         const headers = { ...req.headers };
         delete headers.host; // fetch sets it for the target; the SigV4 signature is not checked by moto
         delete headers["content-length"];
@@ -198,11 +209,20 @@ export async function countingProxy(target) {
     });
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
+  const proxy = {
     endpoint: `http://127.0.0.1:${server.address().port}`,
-    calls: () => Object.fromEntries(counts),
-    total: () => [...counts.values()].reduce((a, b) => a + b, 0),
-    reset: () => counts.clear(),
+    actions,
+    calls: () => {
+      const counts = {};
+      for (const action of actions) counts[action] = (counts[action] ?? 0) + 1;
+      return counts;
+    },
+    total: () => actions.length,
+    clear: () => {
+      actions.length = 0;
+    },
+    onRequest: undefined,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+  return proxy;
 }

@@ -11,7 +11,7 @@ import { CodeBuildClient } from "@aws-sdk/client-codebuild";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { expect, inject } from "vitest";
-import { withMotoEnv } from "../support/moto";
+import { motoEnv } from "../support/moto";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const CODY = join(ROOT, "bin", "cody.cjs");
@@ -23,7 +23,7 @@ const ANSI = /\x1b\[/; // eslint-disable-line no-control-regex -- looking for es
 export const DEMO_PROJECT = "demo";
 export const DEMO_STACK = "demo-cody";
 
-// The SDK's Node 20 support-window notice is noise in test output (spawned CLIs never see it: withMotoEnv drops AWS_*).
+// The SDK's Node 20 support-window notice is noise in test output (spawned CLIs never see it: motoEnv drops AWS_*).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
 /**
@@ -71,17 +71,8 @@ export interface RunningCli {
  * dummy credentials, and nothing of the machine's AWS, colour or cody settings.
  */
 export function spawnCli(args: string[], options: CliOptions): RunningCli {
-  const absent = join(tmpdir(), "cody-e2e-no-such-dir"); // so ~/.aws never leaks in
   const env: Record<string, string | undefined> = {
-    ...withMotoEnv({
-      AWS_ENDPOINT_URL: options.endpoint,
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-      AWS_REGION: REGION,
-      AWS_CONFIG_FILE: join(absent, "config"),
-      AWS_SHARED_CREDENTIALS_FILE: join(absent, "credentials"),
-      AWS_EC2_METADATA_DISABLED: "true",
-    }),
+    ...motoEnv(options.endpoint), // moto's dummy credentials; no AWS_* of the machine, no ~/.aws
     CI: "true",
     NO_COLOR: undefined, // plain output must follow from the pipes alone
     FORCE_COLOR: undefined,
