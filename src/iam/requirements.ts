@@ -106,6 +106,8 @@ interface Scope {
   managedPolicies: string[] | "any";
   /** Boundaries the template's roles name (a pattern when one cannot be resolved). */
   boundaries: string[];
+  /** Every role the stack creates has a PermissionsBoundary. */
+  allRolesBounded: boolean;
   /** Per emitted type, the properties its resources set (roles: all roles' keys together). */
   properties: Partial<Record<EmittedResourceType, PlainObject>>;
   passRoles: Array<{ service: PassService; resources: string[] }>;
@@ -221,6 +223,7 @@ function scopeFromTemplate(synth: SynthResult, arns: Arns): Scope {
   let inlinePolicies = false;
   const managedPolicies: string[] = [];
   const boundaries: string[] = [];
+  let allRolesBounded = true;
   for (const [logicalId, resource] of ofType("AWS::IAM::Role")) {
     const p = props(resource);
     const path = str(p.Path) ?? "/";
@@ -233,7 +236,8 @@ function scopeFromTemplate(synth: SynthResult, arns: Arns): Scope {
       const resolved = arns.resolve(arn) ?? arns.global("iam", "policy/*");
       if (!managedPolicies.includes(resolved)) managedPolicies.push(resolved);
     }
-    if (p.PermissionsBoundary !== undefined) {
+    if (p.PermissionsBoundary === undefined) allRolesBounded = false;
+    else {
       const resolved = arns.resolve(p.PermissionsBoundary) ?? arns.global("iam", "policy/*");
       if (!boundaries.includes(resolved)) boundaries.push(resolved);
     }
@@ -310,6 +314,7 @@ function scopeFromTemplate(synth: SynthResult, arns: Arns): Scope {
     inlinePolicies,
     managedPolicies,
     boundaries,
+    allRolesBounded,
     properties,
     passRoles,
     ...(rule ? { rule } : {}),
@@ -342,6 +347,7 @@ function genericScope(arns: Arns): Scope {
     inlinePolicies: true,
     managedPolicies: "any",
     boundaries: [],
+    allRolesBounded: false,
     // Everything a cody template can contain, so every handler call any project makes is granted.
     properties: {
       "AWS::CodeBuild::Project": { Triggers: { Webhook: true }, Visibility: "PUBLIC_READ" },
@@ -415,10 +421,13 @@ function genericManagedPolicies(arns: Arns): string[] {
   ];
 }
 
-/** The boundary IAM writes must carry: the flag's, else the template's when every one is a concrete ARN. */
+/**
+ * The boundary IAM writes must carry: the flag's, else the template's when every role the stack creates
+ * carries one and each is a concrete ARN (a role without it could not be created under the condition).
+ */
 function enforcedBoundary(s: Scope, flag: string | undefined): string[] | undefined {
   if (flag) return [flag];
-  if (s.boundaries.length > 0 && s.boundaries.every((b) => !/[*?]/.test(b))) return s.boundaries;
+  if (s.allRolesBounded && s.boundaries.length > 0 && s.boundaries.every((b) => !/[*?]/.test(b))) return s.boundaries;
   return undefined;
 }
 
