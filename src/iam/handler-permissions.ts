@@ -134,8 +134,20 @@ export const EXCLUSIONS: readonly Exclusion[] = [
   },
 ];
 
-/** Wildcard-only actions (no resource-level permissions) among the handlers' calls: granted on `*`. */
-export const RESOURCELESS_ACTIONS: ReadonlySet<string> = new Set(["logs:DescribeLogGroups", "logs:DescribeIndexPolicies", "logs:DescribeResourcePolicies"]);
+/**
+ * Wildcard-only actions (no resource-level permissions) among the handlers' calls: granted on `*`
+ * (the Service Authorization Reference; a test checks this list against it).
+ */
+export const RESOURCELESS_ACTIONS: ReadonlySet<string> = new Set([
+  "logs:CreateLogDelivery",
+  "logs:DeleteIndexPolicy",
+  "logs:DeleteResourcePolicy",
+  "logs:DescribeIndexPolicies",
+  "logs:DescribeLogGroups",
+  "logs:DescribeResourcePolicies",
+  "logs:PutIndexPolicy",
+  "logs:PutResourcePolicy",
+]);
 
 /** Why an action of a type's handlers is left out for these properties, or undefined when it is needed. */
 export function exclusionFor(type: EmittedResourceType, action: string, properties: PlainObject): Exclusion | undefined {
