@@ -496,7 +496,9 @@ function drafts(s: Scope, arns: Arns, input: RequirementInput): Draft[] {
     const boundary = enforcedBoundary(s, input.permissionsBoundary);
     const role = handlerGrants(s, "AWS::IAM::Role");
     const guarded = (a: string) => boundary !== undefined && BOUNDARY_GUARDED_ACTIONS.includes(a);
-    const boundaryCondition: ConditionBlock | undefined = boundary ? { StringEquals: { "iam:PermissionsBoundary": boundary } } : undefined;
+    const boundaryCondition: ConditionBlock | undefined = boundary
+      ? { StringEquals: { "iam:PermissionsBoundary": boundary.length === 1 ? boundary[0] : boundary } }
+      : undefined;
     out.push({
       sid: "IamRoles",
       resources: s.roles,

@@ -207,10 +207,10 @@ describe("inside a project: the template's exact names", () => {
     });
     // The template's roles carry a boundary: role writes only on roles that carry it.
     expect(bySid(list, "IamRolesWithinBoundary")?.condition).toEqual({
-      StringEquals: { "iam:PermissionsBoundary": ["arn:aws:iam::123456789012:policy/boundaries/ci-boundary"] },
+      StringEquals: { "iam:PermissionsBoundary": "arn:aws:iam::123456789012:policy/boundaries/ci-boundary" },
     });
     expect(bySid(list, "IamRoleManagedPolicies")?.condition?.StringEquals).toEqual({
-      "iam:PermissionsBoundary": ["arn:aws:iam::123456789012:policy/boundaries/ci-boundary"],
+      "iam:PermissionsBoundary": "arn:aws:iam::123456789012:policy/boundaries/ci-boundary",
     });
     expect(bySid(list, "IamRoles")?.actions).not.toContain("iam:AttachRolePolicy");
     expect(bySid(list, "IamRoles")?.actions).not.toContain("iam:PutRolePermissionsBoundary");
