@@ -699,6 +699,9 @@ function drafts(s: Scope, arns: Arns, input: RequirementInput): Draft[] {
 export function requirementsFor(input: RequirementInput = {}): Requirement[] {
   const arns = new Arns(input.partition ?? "aws", input.region ?? "*", input.account ?? "*");
   const scope = input.synth ? scopeFromTemplate(input.synth, arns) : genericScope(arns);
+  // With --permissions-boundary the roles carry that boundary: CloudFormation sets it on them.
+  const roleProperties = scope.properties["AWS::IAM::Role"];
+  if (input.permissionsBoundary && roleProperties) scope.properties["AWS::IAM::Role"] = { ...roleProperties, PermissionsBoundary: input.permissionsBoundary };
   const selected = new Set<CommandName>(input.commands && input.commands.length > 0 ? input.commands : COMMAND_NAMES);
   const requirements: Requirement[] = [];
   for (const draft of drafts(scope, arns, input)) {
