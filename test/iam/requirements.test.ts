@@ -332,6 +332,17 @@ describe("--commands: only what the selected commands need", () => {
     expect(actionsOf(preflight)).toEqual(expect.arrayContaining(["iam:GetRole", "iam:SimulatePrincipalPolicy", "iam:GetUserPolicy", "iam:GetPolicyVersion"]));
   });
 
+  it("preflight's IAM reads are scoped to the caller where IAM allows it", () => {
+    const list = reqs({ synth: synth(), commands: ["preflight"] });
+    expect(bySid(list, "PreflightReadUser")?.resources).toEqual([`arn:aws:iam::${ACCOUNT}:user/\${aws:username}`, `arn:aws:iam::${ACCOUNT}:user/*/\${aws:username}`]);
+    expect(bySid(list, "PreflightReadGroups")?.resources).toEqual([`arn:aws:iam::${ACCOUNT}:group/*`]);
+    expect(bySid(list, "PreflightReadRole")?.actions).toEqual(["iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies"]);
+    // AWS-managed policies live in the `aws` account, not the caller's.
+    expect(bySid(list, "PreflightReadManagedPolicies")?.resources).toEqual([`arn:aws:iam::${ACCOUNT}:policy/*`, "arn:aws:iam::aws:policy/*"]);
+    // Reads only.
+    expect(actionsOf(list).filter((a) => !/^iam:(Get|List|Simulate)/.test(a))).toEqual([]);
+  });
+
   it("records per action which commands need it", () => {
     const stack = bySid(reqs({ synth: synth() }), "CloudFormationStack");
     expect(stack?.actionCommands?.["cloudformation:ExecuteChangeSet"]).toEqual(["deploy"]);
