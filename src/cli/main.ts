@@ -101,6 +101,8 @@ export function buildProgram(reporter: Reporter): Command {
     .option("--broad", "print cody's service-wildcard style policy, for comparison")
     .option("--check <file>", "check a policy document against what cody needs")
     .option("--commands <list>", "only what these commands need (comma separated)")
+    .option("--permissions-boundary <arn>", "allow role writes only on roles with this permissions boundary (overrides the setting)")
+    .option("--boundary", "print a recommended permissions boundary for the roles cody generates")
     .action(async (project: string | undefined, opts: PolicyOptions) => {
       const { policyCommand } = await import("./commands/policy");
       await policyCommand(project, opts, reporter);

@@ -9,6 +9,7 @@
 import type { SynthResult } from "../synth/template";
 import { scheduleName } from "../synth/schedule-resource";
 import { isPlainObject, type PlainObject } from "../util/merge";
+import { handlerPermissions, RESOURCELESS_ACTIONS, type EmittedResourceType, type ResourceHandler } from "./handler-permissions";
 
 export const COMMAND_NAMES = ["deploy", "diff", "delete", "preflight", "start", "stop", "status", "logs", "list", "badge"] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -52,6 +53,11 @@ export interface RequirementInput {
   partition?: string;
   /** A CloudFormation service role (`--role-arn`): resource calls then need it, not the caller. */
   serviceRoleArn?: string;
+  /**
+   * The permissions boundary every generated role carries (`--permissions-boundary`); overrides the
+   * template's. IAM writes on the roles are then allowed only with that boundary.
+   */
+  permissionsBoundary?: string;
 }
 
 /** One action and the commands that call it (directly or through CloudFormation). */
@@ -98,7 +104,12 @@ interface Scope {
   inlinePolicies: boolean;
   /** Managed policy ARNs attached to those roles; "any" when not known (generic). */
   managedPolicies: string[] | "any";
-  boundaries: string[] | "any";
+  /** Boundaries the template's roles name (a pattern when one cannot be resolved). */
+  boundaries: string[];
+  /** Every role the stack creates has a PermissionsBoundary. */
+  allRolesBounded: boolean;
+  /** Per emitted type, the properties its resources set (roles: all roles' keys together). */
+  properties: Partial<Record<EmittedResourceType, PlainObject>>;
   passRoles: Array<{ service: PassService; resources: string[] }>;
   rule?: string;
   schedule?: string;
@@ -194,6 +205,12 @@ function scopeFromTemplate(synth: SynthResult, arns: Arns): Scope {
   const ofType = (type: string) => entries.filter(([, r]) => r.Type === type);
   const stackName = synth.stackName;
 
+  const properties: Scope["properties"] = {};
+  for (const [, resource] of entries) {
+    const type = resource.Type as EmittedResourceType;
+    properties[type] = { ...properties[type], ...props(resource) };
+  }
+
   const [projectEntry] = ofType("AWS::CodeBuild::Project");
   const project = props(projectEntry?.[1]);
   const projectName = str(project.Name) ?? `${stackName}*`;
@@ -206,6 +223,7 @@ function scopeFromTemplate(synth: SynthResult, arns: Arns): Scope {
   let inlinePolicies = false;
   const managedPolicies: string[] = [];
   const boundaries: string[] = [];
+  let allRolesBounded = true;
   for (const [logicalId, resource] of ofType("AWS::IAM::Role")) {
     const p = props(resource);
     const path = str(p.Path) ?? "/";
@@ -218,7 +236,8 @@ function scopeFromTemplate(synth: SynthResult, arns: Arns): Scope {
       const resolved = arns.resolve(arn) ?? arns.global("iam", "policy/*");
       if (!managedPolicies.includes(resolved)) managedPolicies.push(resolved);
     }
-    if (p.PermissionsBoundary !== undefined) {
+    if (p.PermissionsBoundary === undefined) allRolesBounded = false;
+    else {
       const resolved = arns.resolve(p.PermissionsBoundary) ?? arns.global("iam", "policy/*");
       if (!boundaries.includes(resolved)) boundaries.push(resolved);
     }
@@ -295,6 +314,8 @@ function scopeFromTemplate(synth: SynthResult, arns: Arns): Scope {
     inlinePolicies,
     managedPolicies,
     boundaries,
+    allRolesBounded,
+    properties,
     passRoles,
     ...(rule ? { rule } : {}),
     ...(schedule ? { schedule } : {}),
@@ -325,7 +346,16 @@ function genericScope(arns: Arns): Scope {
     roles,
     inlinePolicies: true,
     managedPolicies: "any",
-    boundaries: "any",
+    boundaries: [],
+    allRolesBounded: false,
+    // Everything a cody template can contain, so every handler call any project makes is granted.
+    properties: {
+      "AWS::CodeBuild::Project": { Triggers: { Webhook: true }, Visibility: "PUBLIC_READ" },
+      "AWS::IAM::Role": { Policies: [], ManagedPolicyArns: [], PermissionsBoundary: "" },
+      "AWS::Events::Rule": {},
+      "AWS::Scheduler::Schedule": {},
+      "AWS::Logs::LogGroup": {},
+    },
     passRoles: (["codebuild", "events", "scheduler"] as const).map((service) => ({ service, resources: roles })),
     rule: arns.regional("events", "rule/cody-*"),
     schedule: arns.regional("scheduler", "schedule/default/cody-*"),
@@ -335,7 +365,74 @@ function genericScope(arns: Arns): Scope {
   };
 }
 
-function drafts(s: Scope, arns: Arns, serviceRoleArn: string | undefined): Draft[] {
+/** The commands during which CloudFormation runs each handler (a failed deploy rolls back through delete). */
+const HANDLER_COMMANDS: Record<ResourceHandler, readonly CommandName[]> = { create: ["deploy"], read: ["deploy"], update: ["deploy"], delete: LIFECYCLE };
+
+/** A resource type's handler calls (see handler-permissions.ts) as grants, for the actions `pick` keeps. */
+function handlerGrants(s: Scope, type: EmittedResourceType, pick: (action: string) => boolean = () => true): Grant[] {
+  const properties = s.properties[type];
+  if (!properties) return [];
+  const out: Grant[] = [];
+  for (const [action, handlers] of handlerPermissions(type, properties)) {
+    if (!pick(action)) continue;
+    out.push({ action, commands: COMMAND_NAMES.filter((c) => handlers.some((h) => HANDLER_COMMANDS[h].includes(c))) });
+  }
+  return out;
+}
+
+const PASS_ROLE = "iam:PassRole";
+const notPassRole = (action: string) => action !== PASS_ROLE;
+
+/** The resource type whose handlers pass a role to each service. */
+const PASSED_BY: Record<PassService, EmittedResourceType> = {
+  codebuild: "AWS::CodeBuild::Project",
+  events: "AWS::Events::Rule",
+  scheduler: "AWS::Scheduler::Schedule",
+};
+
+/**
+ * IAM writes that could widen a role: with a permissions boundary they are allowed only on roles that
+ * carry it (and CreateRole / PutRolePermissionsBoundary only when the request sets it). IAM evaluates
+ * `iam:PermissionsBoundary` for each of these actions (Service Authorization Reference).
+ */
+export const BOUNDARY_GUARDED_ACTIONS: readonly string[] = [
+  "iam:AttachRolePolicy",
+  "iam:CreateRole",
+  "iam:DeleteRolePolicy",
+  "iam:DetachRolePolicy",
+  "iam:PutRolePermissionsBoundary",
+  "iam:PutRolePolicy",
+  "iam:UpdateAssumeRolePolicy",
+];
+
+/**
+ * Managed policies the generic policy lets CloudFormation attach to cody's roles (iam:PolicyARN):
+ * AWS-managed ones a build role commonly uses (image pulls and pushes, reading S3 as Ruby cody's role
+ * did), and customer-managed policies under the `/cody/` path, which only an administrator can create
+ * (the policy grants no policy writes): to widen, create the policy under that path.
+ */
+function genericManagedPolicies(arns: Arns): string[] {
+  const aws = (name: string) => `arn:${arns.partition}:iam::aws:policy/${name}`;
+  return [
+    aws("AmazonEC2ContainerRegistryReadOnly"),
+    aws("AmazonEC2ContainerRegistryPowerUser"),
+    aws("AmazonS3ReadOnlyAccess"),
+    arns.global("iam", "policy/cody/*"),
+  ];
+}
+
+/**
+ * The boundary IAM writes must carry: the flag's, else the template's when every role the stack creates
+ * carries one and each is a concrete ARN (a role without it could not be created under the condition).
+ */
+function enforcedBoundary(s: Scope, flag: string | undefined): string[] | undefined {
+  if (flag) return [flag];
+  if (s.allRolesBounded && s.boundaries.length > 0 && s.boundaries.every((b) => !/[*?]/.test(b))) return s.boundaries;
+  return undefined;
+}
+
+function drafts(s: Scope, arns: Arns, input: RequirementInput): Draft[] {
+  const serviceRoleArn = input.serviceRoleArn;
   const out: Draft[] = [];
   const stackWhat = s.generic ? "cody stacks (names ending in -cody, cody's default suffix)" : `stack ${s.stackName}`;
   const projectWhat = s.generic ? "any CodeBuild project (project names carry no cody prefix)" : `project ${s.projectName}`;
@@ -343,7 +440,7 @@ function drafts(s: Scope, arns: Arns, serviceRoleArn: string | undefined): Draft
   out.push({
     sid: "CloudFormationStack",
     resources: [s.stackArn],
-    why: `Deploy through change sets, follow events and delete ${stackWhat}; build commands find a project through its stack.`,
+    why: `Deploy through change sets, follow events and delete ${stackWhat}.`,
     grants: [
       ...grants(["deploy", "diff", "delete"], "cloudformation:DescribeStacks"),
       ...grants(LIFECYCLE, "cloudformation:DescribeStackEvents"),
@@ -353,9 +450,27 @@ function drafts(s: Scope, arns: Arns, serviceRoleArn: string | undefined): Draft
       ...grants(["deploy"], "cloudformation:ExecuteChangeSet", "cloudformation:ContinueUpdateRollback"),
       // deploy recreates a ROLLBACK_COMPLETE stack; diff removes the empty stack its CREATE change set made.
       ...grants(["deploy", "diff", "delete"], "cloudformation:DeleteStack"),
-      ...grants(FIND_PROJECT, "cloudformation:DescribeStackResources"),
     ],
   });
+  // Build commands find a project by name, then through a stack: the conventional one, or the argument
+  // taken as a stack name (`cody start demo-cody`), which is also first tried as a project name
+  // (find-project.ts). Both derive from the stack name, with the type/env/suffix parts naming appends.
+  out.push({
+    sid: "FindProjectStack",
+    resources: [s.generic ? s.stackArn : arns.regional("cloudformation", `stack/${s.stackName}*/*`)],
+    why: s.generic
+      ? "Build commands find a project through its stack (DescribeStackResources)."
+      : `Build commands find the project through its stack: ${s.stackName}, or the conventional stack derived from that name when it is passed as the argument (cody start ${s.stackName}).`,
+    grants: grants(FIND_PROJECT, "cloudformation:DescribeStackResources"),
+  });
+  if (!s.generic && s.stackName !== s.projectName) {
+    out.push({
+      sid: "FindProjectByStackName",
+      resources: [arns.regional("codebuild", `project/${s.stackName}*`)],
+      why: `cody start ${s.stackName} first looks for a project of that name (BatchGetProjects), then goes through the stack.`,
+      grants: grants(FIND_PROJECT, "codebuild:BatchGetProjects"),
+    });
+  }
   if (serviceRoleArn) {
     out.push({
       sid: "PassRoleToCloudFormation",
@@ -371,64 +486,73 @@ function drafts(s: Scope, arns: Arns, serviceRoleArn: string | undefined): Draft
       sid: "CodeBuildProject",
       resources: [s.projectArn],
       viaCloudFormation: true,
-      why: `CloudFormation creates, updates, reads and deletes ${projectWhat}${s.webhook ? ", and its source webhook" : ""}.`,
-      grants: [
-        ...grants(["deploy"], "codebuild:CreateProject", "codebuild:UpdateProject"),
-        ...grants(LIFECYCLE, "codebuild:BatchGetProjects", "codebuild:DeleteProject"),
-        ...(s.webhook ? [...grants(["deploy"], "codebuild:CreateWebhook", "codebuild:UpdateWebhook"), ...grants(LIFECYCLE, "codebuild:DeleteWebhook")] : []),
-        ...(s.visibility ? grants(["deploy"], "codebuild:UpdateProjectVisibility") : []),
-      ],
+      why: `CloudFormation creates, updates, reads and deletes ${projectWhat}${s.webhook ? ", and its source webhook" : ""} (the stack's tags travel in CreateProject/UpdateProject).`,
+      grants: handlerGrants(s, "AWS::CodeBuild::Project", notPassRole),
     });
   }
 
   if (s.roles.length > 0) {
     const rolesWhat = s.generic ? "roles under the /cody/ path (where cody puts every role it generates)" : "the stack's roles (CloudFormation names them after the stack, under /cody/)";
+    const boundary = enforcedBoundary(s, input.permissionsBoundary);
+    const role = handlerGrants(s, "AWS::IAM::Role");
+    const guarded = (a: string) => boundary !== undefined && BOUNDARY_GUARDED_ACTIONS.includes(a);
+    const boundaryCondition: ConditionBlock | undefined = boundary
+      ? { StringEquals: { "iam:PermissionsBoundary": boundary.length === 1 ? boundary[0] : boundary } }
+      : undefined;
     out.push({
       sid: "IamRoles",
       resources: s.roles,
       viaCloudFormation: true,
-      why: `CloudFormation creates, tags, updates and deletes ${rolesWhat}.`,
-      grants: [
-        ...grants(["deploy"], "iam:CreateRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy", "iam:GetRolePolicy"),
-        ...(s.inlinePolicies ? grants(["deploy"], "iam:PutRolePolicy") : []),
-        // Stack tags propagate to roles, which CloudFormation tags after creating them.
-        ...grants(["deploy"], "iam:TagRole", "iam:UntagRole"),
-        ...grants(LIFECYCLE, "iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:DeleteRole"),
-        ...(s.generic ? grants(["deploy"], "iam:AttachRolePolicy", "iam:PutRolePermissionsBoundary") : []),
-      ],
+      why: `CloudFormation creates, tags, updates and deletes ${rolesWhat}${boundary ? "; what could widen a role is in IamRolesWithinBoundary" : ""}.`,
+      grants: role.filter((g) => g.action !== "iam:AttachRolePolicy" && !guarded(g.action) && !(g.action === "iam:PutRolePermissionsBoundary" && !s.generic)),
     });
-    if (!s.generic && Array.isArray(s.managedPolicies) && s.managedPolicies.length > 0) {
+    if (boundary && boundaryCondition) {
       out.push({
-        sid: "IamRoleManagedPolicies",
+        sid: "IamRolesWithinBoundary",
         resources: s.roles,
         viaCloudFormation: true,
-        // Only the policies the template attaches: attaching any policy would make the role anything.
-        condition: { ArnLike: { "iam:PolicyARN": s.managedPolicies } },
-        why: "CloudFormation attaches the managed policies the template names, and only those.",
-        grants: grants(["deploy"], "iam:AttachRolePolicy"),
+        condition: boundaryCondition,
+        why: `CloudFormation creates the roles and writes their policies and trust, only on roles that carry the permissions boundary ${boundary.join(", ")}.`,
+        grants: role.filter((g) => g.action !== "iam:AttachRolePolicy" && guarded(g.action)),
       });
-    }
-    if (!s.generic && Array.isArray(s.boundaries) && s.boundaries.length > 0) {
+    } else if (!s.generic && s.boundaries.length > 0) {
       out.push({
         sid: "IamRolePermissionsBoundary",
         resources: s.roles,
         viaCloudFormation: true,
         condition: { StringLike: { "iam:PermissionsBoundary": s.boundaries } },
         why: "CloudFormation sets the permissions boundary the template names (removing a boundary is left to an administrator).",
-        grants: grants(["deploy"], "iam:PutRolePermissionsBoundary"),
+        grants: role.filter((g) => g.action === "iam:PutRolePermissionsBoundary"),
+      });
+    }
+    const attach = role.filter((g) => g.action === "iam:AttachRolePolicy");
+    const policies = s.managedPolicies === "any" ? genericManagedPolicies(arns) : s.managedPolicies;
+    if (attach.length > 0 && policies.length > 0) {
+      out.push({
+        sid: "IamRoleManagedPolicies",
+        resources: s.roles,
+        viaCloudFormation: true,
+        // Only the policies the template attaches: attaching any policy would make the role anything.
+        condition: { ArnLike: { "iam:PolicyARN": policies }, ...(boundaryCondition ?? {}) },
+        why: s.generic
+          ? "CloudFormation attaches managed policies: AWS's ECR and S3 read policies, or customer policies under the /cody/ path (which an administrator creates)."
+          : "CloudFormation attaches the managed policies the template names, and only those.",
+        grants: attach,
       });
     }
   }
 
   for (const { service, resources } of s.passRoles) {
     const meta = PASS_SERVICES[service];
+    const passes = handlerGrants(s, PASSED_BY[service], (a) => a === PASS_ROLE);
+    if (passes.length === 0) continue;
     out.push({
       sid: meta.sid,
       resources,
       viaCloudFormation: true,
       condition: { StringEquals: { "iam:PassedToService": meta.principal } },
       why: `CloudFormation passes ${meta.what}; only to that service.`,
-      grants: grants(["deploy"], "iam:PassRole"),
+      grants: passes,
     });
   }
 
@@ -437,11 +561,10 @@ function drafts(s: Scope, arns: Arns, serviceRoleArn: string | undefined): Draft
       sid: "EventBridgeRule",
       resources: [s.rule],
       viaCloudFormation: true,
-      why: s.generic ? "CloudFormation manages schedule rules, which cody names cody-<project>." : "CloudFormation manages the schedule's EventBridge rule and its target.",
-      grants: [
-        ...grants(["deploy"], "events:PutRule", "events:PutTargets"),
-        ...grants(LIFECYCLE, "events:DescribeRule", "events:ListTargetsByRule", "events:RemoveTargets", "events:DeleteRule"),
-      ],
+      why: s.generic
+        ? "CloudFormation manages schedule rules, which cody names cody-<project>, and copies the stack's tags onto them."
+        : "CloudFormation manages the schedule's EventBridge rule and its target, and copies the stack's tags onto it.",
+      grants: handlerGrants(s, "AWS::Events::Rule", notPassRole),
     });
   }
   if (s.schedule) {
@@ -452,7 +575,7 @@ function drafts(s: Scope, arns: Arns, serviceRoleArn: string | undefined): Draft
       why: s.generic
         ? "CloudFormation manages EventBridge Scheduler schedules, which cody names cody-<project> (default group)."
         : "CloudFormation manages the EventBridge Scheduler schedule.",
-      grants: [...grants(["deploy"], "scheduler:CreateSchedule", "scheduler:UpdateSchedule"), ...grants(LIFECYCLE, "scheduler:GetSchedule", "scheduler:DeleteSchedule")],
+      grants: handlerGrants(s, "AWS::Scheduler::Schedule", notPassRole),
     });
   }
   if (s.managedLogGroup) {
@@ -460,19 +583,17 @@ function drafts(s: Scope, arns: Arns, serviceRoleArn: string | undefined): Draft
       sid: "LogGroup",
       resources: s.managedLogGroup,
       viaCloudFormation: true,
-      why: s.generic ? "CloudFormation manages build log groups (logRetentionDays)." : "CloudFormation manages the build log group and its retention (logRetentionDays).",
-      grants: [
-        ...grants(["deploy"], "logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:GetDataProtectionPolicy"),
-        ...grants(["deploy"], "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource"),
-        ...grants(LIFECYCLE, "logs:DeleteLogGroup", "logs:DeleteDataProtectionPolicy"),
-      ],
+      why: s.generic
+        ? "CloudFormation manages build log groups (logRetentionDays), with the stack's tags."
+        : "CloudFormation manages the build log group, its retention (logRetentionDays) and its tags.",
+      grants: handlerGrants(s, "AWS::Logs::LogGroup", (a) => !RESOURCELESS_ACTIONS.has(a)),
     });
     out.push({
       sid: "LogGroupDescribe",
       resources: ["*"],
       viaCloudFormation: true,
-      why: "CloudFormation looks the log group up with DescribeLogGroups, which takes no resource.",
-      grants: grants(LIFECYCLE, "logs:DescribeLogGroups"),
+      why: "CloudFormation looks the log group up and lists index and resource policies; these calls take no resource.",
+      grants: handlerGrants(s, "AWS::Logs::LogGroup", (a) => RESOURCELESS_ACTIONS.has(a)),
     });
   }
   if (s.ssmParameters.length > 0) {
@@ -525,19 +646,51 @@ function drafts(s: Scope, arns: Arns, serviceRoleArn: string | undefined): Draft
     grants: grants(["list"], "codebuild:BatchGetBuilds", "codebuild:ListBuildsForProject"),
   });
   // Preflight: the caller's own role or user is only known at run time. (sts:GetCallerIdentity needs no permission.)
+  const preflight: readonly CommandName[] = ["deploy", "preflight"];
   out.push({
     sid: "PreflightGetRole",
     resources: [arns.global("iam", "role/*")],
     optional: true,
     why: "Preflight reads the caller's role to learn its path (an assumed-role ARN drops it).",
-    grants: grants(["deploy", "preflight"], "iam:GetRole"),
+    grants: grants(preflight, "iam:GetRole"),
   });
   out.push({
     sid: "PreflightSimulate",
     resources: [arns.global("iam", "role/*"), arns.global("iam", "user/*")],
     optional: true,
     why: "Preflight simulates the caller's own policies against this requirement before deploying.",
-    grants: grants(["deploy", "preflight"], "iam:SimulatePrincipalPolicy"),
+    grants: grants(preflight, "iam:SimulatePrincipalPolicy"),
+  });
+  // Where the simulator is missing or denied, preflight reads the caller's policies and evaluates them
+  // itself: an IAM user's own (scoped to the caller by ${aws:username}, with or without a path), its
+  // groups' and the managed policies attached to either; an assumed role's inline and attached ones.
+  out.push({
+    sid: "PreflightReadUser",
+    resources: [arns.global("iam", "user/${aws:username}"), arns.global("iam", "user/*/${aws:username}")],
+    optional: true,
+    why: "Preflight reads the calling IAM user's policies and groups, to evaluate them locally when the policy simulator is unavailable.",
+    grants: grants(preflight, "iam:GetUser", "iam:GetUserPolicy", "iam:ListAttachedUserPolicies", "iam:ListGroupsForUser", "iam:ListUserPolicies"),
+  });
+  out.push({
+    sid: "PreflightReadGroups",
+    resources: [arns.global("iam", "group/*")],
+    optional: true,
+    why: "Preflight reads the policies of the calling user's groups (which groups is only known at run time).",
+    grants: grants(preflight, "iam:GetGroupPolicy", "iam:ListAttachedGroupPolicies", "iam:ListGroupPolicies"),
+  });
+  out.push({
+    sid: "PreflightReadRole",
+    resources: [arns.global("iam", "role/*")],
+    optional: true,
+    why: "Preflight reads the assumed role's inline and attached policies (the role is only known at run time).",
+    grants: grants(preflight, "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies"),
+  });
+  out.push({
+    sid: "PreflightReadManagedPolicies",
+    resources: [arns.global("iam", "policy/*"), `arn:${arns.partition}:iam::aws:policy/*`],
+    optional: true,
+    why: "Preflight reads the managed policies attached to the caller (customer-managed and AWS-managed) and the caller's permissions boundary.",
+    grants: grants(preflight, "iam:GetPolicy", "iam:GetPolicyVersion"),
   });
   return out;
 }
@@ -546,9 +699,12 @@ function drafts(s: Scope, arns: Arns, serviceRoleArn: string | undefined): Draft
 export function requirementsFor(input: RequirementInput = {}): Requirement[] {
   const arns = new Arns(input.partition ?? "aws", input.region ?? "*", input.account ?? "*");
   const scope = input.synth ? scopeFromTemplate(input.synth, arns) : genericScope(arns);
+  // With --permissions-boundary the roles carry that boundary: CloudFormation sets it on them.
+  const roleProperties = scope.properties["AWS::IAM::Role"];
+  if (input.permissionsBoundary && roleProperties) scope.properties["AWS::IAM::Role"] = { ...roleProperties, PermissionsBoundary: input.permissionsBoundary };
   const selected = new Set<CommandName>(input.commands && input.commands.length > 0 ? input.commands : COMMAND_NAMES);
   const requirements: Requirement[] = [];
-  for (const draft of drafts(scope, arns, input.serviceRoleArn)) {
+  for (const draft of drafts(scope, arns, input)) {
     const kept = draft.grants.filter((g) => g.commands.some((c) => selected.has(c)));
     if (kept.length === 0) continue;
     const used = new Set(kept.flatMap((g) => g.commands.filter((c) => selected.has(c))));

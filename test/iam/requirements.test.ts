@@ -169,7 +169,11 @@ describe("inside a project: the template's exact names", () => {
       `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/codebuild/no-source:*`,
     ]);
     expect(bySid(noSource, "LogGroup")?.actions).toEqual(expect.arrayContaining(["logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:DeleteLogGroup", "logs:TagResource"]));
-    expect(bySid(noSource, "LogGroupDescribe")).toMatchObject({ actions: ["logs:DescribeLogGroups"], resources: ["*"] });
+    // The handler's calls that take no resource, on `*` (the handler lists index and resource policies on create and read).
+    expect(bySid(noSource, "LogGroupDescribe")).toMatchObject({
+      actions: ["logs:DescribeIndexPolicies", "logs:DescribeLogGroups", "logs:DescribeResourcePolicies"],
+      resources: ["*"],
+    });
   });
 
   it("uses Scheduler actions, and no EventBridge rule actions, for a Scheduler schedule", () => {
@@ -201,8 +205,12 @@ describe("inside a project: the template's exact names", () => {
         },
       },
     });
-    expect(bySid(list, "IamRolePermissionsBoundary")?.condition).toEqual({
-      StringLike: { "iam:PermissionsBoundary": ["arn:aws:iam::123456789012:policy/boundaries/ci-boundary"] },
+    // The template's roles carry a boundary: role writes only on roles that carry it.
+    expect(bySid(list, "IamRolesWithinBoundary")?.condition).toEqual({
+      StringEquals: { "iam:PermissionsBoundary": "arn:aws:iam::123456789012:policy/boundaries/ci-boundary" },
+    });
+    expect(bySid(list, "IamRoleManagedPolicies")?.condition?.StringEquals).toEqual({
+      "iam:PermissionsBoundary": "arn:aws:iam::123456789012:policy/boundaries/ci-boundary",
     });
     expect(bySid(list, "IamRoles")?.actions).not.toContain("iam:AttachRolePolicy");
     expect(bySid(list, "IamRoles")?.actions).not.toContain("iam:PutRolePermissionsBoundary");
@@ -290,7 +298,10 @@ describe("--commands: only what the selected commands need", () => {
   it("delete: tear-down actions, nothing that creates", () => {
     const actions = actionsOf(reqs({ synth: synth(), commands: ["delete"] }));
     expect(actions).toEqual(expect.arrayContaining(["cloudformation:DeleteStack", "codebuild:DeleteProject", "iam:DeleteRole", "events:DeleteRule", "events:RemoveTargets"]));
-    expect(actions.filter((a) => /:(Create|Put|Update|Attach|Execute|Start)/.test(a) || a === "iam:PassRole")).toEqual([]);
+    expect(actions.filter((a) => /:(Create|Put|Update|Attach|Execute|Start)/.test(a))).toEqual([]);
+    // The EventBridge rule's delete handler lists iam:PassRole (still only towards EventBridge).
+    const passRoles = reqs({ synth: synth(), commands: ["delete"] }).filter((r) => r.actions.includes("iam:PassRole"));
+    expect(passRoles.map((r) => r.sid)).toEqual(["PassRoleToEventBridge"]);
   });
 
   it("list: account-wide reads only", () => {
@@ -308,16 +319,41 @@ describe("--commands: only what the selected commands need", () => {
 
   it("preflight's own needs are optional for deploy and required for cody preflight", () => {
     const deploy = reqs({ synth: synth(), commands: ["deploy"] });
-    expect(deploy.filter((r) => r.optional).map((r) => r.sid)).toEqual(["PreflightGetRole", "PreflightSimulate"]);
+    expect(deploy.filter((r) => r.optional).map((r) => r.sid)).toEqual([
+      "PreflightGetRole",
+      "PreflightSimulate",
+      "PreflightReadUser",
+      "PreflightReadGroups",
+      "PreflightReadRole",
+      "PreflightReadManagedPolicies",
+    ]);
     const preflight = reqs({ synth: synth(), commands: ["preflight"] });
-    expect(actionsOf(preflight)).toEqual(["iam:GetRole", "iam:SimulatePrincipalPolicy"]);
+    expect(preflight.every((r) => r.optional)).toBe(true);
+    expect(actionsOf(preflight)).toEqual(expect.arrayContaining(["iam:GetRole", "iam:SimulatePrincipalPolicy", "iam:GetUserPolicy", "iam:GetPolicyVersion"]));
+  });
+
+  it("preflight's IAM reads are scoped to the caller where IAM allows it", () => {
+    const list = reqs({ synth: synth(), commands: ["preflight"] });
+    expect(bySid(list, "PreflightReadUser")?.resources).toEqual([`arn:aws:iam::${ACCOUNT}:user/\${aws:username}`, `arn:aws:iam::${ACCOUNT}:user/*/\${aws:username}`]);
+    expect(bySid(list, "PreflightReadGroups")?.resources).toEqual([`arn:aws:iam::${ACCOUNT}:group/*`]);
+    expect(bySid(list, "PreflightReadRole")?.actions).toEqual(["iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies"]);
+    // AWS-managed policies live in the `aws` account, not the caller's.
+    expect(bySid(list, "PreflightReadManagedPolicies")?.resources).toEqual([`arn:aws:iam::${ACCOUNT}:policy/*`, "arn:aws:iam::aws:policy/*"]);
+    // Reads only.
+    expect(actionsOf(list).filter((a) => !/^iam:(Get|List|Simulate)/.test(a))).toEqual([]);
   });
 
   it("records per action which commands need it", () => {
     const stack = bySid(reqs({ synth: synth() }), "CloudFormationStack");
     expect(stack?.actionCommands?.["cloudformation:ExecuteChangeSet"]).toEqual(["deploy"]);
     expect(stack?.actionCommands?.["cloudformation:DeleteStack"]).toEqual(["deploy", "diff", "delete"]);
-    expect(stack?.actionCommands?.["cloudformation:DescribeStackResources"]).toEqual(["start", "stop", "status", "logs", "badge"]);
+    expect(bySid(reqs({ synth: synth() }), "FindProjectStack")?.actionCommands?.["cloudformation:DescribeStackResources"]).toEqual([
+      "start",
+      "stop",
+      "status",
+      "logs",
+      "badge",
+    ]);
   });
 
   it("all commands is the default", () => {

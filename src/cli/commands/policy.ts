@@ -21,6 +21,8 @@ import {
   type CheckResult,
 } from "../../iam/policy";
 import { COMMAND_NAMES, isCommandName, requirementsFor, type CommandName, type RequirementInput } from "../../iam/requirements";
+import { boundaryPolicy } from "../../iam/boundary";
+import { boundaryNote, escalationMessage, findEscalation } from "../../iam/escalation";
 import type { Reporter } from "../../io/reporter";
 import { toCloudFormationYaml } from "../../synth/serialize";
 import { synthesize, type SynthResult } from "../../synth/template";
@@ -34,6 +36,34 @@ export interface PolicyOptions extends ProjectOptions {
   broad?: boolean;
   check?: string;
   commands?: string;
+  permissionsBoundary?: string;
+  /** Print the recommended permissions boundary instead of the policy. */
+  boundary?: boolean;
+}
+
+const BOUNDARY_ARN = /^arn:aws(-[a-z]+)*:iam::(\d{12}|aws):policy\/[\w+=,.@/-]+$/;
+
+/** `--permissions-boundary`: a managed policy's ARN, without wildcards (IAM compares it exactly). */
+export function parseBoundaryArn(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const arn = value.trim();
+  if (!BOUNDARY_ARN.test(arn)) {
+    throw configError({
+      field: "--permissions-boundary",
+      message: `"${value}" is not the ARN of a managed policy.`,
+      fix: "Pass the boundary policy's ARN, e.g. arn:aws:iam::123456789012:policy/cody-boundary (no wildcards).",
+    });
+  }
+  return arn;
+}
+
+/** The boundary ARNs every role of the template carries (none when a role has none). */
+function templateBoundaries(synth: SynthResult | undefined): string[] | undefined {
+  if (!synth) return undefined;
+  const roles = Object.values(synth.template.Resources).filter((r) => r.Type === "AWS::IAM::Role");
+  const found = roles.map((r) => (r.Properties as Record<string, unknown> | undefined)?.PermissionsBoundary);
+  if (roles.length === 0 || found.some((b) => typeof b !== "string")) return undefined;
+  return [...new Set(found as string[])];
 }
 
 /** `--commands deploy,start` → the command names, in the model's order. */
@@ -83,16 +113,25 @@ async function target(projectName: string | undefined, options: PolicyOptions, c
 
 export async function policyCommand(projectName: string | undefined, options: PolicyOptions, reporter: Reporter): Promise<void> {
   const commands = parseCommands(options.commands);
+  const permissionsBoundary = parseBoundaryArn(options.permissionsBoundary);
   if (options.check !== undefined && options.broad) {
     throw configError({ field: "--broad", message: "--broad prints a policy; it cannot be combined with --check.", fix: "Drop --broad to check a policy file." });
+  }
+  if (options.boundary && (options.check !== undefined || options.broad)) {
+    throw configError({
+      field: "--boundary",
+      message: `--boundary prints a permissions boundary; it cannot be combined with ${options.check !== undefined ? "--check" : "--broad"}.`,
+      fix: "Run cody policy --boundary on its own.",
+    });
   }
   const cwd = process.cwd();
   const t = await target(projectName, options, cwd);
   const subject = t.synth ? `stack ${t.synth.stackName}` : "any cody project";
-  if (options.check !== undefined) return check(resolve(cwd, options.check), t, commands, subject, reporter);
+  if (options.boundary) return printBoundary(t, options.format ?? "json", reporter);
+  if (options.check !== undefined) return check(resolve(cwd, options.check), t, commands, subject, permissionsBoundary, reporter);
 
   const requirements = callerRequirements(
-    requirementsFor({ synth: t.synth, commands, region: t.region, account: t.account, partition: partitionOf(t.region) }),
+    requirementsFor({ synth: t.synth, commands, region: t.region, account: t.account, partition: partitionOf(t.region), permissionsBoundary }),
   );
   const policy = options.broad ? broadPolicy(requirements) : policyDocument(requirements);
   if (options.broad) reporter.warn(BROAD_WARNING);
@@ -114,6 +153,55 @@ export async function policyCommand(projectName: string | undefined, options: Po
         "Split it with --commands (e.g. one policy for deploy,diff,delete and one for the build commands).",
     );
   }
+  if (!options.broad) reportDelegation(policy, requirements, t, permissionsBoundary, reporter);
+}
+
+/** Says whether the printed policy lets its holder escalate through the stack's roles, and how to close it. */
+function reportDelegation(policy: PolicyDocument, requirements: ReturnType<typeof callerRequirements>, t: Target, flag: string | undefined, reporter: Reporter): void {
+  const inTemplate = templateBoundaries(t.synth);
+  if (flag && t.synth && !(inTemplate?.length === 1 && inTemplate[0] === flag)) {
+    reporter.warn(
+      `--permissions-boundary ${flag} is not the boundary every role of the template carries (${inTemplate ? inTemplate.join(", ") : "some roles have none"}): ` +
+        "CloudFormation could not create or update those roles with this policy. Set permissionsBoundary to the same ARN in .cody/settings.ts.",
+    );
+  }
+  const escalation = findEscalation([policy], requirements);
+  if (escalation) {
+    reporter.warn(escalationMessage(escalation, Boolean(t.synth)));
+    return;
+  }
+  const bounded = requirements.find((r) => r.sid === "IamRolesWithinBoundary")?.condition?.StringEquals?.["iam:PermissionsBoundary"];
+  if (bounded) reporter.info(boundaryNote(Array.isArray(bounded) ? bounded : [bounded]));
+}
+
+/** `--boundary`: the recommended permissions boundary, and how to put it in place. */
+function printBoundary(t: Target, format: "json" | "yaml" | "cli", reporter: Reporter): void {
+  const { policy, skipped } = boundaryPolicy({ synth: t.synth, region: t.region, account: t.account, partition: partitionOf(t.region) });
+  if (format === "yaml") reporter.result(toCloudFormationYaml(policy));
+  else if (format === "cli") {
+    reporter.result(
+      [
+        "#!/bin/sh",
+        "# A permissions boundary for the roles cody generates. Run once, with credentials that may manage IAM.",
+        "set -eu",
+        "",
+        "cat > cody-boundary.json <<'EOF'",
+        JSON.stringify(policy, null, 2),
+        "EOF",
+        "",
+        "aws iam create-policy --policy-name cody-boundary --policy-document file://cody-boundary.json --query Policy.Arn --output text",
+        "",
+      ].join("\n"),
+    );
+  } else reporter.result(JSON.stringify(policy, null, 2));
+  for (const s of skipped) reporter.warn(`left out of the boundary: ${s}. Add it by hand if the build needs it.`);
+  reporter.info(
+    `${t.synth ? "This boundary allows what cody's features need plus this project's role statements as they are now" : "This boundary allows what cody's features need"}, ` +
+      "and denies IAM writes, Organizations and account changes. An administrator creates it once (aws iam create-policy --policy-name cody-boundary ...); " +
+      "then set permissionsBoundary to its ARN in .cody/settings.ts (or pass --permissions-boundary ARN) and print the deploy policy again.",
+  );
+  const size = policySize(policy);
+  if (size > MANAGED_POLICY_MAX) reporter.warn(`the boundary is ${size} characters; a managed policy holds at most ${MANAGED_POLICY_MAX}. Merge the project statements by hand.`);
 }
 
 /** A policy file: a policy document, or `aws iam get-policy-version` output (which wraps one). */
@@ -164,20 +252,23 @@ function namedInPolicy(policy: PolicyDocument): { region?: string; account?: str
 const SAMPLE_REGION = "us-east-1";
 const SAMPLE_ACCOUNT = "123456789012";
 
-function check(file: string, t: Target, commands: CommandName[] | undefined, subject: string, reporter: Reporter): void {
+function check(file: string, t: Target, commands: CommandName[] | undefined, subject: string, permissionsBoundary: string | undefined, reporter: Reporter): void {
   const policy = readPolicyFile(file);
   const named = namedInPolicy(policy);
   const shownRegion = t.region ?? named.region;
   const shownAccount = t.account ?? named.account;
-  const base: RequirementInput = { synth: t.synth, commands, partition: partitionOf(shownRegion) };
+  const base: RequirementInput = { synth: t.synth, commands, partition: partitionOf(shownRegion), permissionsBoundary };
   // A request for region `*` would only match a policy that says `*`: evaluate concrete values.
   const evaluated = callerRequirements(requirementsFor({ ...base, region: shownRegion ?? SAMPLE_REGION, account: shownAccount ?? SAMPLE_ACCOUNT }));
   const display = callerRequirements(requirementsFor({ ...base, region: shownRegion, account: shownAccount }));
   const result = checkPolicies([policy], evaluated, display);
-  report(result, displayPath(file), subject, commands, reporter);
+  const escalation = findEscalation([policy], evaluated);
+  // Name the roles as the user reads them (the evaluated ARNs may carry sample region and account values).
+  if (escalation) escalation.roles = display.find((r) => r.sid === "IamRoles")?.resources[0] ?? escalation.roles;
+  report(result, displayPath(file), subject, commands, reporter, escalation ? escalationMessage(escalation, Boolean(t.synth)) : undefined);
 }
 
-function report(result: CheckResult, file: string, subject: string, commands: CommandName[] | undefined, reporter: Reporter): void {
+function report(result: CheckResult, file: string, subject: string, commands: CommandName[] | undefined, reporter: Reporter, escalation?: string): void {
   const scope = `${subject}, ${commands ? `commands ${commands.join(", ")}` : "every command"}`;
   const required = result.missing.filter((m) => !m.optional);
   const optional = result.missing.filter((m) => m.optional);
@@ -207,6 +298,7 @@ function report(result: CheckResult, file: string, subject: string, commands: Co
     reporter.warn(`the policy lacks what preflight uses (${actions}): deploys work, but preflight will say it could not run.`);
   }
   for (const finding of result.overBroad) reporter.warn(finding);
+  if (escalation) reporter.warn(escalation);
 
   if (required.length > 0) {
     const actions = new Set(required.map((m) => m.action));
@@ -217,6 +309,8 @@ function report(result: CheckResult, file: string, subject: string, commands: Co
   }
   if (result.overBroad.length > 0) {
     reporter.warn(`${file} is sufficient but over-broad for ${scope}: \`cody policy\` prints a least-privilege policy.`);
+  } else if (escalation) {
+    reporter.warn(`${file} grants everything cody needs for ${scope} (${result.checked} requests checked), but allows privilege escalation (above).`);
   } else {
     reporter.success(`${file} grants everything cody needs for ${scope} (${result.checked} requests checked), and no more than that in kind.`);
   }
