@@ -1,5 +1,7 @@
-// Ctrl-C for the commands that wait: the first one aborts the wait (the command then says what is
-// still running and how to pick it up again), a second one exits at once.
+// Ctrl-C for the commands that wait: the first one aborts the wait and any AWS request in flight
+// (the command then says what was and was not done, and how to pick it up again), a second one
+// exits at once.
+import { setInterruptSignal } from "../aws/interrupt-signal";
 import { ExitCode } from "../errors";
 import type { Reporter } from "../io/reporter";
 
@@ -8,7 +10,14 @@ import type { Reporter } from "../io/reporter";
  * `reporter` is told of the Ctrl-C, so the message that follows does not land after the echoed `^C`.
  */
 export async function withInterrupt<T>(work: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal, reporter?: Pick<Reporter, "interrupted">): Promise<T> {
-  if (signal) return work(signal);
+  if (signal) {
+    setInterruptSignal(signal);
+    try {
+      return await work(signal);
+    } finally {
+      setInterruptSignal(undefined);
+    }
+  }
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(ExitCode.interrupted);
@@ -16,9 +25,11 @@ export async function withInterrupt<T>(work: (signal: AbortSignal) => Promise<T>
     controller.abort();
   };
   process.on("SIGINT", onSigint);
+  setInterruptSignal(controller.signal);
   try {
     return await work(controller.signal);
   } finally {
+    setInterruptSignal(undefined);
     process.off("SIGINT", onSigint);
   }
 }
