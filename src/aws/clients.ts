@@ -18,6 +18,8 @@ import type {
   ExecuteChangeSetCommandInput,
   GetTemplateCommandInput,
   GetTemplateCommandOutput,
+  ListChangeSetsCommandInput,
+  ListChangeSetsCommandOutput,
 } from "@aws-sdk/client-cloudformation";
 import type {
   BatchGetBuildsCommandInput,
@@ -64,6 +66,8 @@ export interface CfnApi {
   getTemplate(input: GetTemplateCommandInput): Promise<GetTemplateCommandOutput>;
   createChangeSet(input: CreateChangeSetCommandInput): Promise<CreateChangeSetCommandOutput>;
   describeChangeSet(input: DescribeChangeSetCommandInput): Promise<DescribeChangeSetCommandOutput>;
+  /** Finds change sets earlier cody runs left behind, and those of a concurrent run. */
+  listChangeSets(input: ListChangeSetsCommandInput): Promise<ListChangeSetsCommandOutput>;
   executeChangeSet(input: ExecuteChangeSetCommandInput): Promise<unknown>;
   deleteChangeSet(input: DeleteChangeSetCommandInput): Promise<unknown>;
   deleteStack(input: DeleteStackCommandInput): Promise<unknown>;
@@ -219,6 +223,7 @@ export async function createCloudFormation(options: AwsOptions): Promise<CfnApi>
     getTemplate: (i) => send(new sdk.GetTemplateCommand(i)),
     createChangeSet: (i) => send(new sdk.CreateChangeSetCommand(i)),
     describeChangeSet: (i) => send(new sdk.DescribeChangeSetCommand(i)),
+    listChangeSets: (i) => send(new sdk.ListChangeSetsCommand(i)),
     executeChangeSet: (i) => send(new sdk.ExecuteChangeSetCommand(i)),
     deleteChangeSet: (i) => send(new sdk.DeleteChangeSetCommand(i)),
     deleteStack: (i) => send(new sdk.DeleteStackCommand(i)),

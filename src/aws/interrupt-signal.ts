@@ -10,3 +10,17 @@ export function setInterruptSignal(signal: AbortSignal | undefined): void {
 export function interruptSignal(): AbortSignal | undefined {
   return current;
 }
+
+/**
+ * Runs cleanup after Ctrl-C (delete the change set just made): its requests must go out although the
+ * command was interrupted. They stay bounded by the request timeouts; a second Ctrl-C still exits.
+ */
+export async function uninterruptible<T>(work: () => Promise<T>): Promise<T> {
+  const saved = current;
+  current = undefined;
+  try {
+    return await work();
+  } finally {
+    current = saved;
+  }
+}
