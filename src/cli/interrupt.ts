@@ -9,7 +9,11 @@ import type { Reporter } from "../io/reporter";
  * Runs `work` with a signal that Ctrl-C aborts; a caller's own signal (tests) replaces the handler.
  * `reporter` is told of the Ctrl-C, so the message that follows does not land after the echoed `^C`.
  */
-export async function withInterrupt<T>(work: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal, reporter?: Pick<Reporter, "interrupted">): Promise<T> {
+export async function withInterrupt<T>(
+  work: (signal: AbortSignal) => Promise<T>,
+  signal?: AbortSignal,
+  reporter?: Pick<Reporter, "interrupted"> & Partial<Pick<Reporter, "warn">>,
+): Promise<T> {
   if (signal) {
     setInterruptSignal(signal);
     try {
@@ -20,7 +24,10 @@ export async function withInterrupt<T>(work: (signal: AbortSignal) => Promise<T>
   }
   const controller = new AbortController();
   const onSigint = () => {
-    if (controller.signal.aborted) process.exit(ExitCode.interrupted);
+    if (controller.signal.aborted) {
+      reporter?.warn?.("interrupted again: exiting at once, without waiting for cleanup (a change set left behind is removed by the next cody deploy).");
+      process.exit(ExitCode.interrupted);
+    }
     reporter?.interrupted();
     controller.abort();
   };
