@@ -167,7 +167,8 @@ function sender(client: SdkClient, timeoutMs: number): (command: object) => Prom
   const budgetMs = callBudgetMs(timeoutMs);
   return async (command) => {
     const interrupt = interruptSignal();
-    if (interrupt?.aborted) throw new Interrupted();
+    // Not sent at all: nothing can have happened (mayHaveLanded tells the two apart).
+    if (interrupt?.aborted) throw Object.assign(new Interrupted(), { notSent: true });
     const budget = AbortSignal.timeout(budgetMs);
     const abortSignal = interrupt ? AbortSignal.any([interrupt, budget]) : budget;
     try {

@@ -236,3 +236,18 @@ export function toCodyError(error: unknown, action: string, context: ErrorContex
   }
   return new CodyError(`${action} failed: ${name ? `${name}: ` : ""}${message}`, { cause: error });
 }
+
+/**
+ * Whether a failed write may still have been carried out: its answer was lost (timeout, reset, no
+ * response), the server failed (5xx), or Ctrl-C cut the request off. A 4xx answer is a refusal.
+ */
+export function mayHaveLanded(error: unknown): boolean {
+  for (const e of errorChain(error) as Array<SdkErrorShape & { notSent?: boolean }>) {
+    if (e.notSent) return false;
+    if (e.name === "Interrupted" || e.name === "TimeoutError" || e.name === "AbortError") return true;
+    if (/^(ECONNRESET|EPIPE|ETIMEDOUT|ECONNABORTED)$/.test(e.code ?? "") || /socket hang up/i.test(e.message ?? "")) return true;
+    const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
+    if (status !== undefined) return status >= 500;
+  }
+  return false;
+}

@@ -3,7 +3,7 @@
 // follow it to a terminal state. Decisions needing a human go through `confirm`.
 import type { Change, CreateChangeSetCommandInput } from "@aws-sdk/client-cloudformation";
 import type { CfnApi } from "../aws/clients";
-import { errorChain } from "../aws/errors";
+import { errorChain, mayHaveLanded } from "../aws/errors";
 import { CodyError, ExitCode, isCodyError } from "../errors";
 import { codyChangeSets, describeCleanup, listChangeSets, RECENT_MS, removeChangeSet, removeReviewStack, type Cleanup, type CodyChangeSet } from "./change-sets";
 import type { Reporter } from "../io/reporter";
@@ -208,6 +208,8 @@ async function executeAndFollow(options: DeployOptions, attempt: Attempt, stack:
         cause: error,
       });
     }
+    // A refusal (4xx) is an answer: nothing started, and the change set is cleaned up like any other.
+    if (!mayHaveLanded(error)) attempt.executing = false;
     throw error;
   }
   attempt.executed = true;
