@@ -53,9 +53,12 @@ export async function deleteStack(options: DeleteOptions): Promise<DeleteResult>
   const confirmed = await io.confirm(`Delete stack ${stackName}${options.region ? ` (${options.region})` : ""} and the CodeBuild project, role and schedule in it?`);
   if (!confirmed) return { type: "cancelled", stackName };
 
-  const since = await latestEventTime(cfn, stack.stackId ?? stackName);
-  // Ctrl-C during the question or the read above: nothing is deleted.
-  if (options.signal?.aborted) throw new Interrupted(`Interrupted before DeleteStack was sent: stack ${stackName} was not deleted.`, "Run `cody delete` again when ready.");
+  // Ctrl-C during the question or the read below: nothing is deleted.
+  const notDeleted = () => new Interrupted(`Interrupted before DeleteStack was sent: stack ${stackName} was not deleted.`, "Run `cody delete` again when ready.");
+  const since = await latestEventTime(cfn, stack.stackId ?? stackName).catch((error: unknown) => {
+    throw error instanceof Interrupted ? notDeleted() : error;
+  });
+  if (options.signal?.aborted) throw notDeleted();
   try {
     await cfn.deleteStack({ StackName: stack.stackId ?? stackName });
   } catch (error) {

@@ -90,6 +90,18 @@ export function changeSetInput(
 }
 
 export async function deployStack(options: DeployOptions): Promise<DeployResult> {
+  try {
+    return await deploy(options);
+  } catch (error) {
+    // Ctrl-C during a read before any write (a lookup, GetTemplate, the preflight): say nothing changed.
+    if (error instanceof Interrupted && error.message === new Interrupted().message) {
+      throw new Interrupted("Interrupted before cody changed anything: nothing was deployed.", "Run `cody deploy` again when ready.");
+    }
+    throw error;
+  }
+}
+
+async function deploy(options: DeployOptions): Promise<DeployResult> {
   const { cfn, stackName, io } = options;
   const now = options.now ?? Date.now;
   const started = now();
@@ -113,6 +125,7 @@ export async function deployStack(options: DeployOptions): Promise<DeployResult>
   }
   // Checks that must pass before anything is written (the IAM preflight).
   await options.beforeChanges?.();
+  stopIfInterrupted(options.signal, "Interrupted before cody changed anything: nothing was deployed.");
   // Another cody run between its CreateChangeSet and ExecuteChangeSet; older leftovers are removed.
   const leftovers = stack.exists ? codyChangeSets(await listChangeSets(cfn, stackName), now()) : { busy: [], stale: [] };
   const running = leftovers.busy[0];
