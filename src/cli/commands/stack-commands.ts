@@ -142,6 +142,7 @@ export async function diffCommand(projectName: string | undefined, options: Stac
     undefined,
     reporter,
   );
+  for (const left of result.leftBehind ?? []) reporter.warn(left);
   if (result.recreate) {
     reporter.warn(`stack ${synth.stackName} (${region}) is ${result.recreate}: cody deploy will delete it and create it again.`);
   }
