@@ -22,6 +22,8 @@ export interface StartMotoOptions {
   env?: Record<string, string>;
   /** Run moto in its own process group (so a terminal's Ctrl-C does not reach it). */
   detached?: boolean;
+  /** Builds as stock moto has them, without the launcher's build fixes (launcher.py --plain-builds). */
+  plainBuilds?: boolean;
 }
 
 export interface MotoServer {

@@ -79,7 +79,7 @@ async function getJson(url) {
  * `detached`: own process group, so a Ctrl-C at the terminal reaches cody but not moto, and the
  * caller stops moto after cody has finished cleanly (it is still killed when this process exits).
  */
-export async function startMoto({ python = findPython(), port, timeoutMs = 20_000, env = {}, detached = false } = {}) {
+export async function startMoto({ python = findPython(), port, timeoutMs = 20_000, env = {}, detached = false, plainBuilds = false } = {}) {
   if (!python) {
     throw new Error(
       "moto is not installed: no python3 on PATH can `import moto.server` (needs moto[server] 5.x; see README.md). " +
@@ -88,7 +88,7 @@ export async function startMoto({ python = findPython(), port, timeoutMs = 20_00
   }
   for (let attempt = 1; ; attempt++) {
     try {
-      return await launch(python, port ?? (await freePort()), timeoutMs, env, detached);
+      return await launch(python, port ?? (await freePort()), timeoutMs, env, detached, plainBuilds);
     } catch (error) {
       // Someone may grab a free port between probing and binding: try another one.
       if (!error.retry || port !== undefined || attempt >= 3) throw error;
@@ -96,11 +96,12 @@ export async function startMoto({ python = findPython(), port, timeoutMs = 20_00
   }
 }
 
-async function launch(python, port, timeoutMs, extraEnv, detached) {
+async function launch(python, port, timeoutMs, extraEnv, detached, plainBuilds) {
   const endpoint = `http://127.0.0.1:${port}`;
   const env = { ...process.env, ...extraEnv, PYTHONUNBUFFERED: "1" };
   delete env.MOTO_PORT; // moto would prefer it over -p for its self-requests
-  const child = spawn(python, [LAUNCHER, "-H", "127.0.0.1", "-p", String(port)], { env, detached, stdio: ["ignore", "pipe", "pipe"] });
+  const args = [LAUNCHER, "-H", "127.0.0.1", "-p", String(port), ...(plainBuilds ? ["--plain-builds"] : [])];
+  const child = spawn(python, args, { env, detached, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   const collect = (chunk) => {
     log = (log + chunk.toString()).slice(-LOG_LIMIT);

@@ -18,6 +18,8 @@ import type {
   ExecuteChangeSetCommandInput,
   GetTemplateCommandInput,
   GetTemplateCommandOutput,
+  ListChangeSetsCommandInput,
+  ListChangeSetsCommandOutput,
 } from "@aws-sdk/client-cloudformation";
 import type {
   BatchGetBuildsCommandInput,
@@ -48,7 +50,9 @@ import type {
   SimulatePrincipalPolicyCommandInput,
   SimulatePrincipalPolicyCommandOutput,
 } from "@aws-sdk/client-iam";
+import { configError, Interrupted } from "../errors";
 import { toCodyError } from "./errors";
+import { interruptSignal } from "./interrupt-signal";
 
 export interface AwsOptions {
   profile?: string;
@@ -62,6 +66,8 @@ export interface CfnApi {
   getTemplate(input: GetTemplateCommandInput): Promise<GetTemplateCommandOutput>;
   createChangeSet(input: CreateChangeSetCommandInput): Promise<CreateChangeSetCommandOutput>;
   describeChangeSet(input: DescribeChangeSetCommandInput): Promise<DescribeChangeSetCommandOutput>;
+  /** Finds change sets earlier cody runs left behind, and those of a concurrent run. */
+  listChangeSets(input: ListChangeSetsCommandInput): Promise<ListChangeSetsCommandOutput>;
   executeChangeSet(input: ExecuteChangeSetCommandInput): Promise<unknown>;
   deleteChangeSet(input: DeleteChangeSetCommandInput): Promise<unknown>;
   deleteStack(input: DeleteStackCommandInput): Promise<unknown>;
@@ -72,14 +78,115 @@ export interface CfnApi {
   region(): Promise<string>;
 }
 
-function clientConfig(options: AwsOptions) {
+/** The SDK's retries for every client (identity ones too): adaptive, so throttling backs off instead of failing a long deploy. */
+export const MAX_ATTEMPTS = 8;
+const DEFAULT_REQUEST_TIMEOUT_S = 30;
+const TIMEOUT_VARIABLE = "CODY_REQUEST_TIMEOUT";
+
+/**
+ * How long one request waits for an answer, from CODY_REQUEST_TIMEOUT (seconds, default 30). A bad
+ * value is bad input, reported before any call.
+ */
+export function requestTimeoutMs(environment: Record<string, string | undefined> = process.env): number {
+  const raw = environment[TIMEOUT_VARIABLE];
+  if (raw === undefined || raw.trim() === "") return DEFAULT_REQUEST_TIMEOUT_S * 1000;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+    throw configError({
+      field: TIMEOUT_VARIABLE,
+      message: `${TIMEOUT_VARIABLE}="${raw}" is not a number of seconds between 0 and 3600.`,
+      fix: `Set it to how long one AWS request may wait for an answer, e.g. ${TIMEOUT_VARIABLE}=30, or unset it (default ${DEFAULT_REQUEST_TIMEOUT_S}).`,
+    });
+  }
+  return Math.round(seconds * 1000);
+}
+
+/**
+ * The longest one call may take, its retries included: two unanswered requests and their backoff.
+ * A held request then ends the command in about a minute (default timeout), never hangs it; answered
+ * errors (throttling) retry well within it.
+ */
+export function callBudgetMs(timeoutMs: number): number {
+  return timeoutMs * 2 + Math.min(10_000, timeoutMs);
+}
+
+export function clientConfig(options: AwsOptions, timeoutMs = requestTimeoutMs()) {
   return {
     ...(options.region ? { region: options.region } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
-    // Adaptive retries back off on throttling instead of failing a long deploy.
     retryMode: "adaptive" as const,
-    maxAttempts: 8,
+    maxAttempts: MAX_ATTEMPTS,
+    // Without these a request nobody answers waits forever (the SDK's defaults are 0: no timeout).
+    requestHandler: { connectionTimeout: Math.min(timeoutMs, 10_000), requestTimeout: timeoutMs, throwOnRequestTimeout: true },
   };
+}
+
+/** What the SDK client offers that `send` needs: send with an abort signal, and a middleware stack. */
+interface SdkClient {
+  send(command: never, options: never): Promise<unknown>;
+  middlewareStack: { add(middleware: never, options: never): void };
+}
+type Send = (command: object, options: { abortSignal: AbortSignal }) => Promise<unknown>;
+type AddMiddleware = (middleware: unknown, options: { step: "finalizeRequest"; name: string; priority: "low" }) => void;
+
+interface SentRequest {
+  protocol?: string;
+  hostname?: string;
+  port?: number;
+}
+
+/**
+ * Marks every failed attempt with the endpoint it went to, so messages can name it; returns the
+ * last endpoint used, for an abort that lands between attempts (in the retry's backoff).
+ */
+function recordEndpoint(client: SdkClient): () => string | undefined {
+  let last: string | undefined;
+  const middleware =
+    (next: (args: { request: unknown }) => Promise<unknown>) =>
+    async (args: { request: unknown }): Promise<unknown> => {
+      try {
+        return await next(args);
+      } catch (error) {
+        const request = args.request as SentRequest;
+        if (request.hostname) last = `${request.protocol ?? "https:"}//${request.hostname}${request.port ? `:${request.port}` : ""}`;
+        if (error && typeof error === "object" && last) Object.defineProperty(error, "$endpoint", { value: last, configurable: true });
+        throw error;
+      }
+    };
+  // Inside the retry loop (finalizeRequest, after the retry middleware), outside the deserializer.
+  (client.middlewareStack.add as AddMiddleware).call(client.middlewareStack, middleware, { step: "finalizeRequest", name: "codyEndpoint", priority: "low" });
+  return () => last;
+}
+
+/**
+ * `client.send` bounded twice: by Ctrl-C (the interrupt signal aborts the request in flight) and by
+ * the call's budget. Either one becomes a CodyError that says what happened; nothing else changes.
+ */
+function sender(client: SdkClient, timeoutMs: number): (command: object) => Promise<never> {
+  const lastEndpoint = recordEndpoint(client);
+  const budgetMs = callBudgetMs(timeoutMs);
+  return async (command) => {
+    const interrupt = interruptSignal();
+    // Not sent at all: nothing can have happened (mayHaveLanded tells the two apart).
+    if (interrupt?.aborted) throw Object.assign(new Interrupted(), { notSent: true });
+    const budget = AbortSignal.timeout(budgetMs);
+    const abortSignal = interrupt ? AbortSignal.any([interrupt, budget]) : budget;
+    try {
+      return (await (client.send as Send).call(client, command, { abortSignal })) as never;
+    } catch (error) {
+      if (interrupt?.aborted) throw new Interrupted();
+      if (budget.aborted) {
+        const endpoint = endpointOf(error) ?? lastEndpoint();
+        throw Object.assign(new Error(`no answer within ${budgetMs} ms`), { name: "TimeoutError", $budgetMs: budgetMs, $timeoutMs: timeoutMs, $endpoint: endpoint, cause: error });
+      }
+      if (error && typeof error === "object" && (error as { name?: string }).name === "TimeoutError") Object.defineProperty(error, "$timeoutMs", { value: timeoutMs });
+      throw error;
+    }
+  };
+}
+
+function endpointOf(error: unknown): string | undefined {
+  return error && typeof error === "object" ? (error as { $endpoint?: string }).$endpoint : undefined;
 }
 
 /** Wraps each call so SDK errors become CodyErrors with the action named (and the profile, to check it exists). */
@@ -108,18 +215,21 @@ function quietSdk(): void {
 export async function createCloudFormation(options: AwsOptions): Promise<CfnApi> {
   quietSdk();
   const sdk = await import("@aws-sdk/client-cloudformation");
-  const client: CloudFormationClient = new sdk.CloudFormationClient(clientConfig(options));
+  const timeoutMs = requestTimeoutMs();
+  const client: CloudFormationClient = new sdk.CloudFormationClient(clientConfig(options, timeoutMs));
+  const send = sender(client, timeoutMs);
   const api: CfnApi = {
-    describeStacks: (i) => client.send(new sdk.DescribeStacksCommand(i)),
-    describeStackEvents: (i) => client.send(new sdk.DescribeStackEventsCommand(i)),
-    getTemplate: (i) => client.send(new sdk.GetTemplateCommand(i)),
-    createChangeSet: (i) => client.send(new sdk.CreateChangeSetCommand(i)),
-    describeChangeSet: (i) => client.send(new sdk.DescribeChangeSetCommand(i)),
-    executeChangeSet: (i) => client.send(new sdk.ExecuteChangeSetCommand(i)),
-    deleteChangeSet: (i) => client.send(new sdk.DeleteChangeSetCommand(i)),
-    deleteStack: (i) => client.send(new sdk.DeleteStackCommand(i)),
-    continueUpdateRollback: (i) => client.send(new sdk.ContinueUpdateRollbackCommand(i)),
-    describeStackResources: (i) => client.send(new sdk.DescribeStackResourcesCommand(i)),
+    describeStacks: (i) => send(new sdk.DescribeStacksCommand(i)),
+    describeStackEvents: (i) => send(new sdk.DescribeStackEventsCommand(i)),
+    getTemplate: (i) => send(new sdk.GetTemplateCommand(i)),
+    createChangeSet: (i) => send(new sdk.CreateChangeSetCommand(i)),
+    describeChangeSet: (i) => send(new sdk.DescribeChangeSetCommand(i)),
+    listChangeSets: (i) => send(new sdk.ListChangeSetsCommand(i)),
+    executeChangeSet: (i) => send(new sdk.ExecuteChangeSetCommand(i)),
+    deleteChangeSet: (i) => send(new sdk.DeleteChangeSetCommand(i)),
+    deleteStack: (i) => send(new sdk.DeleteStackCommand(i)),
+    continueUpdateRollback: (i) => send(new sdk.ContinueUpdateRollbackCommand(i)),
+    describeStackResources: (i) => send(new sdk.DescribeStackResourcesCommand(i)),
     region: () => client.config.region(),
   };
   return guard("cloudformation", api, options);
@@ -141,16 +251,18 @@ export interface CodeBuildApi {
 export async function createCodeBuild(options: AwsOptions): Promise<CodeBuildApi> {
   quietSdk();
   const sdk = await import("@aws-sdk/client-codebuild");
-  const client = new sdk.CodeBuildClient(clientConfig(options));
+  const timeoutMs = requestTimeoutMs();
+  const client = new sdk.CodeBuildClient(clientConfig(options, timeoutMs));
+  const send = sender(client, timeoutMs);
   const api: CodeBuildApi = {
-    startBuild: (i) => client.send(new sdk.StartBuildCommand(i)),
-    stopBuild: (i) => client.send(new sdk.StopBuildCommand(i)),
-    batchGetBuilds: (i) => client.send(new sdk.BatchGetBuildsCommand(i)),
-    batchGetProjects: (i) => client.send(new sdk.BatchGetProjectsCommand(i)),
-    listBuildsForProject: (i) => client.send(new sdk.ListBuildsForProjectCommand(i)),
-    listProjects: (i) => client.send(new sdk.ListProjectsCommand(i)),
+    startBuild: (i) => send(new sdk.StartBuildCommand(i)),
+    stopBuild: (i) => send(new sdk.StopBuildCommand(i)),
+    batchGetBuilds: (i) => send(new sdk.BatchGetBuildsCommand(i)),
+    batchGetProjects: (i) => send(new sdk.BatchGetProjectsCommand(i)),
+    listBuildsForProject: (i) => send(new sdk.ListBuildsForProjectCommand(i)),
+    listProjects: (i) => send(new sdk.ListProjectsCommand(i)),
     region: () => client.config.region(),
-    listBuilds: (i) => client.send(new sdk.ListBuildsCommand(i)),
+    listBuilds: (i) => send(new sdk.ListBuildsCommand(i)),
   };
   return guard("codebuild", api, options);
 }
@@ -164,10 +276,12 @@ export interface LogsApi {
 export async function createLogs(options: AwsOptions): Promise<LogsApi> {
   quietSdk();
   const sdk = await import("@aws-sdk/client-cloudwatch-logs");
-  const client = new sdk.CloudWatchLogsClient(clientConfig(options));
+  const timeoutMs = requestTimeoutMs();
+  const client = new sdk.CloudWatchLogsClient(clientConfig(options, timeoutMs));
+  const send = sender(client, timeoutMs);
   const api: LogsApi = {
-    getLogEvents: (i) => client.send(new sdk.GetLogEventsCommand(i)),
-    filterLogEvents: (i) => client.send(new sdk.FilterLogEventsCommand(i)),
+    getLogEvents: (i) => send(new sdk.GetLogEventsCommand(i)),
+    filterLogEvents: (i) => send(new sdk.FilterLogEventsCommand(i)),
   };
   return guard("logs", api, options);
 }
@@ -182,16 +296,20 @@ export interface IdentityApi {
 export async function createIdentity(options: AwsOptions): Promise<IdentityApi> {
   quietSdk();
   const [sts, iam] = await Promise.all([import("@aws-sdk/client-sts"), import("@aws-sdk/client-iam")]);
-  // Preflight is advisory: a failing simulator should say so quickly, not after eight retries.
-  const config = { ...clientConfig(options), maxAttempts: 2 };
+  // The same retries and timeouts as every other client: a throttled or dropped STS call is a blip
+  // to retry, not a reason to fail the preflight (it had 2 attempts, and 20 of 780 fault runs failed).
+  const timeoutMs = requestTimeoutMs();
+  const config = clientConfig(options, timeoutMs);
   const stsClient = new sts.STSClient(config);
   const iamClient = new iam.IAMClient(config);
+  const stsSend = sender(stsClient, timeoutMs);
+  const iamSend = sender(iamClient, timeoutMs);
   const identity: Pick<IdentityApi, "getCallerIdentity"> = {
-    getCallerIdentity: () => stsClient.send(new sts.GetCallerIdentityCommand({})),
+    getCallerIdentity: () => stsSend(new sts.GetCallerIdentityCommand({})),
   };
   const roles: Omit<IdentityApi, "getCallerIdentity"> = {
-    getRole: (i) => iamClient.send(new iam.GetRoleCommand(i)),
-    simulatePrincipalPolicy: (i) => iamClient.send(new iam.SimulatePrincipalPolicyCommand(i)),
+    getRole: (i) => iamSend(new iam.GetRoleCommand(i)),
+    simulatePrincipalPolicy: (i) => iamSend(new iam.SimulatePrincipalPolicyCommand(i)),
   };
   const guardedIdentity = guard("sts", identity, options);
   const guardedRoles = guard("iam", roles, options);

@@ -14,7 +14,12 @@ interface SdkErrorShape {
   Code?: string;
   code?: string;
   hostname?: string;
-  $metadata?: { httpStatusCode?: number };
+  $metadata?: { httpStatusCode?: number; attempts?: number };
+  /** Set by the clients: where the failed request went (scheme, host, port). */
+  $endpoint?: string;
+  /** Set by the clients on a timeout: the per-request timeout, or the call's whole budget that ran out. */
+  $timeoutMs?: number;
+  $budgetMs?: number;
   /** Set (non-enumerable) by the SDK's deserializer on a response it could not parse. */
   $response?: { statusCode?: number };
 }
@@ -85,8 +90,18 @@ function endpointOverrides(environment: Record<string, string | undefined>): str
 
 /** The SDK could not parse the answer: an HTML page (a proxy's, an emulator's crash) rather than an AWS response. */
 function notAwsAnswer(e: SdkErrorShape, message: string): boolean {
-  return /Deserialization error|XML parse error|is not valid JSON/i.test(message) || (e.$response !== undefined && e.name === "SyntaxError");
+  if (/Deserialization error|XML parse error|is not valid JSON/i.test(message) || (e.$response !== undefined && e.name === "SyntaxError")) return true;
+  // The query-protocol clients (CloudFormation, STS, IAM) call an unparseable error page "Unknown: Unknown".
+  return (e.name === "Unknown" || e.name === "UnknownError") && (e.message === "Unknown" || !e.message);
 }
+
+/** "after 8 attempts", from the SDK's own count; "after retrying" when the SDK did not say. */
+function attemptsText(e: SdkErrorShape): string {
+  const attempts = e.$metadata?.attempts;
+  return attempts === undefined ? "after retrying" : attempts === 1 ? "on its only attempt" : `after ${attempts} attempts`;
+}
+
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
 /** An error and its causes, outermost first: the clients wrap each SDK error in a CodyError. */
 export function errorChain(error: unknown): Array<{ name?: unknown; message?: unknown }> {
@@ -151,7 +166,7 @@ export function toCodyError(error: unknown, action: string, context: ErrorContex
     });
   }
   if (/Throttl|Rate exceeded|TooManyRequests/i.test(name + message)) {
-    return new CodyError(`AWS kept throttling ${action} after several retries.`, {
+    return new CodyError(`AWS kept throttling ${action} (${attemptsText(e)}).`, {
       hint: "Wait a minute and run the command again; other tools in this account may be making many calls.",
       cause: error,
     });
@@ -170,9 +185,23 @@ export function toCodyError(error: unknown, action: string, context: ErrorContex
       cause: error,
     });
   }
+  if (name === "TimeoutError" || e.$budgetMs !== undefined) {
+    const where = e.$endpoint ?? e.hostname ?? "the endpoint";
+    const what =
+      e.$budgetMs !== undefined
+        ? `got no answer from ${where} in ${seconds(e.$budgetMs)} (each request waited up to ${seconds(e.$timeoutMs ?? 0)}, retries included)`
+        : `got no answer from ${where} within ${seconds(e.$timeoutMs ?? 0)} (${attemptsText(e)})`;
+    return new CodyError(`${action} ${what}.`, {
+      hint:
+        "The endpoint or the network is not answering. Check your connection (and HTTPS_PROXY, if you use one), then run the command again; " +
+        "CODY_REQUEST_TIMEOUT=<seconds> sets how long one request may wait (default 30).",
+      cause: error,
+    });
+  }
   if (notAwsAnswer(e, message)) {
     const overrides = endpointOverrides(environment);
-    return new CodyError(`${action} failed: the endpoint's answer is not an AWS response${status ? ` (HTTP ${status})` : ""}.`, {
+    const from = e.$endpoint ? ` from ${e.$endpoint}` : "";
+    return new CodyError(`${action} failed: the endpoint's answer is not an AWS response${status ? `: HTTP ${status}${from}` : from}.`, {
       hint: overrides.length
         ? `${overrides.join(", ")} is set: check that it points at AWS or an emulator that supports ${action.split(":")[0]}, or unset it. --debug shows the SDK's error.`
         : "A proxy or captive portal may have answered instead of AWS; check HTTPS_PROXY and your network. --debug shows the SDK's error.",
@@ -196,8 +225,29 @@ export function toCodyError(error: unknown, action: string, context: ErrorContex
       cause: error,
     });
   }
+  if (status !== undefined && status >= 500) {
+    return new CodyError(`${action} failed: AWS answered with a server error, HTTP ${status} (${name ? `${name}: ` : ""}${message.split("\n")[0]}) ${attemptsText(e)}.`, {
+      hint: "A fault on AWS's side, usually brief: wait a minute and run the command again.",
+      cause: error,
+    });
+  }
   if (name === "ValidationError") {
     return new CodyError(`CloudFormation rejected ${action}: ${message}`, { cause: error });
   }
   return new CodyError(`${action} failed: ${name ? `${name}: ` : ""}${message}`, { cause: error });
+}
+
+/**
+ * Whether a failed write may still have been carried out: its answer was lost (timeout, reset, no
+ * response), the server failed (5xx), or Ctrl-C cut the request off. A 4xx answer is a refusal.
+ */
+export function mayHaveLanded(error: unknown): boolean {
+  for (const e of errorChain(error) as Array<SdkErrorShape & { notSent?: boolean }>) {
+    if (e.notSent) return false;
+    if (e.name === "Interrupted" || e.name === "TimeoutError" || e.name === "AbortError") return true;
+    if (/^(ECONNRESET|EPIPE|ETIMEDOUT|ECONNABORTED)$/.test(e.code ?? "") || /socket hang up/i.test(e.message ?? "")) return true;
+    const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
+    if (status !== undefined) return status >= 500;
+  }
+  return false;
 }

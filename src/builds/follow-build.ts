@@ -5,7 +5,7 @@ import type { Build, BuildPhase } from "@aws-sdk/client-codebuild";
 import type { CodeBuildApi, LogsApi } from "../aws/clients";
 import { errorChain } from "../aws/errors";
 import { Interrupted, abortable, type Sleep } from "../deploy/wait";
-import { CodyError, isCodyError } from "../errors";
+import { CodyError, ExitCode, isCodyError } from "../errors";
 import { colors, type Reporter } from "../io/reporter";
 import { formatDuration } from "./format";
 
@@ -13,6 +13,27 @@ import { formatDuration } from "./format";
 
 export function buildSucceeded(build: Build): boolean {
   return build.buildStatus === "SUCCEEDED";
+}
+
+/** The statuses a build never leaves. */
+export const TERMINAL_BUILD_STATUSES: ReadonlySet<string> = new Set(["SUCCEEDED", "FAILED", "FAULT", "TIMED_OUT", "STOPPED"]);
+
+/**
+ * A build is over when CodeBuild says `buildComplete`, or when its status is terminal: some endpoints
+ * (plain moto) never set `buildComplete`, and a follow that waited for it would never end.
+ */
+export function buildFinished(build: Pick<Build, "buildComplete" | "buildStatus">): boolean {
+  return Boolean(build.buildComplete) || TERMINAL_BUILD_STATUSES.has(build.buildStatus ?? "");
+}
+
+/**
+ * Each phase type once, the latest entry for it, in the order the types first appear. CodeBuild lists
+ * each once; plain moto appends all of them again on every BatchGetBuilds.
+ */
+export function uniquePhases(build: Pick<Build, "phases">): BuildPhase[] {
+  const byType = new Map<string, BuildPhase>();
+  for (const phase of build.phases ?? []) byType.set(phase.phaseType ?? "UNKNOWN", phase);
+  return [...byType.values()];
 }
 
 export async function getBuild(codebuild: CodeBuildApi, buildId: string): Promise<Build> {
@@ -236,7 +257,7 @@ export function failureHint(failed: Omit<FailedPhase, "hint">, build: Pick<Build
 /** The phases that did not succeed, each with its last context message and a hint. */
 export function failedPhases(build: Build): FailedPhase[] {
   const out: FailedPhase[] = [];
-  for (const phase of build.phases ?? []) {
+  for (const phase of uniquePhases(build)) {
     const status = phase.phaseStatus;
     if (!status || status === "SUCCEEDED" || status === "IN_PROGRESS") continue;
     const context = [...(phase.contexts ?? [])].reverse().find((c) => c.message || c.statusCode);
@@ -250,7 +271,7 @@ export function failedPhases(build: Build): FailedPhase[] {
     out.push({ ...failed, ...(hint ? { hint } : {}) });
   }
   // A timed-out or stopped build whose phases say nothing still deserves a reason.
-  if (out.length === 0 && build.buildComplete && !buildSucceeded(build)) {
+  if (out.length === 0 && buildFinished(build) && !buildSucceeded(build)) {
     const failed = { phase: build.currentPhase ?? "BUILD", status: build.buildStatus ?? "FAILED" };
     const hint = failureHint(failed, build);
     out.push({ ...failed, ...(hint ? { hint } : {}) });
@@ -264,7 +285,7 @@ export function printSummary(build: Build, reporter: Reporter): void {
   const duration = buildDurationMs(build);
   const took = duration === undefined ? "" : ` in ${formatDuration(duration / 1000)}`;
   const status = build.buildStatus ?? "UNKNOWN";
-  if (!build.buildComplete) {
+  if (!buildFinished(build)) {
     reporter.info(`Build ${build.id ?? ""} is ${status} (${build.currentPhase ?? "?"}) after ${formatDuration((duration ?? 0) / 1000)}.`);
     return;
   }
@@ -295,6 +316,30 @@ export interface FollowOptions {
   /** Longest wait for late log events once the build has completed. */
   drainMs?: number;
   now?: () => number;
+  /** Longest follow (--timeout); default: the build's own timeouts plus a margin (followLimitMs). */
+  timeoutMs?: number;
+}
+
+/**
+ * How long a follow may last unless --timeout says: the longest CodeBuild lets this build queue and
+ * run, plus ten minutes. Past that, something is wrong with the endpoint, not the build.
+ */
+export function followLimitMs(build: Pick<Build, "timeoutInMinutes" | "queuedTimeoutInMinutes">): number {
+  return ((build.timeoutInMinutes ?? 60) + (build.queuedTimeoutInMinutes ?? 480) + 10) * 60_000;
+}
+
+/** The follow reached its limit; the build goes on. */
+export class FollowLimitReached extends CodyError {
+  constructor(
+    readonly build: Build,
+    limitMs: number,
+  ) {
+    const limit = limitMs % 60_000 === 0 ? `${limitMs / 60_000} min` : `${Math.round(limitMs / 1000)} s`;
+    super(`stopped following build ${build.id ?? ""} after ${limit} (--timeout): it is still ${build.buildStatus ?? "IN_PROGRESS"}${build.currentPhase ? ` (${build.currentPhase})` : ""}.`, {
+      exitCode: ExitCode.failed,
+    });
+    this.name = "FollowLimitReached";
+  }
 }
 
 export interface FollowResult {
@@ -363,7 +408,8 @@ export async function followBuild(options: FollowOptions): Promise<FollowResult>
     let added = false;
     for (const phase of build.phases ?? []) {
       if (!phase.phaseStatus || !phase.phaseType) continue;
-      const key = `${phase.phaseType}@${phase.startTime?.getTime() ?? ""}`;
+      // Once per phase type: an endpoint that lists the phases again (plain moto) prints nothing twice.
+      const key = phase.phaseType;
       if (shown.has(key)) continue;
       shown.add(key);
       const end = phase.endTime?.getTime() ?? phase.startTime?.getTime() ?? 0;
@@ -398,8 +444,11 @@ export async function followBuild(options: FollowOptions): Promise<FollowResult>
   const ticker = reporter.isTTY ? new PhaseTicker(reporter, now) : undefined;
   const poll = async (): Promise<FollowResult> => {
     let delay = POLL_MIN_MS;
+    const startedAt = now();
+    let limit = options.timeoutMs;
     for (;;) {
       const build = await abortable(getBuild(codebuild, options.buildId), signal);
+      limit ??= followLimitMs(build);
       const newPhases = queuePhases(build);
       if (!cursor && !unreadable) {
         state = logsState(build);
@@ -410,9 +459,9 @@ export async function followBuild(options: FollowOptions): Promise<FollowResult>
       for (const p of pending) p.polls++;
       // Without a log stream to wait for, a phase prints at once; otherwise after its log lines, or late.
       flushPhases((p) => !cursor || p.polls > PHASE_HOLD_POLLS || p.end < lastLogTime);
-      ticker?.show(build.buildComplete ? undefined : runningPhase(build));
+      ticker?.show(buildFinished(build) ? undefined : runningPhase(build));
 
-      if (build.buildComplete) {
+      if (buildFinished(build)) {
         // Logs arrive after the build says it is done: wait (bounded) until they reach the last container phase.
         const ended = build.endTime?.getTime() ?? now();
         const target = now() - ended > LATE_LOGS_MS ? undefined : lastContainerPhaseEnd(build);
@@ -427,6 +476,10 @@ export async function followBuild(options: FollowOptions): Promise<FollowResult>
         return { build, lines: printed, logs: state };
       }
 
+      if (now() - startedAt >= limit) {
+        flushPhases(() => true);
+        throw new FollowLimitReached(build, limit);
+      }
       delay = newLines > 0 || newPhases ? POLL_MIN_MS : Math.min(POLL_MAX_MS, Math.round(delay * 1.5));
       await abortable(sleep(delay), signal);
     }
@@ -443,7 +496,7 @@ export async function followBuild(options: FollowOptions): Promise<FollowResult>
 export function runningPhase(build: Build): { name: string; since?: Date } | undefined {
   const name = build.currentPhase;
   if (!name || name === "COMPLETED") return undefined;
-  const phase = [...(build.phases ?? [])].reverse().find((p) => p.phaseType === name && !p.endTime);
+  const phase = uniquePhases(build).find((p) => p.phaseType === name && !p.endTime);
   return { name, ...(phase?.startTime ? { since: phase.startTime } : {}) };
 }
 
@@ -489,7 +542,7 @@ export class PhaseTicker {
 
 function lastContainerPhaseEnd(build: Build): number | undefined {
   let last: number | undefined;
-  for (const phase of build.phases ?? []) {
+  for (const phase of uniquePhases(build)) {
     if (!phase.phaseType || !CONTAINER_PHASES.has(phase.phaseType) || !phase.endTime) continue;
     last = Math.max(last ?? 0, phase.endTime.getTime());
   }

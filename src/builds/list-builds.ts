@@ -11,6 +11,7 @@ import type { Build } from "@aws-sdk/client-codebuild";
 import type { CodeBuildApi } from "../aws/clients";
 import { CodyError } from "../errors";
 import { colors, type Reporter } from "../io/reporter";
+import { buildFinished } from "./follow-build";
 import { formatDuration, formatTime, paintStatus, secondsBetween } from "./format";
 
 export const LIST_FORMATS = ["table", "json", "csv", "markdown"] as const;
@@ -124,7 +125,7 @@ export async function collectRows(codebuild: CodeBuildApi, filters: ListFilters,
     const id = latest.get(name);
     const build = id ? builds.get(id) : undefined;
     if (!id || !build) return { name, status: null, buildId: null };
-    const running = !build.buildComplete && !build.endTime;
+    const running = !buildFinished(build) && !build.endTime;
     return {
       name,
       status: build.buildStatus ?? "UNKNOWN",

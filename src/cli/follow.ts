@@ -3,9 +3,9 @@
 // succeed exits 2 once the summary has said why.
 import type { Build } from "@aws-sdk/client-codebuild";
 import type { CodeBuildApi, LogsApi } from "../aws/clients";
-import { failedPhases, followBuild, type FollowOptions, type FollowResult } from "../builds/follow-build";
+import { failedPhases, followBuild, FollowLimitReached, type FollowOptions, type FollowResult } from "../builds/follow-build";
 import type { TargetContext } from "../builds/target";
-import { abortableSleep, type Sleep } from "../deploy/wait";
+import { abortableSleep, parseDuration, type Sleep } from "../deploy/wait";
 import { CodyError, ExitCode, Interrupted, isCodyError } from "../errors";
 import type { Reporter } from "../io/reporter";
 import type { ProjectOptions } from "./options";
@@ -17,6 +17,8 @@ export interface BuildCommandDeps extends TargetContext {
   signal?: AbortSignal;
   drainMs?: number;
   now?: () => Date;
+  /** The StartBuild idempotency token (tests); default a random UUID per start. */
+  token?: () => string;
 }
 
 /** The flags a follow-up command needs to reach the same account and region. */
@@ -39,12 +41,13 @@ export function stoppedFollowing(buildId: string, options: ProjectOptions): Inte
 /** Follows a build to its end; `signal` is the command's Ctrl-C. */
 export async function followFromCli(
   build: { codebuild: CodeBuildApi; logs: LogsApi; buildId: string },
-  options: ProjectOptions,
+  options: ProjectOptions & { timeout?: string },
   reporter: Reporter,
   deps: BuildCommandDeps,
   signal: AbortSignal,
   extra: Pick<FollowOptions, "since" | "printLine"> = {},
 ): Promise<FollowResult> {
+  const timeoutMs = parseDuration(options.timeout);
   try {
     return await followBuild({
       ...build,
@@ -52,12 +55,26 @@ export async function followFromCli(
       sleep: deps.sleep ?? abortableSleep(signal),
       signal,
       ...(deps.drainMs !== undefined ? { drainMs: deps.drainMs } : {}),
+      ...(deps.now ? { now: () => deps.now!().getTime() } : {}),
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       ...extra,
     });
   } catch (error) {
     if (isCodyError(error) && error.exitCode === ExitCode.interrupted) throw stoppedFollowing(build.buildId, options);
-    throw error;
+    throw stillRunning(error, build.buildId, options);
   }
+}
+
+/**
+ * An error while following: the build itself goes on in CodeBuild, so the error says so and how to
+ * pick it up again (the follow's own failures, such as a read that timed out, are not the build's).
+ */
+export function stillRunning(error: unknown, buildId: string, options: ProjectOptions): CodyError {
+  const flags = awsFlags(options);
+  const note = `Build ${buildId} is still running: cody logs -f --build-id ${buildId}${flags} follows it; cody stop --build-id ${buildId}${flags} stops it.`;
+  if (!isCodyError(error)) return new CodyError(error instanceof Error ? error.message : String(error), { hint: note, cause: error });
+  const out = new CodyError(error.message, { exitCode: error instanceof FollowLimitReached ? ExitCode.failed : error.exitCode, hint: error.hint ? `${error.hint}\n${HINT_INDENT}${note}` : note, cause: error.cause ?? error });
+  return out;
 }
 
 /** The build failed: exit 2 after the summary has said why (and named `cody logs` once, not twice). */

@@ -56,6 +56,7 @@ export function buildProgram(reporter: Reporter): Command {
     .option("-y, --yes", "do not ask for confirmation")
     .option("--skip-preflight", "do not check IAM permissions first")
     .option("--strict", "fail when the preflight cannot run")
+    .option("--timeout <duration>", "stop following the stack after this long (e.g. 30m; default 60m); CloudFormation carries on")
     .option("--json", "print the result as JSON")
     .action(async (project: string | undefined, opts: SynthOptions & StackCommandOptions & { noop?: boolean }) => {
       if (opts.noop) {
@@ -78,6 +79,7 @@ export function buildProgram(reporter: Reporter): Command {
     .description("delete the project's stack (asks first; --yes skips)")
     .option("-y, --yes", "do not ask for confirmation")
     .option("--no-wait", "start the delete and return without following it")
+    .option("--timeout <duration>", "stop following the delete after this long (e.g. 30m; default 60m); CloudFormation carries on")
     .option("--json", "print the result as JSON")
     .action(async (project: string | undefined, opts: StackCommandOptions) => {
       const { deleteCommand } = await import("./commands/stack-commands");
@@ -123,6 +125,7 @@ export function buildProgram(reporter: Reporter): Command {
     .option("--source-version <version>", "commit, tag or branch to build")
     .option("-e, --env-vars <pairs...>", "environment overrides K=V (K=ssm:/path, K=secret:id)")
     .option("--no-wait", "start the build and return its id")
+    .option("--timeout <duration>", "stop following after this long (e.g. 30m, 2h); the build goes on")
     .option("--json", "print the result as JSON")
     .action(async (project: string | undefined, opts: StartOptions) => {
       const { startCommand } = await import("./commands/start");
@@ -134,6 +137,7 @@ export function buildProgram(reporter: Reporter): Command {
     .option("--build-id <id>", "build (default: the latest)")
     .option("--since <time>", "relative (10m, 2h, 1d) or ISO time")
     .option("-f, --follow", "keep following new log lines")
+    .option("--timeout <duration>", "with --follow: stop following after this long (e.g. 30m, 2h)")
     .action(async (project: string | undefined, opts: LogsOptions) => {
       const { logsCommand } = await import("./commands/logs");
       await logsCommand(project, opts, reporter);

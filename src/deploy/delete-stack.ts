@@ -1,6 +1,7 @@
 // Deletes a stack and follows it until it is gone.
 import type { CfnApi } from "../aws/clients";
-import { CodyError, ExitCode } from "../errors";
+import { mayHaveLanded } from "../aws/errors";
+import { CodyError, ExitCode, isCodyError } from "../errors";
 import { firstFailure, followStack, type DeployIo } from "./deploy-stack";
 import { isInProgress, lookupStack, type StackSnapshot } from "./stack";
 import { Interrupted, type Sleep } from "./wait";
@@ -18,6 +19,8 @@ export interface DeleteOptions {
   sleep: Sleep;
   signal?: AbortSignal;
   wait?: boolean;
+  /** Longest follow of the delete (--timeout). */
+  timeoutMs?: number;
   /** Named in the question, so nobody deletes in the wrong region by mistake. */
   region?: string;
 }
@@ -50,8 +53,20 @@ export async function deleteStack(options: DeleteOptions): Promise<DeleteResult>
   const confirmed = await io.confirm(`Delete stack ${stackName}${options.region ? ` (${options.region})` : ""} and the CodeBuild project, role and schedule in it?`);
   if (!confirmed) return { type: "cancelled", stackName };
 
-  const since = await latestEventTime(cfn, stack.stackId ?? stackName);
-  await cfn.deleteStack({ StackName: stack.stackId ?? stackName });
+  // Ctrl-C during the question or the read below: nothing is deleted.
+  const notDeleted = () => new Interrupted(`Interrupted before DeleteStack was sent: stack ${stackName} was not deleted.`, "Run `cody delete` again when ready.");
+  const since = await latestEventTime(cfn, stack.stackId ?? stackName).catch((error: unknown) => {
+    throw error instanceof Interrupted ? notDeleted() : error;
+  });
+  if (options.signal?.aborted) throw notDeleted();
+  try {
+    await cfn.deleteStack({ StackName: stack.stackId ?? stackName });
+  } catch (error) {
+    if (!mayHaveLanded(error)) throw error;
+    const note = `The delete of ${stackName} may have started (its answer did not come back): \`cody delete\` again waits for it, or watch it in the CloudFormation console.`;
+    if (error instanceof Interrupted) throw new Interrupted(`Interrupted while DeleteStack was in flight. ${note}`);
+    throw isCodyError(error) ? new CodyError(error.message, { exitCode: error.exitCode, hint: note, cause: error.cause ?? error }) : error;
+  }
   const left = leftBehind(stack);
   if (options.wait === false) return { type: "started", stackName, leftBehind: left };
   const { stack: final, events } = await followStack(options, stack, since, "Deleting").catch((error: unknown) => {
@@ -60,6 +75,11 @@ export async function deleteStack(options: DeleteOptions): Promise<DeleteResult>
         `Stopped following the delete of ${stackName}; CloudFormation carries on with it.`,
         "Run `cody delete` again to wait for it, or watch it in the CloudFormation console.",
       );
+    }
+    // The delete was sent: whatever went wrong while following, it goes on in CloudFormation.
+    if (isCodyError(error)) {
+      const note = "The delete goes on in CloudFormation: `cody delete` again waits for it, or watch it in the CloudFormation console.";
+      throw new CodyError(error.message, { exitCode: error.exitCode, hint: error.hint ? `${error.hint}\n${note}` : note, cause: error.cause ?? error });
     }
     throw error;
   });

@@ -3,7 +3,9 @@
 // follow it to a terminal state. Decisions needing a human go through `confirm`.
 import type { Change, CreateChangeSetCommandInput } from "@aws-sdk/client-cloudformation";
 import type { CfnApi } from "../aws/clients";
-import { CodyError, ExitCode } from "../errors";
+import { errorChain, mayHaveLanded } from "../aws/errors";
+import { CodyError, ExitCode, isCodyError } from "../errors";
+import { codyChangeSets, describeCleanup, listChangeSets, RECENT_MS, removeChangeSet, removeReviewStack, type Cleanup, type CodyChangeSet } from "./change-sets";
 import type { Reporter } from "../io/reporter";
 import { rootCause, StackEventPoller, type StackActivity } from "./events";
 import type { ActivityPrinter } from "./printers";
@@ -60,7 +62,14 @@ export interface DeployOptions {
   now?: () => number;
   /** Runs once the deploy knows it will change something, before its first write. */
   beforeChanges?: () => Promise<void>;
+  /** Longest wait for the stack to settle (--timeout); default FOLLOW_MAX_MS. */
+  timeoutMs?: number;
 }
+
+/** How long a deploy or delete follows a stack unless --timeout says otherwise. */
+export const FOLLOW_MAX_MS = 60 * 60_000;
+/** CloudFormation makes a change set in seconds; ten minutes means it is stuck. */
+export const CHANGE_SET_MAX_MS = 10 * 60_000;
 
 /** The parts every cody change set shares: the template, the IAM capabilities its roles need, the stack's tags. */
 export function changeSetInput(
@@ -81,6 +90,18 @@ export function changeSetInput(
 }
 
 export async function deployStack(options: DeployOptions): Promise<DeployResult> {
+  try {
+    return await deploy(options);
+  } catch (error) {
+    // Ctrl-C during a read before any write (a lookup, GetTemplate, the preflight): say nothing changed.
+    if (error instanceof Interrupted && error.message === new Interrupted().message) {
+      throw new Interrupted("Interrupted before cody changed anything: nothing was deployed.", "Run `cody deploy` again when ready.");
+    }
+    throw error;
+  }
+}
+
+async function deploy(options: DeployOptions): Promise<DeployResult> {
   const { cfn, stackName, io } = options;
   const now = options.now ?? Date.now;
   const started = now();
@@ -89,11 +110,11 @@ export async function deployStack(options: DeployOptions): Promise<DeployResult>
   let stack = await lookupStack(cfn, stackName);
   if (stack.exists && isInProgress(stack.status)) {
     if (options.wait === false) {
-      throw new CodyError(`stack ${stackName} is busy (${stack.status}).`, {
+      throw new CodyError(`another deploy or update of stack ${stackName} is in progress (${stack.status}).`, {
         hint: "Wait for it to finish (see the CloudFormation console), or run cody deploy without --no-wait to wait here.",
       });
     }
-    reporter.info(`Stack ${stackName} is ${stack.status}; waiting for it to finish first.`);
+    reporter.info(`Another deploy or update of stack ${stackName} is in progress (${stack.status}); waiting for it to finish first.`);
     stack = (await followStack(options, stack, new Date(now()), "Waiting for")).stack;
   }
   // The fast path first: an unchanged, healthy stack needs no preflight and no change set.
@@ -104,8 +125,23 @@ export async function deployStack(options: DeployOptions): Promise<DeployResult>
   }
   // Checks that must pass before anything is written (the IAM preflight).
   await options.beforeChanges?.();
+  stopIfInterrupted(options.signal, "Interrupted before cody changed anything: nothing was deployed.");
+  // Another cody run between its CreateChangeSet and ExecuteChangeSet; older leftovers are removed.
+  const leftovers = stack.exists ? codyChangeSets(await listChangeSets(cfn, stackName), now()) : { busy: [], stale: [] };
+  const running = leftovers.busy[0];
+  if (running) throw anotherDeploy(stackName, running, now());
+  stopIfInterrupted(options.signal, "Interrupted before cody changed anything: nothing was deployed.");
 
+  for (const old of leftovers.stale) {
+    const cleanup: Cleanup = { removed: [], left: [] };
+    if (await removeChangeSet(cfn, stackName, old.name, cleanup)) {
+      reporter.info(`Removed change set ${old.name}, left by an earlier cody run (created ${old.createdAt.toISOString()}, never executed).`);
+    } else {
+      for (const l of cleanup.left) reporter.warn(`change set ${old.name} from an earlier cody run ${l.why.startsWith("it is") ? l.why : `could not be removed (${l.why})`}; remove it with: ${l.command}`);
+    }
+  }
   if (stack.exists && isCreationFailure(stack.status)) {
+    stopIfInterrupted(options.signal, "Interrupted before cody changed anything: nothing was deployed.");
     reporter.info(`Stack ${stackName} is ${stack.status}: its first create failed and it cannot be updated. Deleting it to create it again.`);
     await cfn.deleteStack({ StackName: stackName });
     await followStack(options, stack, new Date(now()), "Deleting");
@@ -117,43 +153,157 @@ export async function deployStack(options: DeployOptions): Promise<DeployResult>
   }
   // REVIEW_IN_PROGRESS: a change set was made but never executed; the stack has no resources yet.
   const isNew = !stack.exists || stack.status === "REVIEW_IN_PROGRESS";
+  stopIfInterrupted(options.signal, "Interrupted before cody changed anything: nothing was deployed.");
 
+  // One name per deploy, and the same tokens across the SDK's retries of each call: a retried
+  // CreateChangeSet whose answer was lost does not make a second change set (nor fail AlreadyExists).
   const changeSetName = `cody-${now()}`;
-  await cfn.createChangeSet(changeSetInput(options, changeSetName, isNew ? "CREATE" : "UPDATE", "created by cody deploy"));
-  let executed = false;
+  const attempt: Attempt = { changeSetName, madeStack: !stack.exists, executing: false, executed: false };
   try {
-    const created = await waitForChangeSet(options, changeSetName);
-    if (created.type === "empty") {
-      await cfn.deleteChangeSet({ StackName: stackName, ChangeSetName: changeSetName });
-      return { type: "no-changes", stackName, status: stack.status, outputs: stack.outputs };
-    }
-    const changes = created.changes;
-    printChanges(reporter, stackName, changes);
-
-    // Follow events from the change set's own (server) time, not the local clock.
-    const executedAt = created.createdAt ?? new Date(now() - 1000);
-    if (options.signal?.aborted) throw new Interrupted();
-    await cfn.executeChangeSet({ StackName: stackName, ChangeSetName: changeSetName, ClientRequestToken: changeSetName });
-    executed = true;
-    if (options.wait === false) return { type: "started", stackName, changes };
-
-    const followed = await followStack(options, { ...stack, exists: true }, executedAt, isNew ? "Creating" : "Updating", changes.length);
-    const final = followed.stack;
-    if (!isDeploySuccess(final.status)) throw deploymentFailed(stackName, final, followed.events);
-    return { type: "deployed", stackName, status: final.status, outputs: final.outputs, changes, elapsedMs: now() - started };
-  } catch (error) {
-    if (error instanceof Interrupted) {
-      if (!executed) {
-        await cfn.deleteChangeSet({ StackName: stackName, ChangeSetName: changeSetName }).catch(() => undefined);
-        throw new Interrupted(`Interrupted: deleted change set ${changeSetName}; nothing was deployed.`, "Run `cody deploy` again when ready.");
+    try {
+      await cfn.createChangeSet({ ...changeSetInput(options, changeSetName, isNew ? "CREATE" : "UPDATE", "created by cody deploy"), ClientToken: changeSetName });
+    } catch (error) {
+      if (errorNamed(error, "AlreadyExistsException")) {
+        // The stack appeared between our DescribeStacks and CreateChangeSet: another deploy made it.
+        attempt.madeStack = false;
+        throw new CodyError(`another deploy created stack ${stackName} at the same time as this one; this deploy changed nothing.`, {
+          hint: "Let the other deploy finish, then run `cody deploy` again: it deploys only what is still different.",
+          cause: error,
+        });
       }
-      throw new Interrupted(
-        `Stopped following the deploy of ${stackName}; CloudFormation carries on with it.`,
-        "Run `cody deploy` again to wait for it (it deploys only what is still different), or watch it in the CloudFormation console.",
-      );
+      throw error;
     }
+    return await executeAndFollow(options, attempt, stack, isNew, started);
+  } catch (error) {
+    throw await settleFailure(options, attempt, error);
+  }
+}
+
+/** What one deploy has done so far, for the account of a failure. */
+interface Attempt {
+  changeSetName: string;
+  /** The stack did not exist: a CREATE change set made it (REVIEW_IN_PROGRESS), and cleanup removes it. */
+  madeStack: boolean;
+  /** ExecuteChangeSet was sent; its answer may not have come back. */
+  executing: boolean;
+  /** ExecuteChangeSet answered: CloudFormation is deploying. */
+  executed: boolean;
+}
+
+/** The change set is made: wait for it, show it, execute it, follow the stack. */
+async function executeAndFollow(options: DeployOptions, attempt: Attempt, stack: StackSnapshot, isNew: boolean, started: number): Promise<DeployResult> {
+  const { cfn, stackName, io } = options;
+  const now = options.now ?? Date.now;
+  const { changeSetName } = attempt;
+  const created = await waitForChangeSet(options, changeSetName);
+  if (created.type === "empty") {
+    const cleanup: Cleanup = { removed: [], left: [] };
+    await removeChangeSet(cfn, stackName, changeSetName, cleanup);
+    for (const l of cleanup.left) io.reporter.warn(`${l.what} is left (${l.why}); remove it with: ${l.command}`);
+    return { type: "no-changes", stackName, status: stack.status, outputs: stack.outputs };
+  }
+  const changes = created.changes;
+  printChanges(io.reporter, stackName, changes);
+
+  // ---- the change set is created and described; nothing is deployed yet. Execute from here on.
+  // Follow events from the change set's own (server) time, not the local clock.
+  const executedAt = created.createdAt ?? new Date(now() - 1000);
+  stopIfInterrupted(options.signal);
+  attempt.executing = true;
+  try {
+    await cfn.executeChangeSet({ StackName: stackName, ChangeSetName: changeSetName, ClientRequestToken: changeSetName });
+  } catch (error) {
+    // A definite refusal: another deploy changed the stack since this change set was made.
+    if (errorNamed(error, "InvalidChangeSetStatusException") || /cannot be executed in its current status|OBSOLETE|is in \w+_IN_PROGRESS state/i.test(messageOf(error))) {
+      attempt.executing = false;
+      throw new CodyError(`another deploy changed stack ${stackName} while this one was preparing; CloudFormation refused this change set, and nothing of it was applied.`, {
+        hint: "Run `cody deploy` again once the other deploy has finished: it compares against what is deployed now.",
+        cause: error,
+      });
+    }
+    // A refusal (4xx) is an answer: nothing started, and the change set is cleaned up like any other.
+    if (!mayHaveLanded(error)) attempt.executing = false;
     throw error;
   }
+  attempt.executed = true;
+  if (options.wait === false) return { type: "started", stackName, changes };
+
+  const followed = await followStack(options, { ...stack, exists: true }, executedAt, isNew ? "Creating" : "Updating", changes.length);
+  const final = followed.stack;
+  if (!isDeploySuccess(final.status)) throw deploymentFailed(stackName, final, followed.events);
+  return { type: "deployed", stackName, status: final.status, outputs: final.outputs, changes, elapsedMs: now() - started };
+}
+
+/**
+ * The account of a failed deploy, after cleaning up what it made: before ExecuteChangeSet, the change
+ * set (and the empty stack of a first deploy) is deleted and verified; from ExecuteChangeSet on,
+ * CloudFormation carries on, and the error says so and how to follow it.
+ */
+async function settleFailure(options: DeployOptions, attempt: Attempt, error: unknown): Promise<CodyError | unknown> {
+  const { cfn, stackName } = options;
+  const interrupted = error instanceof Interrupted;
+  if (attempt.executed || attempt.executing) {
+    if (error instanceof FollowTimeout) return withNote(error, "Run `cody deploy` again to wait for it (it deploys only what is still different), or watch it in the CloudFormation console.");
+    if (isCodyError(error) && error.exitCode === ExitCode.failed) return error; // the deploy ran and failed: said in full
+    const maybe = attempt.executed ? "is under way" : "may have started (ExecuteChangeSet was sent; its answer did not come back)";
+    const next = "`cody deploy` again waits for it and deploys only what is still different; or watch the stack in the CloudFormation console.";
+    if (interrupted) {
+      return new Interrupted(
+        attempt.executed ? `Stopped following the deploy of ${stackName}; CloudFormation carries on with it.` : `Interrupted: the deploy of ${stackName} ${maybe}; CloudFormation carries on with it.`,
+        `Run ${next}`,
+      );
+    }
+    return withNote(error, `The deploy of ${stackName} ${maybe}: the update goes on in CloudFormation. Run ${next}`);
+  }
+  // Nothing executed: remove what this deploy made. CreateChangeSet may have made it even when its
+  // answer was lost, so this runs after any failure from CreateChangeSet on.
+  const cleanup: Cleanup = { removed: [], left: [] };
+  await removeChangeSet(cfn, stackName, attempt.changeSetName, cleanup);
+  if (attempt.madeStack && cleanup.left.length === 0) await removeReviewStack(cfn, stackName, cleanup);
+  const { done, left } = describeCleanup(cleanup);
+  // "deleted change set X" only when this run made one (a change set never created is not news).
+  const said = cleanup.removed.length > 0 ? done : "";
+  if (interrupted) {
+    return new Interrupted(
+      `Interrupted: ${said ? `${said}; ` : ""}nothing was deployed.${left ? `\n${left}` : ""}`,
+      "Run `cody deploy` again when ready.",
+    );
+  }
+  return withNote(error, `Nothing was deployed${said ? `; ${said}` : ""}.${left ? ` But ${left}` : ""}`);
+}
+
+/** The error with a note on where things stand added to its hint (its message and exit code kept). */
+function withNote(error: unknown, note: string): CodyError {
+  if (!isCodyError(error)) return new CodyError(`${messageOf(error)}`, { hint: note, cause: error });
+  const hint = error.hint ? `${error.hint}\n${note}` : note;
+  const out = new CodyError(error.message, { exitCode: error.exitCode, hint, cause: error.cause ?? error });
+  out.name = error.name;
+  return out;
+}
+
+function messageOf(error: unknown): string {
+  return errorChain(error)
+    .map((e) => (typeof e.message === "string" ? e.message : ""))
+    .join(" ");
+}
+
+function errorNamed(error: unknown, name: string): boolean {
+  return errorChain(error).some((e) => e.name === name || (typeof e.message === "string" && e.message.includes(name)));
+}
+
+/** Ctrl-C, checked before each write: throws Interrupted (exit 130) if it was pressed. */
+function stopIfInterrupted(signal: AbortSignal | undefined, message?: string): void {
+  if (signal?.aborted) throw new Interrupted(message, message ? "Run `cody deploy` again when ready." : undefined);
+}
+
+function anotherDeploy(stackName: string, changeSet: CodyChangeSet, now: number): CodyError {
+  const age = Math.max(0, Math.round((now - changeSet.createdAt.getTime()) / 1000));
+  return new CodyError(`another cody deploy of stack ${stackName} is in progress: its change set ${changeSet.name} was made ${age}s ago and not executed yet.`, {
+    hint:
+      "Wait for it to finish, then run `cody deploy` again. If no other deploy is running (it was killed), remove its change set: " +
+      `aws cloudformation delete-change-set --stack-name ${stackName} --change-set-name ${changeSet.name}` +
+      ` (cody removes it by itself once it is ${RECENT_MS / 60_000} minutes old).`,
+  });
 }
 
 /** An unchanged template and tags need no change set at all: the fast path of a no-op deploy. */
@@ -177,10 +327,13 @@ export function changeSetHasNoChanges(status: string | undefined, reason: string
 }
 
 export async function waitForChangeSet(
-  options: Pick<DeployOptions, "cfn" | "stackName" | "sleep" | "signal">,
+  options: Pick<DeployOptions, "cfn" | "stackName" | "sleep" | "signal" | "now" | "timeoutMs">,
   changeSetName: string,
 ): Promise<ChangeSetOutcome> {
   const { cfn, stackName } = options;
+  const now = options.now ?? Date.now;
+  const limit = Math.min(CHANGE_SET_MAX_MS, options.timeoutMs ?? CHANGE_SET_MAX_MS);
+  const deadline = now() + limit;
   let delay = 500;
   for (;;) {
     const res = await cfn.describeChangeSet({ StackName: stackName, ChangeSetName: changeSetName });
@@ -199,6 +352,12 @@ export async function waitForChangeSet(
         token = page.NextToken;
       }
       return { type: "ready", changes: changes.map(summarize), createdAt: res.CreationTime };
+    }
+    if (now() >= deadline) {
+      throw new CodyError(`CloudFormation did not finish the change set ${changeSetName} for ${stackName} within ${minutes(limit)} (it is ${res.Status ?? "in an unknown state"}).`, {
+        exitCode: ExitCode.failed,
+        hint: "Run `cody deploy` again; if it happens again, look at the stack's change sets in the CloudFormation console.",
+      });
     }
     await abortable(options.sleep(delay), options.signal);
     delay = Math.min(delay * 1.5, 3000);
@@ -258,13 +417,16 @@ function printChanges(reporter: Reporter, stackName: string, changes: ResourceCh
  * `expected` is how many resources will change (undefined: not known, as for a delete).
  */
 export async function followStack(
-  options: Pick<DeployOptions, "cfn" | "stackName" | "io" | "sleep" | "signal">,
+  options: Pick<DeployOptions, "cfn" | "stackName" | "io" | "sleep" | "signal" | "now" | "timeoutMs">,
   stack: StackSnapshot,
   since: Date,
   verb: string,
   expected?: number,
 ): Promise<{ stack: StackSnapshot; events: StackActivity[] }> {
   const { cfn, io } = options;
+  const now = options.now ?? Date.now;
+  const limit = options.timeoutMs ?? FOLLOW_MAX_MS;
+  const deadline = now() + limit;
   // Follow by id where known: a deleted stack is only visible by id (as DELETE_COMPLETE).
   const id = stack.stackId ?? options.stackName;
   const poller = new StackEventPoller(cfn, id, since);
@@ -294,6 +456,7 @@ export async function followStack(
         succeeded = isDeploySuccess(final.status) || final.status === "DELETE_COMPLETE";
         return { stack: final, events: seen };
       }
+      if (now() >= deadline) throw new FollowTimeout(options.stackName, current.status, limit);
       await abortable(options.sleep(delay), options.signal);
       delay = events.length > 0 ? 1000 : Math.min(delay * 1.5, 5000);
     }
@@ -301,6 +464,20 @@ export async function followStack(
     // A stack that settled well has every resource done, even where no per-resource event said so (moto).
     printer.stop(succeeded);
   }
+}
+
+/** A follow that reached its --timeout: the operation goes on in CloudFormation; exit 2, as CI must not take it for done. */
+export class FollowTimeout extends CodyError {
+  constructor(stackName: string, status: string, limitMs: number) {
+    super(`stopped waiting for stack ${stackName} after ${minutes(limitMs)} (--timeout): it is still ${status}, and CloudFormation carries on with it.`, {
+      exitCode: ExitCode.failed,
+    });
+    this.name = "FollowTimeout";
+  }
+}
+
+export function minutes(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`;
 }
 
 async function continueRollback(options: DeployOptions, stack: StackSnapshot): Promise<void> {

@@ -1,6 +1,7 @@
 // What a deploy would change: a change set that is created, read and deleted, never executed.
 import type { CfnApi } from "../aws/clients";
 import { changeSetInput, templateUnchanged, waitForChangeSet, type ResourceChangeSummary } from "./deploy-stack";
+import { removeChangeSet, removeReviewStack, type Cleanup } from "./change-sets";
 import { isCreationFailure, lookupStack } from "./stack";
 import type { Sleep } from "./wait";
 
@@ -10,6 +11,8 @@ export interface DiffResult {
   changes: ResourceChangeSummary[];
   /** Set when deploy would first delete the stack (a failed create, ROLLBACK_COMPLETE). */
   recreate?: string;
+  /** What diff made and could not remove, each with the command that removes it. */
+  leftBehind?: string[];
 }
 
 export async function diffStack(options: {
@@ -32,13 +35,22 @@ export async function diffStack(options: {
   const isNew = !stack.exists || stack.status === "REVIEW_IN_PROGRESS";
   if (!isNew && (await templateUnchanged(options, stack))) return { stackName, isNew, changes: [] };
   const name = `cody-diff-${Date.now()}`;
-  await cfn.createChangeSet(changeSetInput(options, name, isNew ? "CREATE" : "UPDATE", "created by cody diff (deleted after reading)"));
+  const cleanup: Cleanup = { removed: [], left: [] };
+  // Whatever happens from CreateChangeSet on (its answer lost, Ctrl-C, an error), remove what diff made:
+  // its change set and, for a new stack, the empty REVIEW_IN_PROGRESS stack. Runs even after Ctrl-C.
+  const clean = async () => {
+    await removeChangeSet(cfn, stackName, name, cleanup);
+    if (isNew && !stack.exists && cleanup.left.length === 0) await removeReviewStack(cfn, stackName, cleanup);
+  };
+  let outcome;
   try {
-    const outcome = await waitForChangeSet(options, name);
-    return { stackName, isNew, changes: outcome.type === "empty" ? [] : outcome.changes };
-  } finally {
-    await cfn.deleteChangeSet({ StackName: stackName, ChangeSetName: name }).catch(() => undefined);
-    // A CREATE change set leaves an empty stack in REVIEW_IN_PROGRESS: remove what diff made.
-    if (isNew && !stack.exists) await cfn.deleteStack({ StackName: stackName }).catch(() => undefined);
+    await cfn.createChangeSet({ ...changeSetInput(options, name, isNew ? "CREATE" : "UPDATE", "created by cody diff (deleted after reading)"), ClientToken: name });
+    outcome = await waitForChangeSet(options, name);
+  } catch (error) {
+    await clean();
+    throw error;
   }
+  await clean();
+  const leftBehind = cleanup.left.map((l) => `${l.what} is left (${l.why}); remove it with: ${l.command}`);
+  return { stackName, isNew, changes: outcome.type === "empty" ? [] : outcome.changes, ...(leftBehind.length ? { leftBehind } : {}) };
 }

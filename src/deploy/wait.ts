@@ -1,5 +1,5 @@
 // Waiting that Ctrl-C can cut short.
-import { Interrupted } from "../errors";
+import { configError, Interrupted } from "../errors";
 
 export { Interrupted };
 
@@ -39,4 +39,19 @@ export function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise
       },
     );
   });
+}
+
+/**
+ * A --timeout value: `90s`, `30m`, `2h` (a bare number is minutes, as CodeBuild's timeouts are).
+ * Bad input is a ConfigError naming the flag, before any AWS call.
+ */
+export function parseDuration(value: string | undefined, flag = "--timeout"): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h)?\s*$/i.exec(value);
+  const unit = { s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000 }[(match?.[2] ?? "m").toLowerCase() as "s"];
+  const ms = match ? Math.round(Number(match[1]) * unit) : NaN;
+  if (!Number.isFinite(ms) || ms <= 0) {
+    throw configError({ field: flag, message: `${flag} "${value}" is not a duration.`, fix: `Give how long to wait, e.g. ${flag} 30m, ${flag} 90s or ${flag} 2h.` });
+  }
+  return ms;
 }

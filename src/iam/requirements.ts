@@ -448,6 +448,8 @@ function drafts(s: Scope, arns: Arns, input: RequirementInput): Draft[] {
       // Stack tags are always set (cody:tool, cody:project, cody:env), on create and when they change.
       ...grants(STACK_WRITE, "cloudformation:TagResource", "cloudformation:UntagResource"),
       ...grants(["deploy"], "cloudformation:ExecuteChangeSet", "cloudformation:ContinueUpdateRollback"),
+      // deploy finds change sets a killed cody run left behind, and those of a concurrent run.
+      ...grants(["deploy"], "cloudformation:ListChangeSets"),
       // deploy recreates a ROLLBACK_COMPLETE stack; diff removes the empty stack its CREATE change set made.
       ...grants(["deploy", "diff", "delete"], "cloudformation:DeleteStack"),
     ],

@@ -3,6 +3,7 @@
 // scripts a stack's life across DescribeStacks/DescribeStackEvents calls. No network, no credentials.
 import {
   CloudFormationClient,
+  ChangeSetNotFoundException,
   CloudFormationServiceException,
   ContinueUpdateRollbackCommand,
   CreateChangeSetCommand,
@@ -50,10 +51,22 @@ export async function mockCfn(): Promise<{ cfn: CfnApi; mock: CfnMock }> {
   active = mock;
   mock.on(CreateChangeSetCommand).resolves({ Id: "arn:aws:cloudformation:us-east-1:123456789012:changeSet/cody/1", StackId: STACK_ID });
   mock.on(ExecuteChangeSetCommand).resolves({});
-  mock.on(DeleteChangeSetCommand).resolves({});
   mock.on(DeleteStackCommand).resolves({});
   mock.on(ContinueUpdateRollbackCommand).resolves({});
   const cfn = await createCloudFormation({ region: "us-east-1" });
+  // As CloudFormation does: a change set that was deleted is not found any more (cody checks that).
+  const deleted = new Set<string>();
+  mock.on(DeleteChangeSetCommand).callsFake(async (input: { ChangeSetName?: string }) => {
+    deleted.add(input.ChangeSetName ?? "");
+    return {};
+  });
+  const describe = cfn.describeChangeSet.bind(cfn);
+  cfn.describeChangeSet = async (input) => {
+    if (deleted.has(input.ChangeSetName ?? "")) {
+      throw new ChangeSetNotFoundException({ $metadata: { httpStatusCode: 404 }, message: `ChangeSet [${input.ChangeSetName}] does not exist` });
+    }
+    return describe(input);
+  };
   return { cfn, mock };
 }
 

@@ -46,11 +46,16 @@ function convert(error: unknown, action = "cloudformation:DescribeStacks"): Cody
 describe("toCodyError", () => {
   it("throttling: names the action that was throttled and says to wait", () => {
     // GIVEN the error the SDK throws once adaptive retries give up
-    const error = serviceError("ThrottlingException", "Rate exceeded");
+    const error = new CloudFormationServiceException({
+      name: "ThrottlingException",
+      $fault: "client",
+      $metadata: { httpStatusCode: 400, requestId: "req-1", attempts: 8 },
+      message: "Rate exceeded",
+    });
     // WHEN converted
     const e = convert(error, "cloudformation:DescribeStackEvents");
-    // THEN
-    expect(e.message).toBe("AWS kept throttling cloudformation:DescribeStackEvents after several retries.");
+    // THEN the real attempt count is stated, not "several retries"
+    expect(e.message).toBe("AWS kept throttling cloudformation:DescribeStackEvents (after 8 attempts).");
     expect(e.hint).toMatch(/Wait a minute/);
     expect(e.exitCode).toBe(ExitCode.input);
   });
@@ -213,7 +218,7 @@ describe("toCodyError: endpoints that are not AWS", () => {
   it("an HTML answer to an XML service: says the answer is not AWS's, names AWS_ENDPOINT_URL, hides $response", () => {
     const error = unparsable("@aws-sdk XML parse error: mismatched tags <html> and </title>.", 500);
     const e = toCodyError(error, "cloudformation:DescribeStacks", { environment: { AWS_ENDPOINT_URL: "http://127.0.0.1:5000" } });
-    expect(e.message).toBe("cloudformation:DescribeStacks failed: the endpoint's answer is not an AWS response (HTTP 500).");
+    expect(e.message).toBe("cloudformation:DescribeStacks failed: the endpoint's answer is not an AWS response: HTTP 500.");
     expect(e.hint).toMatch(/^AWS_ENDPOINT_URL=http:\/\/127\.0\.0\.1:5000 is set: check that it points at AWS or an emulator that supports cloudformation/);
     expect(`${e.message} ${e.hint}`).not.toMatch(/\$response|XML parse|Deserialization/);
   });
@@ -221,8 +226,48 @@ describe("toCodyError: endpoints that are not AWS", () => {
   it("an HTML answer to a JSON service (SyntaxError), no endpoint override: suggests a proxy", () => {
     const error = Object.assign(unparsable(`Unexpected token '<', "<!doctype "... is not valid JSON`, 502), { name: "SyntaxError" });
     const e = toCodyError(error, "codebuild:BatchGetProjects", { environment: {} });
-    expect(e.message).toBe("codebuild:BatchGetProjects failed: the endpoint's answer is not an AWS response (HTTP 502).");
+    expect(e.message).toBe("codebuild:BatchGetProjects failed: the endpoint's answer is not an AWS response: HTTP 502.");
     expect(e.hint).toMatch(/proxy/);
+  });
+
+  it("an HTML 502 to a query-protocol service (the SDK's `Unknown: Unknown`): names the status and the endpoint", () => {
+    // GIVEN what the CloudFormation client throws for a proxy's HTML 502 page (checked against the SDK)
+    const error = Object.assign(new Error("Unknown"), { name: "Unknown", $fault: "server", $metadata: { httpStatusCode: 502, attempts: 8 } });
+    Object.defineProperty(error, "$endpoint", { value: "http://127.0.0.1:8080" });
+    // WHEN converted
+    const e = toCodyError(error, "cloudformation:DescribeStacks", { environment: {} });
+    // THEN
+    expect(e.message).toBe("cloudformation:DescribeStacks failed: the endpoint's answer is not an AWS response: HTTP 502 from http://127.0.0.1:8080.");
+    expect(e.message).not.toMatch(/Unknown/);
+  });
+
+  it("an AWS 5xx: says it is a server error, how often it was tried, and to run again", () => {
+    const error = new CloudFormationServiceException({
+      name: "ServiceUnavailable",
+      $fault: "server",
+      $metadata: { httpStatusCode: 503, attempts: 8 },
+      message: "Service Unavailable",
+    });
+    const e = toCodyError(error, "cloudformation:DescribeStacks", { environment: {} });
+    expect(e.message).toBe("cloudformation:DescribeStacks failed: AWS answered with a server error, HTTP 503 (ServiceUnavailable: Service Unavailable) after 8 attempts.");
+    expect(e.hint).toMatch(/run the command again/);
+  });
+
+  it("a request timeout: names the call, the endpoint, the timeout and the variable that sets it", () => {
+    const error = Object.assign(new Error("@smithy/node-http-handler - [ERROR] a request has exceeded the configured 30000 ms requestTimeout."), {
+      name: "TimeoutError",
+      $metadata: { attempts: 2 },
+    });
+    Object.defineProperties(error, { $endpoint: { value: "https://cloudformation.us-east-1.amazonaws.com" }, $timeoutMs: { value: 30_000 } });
+    const e = toCodyError(error, "cloudformation:ExecuteChangeSet", { environment: {} });
+    expect(e.message).toBe("cloudformation:ExecuteChangeSet got no answer from https://cloudformation.us-east-1.amazonaws.com within 30 s (after 2 attempts).");
+    expect(e.hint).toMatch(/CODY_REQUEST_TIMEOUT/);
+  });
+
+  it("a call whose whole budget ran out: says so", () => {
+    const error = Object.assign(new Error("no answer"), { name: "TimeoutError", $budgetMs: 70_000, $timeoutMs: 30_000, $endpoint: "http://127.0.0.1:9" });
+    const e = toCodyError(error, "codebuild:BatchGetBuilds", { environment: {} });
+    expect(e.message).toBe("codebuild:BatchGetBuilds got no answer from http://127.0.0.1:9 in 70 s (each request waited up to 30 s, retries included).");
   });
 
   it("a per-service endpoint override is named too", () => {
@@ -279,7 +324,7 @@ describe("the CfnApi guard", () => {
     const { cfn, mock } = await mockCfn();
     mock.on(DescribeStackEventsCommand).rejects(serviceError("ThrottlingException", "Rate exceeded"));
     const error: unknown = await cfn.describeStackEvents({ StackName: STACK }).catch((e: unknown) => e);
-    expect((error as CodyError).message).toBe("AWS kept throttling cloudformation:DescribeStackEvents after several retries.");
+    expect((error as CodyError).message).toBe("AWS kept throttling cloudformation:DescribeStackEvents (after retrying).");
   });
 
   it("reports the region the client resolved", async () => {

@@ -46,7 +46,19 @@ describe("what StartBuild gets", () => {
   it("omits the source version and overrides unless given (the project's default branch builds)", async () => {
     const m = await setup();
     await start({ wait: false });
-    expect(startInput(m)).toEqual({ projectName: PROJECT });
+    expect(startInput(m)).toEqual({ projectName: PROJECT, idempotencyToken: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+  });
+
+  it("sends a fresh idempotency token per start, so a retried StartBuild starts no second build", async () => {
+    const m = await setup();
+    await start({ wait: false });
+    m.cb.resetHistory();
+    await start({ wait: false });
+    const second = startInput(m).idempotencyToken;
+    expect(second).toMatch(/^[0-9a-f-]{36}$/);
+    m.cb.resetHistory();
+    await start({ wait: false });
+    expect(startInput(m).idempotencyToken).not.toBe(second);
   });
 
   it.each([

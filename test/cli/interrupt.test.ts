@@ -27,3 +27,13 @@ describe("withInterrupt", () => {
     expect(seen).toBe(controller.signal);
   });
 });
+
+describe("withInterrupt and AWS requests", () => {
+  it("hands its signal to the clients while the work runs, and takes it back after", async () => {
+    const { interruptSignal } = await import("../../src/aws/interrupt-signal");
+    const controller = new AbortController();
+    const during = await withInterrupt(async () => interruptSignal(), controller.signal, { interrupted: () => undefined });
+    expect(during).toBe(controller.signal);
+    expect(interruptSignal()).toBeUndefined();
+  });
+});

@@ -150,3 +150,31 @@ describe("leftBehind", () => {
     expect(leftBehind(snapshot({}))).toEqual([]);
   });
 });
+
+describe("deleteStack: Ctrl-C and faults", () => {
+  it("Ctrl-C after the question, before DeleteStack is sent: exit 130, nothing deleted", async () => {
+    playStack(mock, [existing]);
+    const controller = new AbortController();
+    io.confirm = async () => {
+      controller.abort();
+      return true;
+    };
+    const error: unknown = await remove({ signal: controller.signal }).catch((e: unknown) => e);
+    expect((error as CodyError).exitCode).toBe(ExitCode.interrupted);
+    expect((error as CodyError).message).toBe(`Interrupted before DeleteStack was sent: stack ${STACK} was not deleted.`);
+    expect(mock.commandCalls(DeleteStackCommand)).toHaveLength(0);
+  });
+
+  it("an error while following the delete says it goes on in CloudFormation", async () => {
+    playStack(mock, [existing, { status: "DELETE_IN_PROGRESS" }]);
+    let calls = 0;
+    mock.on(DescribeStackEventsCommand).callsFake(async () => {
+      calls++;
+      if (calls === 1) return { StackEvents: [] };
+      throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+    });
+    const error: unknown = await remove().catch((e: unknown) => e);
+    expect((error as CodyError).hint).toMatch(/The delete goes on in CloudFormation: `cody delete` again waits for it/);
+    expect(sentCommands(mock).filter((c) => c === "DeleteStackCommand")).toHaveLength(1);
+  });
+});

@@ -105,6 +105,8 @@ describe("deployStack: a new stack", () => {
           { Key: "cody:env", Value: "development" },
         ],
         Description: "created by cody deploy",
+        // the same token on every SDK retry of this one call: a retry never makes a second change set
+        ClientToken: CHANGE_SET,
       },
     ]);
     // AND that change set was executed, nothing else written, and no template compared for a new stack
@@ -268,7 +270,8 @@ describe("deployStack: an existing stack", () => {
       "CloudFormation could not create the change set for demo-cody: Template format error: Unresolved resource dependencies [ProjectRole] in the Resources block of the template",
     );
     expect(error.exitCode).toBe(ExitCode.input);
-    expect(error.hint).toBeUndefined();
+    // AND the failed change set was removed, and checked to be gone, before that was said
+    expect(error.hint).toBe(`Nothing was deployed; deleted change set ${CHANGE_SET}.`);
     expect(mock.commandCalls(ExecuteChangeSetCommand)).toHaveLength(0);
   });
 
@@ -387,7 +390,7 @@ describe("deployStack: stack states at the start", () => {
     // WHEN deployed
     const result = await deploy();
     // THEN it announced the wait, polled until the stack settled, then found nothing to change
-    expect(io.lines[0]).toBe("Stack demo-cody is UPDATE_IN_PROGRESS; waiting for it to finish first.");
+    expect(io.lines[0]).toBe("Another deploy or update of stack demo-cody is in progress (UPDATE_IN_PROGRESS); waiting for it to finish first.");
     expect(io.printers).toEqual(["Waiting for demo-cody"]);
     expect(describeCalls()).toBe(3);
     expect(sleep.calls).toHaveLength(1);
@@ -398,7 +401,7 @@ describe("deployStack: stack states at the start", () => {
   it("refuses a busy stack with wait: false, after one call", async () => {
     playStack(mock, [{ status: "UPDATE_ROLLBACK_IN_PROGRESS" }]);
     const error = await failure(deploy({ wait: false }));
-    expect(error.message).toBe("stack demo-cody is busy (UPDATE_ROLLBACK_IN_PROGRESS).");
+    expect(error.message).toBe("another deploy or update of stack demo-cody is in progress (UPDATE_ROLLBACK_IN_PROGRESS).");
     expect(error.hint).toMatch(/CloudFormation console/);
     expect(sentCommands(mock)).toEqual(["DescribeStacksCommand"]);
   });

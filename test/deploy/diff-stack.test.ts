@@ -2,7 +2,7 @@ import { CreateChangeSetCommand, DeleteChangeSetCommand, DeleteStackCommand, Des
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CfnApi } from "../../src/aws/clients";
 import { diffStack, type DiffResult } from "../../src/deploy/diff-stack";
-import { mockCfn, playStack, readyChangeSet, restoreCfn, sentCommands, STACK, TAGS, TEMPLATE, type CfnMock } from "../_helpers/mock-cfn";
+import { mockCfn, playStack, readyChangeSet, restoreCfn, sentCommands, STACK, STACK_ID, TAGS, TEMPLATE, type CfnMock } from "../_helpers/mock-cfn";
 import { fakeSleep } from "../_helpers/test-io";
 
 afterEach(restoreCfn);
@@ -43,8 +43,8 @@ describe("diffStack", () => {
   });
 
   it("for a new stack: a CREATE change set, read, then the change set AND the review stack it made are deleted", async () => {
-    // GIVEN no stack
-    playStack(mock, [{ status: "missing" }]);
+    // GIVEN no stack; the CREATE change set makes one in REVIEW_IN_PROGRESS
+    playStack(mock, [{ status: "missing" }, { status: "REVIEW_IN_PROGRESS" }, { status: "missing" }]);
     mock.on(DescribeChangeSetCommand).resolvesOnce({ Status: "CREATE_IN_PROGRESS" }).resolves(readyChangeSet([["Add", "IamRole"], ["Add", "CodeBuild"]]));
     // WHEN diffed
     const result = await diff();
@@ -64,15 +64,17 @@ describe("diffStack", () => {
       Capabilities: ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
     });
     expect(changeSetName()).toMatch(/^cody-diff-\d+$/);
-    // AND cleaned up both, in that order, executing nothing
+    // AND cleaned up both, in that order, each checked (the stack deleted only while REVIEW_IN_PROGRESS), executing nothing
     expect(sentCommands(mock).filter((n) => n !== "DescribeChangeSetCommand")).toEqual([
       "DescribeStacksCommand",
       "CreateChangeSetCommand",
       "DeleteChangeSetCommand",
+      "DescribeStacksCommand",
       "DeleteStackCommand",
+      "DescribeStacksCommand",
     ]);
     expect(mock.commandCalls(DeleteChangeSetCommand)[0].args[0].input).toEqual({ StackName: STACK, ChangeSetName: changeSetName() });
-    expect(mock.commandCalls(DeleteStackCommand)[0].args[0].input).toEqual({ StackName: STACK });
+    expect(mock.commandCalls(DeleteStackCommand)[0].args[0].input).toEqual({ StackName: STACK_ID });
   });
 
   it("for an existing stack: an UPDATE change set, deleted after reading; the stack is untouched", async () => {
@@ -116,7 +118,7 @@ describe("diffStack", () => {
 
   it("cleans up when interrupted while the change set is being created", async () => {
     // GIVEN a new stack, a change set that never finishes, and Ctrl-C during the first wait
-    playStack(mock, [{ status: "missing" }]);
+    playStack(mock, [{ status: "missing" }, { status: "REVIEW_IN_PROGRESS" }, { status: "missing" }]);
     mock.on(DescribeChangeSetCommand).resolves({ Status: "CREATE_IN_PROGRESS" });
     const controller = new AbortController();
     // WHEN diffed

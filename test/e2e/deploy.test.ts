@@ -444,8 +444,10 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
     proxy.clear();
     // moto answers at once, so hold DescribeChangeSet while the user "presses" Ctrl-C. Requests only
     // come once the CLI runs, so `running` is set by then.
+    let pressed = false;
     proxy.onRequest = async (action) => {
-      if (action !== "DescribeChangeSet") return;
+      if (action !== "DescribeChangeSet" || pressed) return;
+      pressed = true; // once: a second Ctrl-C would exit at once, skipping the cleanup
       running.child.kill("SIGINT");
       await new Promise((resolve) => setTimeout(resolve, 500));
     };

@@ -2,7 +2,7 @@
 // no policy simulator (SimulatePrincipalPolicy answers an HTML 500), so preflight must say it could
 // not run and let the deploy go on, or stop it with --strict before any CloudFormation write.
 // Requests go through a recording proxy on 127.0.0.1 so the order of calls can be checked.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { resetMoto } from "../support/moto";
 import { DEMO_STACK as STACK, demoProject, motoClients, removeTempDirs, requireBuiltCli, runCli, sharedMoto, stackStatus as statusOf } from "../_helpers/e2e";
 import { startProxy, type RecordingProxy } from "../_helpers/recording-proxy";
@@ -12,6 +12,9 @@ const { endpoint, url } = sharedMoto();
 const CFN_WRITES = ["CreateChangeSet", "ExecuteChangeSet", "CreateStack", "UpdateStack", "DeleteStack"];
 
 let recorder: RecordingProxy;
+// The IAM client retries the simulator's HTTP 500 like any other client (8 attempts, issue 9), which
+// takes seconds per command on moto: room for that on a loaded machine.
+vi.setConfig({ testTimeout: 90_000 });
 
 /** The built CLI in `cwd`, its AWS requests through the recorder. */
 const cody = (args: string[], cwd: string) => runCli(args, { cwd, endpoint: recorder.endpoint, killAfterMs: 50_000 });

@@ -4,6 +4,7 @@
 import { createLogs, type LogsApi } from "../../aws/clients";
 import {
   StreamCursor,
+  buildFinished,
   buildSucceeded,
   filterPages,
   getBuild,
@@ -14,6 +15,7 @@ import {
   type LogPage,
 } from "../../builds/follow-build";
 import { parseSince } from "../../builds/since";
+import { parseDuration } from "../../deploy/wait";
 import { resolveBuild } from "../../builds/target";
 import { CodyError } from "../../errors";
 import { colors, type Reporter } from "../../io/reporter";
@@ -26,6 +28,8 @@ export interface LogsOptions extends ProjectOptions {
   buildId?: string;
   since?: string;
   follow?: boolean;
+  /** --timeout with --follow: longest follow (30m, 2h). */
+  timeout?: string;
 }
 
 async function* streamPages(logs: LogsApi, location: LogLocation): AsyncGenerator<LogPage> {
@@ -40,6 +44,7 @@ async function* streamPages(logs: LogsApi, location: LogLocation): AsyncGenerato
 export async function logsCommand(projectArg: string | undefined, options: LogsOptions, reporter: Reporter, deps: BuildCommandDeps = {}): Promise<void> {
   const c = colors(reporter);
   const since = options.since !== undefined ? parseSince(options.since, deps.now?.() ?? new Date()) : undefined;
+  parseDuration(options.timeout);
   await warnUnknownEnv(projectArg, options, reporter, deps);
   const target = await resolveBuild(projectArg, options, { ...deps, command: "logs" });
   const { codebuild, buildId } = target;
@@ -61,7 +66,7 @@ export async function logsCommand(projectArg: string | undefined, options: LogsO
 
   const build = await getBuild(codebuild, buildId);
   const state = logsState(build);
-  const where = `${build.buildStatus ?? "UNKNOWN"}${build.buildComplete ? "" : `, ${build.currentPhase ?? "?"}`}`;
+  const where = `${build.buildStatus ?? "UNKNOWN"}${buildFinished(build) ? "" : `, ${build.currentPhase ?? "?"}`}`;
   if (state.kind === "disabled") {
     throw new CodyError(`build ${buildId} has no CloudWatch log: CloudWatch logging is disabled for project ${build.projectName ?? "?"}.`, {
       hint: state.s3
@@ -85,12 +90,12 @@ export async function logsCommand(projectArg: string | undefined, options: LogsO
   }
   if (missing) {
     reporter.info(
-      build.buildComplete
+      buildFinished(build)
         ? `No log for build ${buildId}: ${state.location.group} has no stream ${state.location.stream} (the build wrote none, or the group's retention removed it).`
         : `No log for build ${buildId} yet: CodeBuild has not created ${state.location.group} / ${state.location.stream}. Follow it: cody logs --follow --build-id ${buildId}`,
     );
   } else if (count === 0) {
     reporter.info(since ? `No log lines since ${since.toISOString()}.` : `Build ${buildId} has no log lines yet.`);
   }
-  if (!build.buildComplete && !missing) reporter.info(`Build ${buildId} is still running; cody logs --follow --build-id ${buildId} follows it.`);
+  if (!buildFinished(build) && !missing) reporter.info(`Build ${buildId} is still running; cody logs --follow --build-id ${buildId} follows it.`);
 }

@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { createCloudFormation, createIdentity, type AwsOptions } from "../../aws/clients";
 import { resolveAws } from "../../config/naming";
 import { CODY_DIR } from "../../config/project-naming";
-import { CodyError, ExitCode } from "../../errors";
+import { interruptSignal } from "../../aws/interrupt-signal";
+import { CodyError, ExitCode, Interrupted } from "../../errors";
 import type { CommandName } from "../../iam/requirements";
 import type { Reporter } from "../../io/reporter";
 import { formatCouldNotRun, formatDenied, formatOk } from "../../preflight/format";
@@ -64,6 +65,8 @@ function printWarnings(reporter: Reporter, result: PreflightResult, notes: "info
 export async function deployPreflight(input: { synth: SynthResult; region: string; profile?: string; strict?: boolean; reporter: Reporter }): Promise<PreflightResult> {
   const { reporter } = input;
   const result = await check({ synth: input.synth, commands: ["deploy"], region: input.region, profile: input.profile });
+  // Ctrl-C during the check: not a check that "could not run", an interrupted deploy.
+  if (interruptSignal()?.aborted) throw new Interrupted();
   printWarnings(reporter, result, "debug");
   if (result.type === "ok") {
     reporter.debug(formatOk(result));

@@ -9,7 +9,7 @@ import { CodyError } from "../../errors";
 import type { DeployIo } from "../../deploy/deploy-stack";
 import { colors, terminalPrompt, type Reporter } from "../../io/reporter";
 import { createPrinter } from "../../deploy/printers";
-import { abortableSleep } from "../../deploy/wait";
+import { abortableSleep, parseDuration } from "../../deploy/wait";
 import { withInterrupt } from "../interrupt";
 import type { ProjectOptions } from "../options";
 import { synthProject, type ProjectSynth } from "../project-synth";
@@ -19,6 +19,8 @@ export interface StackCommandOptions extends ProjectOptions {
   wait?: boolean;
   yes?: boolean;
   json?: boolean;
+  /** --timeout: longest follow of the stack (30m, 2h). */
+  timeout?: string;
 }
 
 /**
@@ -60,6 +62,7 @@ export async function deployCommand(
   reporter: Reporter,
 ): Promise<void> {
   const c = colors(reporter);
+  const timeoutMs = parseDuration(options.timeout);
   const synth = await synthProject(projectName, options);
   warnEnv(reporter, synth, options);
   const cfn = await createCloudFormation(synth.aws);
@@ -86,6 +89,7 @@ export async function deployCommand(
         sleep: abortableSleep(signal),
         signal,
         beforeChanges: preflight,
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       }),
     undefined,
     reporter,
@@ -138,6 +142,7 @@ export async function diffCommand(projectName: string | undefined, options: Stac
     undefined,
     reporter,
   );
+  for (const left of result.leftBehind ?? []) reporter.warn(left);
   if (result.recreate) {
     reporter.warn(`stack ${synth.stackName} (${region}) is ${result.recreate}: cody deploy will delete it and create it again.`);
   }
@@ -169,6 +174,7 @@ async function deleteTarget(projectName: string | undefined, options: StackComma
 }
 
 export async function deleteCommand(projectName: string | undefined, options: StackCommandOptions, reporter: Reporter): Promise<void> {
+  const timeoutMs = parseDuration(options.timeout);
   const { stackName, aws, envWarning } = await deleteTarget(projectName, options);
   if (envWarning) reporter.warn(envWarning);
   const cfn = await createCloudFormation(aws);
@@ -184,6 +190,7 @@ export async function deleteCommand(projectName: string | undefined, options: St
         sleep: abortableSleep(signal),
         signal,
         wait: options.wait,
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       }),
     undefined,
     reporter,

@@ -4,10 +4,13 @@
 import type { Build } from "@aws-sdk/client-codebuild";
 import { createLogs } from "../../aws/clients";
 import { parseEnvOverrides, type EnvOverride } from "../../builds/env-overrides";
-import { buildDurationMs, buildSucceeded, failedPhases, logsState, printSummary, type FailedPhase } from "../../builds/follow-build";
+import { buildDurationMs, buildFinished, buildSucceeded, failedPhases, logsState, printSummary, type FailedPhase } from "../../builds/follow-build";
 import { consoleUrl } from "../../builds/format";
 import { openTarget } from "../../builds/target";
-import { CodyError, configError } from "../../errors";
+import { randomUUID } from "node:crypto";
+import { mayHaveLanded } from "../../aws/errors";
+import { parseDuration } from "../../deploy/wait";
+import { CodyError, configError, Interrupted, isCodyError } from "../../errors";
 import { colors, type Reporter } from "../../io/reporter";
 import { awsFlags, buildFailed, followFromCli, type BuildCommandDeps } from "../follow";
 import { withInterrupt } from "../interrupt";
@@ -21,6 +24,8 @@ export interface StartOptions extends ProjectOptions {
   /** false with --no-wait. */
   wait?: boolean;
   json?: boolean;
+  /** --timeout: longest follow (30m, 2h); the build goes on after it. */
+  timeout?: string;
 }
 
 /** --branch and --source-version name the same thing; neither means the project's default. */
@@ -66,7 +71,8 @@ export interface StartResult {
 
 function startResult(build: Build, extra: { projectName: string; waited: boolean; sourceVersion?: string; overrides: EnvOverride[]; url: string }): StartResult {
   const logs = logsState(build);
-  const duration = build.buildComplete ? buildDurationMs(build) : undefined;
+  const finished = buildFinished(build);
+  const duration = finished ? buildDurationMs(build) : undefined;
   return {
     command: "start",
     type: !extra.waited ? "started" : buildSucceeded(build) ? "succeeded" : "failed",
@@ -74,7 +80,7 @@ function startResult(build: Build, extra: { projectName: string; waited: boolean
     buildNumber: build.buildNumber ?? null,
     projectName: build.projectName ?? extra.projectName,
     status: build.buildStatus ?? "UNKNOWN",
-    complete: Boolean(build.buildComplete),
+    complete: finished,
     succeeded: buildSucceeded(build),
     waited: extra.waited,
     sourceVersion: extra.sourceVersion ?? null,
@@ -85,25 +91,44 @@ function startResult(build: Build, extra: { projectName: string; waited: boolean
     startTime: build.startTime?.toISOString() ?? null,
     endTime: build.endTime?.toISOString() ?? null,
     durationSeconds: duration === undefined ? null : Math.round(duration / 1000),
-    failedPhases: build.buildComplete ? failedPhases(build) : [],
+    failedPhases: finished ? failedPhases(build) : [],
   };
+}
+
+/** StartBuild failed: when its answer may have been lost (not a refusal), a build may be running. */
+function startUnknown(error: unknown, projectName: string, options: StartOptions): unknown {
+  if (!mayHaveLanded(error)) return error;
+  const note = `A build of ${projectName} may have started although its answer was lost: cody status${awsFlags(options)} shows the latest build.`;
+  if (error instanceof Interrupted) return new Interrupted(`Interrupted while StartBuild was in flight. ${note}`);
+  if (!isCodyError(error)) return error;
+  return new CodyError(error.message, { exitCode: error.exitCode, hint: error.hint ? `${error.hint}\n        ${note}` : note, cause: error.cause ?? error });
 }
 
 export async function startCommand(projectArg: string | undefined, options: StartOptions, reporter: Reporter, deps: BuildCommandDeps = {}): Promise<void> {
   // Bad input fails before any AWS call.
   const sourceVersion = pickSourceVersion(options);
   const overrides = parseEnvOverrides(options.envVars);
+  parseDuration(options.timeout);
   const c = colors(reporter);
 
   await warnUnknownEnv(projectArg, options, reporter, deps);
   const { aws, codebuild, projectName } = await openTarget(projectArg, options, { ...deps, command: "start" });
   // Listening for Ctrl-C from before StartBuild, so one during the call cannot leave a build nobody was told about.
   await withInterrupt(async (signal) => {
-    const started = await codebuild.startBuild({
-      projectName,
-      ...(sourceVersion !== undefined ? { sourceVersion } : {}),
-      ...(overrides.length > 0 ? { environmentVariablesOverride: overrides } : {}),
-    });
+    if (signal.aborted) throw new Interrupted("Interrupted before the build was started: nothing was started.");
+    // One token for this start, the same on every SDK retry: a StartBuild whose answer was lost and
+    // is sent again starts no second build (CodeBuild keeps a token for 5 minutes).
+    const idempotencyToken = deps.token?.() ?? randomUUID();
+    const started = await codebuild
+      .startBuild({
+        projectName,
+        ...(sourceVersion !== undefined ? { sourceVersion } : {}),
+        ...(overrides.length > 0 ? { environmentVariablesOverride: overrides } : {}),
+        idempotencyToken,
+      })
+      .catch((error: unknown) => {
+        throw startUnknown(error, projectName, options);
+      });
     const build = started.build;
     if (!build?.id) throw new CodyError(`CodeBuild did not return a build for project ${projectName}.`, { hint: "Run `cody status` to see whether a build started." });
     const buildId = build.id;

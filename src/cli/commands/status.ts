@@ -1,7 +1,7 @@
 // `cody status`: one build's status, phases, times and source. The project is found by name or
 // through its stack (cody only tried the name), and a missing project exits 1 (cody exited 0).
 import type { Build } from "@aws-sdk/client-codebuild";
-import { getBuild } from "../../builds/follow-build";
+import { buildFinished, getBuild, uniquePhases } from "../../builds/follow-build";
 import { consoleUrl, formatDuration, formatTime, paintStatus, secondsBetween } from "../../builds/format";
 import { resolveBuild, type TargetContext } from "../../builds/target";
 import { colors, type Reporter } from "../../io/reporter";
@@ -66,7 +66,8 @@ const iso = (d: Date | undefined): string | null => (d ? d.toISOString() : null)
 export function buildReport(build: Build, region: string, now: Date): BuildReport {
   const id = build.id ?? "";
   const project = build.projectName ?? id.split(":")[0] ?? "";
-  const complete = Boolean(build.buildComplete) || Boolean(build.endTime);
+  // The same rule as start and logs --follow, so status text, --json and a follow agree.
+  const complete = buildFinished(build) || Boolean(build.endTime);
   return {
     project,
     buildId: id,
@@ -80,7 +81,7 @@ export function buildReport(build: Build, region: string, now: Date): BuildRepor
     startTime: iso(build.startTime),
     endTime: iso(build.endTime),
     durationSeconds: secondsBetween(build.startTime, build.endTime, now) ?? null,
-    phases: (build.phases ?? []).map((p) => ({
+    phases: uniquePhases(build).map((p) => ({
       name: p.phaseType ?? "UNKNOWN",
       status: p.phaseStatus ?? null,
       // A running phase has no duration yet: count it up to now, like the build's.

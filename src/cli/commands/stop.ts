@@ -1,6 +1,6 @@
 // `cody stop`: stops a running build (the latest by default). It asks first on a terminal and refuses
 // without one unless --yes; --noop stops nothing (cody ignored --noop and really stopped the build).
-import { getBuild } from "../../builds/follow-build";
+import { buildFinished, getBuild } from "../../builds/follow-build";
 import { paintStatus } from "../../builds/format";
 import { resolveBuild, type TargetContext } from "../../builds/target";
 import { CodyError } from "../../errors";
@@ -40,7 +40,7 @@ export async function stopCommand(
   const buildId = target.buildId;
   const build = await getBuild(target.codebuild, buildId);
   const status = build.buildStatus ?? "UNKNOWN";
-  if (build.buildComplete || status !== "IN_PROGRESS") {
+  if (buildFinished(build) || status !== "IN_PROGRESS") {
     reporter.info(`Build ${buildId} already finished (${paintStatus(reporter, status)}): nothing to stop.`);
     return json("finished", status);
   }

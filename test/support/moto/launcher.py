@@ -11,7 +11,7 @@ On top of stock moto it
      CloudWatch log group/stream (/aws/codebuild/<project>, <build uuid>); it does NOT write
      log events: tests seed them;
   4. completes a build once (moto appends 9 phases on every poll and turns STOPPED back
-     into SUCCEEDED) and lets tests choose the outcome:
+     into SUCCEEDED), honours StartBuild's idempotencyToken, and lets tests choose the outcome:
        - POST /moto-api/codebuild/build-outcome with JSON
            {"projectName"?: str, "buildId"?: str, "status"?: "FAILED", "phase"?: "BUILD",
             "message"?: str, "inProgressPolls"?: 0, "accountId"?: str, "region"?: "us-east-1"}
@@ -29,7 +29,9 @@ On top of stock moto it
   7. gives a stack deployed through ExecuteChangeSet (CREATE or UPDATE) its Outputs, exports and
      Description, as CreateStack/UpdateStack do (moto keeps those of the stack before the change);
   8. lets a CREATE change set reuse a stack in REVIEW_IN_PROGRESS (moto made a second stack of
-     that name) and refuses one for a stack that exists otherwise, as AWS does;
+     that name) and refuses one for a stack that exists otherwise, as AWS does; a CreateChangeSet
+     retried with the same ClientToken returns the first call's change set (moto made another);
+  --plain-builds turns 3 and 4 off (stock moto builds), for tests that cody copes without them.
   9. updates AWS::IAM::Role in place (inline Policies, ManagedPolicyArns, AssumeRolePolicyDocument,
      Description, MaxSessionDuration, PermissionsBoundary; moto's update changes only the
      description) and replaces it when RoleName or Path changes (moto re-applies only resources
@@ -52,6 +54,7 @@ from urllib.parse import quote
 
 from moto.cloudformation.exceptions import ValidationError
 from moto.cloudformation.models import CloudFormationBackend, Stack
+from moto.cloudformation.responses import CloudFormationResponse
 from moto.codebuild.models import CodeBuildBackend, codebuild_backends
 from moto.codebuild.responses import CodeBuildResponse
 from moto.core.common_models import CloudFormationModel
@@ -59,6 +62,10 @@ from moto.iam.models import IAMBackend, Role, iam_backends
 from moto.utilities.utils import get_partition
 
 _lock = threading.RLock()  # the server is threaded; builds are mutated on poll
+# --plain-builds: builds as stock moto has them (buildComplete stays false, the phases are appended
+# again on every BatchGetBuilds, STOPPED turns back into SUCCEEDED, no outcomes, no logs, no
+# idempotency), so tests can show that cody works on an endpoint without this launcher's fixes.
+_PLAIN_BUILDS = False
 _PHASES = ["PROVISIONING", "DOWNLOAD_SOURCE", "INSTALL", "PRE_BUILD", "BUILD",
            "POST_BUILD", "UPLOAD_ARTIFACTS", "FINALIZING"]
 _STATUS_CODES = {"FAILED": "COMMAND_EXECUTION_ERROR", "FAULT": "CLIENT_ERROR",
@@ -210,6 +217,8 @@ def _enrich_started_build(backend: CodeBuildBackend, build: dict[str, Any],
 
 def _batch_get_builds(self: CodeBuildBackend, ids: list[str]) -> list[dict[str, Any]]:
     # Replaces moto's version: completes a build once, then returns it unchanged.
+    if _PLAIN_BUILDS:
+        return _original_batch_get_builds(self, ids)
     with _lock:
         builds, found = _all_builds(self), []
         for build_id in ids:
@@ -229,6 +238,8 @@ def _batch_get_builds(self: CodeBuildBackend, ids: list[str]) -> list[dict[str, 
 
 def _stop_build(self: CodeBuildBackend, build_id: str) -> dict[str, Any] | None:
     # Replaces moto's version: STOPPED is final (moto's next poll would say SUCCEEDED).
+    if _PLAIN_BUILDS:
+        return _original_stop_build(self, build_id)
     with _lock:
         build = _all_builds(self).get(build_id)
         if build is not None and not build["buildComplete"]:
@@ -237,6 +248,8 @@ def _stop_build(self: CodeBuildBackend, build_id: str) -> dict[str, Any] | None:
         return build
 
 
+_original_batch_get_builds = CodeBuildBackend.batch_get_builds
+_original_stop_build = CodeBuildBackend.stop_build
 CodeBuildBackend.batch_get_builds = _batch_get_builds  # type: ignore[method-assign]
 CodeBuildBackend.stop_build = _stop_build  # type: ignore[method-assign]
 
@@ -259,11 +272,36 @@ def _patch_response(name: str) -> Callable[[Callable[..., Any]], Callable[..., A
 
 @_patch_response("start_build")
 def _start_build_body(self: CodeBuildResponse, body: dict[str, Any]) -> dict[str, Any]:
+    if _PLAIN_BUILDS:
+        return body
     backend = self.codebuild_backend
     with _lock:
         build = _all_builds(backend)[body["build"]["id"]]  # the stored dict, not a copy
         _enrich_started_build(backend, build, self._get_param)
         return {"build": build}
+
+
+_start_build_enriched = CodeBuildResponse.start_build
+
+
+def _idempotent_start_build(self: CodeBuildResponse) -> str:
+    # As CodeBuild: a StartBuild sent again with the same idempotencyToken (a retry whose answer was
+    # lost) returns the build the first one started instead of starting another.
+    token = self._get_param("idempotencyToken")
+    if not token or _PLAIN_BUILDS:
+        return _start_build_enriched(self)
+    backend = self.codebuild_backend
+    with _lock:
+        tokens = _ext(backend).setdefault("tokens", {})
+        known = _all_builds(backend).get(tokens.get(token, ""))
+        if known is not None:
+            return json.dumps({"build": known})
+        result = _start_build_enriched(self)
+        tokens[token] = json.loads(result)["build"]["id"]
+        return result
+
+
+CodeBuildResponse.start_build = functools.wraps(_start_build_enriched)(_idempotent_start_build)  # type: ignore[method-assign]
 
 
 @_patch_response("batch_get_builds")
@@ -466,7 +504,12 @@ def _create_change_set(self: CloudFormationBackend, stack_name: str, change_set_
                        tags: dict[str, str] | None = None, role_arn: str | None = None
                        ) -> tuple[str, str]:
     """A CREATE change set reuses a stack in REVIEW_IN_PROGRESS (moto made a second stack of the
-    same name) and is refused for a stack that exists otherwise (moto made a duplicate too)."""
+    same name) and is refused for a stack that exists otherwise (moto made a duplicate too). A
+    retry with the ClientToken of an earlier call returns that call's change set, as AWS does."""
+    token = getattr(_request, "client_token", None)
+    tokens = self.__dict__.setdefault("cody_tokens", {})
+    if token and token in tokens and tokens[token][0] in self.change_sets:
+        return tokens[token]
     review = None
     if change_set_type != "UPDATE":  # moto treats anything else as CREATE
         existing = next((s for s in self.stacks.values() if s.name == stack_name), None)
@@ -478,6 +521,8 @@ def _create_change_set(self: CloudFormationBackend, stack_name: str, change_set_
         self, stack_name, change_set_name, template, parameters, description, change_set_type,
         notification_arns, tags, role_arn)
     if review is None:
+        if token:
+            tokens[token] = (change_set_id, stack_id)
         return change_set_id, stack_id
     fresh = self.stacks.pop(stack_id)
     # The review stack has no resources yet: take the new settings and rebuild its (empty) maps.
@@ -487,7 +532,24 @@ def _create_change_set(self: CloudFormationBackend, stack_name: str, change_set_
     review.output_map = review._create_output_map()
     change_set = self.change_sets[change_set_id]
     change_set.stack, change_set.stack_id = review, review.stack_id
+    if token:
+        tokens[token] = (change_set_id, review.stack_id)
     return change_set_id, review.stack_id
+
+
+_request = threading.local()  # the ClientToken of the CreateChangeSet being handled
+_original_create_change_set_response = CloudFormationResponse.create_change_set
+
+
+def _create_change_set_response(self: CloudFormationResponse) -> str:
+    _request.client_token = self._get_param("ClientToken")
+    try:
+        return _original_create_change_set_response(self)
+    finally:
+        _request.client_token = None
+
+
+CloudFormationResponse.create_change_set = _create_change_set_response  # type: ignore[method-assign]
 
 
 _original_execute_change_set = CloudFormationBackend.execute_change_set
@@ -620,6 +682,11 @@ def main(argv: list[str]) -> None:
     # The moto-api app is built lazily from this dict on its first request.
     moto_api_urls.url_paths["{0}/moto-api/codebuild/build-outcome"] = _build_outcome_endpoint
     moto_api_urls.url_paths["{0}/moto-api/codebuild/launcher"] = _launcher_endpoint
+
+    global _PLAIN_BUILDS
+    if "--plain-builds" in argv:
+        argv = [a for a in argv if a != "--plain-builds"]
+        _PLAIN_BUILDS = True
 
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("-H", "--host", default="127.0.0.1")

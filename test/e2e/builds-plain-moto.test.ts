@@ -1,0 +1,65 @@
+// A build on stock moto (the launcher's --plain-builds: buildComplete stays false while buildStatus is
+// SUCCEEDED, and all phases are appended again on every BatchGetBuilds). cody start, logs -f and
+// status must still end, show each phase once, and agree with each other.
+import { CodeBuildClient, CreateProjectCommand } from "@aws-sdk/client-codebuild";
+import { IAMClient, CreateRoleCommand } from "@aws-sdk/client-iam";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { motoAvailable, startMoto, type MotoServer } from "../support/moto";
+import { removeTempDirs, requireBuiltCli, runCli, tempDir } from "../_helpers/e2e";
+
+const available = motoAvailable().ok;
+const PROJECT = "plain-demo";
+let moto: MotoServer;
+
+const cody = (args: string[], cwd: string) => runCli(args, { cwd, endpoint: moto.endpoint, killAfterMs: 40_000 });
+
+describe.skipIf(!available)("builds on plain moto (no build fixes)", () => {
+  beforeAll(async () => {
+    requireBuiltCli();
+    moto = await startMoto({ plainBuilds: true, timeoutMs: 90_000 });
+    const config = { region: "us-east-1", endpoint: moto.endpoint, credentials: { accessKeyId: "test", secretAccessKey: "test" } };
+    const role = await new IAMClient(config).send(
+      new CreateRoleCommand({ RoleName: "plain-demo-role", AssumeRolePolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [] }) }),
+    );
+    await new CodeBuildClient(config).send(
+      new CreateProjectCommand({
+        name: PROJECT,
+        source: { type: "GITHUB", location: "https://github.com/acme/plain-demo.git" },
+        artifacts: { type: "NO_ARTIFACTS" },
+        environment: { type: "LINUX_CONTAINER", image: "aws/codebuild/standard:7.0", computeType: "BUILD_GENERAL1_SMALL" },
+        serviceRole: role.Role!.Arn!,
+      }),
+    );
+  }, 120_000);
+  afterAll(async () => {
+    await moto?.stop();
+    removeTempDirs();
+  });
+
+  it("cody start and cody logs -f finish; each phase once; status text and --json agree", async () => {
+    const dir = tempDir();
+    const start = await cody(["start", PROJECT, "--json"], dir);
+    expect(start.code, start.stderr).toBe(0);
+    const started = JSON.parse(start.stdout) as { buildId: string; complete: boolean; succeeded: boolean; status: string };
+    expect(started).toMatchObject({ complete: true, succeeded: true, status: "SUCCEEDED" });
+    const phaseLines = start.stderr.split("\n").filter((l) => /^BUILD\s+SUCCEEDED/.test(l));
+    expect(phaseLines).toHaveLength(1);
+
+    const follow = await cody(["logs", PROJECT, "-f", "--build-id", started.buildId], dir);
+    expect(follow.code, follow.stderr).toBe(0);
+    expect(follow.stderr).toMatch(/SUCCEEDED/);
+    expect(follow.stderr.split("\n").filter((l) => /^BUILD\s+SUCCEEDED/.test(l)).length).toBeLessThanOrEqual(1);
+
+    const text = await cody(["status", PROJECT, "--build-id", started.buildId], dir);
+    const json = await cody(["status", PROJECT, "--build-id", started.buildId, "--json"], dir);
+    expect(text.code, text.stderr).toBe(0);
+    expect(json.code, json.stderr).toBe(0);
+    const report = JSON.parse(json.stdout) as { complete: boolean; status: string; phases: Array<{ name: string }> };
+    expect(report.complete).toBe(true);
+    expect(report.status).toBe("SUCCEEDED");
+    const names = report.phases.map((p) => p.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(text.stdout).not.toMatch(/\(running\)/);
+    expect(text.stdout.split("\n").filter((l) => /^\s+BUILD\s/.test(l))).toHaveLength(1);
+  });
+});
