@@ -110,7 +110,11 @@ describe("rule engine (cody's default)", () => {
           Effect: "Allow",
           Principal: { Service: "events.amazonaws.com" },
           Action: "sts:AssumeRole",
-          Condition: { StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } } },
+          // EventBridge names the rule as aws:SourceArn (confused-deputy prevention): only this rule may assume it.
+          Condition: {
+            StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } },
+            ArnLike: { "aws:SourceArn": { "Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/cody-demo" } },
+          },
         },
       ],
     });
