@@ -162,6 +162,8 @@ function readStatement(entry: PlainObject, path: Array<string | number>, add: Ad
   const values: Partial<Record<StatementKey, unknown>> = {};
   const camel: string[] = [];
   const pascal: string[] = [];
+  /** Keys an unknown key most likely meant: their absence is already explained. */
+  const misspelt = new Set<StatementKey>();
   // The spelling a fix should use: the statement's own (camelCase when most of its keys are).
   const spell = (k: StatementKey) => (camel.length > pascal.length ? camelOf(k) : k);
   let ok = true;
@@ -170,7 +172,9 @@ function readStatement(entry: PlainObject, path: Array<string | number>, add: Ad
     const canonical = (STATEMENT_KEYS as readonly string[]).includes(written) ? (written as StatementKey) : CAMEL[written];
     if (!canonical) {
       ok = false;
-      add([...path, written], ...unknownKey(written, entry));
+      const [message, fix, meant] = unknownKey(written, entry);
+      if (meant) misspelt.add(meant);
+      add([...path, written], message, fix);
       continue;
     }
     if (keys[canonical] !== undefined) {
@@ -233,6 +237,7 @@ function readStatement(entry: PlainObject, path: Array<string | number>, add: Ad
     }
     if (!has(positive) && !has(negative)) {
       ok = false;
+      if (misspelt.has(positive) || misspelt.has(negative)) continue;
       const example = positive === "Action" ? '["service:Action"]' : '"arn:..." (scope it as narrowly as you can)';
       add(path, `a statement needs ${key(positive)} (or ${key(negative)}).`, `Add ${spell(positive)}: ${example}.`);
       continue;
@@ -251,7 +256,8 @@ function readStatement(entry: PlainObject, path: Array<string | number>, add: Ad
   return ok ? { statement, path, keys } : undefined;
 }
 
-function unknownKey(written: string, entry: PlainObject): [string, string] {
+/** The message and fix for an unknown statement key, and the key it most likely meant. */
+function unknownKey(written: string, entry: PlainObject): [string, string, StatementKey?] {
   if (written === "Principal" || written === "NotPrincipal" || written === "principal") {
     return [`a role's statements take no ${written}: the role itself is the principal.`, `Remove "${written}" (trust goes in the role's AssumeRolePolicyDocument).`];
   }
@@ -262,6 +268,7 @@ function unknownKey(written: string, entry: PlainObject): [string, string] {
   return [
     `unknown statement key "${written}".${meant ? ` Did you mean "${meant}"?` : ""} A statement has ${candidates.join(", ")}.`,
     meant ? `Rename "${written}" to "${meant}".` : `Remove "${written}".`,
+    meant ? ((STATEMENT_KEYS as readonly string[]).includes(meant) ? (meant as StatementKey) : CAMEL[meant]) : undefined,
   ];
 }
 
