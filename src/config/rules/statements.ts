@@ -253,7 +253,10 @@ function readStatement(entry: PlainObject, path: Array<string | number>, add: Ad
     if (condition === undefined) ok = false;
     else statement.Condition = condition;
   }
-  return ok ? { statement, path, keys } : undefined;
+  if (!ok) return undefined;
+  // IAM's own order (Sid first), whatever order the keys were written in.
+  const ordered = Object.fromEntries(STATEMENT_KEYS.filter((k) => statement[k] !== undefined).map((k) => [k, statement[k]])) as unknown as IamStatement;
+  return { statement: ordered, path, keys };
 }
 
 /** The message and fix for an unknown statement key, and the key it most likely meant. */
