@@ -19,6 +19,9 @@ const CAMEL: Record<string, StatementKey> = {
   notResource: "NotResource",
   condition: "Condition",
 };
+/** The canonical key of a key as written, in either spelling (own keys only: not "constructor" and the like). */
+const canonicalOf = (written: string): StatementKey | undefined =>
+  (STATEMENT_KEYS as readonly string[]).includes(written) ? (written as StatementKey) : Object.hasOwn(CAMEL, written) ? CAMEL[written] : undefined;
 const camelOf = (key: StatementKey): string => key.charAt(0).toLowerCase() + key.slice(1);
 
 /** A CloudFormation intrinsic (`{ "Fn::Sub": ... }`, `{ Ref: ... }`): resolved by CloudFormation, passed through. */
@@ -120,14 +123,16 @@ function readShorthand(entry: string, path: Array<string | number>, add: Add): R
 /** A document has Statement (or Version) and none of a statement's own keys. */
 function isDocument(entry: PlainObject): boolean {
   const keys = Object.keys(entry);
-  const statementish = keys.some((k) => (STATEMENT_KEYS as readonly string[]).includes(k) || k in CAMEL);
+  const statementish = keys.some((k) => canonicalOf(k) !== undefined);
   return !statementish && (keys.includes("Statement") || keys.includes("Version"));
 }
 
 function readDocument(doc: PlainObject, path: Array<string | number>, add: Add): RoleStatement[] {
+  let misspeltStatement = false;
   for (const key of Object.keys(doc)) {
     if (DOCUMENT_KEYS.includes(key)) continue;
     const meant = closest(key, DOCUMENT_KEYS);
+    if (meant === "Statement") misspeltStatement = true;
     add([...path, key], `unknown policy document key "${key}".${meant ? ` Did you mean "${meant}"?` : ""} A policy document has Version, Id and Statement.`, meant ? `Rename "${key}" to "${meant}".` : `Remove "${key}".`);
   }
   if (doc.Version !== undefined && !POLICY_VERSIONS.includes(doc.Version as string)) {
@@ -135,6 +140,8 @@ function readDocument(doc: PlainObject, path: Array<string | number>, add: Add):
   }
   const value = doc.Statement;
   if (value === undefined) {
+    // "Statment": the unknown key's "did you mean" already says it.
+    if (misspeltStatement) return [];
     add(path, "the policy document has no Statement.", 'Add Statement: [{ Effect: "Allow", Action: [...], Resource: "..." }].');
     return [];
   }
@@ -169,7 +176,7 @@ function readStatement(entry: PlainObject, path: Array<string | number>, add: Ad
   let ok = true;
   for (const [written, value] of Object.entries(entry)) {
     if (value === undefined) continue;
-    const canonical = (STATEMENT_KEYS as readonly string[]).includes(written) ? (written as StatementKey) : CAMEL[written];
+    const canonical = canonicalOf(written);
     if (!canonical) {
       ok = false;
       const [message, fix, meant] = unknownKey(written, entry);
@@ -271,7 +278,7 @@ function unknownKey(written: string, entry: PlainObject): [string, string, State
   return [
     `unknown statement key "${written}".${meant ? ` Did you mean "${meant}"?` : ""} A statement has ${candidates.join(", ")}.`,
     meant ? `Rename "${written}" to "${meant}".` : `Remove "${written}".`,
-    meant ? ((STATEMENT_KEYS as readonly string[]).includes(meant) ? (meant as StatementKey) : CAMEL[meant]) : undefined,
+    meant ? canonicalOf(meant) : undefined,
   ];
 }
 

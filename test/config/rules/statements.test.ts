@@ -191,3 +191,15 @@ describe("role.properties.Policies", () => {
     expect(notList).toMatchObject({ field: "properties.Policies" });
   });
 });
+
+describe("edge cases", () => {
+  it("keys that exist on every object (constructor, toString) are unknown keys, not statement keys", async () => {
+    const issues = await issuesOf(`{ iamPolicy: [{ action: "s3:GetObject", resource: "*", constructor: "x" }] }`);
+    expect(issues.map((i) => i.field)).toEqual(["iamPolicy[0].constructor"]);
+  });
+
+  it('a misspelt Statement is reported once, as the unknown key', async () => {
+    const issues = await issuesOf(`{ iamPolicy: [{ Version: "2012-10-17", Statment: [{ Effect: "Allow", Action: "sns:Publish", Resource: "*" }] }] }`);
+    expect(issues.map((i) => i.field)).toEqual(["iamPolicy[0].Statment"]);
+  });
+});
