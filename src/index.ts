@@ -2,6 +2,7 @@
 export { defineProject, defineRole, defineSchedule, defineSettings, ssm, secret } from "./dsl/define";
 export type {
   Buildspec,
+  CfnIntrinsic,
   CacheMode,
   CodyContext,
   ComputeType,
@@ -12,9 +13,15 @@ export type {
   ImagePullCredentialsType,
   LinuxEnvironment,
   LogRetentionDays,
+  IamPolicyEntry,
+  IamPolicyStatement,
+  PolicyCondition,
+  PolicyDocument,
+  PolicyDocumentStatement,
   PolicyStatement,
   ProjectConfig,
   RawProperties,
+  ResourceArn,
   RoleConfig,
   ScheduleConfig,
   ScheduleInput,

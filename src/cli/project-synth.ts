@@ -5,6 +5,7 @@ import { loadProject, type LoadedProject } from "../config/load-project";
 import { resolveAws } from "../config/naming";
 import { checkTemplateSize, serializeTemplate, type TemplateFormat } from "../synth/serialize";
 import { synthesize, type SynthResult } from "../synth/template";
+import { synthWarnings } from "../synth/warnings";
 import type { ProjectOptions } from "./options";
 
 export interface ProjectSynth extends SynthResult {
@@ -13,6 +14,8 @@ export interface ProjectSynth extends SynthResult {
   templateBody: string;
   /** Where to call AWS: the region the template was made for, and the profile. */
   aws: AwsOptions;
+  /** What the build role allows that a build should not have (stderr, and --json): never fatal. */
+  warnings: string[];
 }
 
 export async function synthProject(
@@ -31,5 +34,5 @@ export async function synthProject(
   const synth = synthesize(project);
   const templateBody = serializeTemplate(synth.template, format);
   checkTemplateSize(templateBody, project.files.project);
-  return { ...synth, project, templateBody, aws: resolveAws(options, project) };
+  return { ...synth, project, templateBody, aws: resolveAws(options, project), warnings: synthWarnings(project) };
 }

@@ -142,7 +142,7 @@ export function runtimeError(error: unknown, file: string, root: string): Config
   const err = error instanceof Error ? error : new Error(String(error));
   const code = (err as { code?: string }).code;
   if (code === "MODULE_NOT_FOUND" || code === "ERR_MODULE_NOT_FOUND") return missingModule(err, file, root);
-  const syntax = compileSyntaxError(err, file, root);
+  const syntax = jsonSyntaxError(err) ?? compileSyntaxError(err, file, root);
   if (syntax) return syntax;
   const frame = userFrames(err, root)[0];
   const where = frame?.file ?? file;
@@ -157,6 +157,23 @@ export function runtimeError(error: unknown, file: string, root: string): Config
       fix: slip
         ? "Fix the code at that line; DSL files run as TypeScript, and `vars` holds only what the variables files define."
         : "Fix the condition that throws at that line, or the input it checks (env, vars, --type).",
+    },
+    err,
+  );
+}
+
+/** An imported JSON file (`import policy from "./policy.json"`) that does not parse: point at its line. */
+function jsonSyntaxError(err: Error): ConfigError | undefined {
+  const match = err.name === "SyntaxError" ? /^(.+\.json): (.+?)(?: at position (\d+))?(?: \(line \d+ column \d+\))?$/.exec(err.message) : null;
+  if (!match || !existsSync(match[1]!)) return undefined;
+  const position = match[3] === undefined ? undefined : Number(match[3]);
+  const line = position === undefined ? undefined : readSource(match[1]!).slice(0, position).split("\n").length;
+  return configError(
+    {
+      file: match[1]!,
+      line,
+      message: `invalid JSON: ${match[2]}.`,
+      fix: "Fix the JSON at that line: keys and strings in double quotes, no trailing commas, no comments.",
     },
     err,
   );

@@ -33,6 +33,15 @@ export function findLine(source: string, path: readonly PropertyKey[]): number |
   let from = 0;
   let found = -1;
   for (const segment of path) {
+    if (typeof segment === "number") {
+      // The n-th element of a list literal, so `iamPolicy[2].Effect` finds the third statement's Effect.
+      const at = found < 0 ? -1 : elementStart(source, found, segment);
+      if (at >= 0) {
+        found = at;
+        from = at;
+      }
+      continue;
+    }
     if (typeof segment !== "string") continue;
     const re = new RegExp(`(^|[\\s{,])["']?${segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}["']?\\s*:`, "m");
     const match = re.exec(source.slice(from));
@@ -41,6 +50,48 @@ export function findLine(source: string, path: readonly PropertyKey[]): number |
     from = found + 1;
   }
   return found < 0 ? undefined : source.slice(0, found).split("\n").length;
+}
+
+/**
+ * Where the `index`-th element of the list literal at `at` starts (`at` is the list's `[` or its key),
+ * skipping strings, comments and nested brackets; -1 when the value is not a list literal.
+ */
+function elementStart(source: string, at: number, index: number): number {
+  let i = at;
+  if (source[i] !== "[") {
+    const colon = source.indexOf(":", i);
+    if (colon < 0) return -1;
+    i = colon + 1;
+    while (/\s/.test(source[i] ?? "")) i++;
+    if (source[i] !== "[") return -1;
+  }
+  let depth = 0;
+  let count = 0;
+  let waiting = true; // looking for the first character of element `count`
+  for (; i < source.length; i++) {
+    const c = source[i]!;
+    if (depth === 1 && waiting && !/[\s,]/.test(c) && c !== "]" && !(c === "/" && /[/*]/.test(source[i + 1] ?? ""))) {
+      if (count === index) return i;
+      waiting = false;
+    }
+    if (c === '"' || c === "'" || c === "`") {
+      for (i++; i < source.length && source[i] !== c; i++) if (source[i] === "\\") i++;
+    } else if (c === "/" && source[i + 1] === "/") {
+      while (i < source.length && source[i] !== "\n") i++;
+    } else if (c === "/" && source[i + 1] === "*") {
+      i = source.indexOf("*/", i + 2);
+      if (i < 0) return -1;
+      i++;
+    } else if (c === "[" || c === "{" || c === "(") depth++;
+    else if (c === "]" || c === "}" || c === ")") {
+      depth--;
+      if (depth === 0) return -1;
+    } else if (c === "," && depth === 1) {
+      count++;
+      waiting = true;
+    }
+  }
+  return -1;
 }
 
 /** Reads a file for line lookups; "" when it cannot be read (no line numbers then). */

@@ -92,28 +92,81 @@ export interface VpcConfig {
   securityGroupIds: string[];
 }
 
-/** An IAM statement written camelCase; it is emitted in IAM's own PascalCase. */
-export interface PolicyStatement {
+/** A CloudFormation intrinsic, resolved by CloudFormation: `{ "Fn::Sub": "arn:${AWS::Partition}:..." }`, `{ Ref: "..." }`. */
+export type CfnIntrinsic = { Ref: string } | { [fn: `Fn::${string}`]: unknown };
+
+/** A resource of a statement: an ARN (wildcards allowed), `"*"`, or an intrinsic that makes one. */
+export type ResourceArn = string | CfnIntrinsic;
+
+/** A statement's condition: `{ StringEquals: { "aws:RequestedRegion": "us-east-1" } }`. */
+export type PolicyCondition = Record<string, Record<string, unknown>>;
+
+interface CamelStatementKeys {
   sid?: string;
   /** @default "Allow" */
   effect?: "Allow" | "Deny";
   action?: string | string[];
   notAction?: string | string[];
-  resource?: unknown;
-  notResource?: unknown;
-  condition?: Record<string, Record<string, unknown>>;
+  resource?: ResourceArn | ResourceArn[];
+  notResource?: ResourceArn | ResourceArn[];
+  condition?: PolicyCondition;
 }
 
+interface PascalStatementKeys {
+  Sid?: string;
+  /** @default "Allow" */
+  Effect?: "Allow" | "Deny";
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: ResourceArn | ResourceArn[];
+  NotResource?: ResourceArn | ResourceArn[];
+  Condition?: PolicyCondition;
+}
+
+type Never<T> = { [K in keyof T]?: never };
+
+/** An IAM statement written camelCase (cody's DSL); it is emitted in IAM's own PascalCase. One spelling per statement. */
+export type PolicyStatement = CamelStatementKeys & Never<PascalStatementKeys>;
+
+/** An IAM statement written with IAM's own keys, as in AWS's documents, Ruby cody and CDK's `PolicyStatement.fromJson`. */
+export type IamPolicyStatement = PascalStatementKeys & Never<CamelStatementKeys>;
+
+/**
+ * A whole policy document (e.g. `import policy from "./policy.json"`): its statements are appended. `Effect`
+ * is typed `string` here because a JSON import is; cody checks it is exactly "Allow" or "Deny".
+ */
+export interface PolicyDocument {
+  Version?: string;
+  Id?: string;
+  Statement: PolicyDocumentStatement | readonly PolicyDocumentStatement[];
+}
+
+export interface PolicyDocumentStatement {
+  Sid?: string;
+  Effect?: string;
+  Action?: string | readonly string[];
+  NotAction?: string | readonly string[];
+  Resource?: ResourceArn | readonly ResourceArn[];
+  NotResource?: ResourceArn | readonly ResourceArn[];
+  Condition?: PolicyCondition;
+}
+
+/** An entry of `iamPolicy`. */
+export type IamPolicyEntry = string | PolicyStatement | IamPolicyStatement | PolicyDocument;
+
 export interface RoleConfig {
-  /** Statements, or service shorthands: `"s3"` (→ `s3:*` on `*`) or an action `"s3:GetObject"` (on `*`). Appended to the defaults. */
-  iamPolicy?: Array<string | PolicyStatement>;
+  /**
+   * Statements (camelCase or IAM's PascalCase), whole policy documents, or service shorthands: `"s3"`
+   * (→ `s3:*` on `*`) or an action `"s3:GetObject"` (on `*`). Appended to the defaults.
+   */
+  iamPolicy?: IamPolicyEntry[];
   /** With `true`, `iamPolicy` replaces the default statements (logs, referenced parameters and secrets). @default false */
   replaceDefaults?: boolean;
   /** AWS managed policy names (`"AmazonS3ReadOnlyAccess"`) or full policy ARNs. */
   managedIamPolicy?: string[];
-  /** ARN of a permissions boundary for the generated role. */
+  /** ARN of a permissions boundary for the generated role (settings' `permissionsBoundary`, when set, must agree). */
   permissionsBoundary?: string;
-  /** Raw `AWS::IAM::Role` properties, deep-merged last. */
+  /** Raw `AWS::IAM::Role` properties, deep-merged last; `Policies` are added next to cody's own policy. */
   properties?: RawProperties;
 }
 
@@ -212,4 +265,10 @@ export interface Settings {
   };
   /** Per-env bindings, e.g. `{ production: { awsProfile: "prod", region: "eu-west-1" } }`. */
   envs?: Record<string, EnvSettings>;
+  /**
+   * ARN of a managed policy put as the permissions boundary on every role cody generates (the build role
+   * and the schedule's role); `cody policy` then lets the deployer create roles only with it. May use
+   * `${AWS::Partition}` and `${AWS::AccountId}` (resolved by CloudFormation).
+   */
+  permissionsBoundary?: string;
 }

@@ -3,7 +3,6 @@
 import type { LoadedProject } from "../config/load-project";
 import { buildImage } from "../config/build-environment";
 import { resolveSource } from "../config/source";
-import type { PolicyStatement } from "../dsl/types";
 import { deepMerge, type PlainObject } from "../util/merge";
 import {
   parameterArn,
@@ -15,9 +14,15 @@ import { arn, POLICY_VERSION, sub } from "./intrinsics";
 import { ECR_IMAGE, imagePullCredentials } from "./project-resource";
 
 export const ROLE_PATH = "/cody/";
+/** The name of the inline policy that holds cody's statements and the role's iamPolicy. */
+export const CODY_POLICY_NAME = "CodeBuildAccess";
 
-/** A trust policy for a service, guarded against the confused deputy with aws:SourceAccount. */
-export function trustPolicy(service: string): PlainObject {
+/**
+ * A trust policy for a service, guarded against the confused deputy: the service may assume the role
+ * only on behalf of this account (aws:SourceAccount) and of the resources named (aws:SourceArn, ArnLike
+ * so a pattern may stand for what AWS sends).
+ */
+export function trustPolicy(service: string, sourceArns: PlainObject | PlainObject[]): PlainObject {
   return {
     Version: POLICY_VERSION,
     Statement: [
@@ -25,39 +30,70 @@ export function trustPolicy(service: string): PlainObject {
         Effect: "Allow",
         Principal: { Service: service },
         Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } } },
+        Condition: {
+          StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } },
+          ArnLike: { "aws:SourceArn": sourceArns },
+        },
       },
     ],
   };
 }
 
+/** The ARN of this project, known before CloudFormation creates it (a GetAtt would make a cycle with the role). */
+export function projectArn(p: LoadedProject): PlainObject {
+  return arn("codebuild", `project/${p.names.fullProjectName}`);
+}
+
+/** A policy ARN as the template carries it: through Fn::Sub when it names ${AWS::Partition} or ${AWS::AccountId}. */
+export function policyArnValue(value: string): string | PlainObject {
+  return value.includes("${AWS::") ? sub(value) : value;
+}
+
+/** The boundary every role cody generates carries: the settings', else (for the build role) the role's own. */
+export function settingsBoundary(p: LoadedProject): string | PlainObject | undefined {
+  const boundary = p.settings.permissionsBoundary;
+  return boundary ? policyArnValue(boundary) : undefined;
+}
+
+/** Whether a role's own boundary (a string or an intrinsic) is the one the settings require. */
+export function sameBoundary(own: unknown, required: string): boolean {
+  const value = typeof own === "string" ? policyArnValue(own) : own;
+  return JSON.stringify(value) === JSON.stringify(policyArnValue(required));
+}
+
 export function roleResource(p: LoadedProject): PlainObject {
   const role = p.role ?? {};
-  const statements = role.replaceDefaults ? [] : defaultStatements(p);
-  statements.push(...(role.iamPolicy ?? []).map(toStatement));
+  const statements: PlainObject[] = role.replaceDefaults ? [] : defaultStatements(p);
+  statements.push(...(role.iamPolicy ?? []).map(({ statement }) => ({ ...statement })));
 
   const properties: PlainObject = {
     Path: ROLE_PATH,
     Description: `CodeBuild service role for ${p.names.fullProjectName} (cody)`,
-    AssumeRolePolicyDocument: trustPolicy("codebuild.amazonaws.com"),
+    AssumeRolePolicyDocument: trustPolicy("codebuild.amazonaws.com", projectArn(p)),
   };
+  // Raw Policies are added next to cody's policy rather than replacing it (arrays replace in a deep
+  // merge): replacing would silently drop the build's log writes and secret reads.
+  const { Policies: rawPolicies, ...rawProperties } = role.properties ?? {};
+  const policies: unknown[] = [];
   if (statements.length > 0) {
-    properties.Policies = [
-      { PolicyName: "CodeBuildAccess", PolicyDocument: { Version: POLICY_VERSION, Statement: statements } },
-    ];
+    policies.push({ PolicyName: CODY_POLICY_NAME, PolicyDocument: { Version: POLICY_VERSION, Statement: statements } });
   }
+  if (Array.isArray(rawPolicies)) policies.push(...rawPolicies);
+  if (policies.length > 0) properties.Policies = policies;
   if (role.managedIamPolicy?.length) properties.ManagedPolicyArns = role.managedIamPolicy.map(managedPolicyArn);
-  if (role.permissionsBoundary) properties.PermissionsBoundary = role.permissionsBoundary;
-  return { Type: "AWS::IAM::Role", Properties: deepMerge(properties, role.properties) };
+  const boundary = settingsBoundary(p) ?? (role.permissionsBoundary ? policyArnValue(role.permissionsBoundary) : undefined);
+  if (boundary) properties.PermissionsBoundary = boundary;
+  return { Type: "AWS::IAM::Role", Properties: deepMerge(properties, rawProperties) };
 }
 
 /** AWS managed policy names become ARNs; full ARNs (customer managed) pass through untouched. */
 export function managedPolicyArn(name: string) {
-  if (name.startsWith("arn:")) return name;
+  if (name.startsWith("arn:")) return policyArnValue(name);
   return sub(`arn:\${AWS::Partition}:iam::aws:policy/${name}`);
 }
 
-function defaultStatements(p: LoadedProject): PlainObject[] {
+/** cody's least-privilege statements for this project (before the role's own). */
+export function defaultStatements(p: LoadedProject): PlainObject[] {
   const name = p.names.fullProjectName;
   const statements: PlainObject[] = [];
   const logGroup = `log-group:/aws/codebuild/${name}`;
@@ -112,49 +148,50 @@ function defaultStatements(p: LoadedProject): PlainObject[] {
   }
 
   const vpc = p.project.vpcConfig;
-  if (vpc) {
-    // What CodeBuild needs to attach builds to a VPC (AWS's documented policy), the permission
-    // itself scoped to this project's subnets.
-    statements.push({
-      Sid: "DescribeVpc",
-      Effect: "Allow",
-      Action: [
-        "ec2:CreateNetworkInterface",
-        "ec2:DeleteNetworkInterface",
-        "ec2:DescribeDhcpOptions",
-        "ec2:DescribeNetworkInterfaces",
-        "ec2:DescribeSecurityGroups",
-        "ec2:DescribeSubnets",
-        "ec2:DescribeVpcs",
-      ],
-      Resource: "*",
-    });
-    statements.push({
-      Sid: "AttachToVpc",
-      Effect: "Allow",
-      Action: "ec2:CreateNetworkInterfacePermission",
-      Resource: arn("ec2", "network-interface/*"),
-      Condition: {
-        StringEquals: { "ec2:AuthorizedService": "codebuild.amazonaws.com" },
-        ArnEquals: { "ec2:Subnet": vpc.subnets.map((s) => arn("ec2", `subnet/${s}`)) },
-      },
-    });
-  }
+  if (vpc) statements.push(...vpcStatements(vpc));
   return statements;
 }
 
-/** A DSL statement (or shorthand) in IAM's own casing. */
-export function toStatement(entry: string | PolicyStatement): PlainObject {
-  if (typeof entry === "string") {
-    return { Effect: "Allow", Action: entry.includes(":") ? entry : `${entry}:*`, Resource: "*" };
-  }
-  const out: PlainObject = {};
-  if (entry.sid) out.Sid = entry.sid;
-  out.Effect = entry.effect ?? "Allow";
-  if (entry.action !== undefined) out.Action = entry.action;
-  if (entry.notAction !== undefined) out.NotAction = entry.notAction;
-  if (entry.resource !== undefined) out.Resource = entry.resource;
-  if (entry.notResource !== undefined) out.NotResource = entry.notResource;
-  if (entry.condition !== undefined) out.Condition = entry.condition;
-  return out;
+/**
+ * What CodeBuild needs to run builds in a VPC (AWS's documented policy), scoped where IAM allows it (per
+ * the Service Authorization Reference): the Describe calls take only "*"; CreateNetworkInterface is
+ * authorized on the new interface, the subnet and the security groups, so it names this project's;
+ * DeleteNetworkInterface and CreateNetworkInterfacePermission are limited by the interface's subnet. The
+ * subnet and security-group ARNs leave the account open: in a shared VPC they belong to its owner.
+ */
+function vpcStatements(vpc: { subnets: string[]; securityGroupIds: string[] }): PlainObject[] {
+  const anyAccount = (resource: string) => sub(`arn:\${AWS::Partition}:ec2:\${AWS::Region}:*:${resource}`);
+  const subnets = vpc.subnets.map((s) => anyAccount(`subnet/${s}`));
+  const interfaces = arn("ec2", "network-interface/*");
+  return [
+    {
+      Sid: "DescribeVpc",
+      Effect: "Allow",
+      Action: ["ec2:DescribeDhcpOptions", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs"],
+      Resource: "*",
+    },
+    {
+      Sid: "CreateNetworkInterface",
+      Effect: "Allow",
+      Action: "ec2:CreateNetworkInterface",
+      Resource: [interfaces, ...subnets, ...vpc.securityGroupIds.map((g) => anyAccount(`security-group/${g}`))],
+    },
+    {
+      Sid: "DeleteNetworkInterface",
+      Effect: "Allow",
+      Action: "ec2:DeleteNetworkInterface",
+      Resource: interfaces,
+      Condition: { ArnLike: { "ec2:Subnet": subnets } },
+    },
+    {
+      Sid: "AttachToVpc",
+      Effect: "Allow",
+      Action: "ec2:CreateNetworkInterfacePermission",
+      Resource: interfaces,
+      Condition: {
+        StringEquals: { "ec2:AuthorizedService": "codebuild.amazonaws.com" },
+        ArnLike: { "ec2:Subnet": subnets },
+      },
+    },
+  ];
 }

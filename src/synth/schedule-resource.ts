@@ -6,8 +6,8 @@ import type { LoadedProject } from "../config/load-project";
 import { checkAt, checkCron, checkRate } from "../config/rules/schedule-expression";
 import { deepMerge, type PlainObject } from "../util/merge";
 import { toEnvironmentVariables } from "./environment-variables";
-import { getAtt, POLICY_VERSION, sub } from "./intrinsics";
-import { ROLE_PATH, trustPolicy } from "./role-resource";
+import { arn, getAtt, POLICY_VERSION, sub } from "./intrinsics";
+import { ROLE_PATH, settingsBoundary, trustPolicy } from "./role-resource";
 
 const NAME_MAX = 64;
 
@@ -26,13 +26,16 @@ function expression(s: NonNullable<LoadedProject["schedule"]>): string | undefin
   return check.expression;
 }
 
-function startBuildRole(service: string, p: LoadedProject): PlainObject {
+/** The role the rule or schedule assumes; `sourceArns` are what the service names as aws:SourceArn. */
+function startBuildRole(service: string, p: LoadedProject, sourceArns: PlainObject | PlainObject[]): PlainObject {
+  const boundary = settingsBoundary(p);
   return {
     Type: "AWS::IAM::Role",
     Properties: {
       Path: ROLE_PATH,
       Description: `Lets ${service.split(".")[0]} start builds of ${p.names.fullProjectName} (cody)`,
-      AssumeRolePolicyDocument: trustPolicy(service),
+      AssumeRolePolicyDocument: trustPolicy(service, sourceArns),
+      ...(boundary ? { PermissionsBoundary: boundary } : {}),
       Policies: [
         {
           PolicyName: "StartBuild",
@@ -73,9 +76,10 @@ export function scheduleResources(p: LoadedProject): Record<string, PlainObject>
         Input: JSON.stringify(input),
       },
     };
+    const merged = deepMerge(properties, s.properties);
     return {
-      Schedule: { Type: "AWS::Scheduler::Schedule", Properties: deepMerge(properties, s.properties) },
-      ScheduleRole: startBuildRole("scheduler.amazonaws.com", p),
+      Schedule: { Type: "AWS::Scheduler::Schedule", Properties: merged },
+      ScheduleRole: startBuildRole("scheduler.amazonaws.com", p, schedulerSourceArns(merged)),
     };
   }
 
@@ -96,8 +100,32 @@ export function scheduleResources(p: LoadedProject): Record<string, PlainObject>
     State: s.enabled === false ? "DISABLED" : "ENABLED",
     Targets: [target],
   };
+  const merged = deepMerge(properties, s.properties);
   return {
-    EventsRule: { Type: "AWS::Events::Rule", Properties: deepMerge(properties, s.properties) },
-    EventsRuleRole: startBuildRole("events.amazonaws.com", p),
+    EventsRule: { Type: "AWS::Events::Rule", Properties: merged },
+    EventsRuleRole: startBuildRole("events.amazonaws.com", p, ruleArn(merged)),
   };
+}
+
+const nameOf = (value: unknown): string => (typeof value === "string" ? value : "*");
+
+/**
+ * The rule's ARN, which EventBridge sends as aws:SourceArn when it assumes the target role. Built from the
+ * name (a GetAtt of the rule would make a cycle: the rule names the role): `rule/<name>` on the default
+ * bus, `rule/<bus>/<name>` on another.
+ */
+function ruleArn(properties: PlainObject): PlainObject {
+  const bus = properties.EventBusName;
+  const onBus = typeof bus === "string" && bus !== "default" && !bus.startsWith("arn:") ? `${bus}/` : bus === undefined || bus === "default" ? "" : "*/";
+  return arn("events", `rule/${onBus}${nameOf(properties.Name)}`);
+}
+
+/**
+ * What EventBridge Scheduler names as aws:SourceArn: its documentation conditions the execution role on
+ * the schedule group's ARN; the schedule's own ARN is listed too, so the role works whichever is sent.
+ * Both stay within this account and group.
+ */
+function schedulerSourceArns(properties: PlainObject): PlainObject[] {
+  const group = typeof properties.GroupName === "string" ? properties.GroupName : "default";
+  return [arn("scheduler", `schedule-group/${group}`), arn("scheduler", `schedule/${group}/${nameOf(properties.Name)}`)];
 }

@@ -28,6 +28,11 @@ const GITHUB = `githubUrl: "https://github.com/acme/api"`;
 const RECORD_CONTEXT = projectTs(`(ctx) => ({ ${GITHUB}, tags: { ctx: JSON.stringify(ctx) } })`);
 
 /** The context project.ts received (see RECORD_CONTEXT). */
+/** The role's iamPolicy as loaded: shorthands as written, statements in IAM's form. */
+function entries(role: LoadedProject["role"]): unknown[] | undefined {
+  return role?.iamPolicy?.map((s) => s.shorthand ?? s.statement);
+}
+
 function contextOf(loaded: LoadedProject): Record<string, unknown> {
   return JSON.parse(loaded.project.tags!.ctx!) as Record<string, unknown>;
 }
@@ -140,7 +145,7 @@ describe("exports and the context", () => {
     });
     expect(loaded.names.stackName).toBe("demo-async");
     expect(loaded.project.description).toBe("v");
-    expect(loaded.role).toEqual({ iamPolicy: ["s3"] });
+    expect(entries(loaded.role)).toEqual(["s3"]);
     expect(loaded.schedule).toEqual({ rate: "1 day" });
   });
 
@@ -239,7 +244,7 @@ export default defineSettings({ envs: { production: { awsProfile: "prod", region
 describe("role and schedule: inline or in their own files", () => {
   it("inline role: and schedule: in project.ts", async () => {
     const loaded = await load(minimalProject(`role: { iamPolicy: ["s3"] }, schedule: { rate: "1 day" },`));
-    expect(loaded.role).toEqual({ iamPolicy: ["s3"] });
+    expect(entries(loaded.role)).toEqual(["s3"]);
     expect(loaded.schedule).toEqual({ rate: "1 day" });
     expect(loaded.files).not.toHaveProperty("role");
     expect(loaded.files).not.toHaveProperty("schedule");
@@ -253,7 +258,7 @@ describe("role and schedule: inline or in their own files", () => {
       }),
       { env: "qa" },
     );
-    expect(loaded.role).toEqual({ iamPolicy: [{ action: "s3:GetObject", resource: "arn:aws:s3:::demo/*" }] });
+    expect(entries(loaded.role)).toEqual([{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::demo/*" }]);
     expect(loaded.schedule).toEqual({ rate: "1 day", description: "qa" });
     expect(loaded.files.role).toMatch(/\.cody\/role\.ts$/);
     expect(loaded.files.schedule).toMatch(/\.cody\/schedule\.ts$/);
@@ -382,7 +387,7 @@ describe("--type", () => {
   it("without --type, .cody/project.ts and its role", async () => {
     const loaded = await load(files);
     expect(loaded.project.description).toBe("root");
-    expect(loaded.role).toEqual({ iamPolicy: ["sns:Publish"] });
+    expect(entries(loaded.role)).toEqual(["sns:Publish"]);
     expect(loaded.schedule).toBeUndefined();
   });
 

@@ -374,7 +374,7 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
     // Every --json result: command and type first, then the same keys whatever the type.
     const keys = (value: Record<string, unknown>) => Object.keys(value);
     const changeKeys = ["action", "logicalId", "resourceType", "replacement", "properties"];
-    const DEPLOY_KEYS = ["command", "type", "stackName", "region", "status", "changes", "outputs", "elapsedMs"];
+    const DEPLOY_KEYS = ["command", "type", "stackName", "region", "status", "changes", "outputs", "elapsedMs", "warnings"];
     const DIFF_KEYS = ["command", "type", "stackName", "region", "isNew", "recreate", "changes"];
     const DELETE_KEYS = ["command", "type", "stackName", "region", "leftBehind", "elapsedMs"];
 
@@ -397,7 +397,7 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
     ]);
 
     const noop = await json(["deploy", ...SETUP]);
-    expect(noop).toEqual({ command: "deploy", type: "no-changes", stackName: STACK, region: REGION, status: "CREATE_COMPLETE", changes: [], outputs, elapsedMs: null });
+    expect(noop).toEqual({ command: "deploy", type: "no-changes", stackName: STACK, region: REGION, status: "CREATE_COMPLETE", changes: [], outputs, elapsedMs: null, warnings: [] });
 
     const diffSame = await json(["diff"]);
     expect(diffSame).toEqual({ command: "diff", type: "no-changes", stackName: STACK, region: REGION, isNew: false, recreate: null, changes: [] });

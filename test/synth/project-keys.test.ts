@@ -434,25 +434,45 @@ describe("vpcConfig", () => {
     });
   });
 
-  it("gives the role the ENI permissions, CreateNetworkInterfacePermission scoped to the subnets", async () => {
+  it("gives the role the ENI permissions, scoped where IAM allows: the project's subnets and security groups", async () => {
     const statements = roleStatements(await synthFor(minimalProject(vpc)));
-    const describeVpc = statements.find((s) => s.Sid === "DescribeVpc");
-    expect(describeVpc?.Action).toEqual(expect.arrayContaining(["ec2:CreateNetworkInterface", "ec2:DescribeSubnets"]));
-    expect(statements.find((s) => s.Sid === "AttachToVpc")).toEqual({
+    const bySid = (sid: string) => statements.find((s) => s.Sid === sid);
+    const eni = { "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:network-interface/*" };
+    // A shared VPC's subnets and groups belong to its owner: the account is left open, the ids are not.
+    const subnets = [
+      { "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:*:subnet/subnet-0aaa" },
+      { "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:*:subnet/subnet-0bbb" },
+    ];
+    // The Describe calls support no resource-level permissions: "*" is the only scope IAM accepts.
+    expect(bySid("DescribeVpc")).toEqual({
+      Sid: "DescribeVpc",
+      Effect: "Allow",
+      Action: ["ec2:DescribeDhcpOptions", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs"],
+      Resource: "*",
+    });
+    expect(bySid("CreateNetworkInterface")).toEqual({
+      Sid: "CreateNetworkInterface",
+      Effect: "Allow",
+      Action: "ec2:CreateNetworkInterface",
+      Resource: [eni, ...subnets, { "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:*:security-group/sg-0ccc" }],
+    });
+    expect(bySid("DeleteNetworkInterface")).toEqual({
+      Sid: "DeleteNetworkInterface",
+      Effect: "Allow",
+      Action: "ec2:DeleteNetworkInterface",
+      Resource: eni,
+      Condition: { ArnLike: { "ec2:Subnet": subnets } },
+    });
+    expect(bySid("AttachToVpc")).toEqual({
       Sid: "AttachToVpc",
       Effect: "Allow",
       Action: "ec2:CreateNetworkInterfacePermission",
-      Resource: { "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:network-interface/*" },
-      Condition: {
-        StringEquals: { "ec2:AuthorizedService": "codebuild.amazonaws.com" },
-        ArnEquals: {
-          "ec2:Subnet": [
-            { "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:subnet/subnet-0aaa" },
-            { "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:subnet/subnet-0bbb" },
-          ],
-        },
-      },
+      Resource: eni,
+      Condition: { StringEquals: { "ec2:AuthorizedService": "codebuild.amazonaws.com" }, ArnLike: { "ec2:Subnet": subnets } },
     });
+    // Nothing else of EC2 is granted on "*".
+    const onStar = statements.filter((s) => s.Resource === "*").flatMap((s) => s.Action as string[]);
+    expect(onStar.every((a) => a.startsWith("ec2:Describe"))).toBe(true);
   });
 
   it("no VPC statements without vpcConfig", async () => {

@@ -133,7 +133,7 @@ describe("default statements: least privilege", () => {
     expect(role.Description).toContain("demo");
   });
 
-  it("trusts codebuild.amazonaws.com from this account only (confused deputy)", async () => {
+  it("trusts codebuild.amazonaws.com for this project of this account only (confused deputy)", async () => {
     const role = propertiesOf(await synthFor(minimalProject()), "IamRole");
     expect(role.AssumeRolePolicyDocument).toEqual({
       Version: "2012-10-17",
@@ -142,7 +142,11 @@ describe("default statements: least privilege", () => {
           Effect: "Allow",
           Principal: { Service: "codebuild.amazonaws.com" },
           Action: "sts:AssumeRole",
-          Condition: { StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } } },
+          // CodeBuild names the project as aws:SourceArn: only this project's builds may assume the role.
+          Condition: {
+            StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } },
+            ArnLike: { "aws:SourceArn": sub(`arn:\${AWS::Partition}:codebuild:${REGION_ACCOUNT}:project/demo`) },
+          },
         },
       ],
     });

@@ -110,7 +110,11 @@ describe("rule engine (cody's default)", () => {
           Effect: "Allow",
           Principal: { Service: "events.amazonaws.com" },
           Action: "sts:AssumeRole",
-          Condition: { StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } } },
+          // EventBridge names the rule as aws:SourceArn (confused-deputy prevention): only this rule may assume it.
+          Condition: {
+            StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } },
+            ArnLike: { "aws:SourceArn": { "Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/cody-demo" } },
+          },
         },
       ],
     });
@@ -320,5 +324,33 @@ describe("schedule inline vs schedule.ts", () => {
   it("no schedule: no schedule resources", async () => {
     const template = await synthFor(minimalProject());
     expect(Object.keys(template.Resources).sort()).toEqual(["CodeBuild", "IamRole"]);
+  });
+});
+
+describe("trust policies name the source (confused deputy)", () => {
+  const sourceArn = async (schedule: string, roleId: string) => {
+    const statement = (propertiesOf(await withSchedule(schedule), roleId).AssumeRolePolicyDocument as { Statement: Array<{ Condition: Record<string, Record<string, unknown>> }> }).Statement[0]!;
+    expect(statement.Condition.StringEquals).toEqual({ "aws:SourceAccount": { Ref: "AWS::AccountId" } });
+    return statement.Condition.ArnLike!["aws:SourceArn"];
+  };
+  const sub = (text: string) => ({ "Fn::Sub": text });
+  const AT = "${AWS::Region}:${AWS::AccountId}";
+
+  it("the rule's role: the rule's ARN, following a renamed rule and another event bus", async () => {
+    expect(await sourceArn(`{ rate: "1 day", properties: { Name: "nightly", EventBusName: "builds" } }`, "EventsRuleRole")).toEqual(
+      sub(`arn:\${AWS::Partition}:events:${AT}:rule/builds/nightly`),
+    );
+    expect(await sourceArn(`{ rate: "1 day", properties: { EventBusName: "default" } }`, "EventsRuleRole")).toEqual(sub(`arn:\${AWS::Partition}:events:${AT}:rule/cody-demo`));
+  });
+
+  it("the scheduler's role: its schedule group (as Scheduler's documentation has it) and the schedule, in this account", async () => {
+    expect(await sourceArn(`{ engine: "scheduler", rate: "1 day" }`, "ScheduleRole")).toEqual([
+      sub(`arn:\${AWS::Partition}:scheduler:${AT}:schedule-group/default`),
+      sub(`arn:\${AWS::Partition}:scheduler:${AT}:schedule/default/cody-demo`),
+    ]);
+    expect(await sourceArn(`{ engine: "scheduler", rate: "1 day", properties: { GroupName: "ci" } }`, "ScheduleRole")).toEqual([
+      sub(`arn:\${AWS::Partition}:scheduler:${AT}:schedule-group/ci`),
+      sub(`arn:\${AWS::Partition}:scheduler:${AT}:schedule/ci/cody-demo`),
+    ]);
   });
 });

@@ -20,6 +20,9 @@ import {
   type ImagePullCredentialsType,
   type LinuxEnvironment,
   type LogRetentionDays,
+  type IamPolicyEntry,
+  type IamPolicyStatement,
+  type PolicyDocument,
   type PolicyStatement,
   type ProjectConfig,
   type RawProperties,
@@ -209,10 +212,32 @@ defineRole({
   properties: { MaxSessionDuration: 7200 },
 });
 expectTypeOf<PolicyStatement["effect"]>().toEqualTypeOf<"Allow" | "Deny" | undefined>();
+// IAM's own keys, and whole policy documents (pasted, or imported from JSON with Effect typed string).
+defineRole({
+  iamPolicy: [
+    { Sid: "Read", Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::bucket/*", Condition: { Bool: { "aws:SecureTransport": "true" } } },
+    { Effect: "Deny", NotAction: "iam:*", NotResource: ["*"] },
+    { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sns:Publish", Resource: "*" }] },
+    { Statement: { Effect: "Allow", Action: "sqs:SendMessage", Resource: { "Fn::Sub": "arn:${AWS::Partition}:sqs:::q" } } },
+  ],
+});
+declare const imported: { Version: string; Statement: { Sid: string; Effect: string; Action: string[]; Resource: string }[] };
+defineRole({ iamPolicy: [imported] });
+expectTypeOf<IamPolicyStatement["Effect"]>().toEqualTypeOf<"Allow" | "Deny" | undefined>();
+expectTypeOf<PolicyDocument>().toMatchTypeOf<IamPolicyEntry>();
+expectTypeOf<"s3:GetObject">().toMatchTypeOf<IamPolicyEntry>();
 // @ts-expect-error -- unknown role key
 defineRole({ policies: [] });
-// @ts-expect-error -- statements are camelCase (Action is IAM's own casing)
+// @ts-expect-error -- one spelling per statement: Action (IAM's) with resource (camelCase)
 defineRole({ iamPolicy: [{ Action: "s3:*", resource: "*" }] });
+// @ts-expect-error -- the same key twice in two spellings
+defineRole({ iamPolicy: [{ effect: "Allow", Effect: "Allow", action: "s3:*", resource: "*" }] });
+// @ts-expect-error -- Effect in IAM's keys is Allow or Deny too
+defineRole({ iamPolicy: [{ Effect: "allow", Action: "s3:*", Resource: "*" }] });
+// @ts-expect-error -- a resource is an ARN string (or an intrinsic), not a number
+defineRole({ iamPolicy: [{ Action: "s3:GetObject", Resource: 42 }] });
+// @ts-expect-error -- a document needs Statement
+defineRole({ iamPolicy: [{ Version: "2012-10-17" }] });
 // @ts-expect-error -- effect is Allow or Deny
 defineRole({ iamPolicy: [{ effect: "allow", action: "s3:*", resource: "*" }] });
 // @ts-expect-error -- managedIamPolicy is a list
@@ -248,6 +273,10 @@ defineSettings({
   envs: { production: { awsProfile: "prod", region: "eu-west-1" } },
 });
 defineSettings({ stackNaming: { suffix: "ci" } });
+defineSettings({ permissionsBoundary: "arn:aws:iam::123456789012:policy/boundary" });
+expectTypeOf<Settings["permissionsBoundary"]>().toEqualTypeOf<string | undefined>();
+// @ts-expect-error -- the boundary is one ARN, not a list
+defineSettings({ permissionsBoundary: ["arn:aws:iam::123456789012:policy/boundary"] });
 expectTypeOf<Settings["envs"]>().toEqualTypeOf<Record<string, EnvSettings> | undefined>();
 // @ts-expect-error -- the suffix is a string or false
 defineSettings({ stackNaming: { suffix: true } });

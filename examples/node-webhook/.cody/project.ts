@@ -22,6 +22,9 @@ export default defineProject(({ fullProjectName }) => ({
       ],
       [
         { type: "EVENT", pattern: "PULL_REQUEST_CREATED,PULL_REQUEST_UPDATED,PULL_REQUEST_REOPENED" },
+        // Pull requests run their own buildspec with Docker and NPM_TOKEN: only from the team's GitHub
+        // user IDs, so a fork cannot (without this, cody synth warns).
+        { type: "ACTOR_ACCOUNT_ID", pattern: "^(1234567|2345678)$" },
         // Documentation-only changes do not need a build.
         { type: "FILE_PATH", pattern: "^docs/", excludeMatchedPattern: true },
       ],

@@ -48,6 +48,7 @@ function warnEnv(reporter: Reporter, synth: ProjectSynth, options: ProjectOption
   const { project } = synth;
   const warning = unknownEnvWarning({ env: project.env, from: envSource(options.env), root: project.root, type: project.type, settings: project.settings });
   if (warning) reporter.warn(warning);
+  for (const text of synth.warnings) reporter.warn(text);
 }
 
 function printOutputs(reporter: Reporter, outputs: Record<string, string>): void {
@@ -113,6 +114,7 @@ export async function deployCommand(
           changes: result.type === "no-changes" ? [] : result.changes,
           outputs: result.type === "started" ? {} : result.outputs,
           elapsedMs: result.type === "deployed" ? result.elapsedMs : null,
+          warnings: synth.warnings,
         },
         null,
         2,

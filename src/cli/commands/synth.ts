@@ -15,9 +15,10 @@ export interface SynthOptions extends ProjectOptions {
 
 export async function synthCommand(projectName: string | undefined, options: SynthOptions, reporter: Reporter): Promise<void> {
   const cwd = process.cwd();
-  const { templateBody: body, stackName, project } = await synthProject(projectName, options, options.format ?? "yaml");
+  const { templateBody: body, stackName, project, warnings } = await synthProject(projectName, options, options.format ?? "yaml");
   const warning = unknownEnvWarning({ env: project.env, from: envSource(options.env), root: project.root, type: project.type, settings: project.settings });
   if (warning) reporter.warn(warning);
+  for (const text of warnings) reporter.warn(text);
   if (options.out) {
     const out = resolve(cwd, options.out);
     writeFileSync(out, body);

@@ -4,12 +4,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { isMap, isScalar, LineCounter, parseDocument, stringify, type Document } from "yaml";
 import type { Issue } from "../../errors";
-import { iamActionProblem, iamServiceProblem, type ActionProblem } from "../../iam/actions";
 import { closest } from "../../util/did-you-mean";
 import { buildComputeType, buildEnvironmentType, isLambdaCompute } from "../build-environment";
 import type { LoadedProject } from "../load-project";
 import { BADGE_SOURCES, resolveSource, WEBHOOK_SOURCES } from "../source";
 import { TEMPLATE_BODY_LIMIT } from "../../synth/serialize";
+import { checkRole } from "./role-rules";
 import { checkAt, checkCron, checkRate } from "./schedule-expression";
 
 const PROJECT_KEYS = [
@@ -154,23 +154,7 @@ export function checkProject(p: LoadedProject): Issue[] {
   }
   const roleFile = p.files.role ?? file;
   const rolePrefix = p.files.role ? "" : "role.";
-  for (const [i, entry] of (p.role?.iamPolicy ?? []).entries()) {
-    if (typeof entry === "string" && !SHORTHAND.test(entry)) {
-      issues.push({ file: roleFile, field: `${rolePrefix}iamPolicy[${i}]`, message: `"${entry}" is neither a service ("s3") nor an action ("s3:GetObject").`, fix: "Write a service prefix, an action, or a statement { action, resource }." });
-    }
-    if (typeof entry === "object" && !entry.action && !entry.notAction) {
-      issues.push({ file: roleFile, field: `${rolePrefix}iamPolicy[${i}]`, message: "a statement needs action (or notAction).", fix: 'Add action: ["service:Action"].' });
-    }
-    if (typeof entry === "object" && entry.resource === undefined && entry.notResource === undefined) {
-      issues.push({ file: roleFile, field: `${rolePrefix}iamPolicy[${i}]`, message: "a statement needs resource (or notResource).", fix: 'Add resource: "arn:..." (scope it as narrowly as you can).' });
-    }
-  }
-  checkRoleActions(p, roleFile, rolePrefix, issues);
-  for (const [i, name] of (p.role?.managedIamPolicy ?? []).entries()) {
-    if (!name.startsWith("arn:") && !/^[A-Za-z0-9+=,.@_/-]+$/.test(name)) {
-      issues.push({ file: roleFile, field: `${rolePrefix}managedIamPolicy[${i}]`, message: `"${name}" is not a policy name or ARN.`, fix: 'Use an AWS managed policy name such as "AmazonS3ReadOnlyAccess", or a full policy ARN.' });
-    }
-  }
+  issues.push(...checkRole(p, roleFile, rolePrefix));
 
   // Schedule
   if (p.schedule) checkSchedule(p, issues);
@@ -192,59 +176,6 @@ export function checkProject(p: LoadedProject): Issue[] {
     checkProperties(p.schedule.properties, keys, type, p.files.schedule ?? file, `${p.files.schedule ? "" : "schedule."}properties`, issues);
   }
   return issues;
-}
-
-/** A role shorthand: a service prefix ("s3") or one action ("s3:GetObject"). */
-const SHORTHAND = /^[a-z0-9-]+(:[A-Za-z0-9*]+)?$/;
-
-/**
- * Misspelt actions and service prefixes in the role's own statements. IAM accepts them, so without this
- * the stack deploys and the build fails later with access denied. The action list is decoded only
- * here, so a project without role statements never loads it.
- */
-function checkRoleActions(p: LoadedProject, file: string, prefix: string, issues: Issue[]): void {
-  const found: Array<{ field: string; value: string; problem: ActionProblem }> = [];
-  for (const [i, entry] of (p.role?.iamPolicy ?? []).entries()) {
-    if (typeof entry === "string") {
-      // A malformed shorthand is reported above.
-      const problem = !SHORTHAND.test(entry) ? undefined : entry.includes(":") ? iamActionProblem(entry) : iamServiceProblem(entry);
-      if (problem) found.push({ field: `${prefix}iamPolicy[${i}]`, value: entry, problem });
-      continue;
-    }
-    for (const key of ["action", "notAction"] as const) {
-      const value = entry[key];
-      (typeof value === "string" ? [value] : (value ?? [])).forEach((action, j) => {
-        const problem = iamActionProblem(action);
-        const field = `${prefix}iamPolicy[${i}].${key}${Array.isArray(value) ? `[${j}]` : ""}`;
-        if (problem) found.push({ field, value: action, problem });
-      });
-    }
-  }
-  if (found.length === 0) return;
-  // The line of each quoted value after `iamPolicy` (the n-th for a value that repeats): the field path
-  // alone would point at the first `action:` of the list.
-  let source = "";
-  try {
-    source = readFileSync(file, "utf8");
-  } catch {
-    // No line numbers then.
-  }
-  const start = Math.max(0, source.search(/\biamPolicy\b/));
-  const seen = new Map<string, number>();
-  for (const { field, value, problem } of found) {
-    const nth = seen.get(value) ?? 0;
-    seen.set(value, nth + 1);
-    let at = start - 1;
-    for (let k = 0; k <= nth && (k === 0 || at >= 0); k++) at = nextLiteral(source, value, at + 1);
-    const line = at >= 0 ? source.slice(0, at).split("\n").length : undefined;
-    issues.push({ file, ...(line ? { line } : {}), field, message: problem.message, fix: problem.fix });
-  }
-}
-
-/** Index of the next `"value"`, `'value'` or `` `value` `` in source from `from`, or -1. */
-function nextLiteral(source: string, value: string, from: number): number {
-  const hits = ['"', "'", "`"].map((q) => source.indexOf(`${q}${value}${q}`, from)).filter((i) => i >= 0);
-  return hits.length > 0 ? Math.min(...hits) : -1;
 }
 
 function checkSchedule(p: LoadedProject, issues: Issue[]): void {
