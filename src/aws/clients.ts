@@ -43,8 +43,34 @@ import type {
 } from "@aws-sdk/client-cloudwatch-logs";
 import type { GetCallerIdentityCommandOutput } from "@aws-sdk/client-sts";
 import type {
+  GetGroupPolicyCommandInput,
+  GetGroupPolicyCommandOutput,
+  GetPolicyCommandInput,
+  GetPolicyCommandOutput,
+  GetPolicyVersionCommandInput,
+  GetPolicyVersionCommandOutput,
   GetRoleCommandInput,
   GetRoleCommandOutput,
+  GetRolePolicyCommandInput,
+  GetRolePolicyCommandOutput,
+  GetUserCommandInput,
+  GetUserCommandOutput,
+  GetUserPolicyCommandInput,
+  GetUserPolicyCommandOutput,
+  ListAttachedGroupPoliciesCommandInput,
+  ListAttachedGroupPoliciesCommandOutput,
+  ListAttachedRolePoliciesCommandInput,
+  ListAttachedRolePoliciesCommandOutput,
+  ListAttachedUserPoliciesCommandInput,
+  ListAttachedUserPoliciesCommandOutput,
+  ListGroupPoliciesCommandInput,
+  ListGroupPoliciesCommandOutput,
+  ListGroupsForUserCommandInput,
+  ListGroupsForUserCommandOutput,
+  ListRolePoliciesCommandInput,
+  ListRolePoliciesCommandOutput,
+  ListUserPoliciesCommandInput,
+  ListUserPoliciesCommandOutput,
   SimulatePrincipalPolicyCommandInput,
   SimulatePrincipalPolicyCommandOutput,
 } from "@aws-sdk/client-iam";
@@ -172,11 +198,28 @@ export async function createLogs(options: AwsOptions): Promise<LogsApi> {
   return guard("logs", api, options);
 }
 
-/** What preflight asks: who is calling, the real ARN of an assumed role, and the policy simulator. */
+/**
+ * What preflight asks: who is calling, the real ARN of an assumed role, the policy simulator, and, when
+ * the simulator is unavailable or denied, the caller's own policies to evaluate them locally.
+ * The list calls return one page; preflight follows `Marker` while `IsTruncated`.
+ */
 export interface IdentityApi {
   getCallerIdentity(): Promise<GetCallerIdentityCommandOutput>;
   getRole(input: GetRoleCommandInput): Promise<GetRoleCommandOutput>;
   simulatePrincipalPolicy(input: SimulatePrincipalPolicyCommandInput): Promise<SimulatePrincipalPolicyCommandOutput>;
+  getUser(input: GetUserCommandInput): Promise<GetUserCommandOutput>;
+  listUserPolicies(input: ListUserPoliciesCommandInput): Promise<ListUserPoliciesCommandOutput>;
+  getUserPolicy(input: GetUserPolicyCommandInput): Promise<GetUserPolicyCommandOutput>;
+  listAttachedUserPolicies(input: ListAttachedUserPoliciesCommandInput): Promise<ListAttachedUserPoliciesCommandOutput>;
+  listGroupsForUser(input: ListGroupsForUserCommandInput): Promise<ListGroupsForUserCommandOutput>;
+  listGroupPolicies(input: ListGroupPoliciesCommandInput): Promise<ListGroupPoliciesCommandOutput>;
+  getGroupPolicy(input: GetGroupPolicyCommandInput): Promise<GetGroupPolicyCommandOutput>;
+  listAttachedGroupPolicies(input: ListAttachedGroupPoliciesCommandInput): Promise<ListAttachedGroupPoliciesCommandOutput>;
+  listRolePolicies(input: ListRolePoliciesCommandInput): Promise<ListRolePoliciesCommandOutput>;
+  getRolePolicy(input: GetRolePolicyCommandInput): Promise<GetRolePolicyCommandOutput>;
+  listAttachedRolePolicies(input: ListAttachedRolePoliciesCommandInput): Promise<ListAttachedRolePoliciesCommandOutput>;
+  getPolicy(input: GetPolicyCommandInput): Promise<GetPolicyCommandOutput>;
+  getPolicyVersion(input: GetPolicyVersionCommandInput): Promise<GetPolicyVersionCommandOutput>;
 }
 
 export async function createIdentity(options: AwsOptions): Promise<IdentityApi> {
@@ -189,15 +232,23 @@ export async function createIdentity(options: AwsOptions): Promise<IdentityApi> 
   const identity: Pick<IdentityApi, "getCallerIdentity"> = {
     getCallerIdentity: () => stsClient.send(new sts.GetCallerIdentityCommand({})),
   };
-  const roles: Omit<IdentityApi, "getCallerIdentity"> = {
+  const reads: Omit<IdentityApi, "getCallerIdentity"> = {
     getRole: (i) => iamClient.send(new iam.GetRoleCommand(i)),
     simulatePrincipalPolicy: (i) => iamClient.send(new iam.SimulatePrincipalPolicyCommand(i)),
+    getUser: (i) => iamClient.send(new iam.GetUserCommand(i)),
+    listUserPolicies: (i) => iamClient.send(new iam.ListUserPoliciesCommand(i)),
+    getUserPolicy: (i) => iamClient.send(new iam.GetUserPolicyCommand(i)),
+    listAttachedUserPolicies: (i) => iamClient.send(new iam.ListAttachedUserPoliciesCommand(i)),
+    listGroupsForUser: (i) => iamClient.send(new iam.ListGroupsForUserCommand(i)),
+    listGroupPolicies: (i) => iamClient.send(new iam.ListGroupPoliciesCommand(i)),
+    getGroupPolicy: (i) => iamClient.send(new iam.GetGroupPolicyCommand(i)),
+    listAttachedGroupPolicies: (i) => iamClient.send(new iam.ListAttachedGroupPoliciesCommand(i)),
+    listRolePolicies: (i) => iamClient.send(new iam.ListRolePoliciesCommand(i)),
+    getRolePolicy: (i) => iamClient.send(new iam.GetRolePolicyCommand(i)),
+    listAttachedRolePolicies: (i) => iamClient.send(new iam.ListAttachedRolePoliciesCommand(i)),
+    getPolicy: (i) => iamClient.send(new iam.GetPolicyCommand(i)),
+    getPolicyVersion: (i) => iamClient.send(new iam.GetPolicyVersionCommand(i)),
   };
   const guardedIdentity = guard("sts", identity, options);
-  const guardedRoles = guard("iam", roles, options);
-  return {
-    getCallerIdentity: () => guardedIdentity.getCallerIdentity(),
-    getRole: (i) => guardedRoles.getRole(i),
-    simulatePrincipalPolicy: (i) => guardedRoles.simulatePrincipalPolicy(i),
-  };
+  return { getCallerIdentity: () => guardedIdentity.getCallerIdentity(), ...guard("iam", reads, options) };
 }
