@@ -114,9 +114,10 @@ export async function preflightCommand(projectName: string | undefined, options:
     printWarnings(reporter, result, "info");
     return;
   }
-  printWarnings(reporter, result, "info");
   if (result.type === "denied") {
     if (!options.json) for (const line of formatDenied(result, { showCommands: true })) reporter.info(line);
+    // After the table: what a reader needs first is what is missing.
+    printWarnings(reporter, result, "info");
     throw deniedError(result, `run every cody command${synth ? ` on stack ${synth.stackName}` : ""}`);
   }
   if (options.strict) {
