@@ -628,6 +628,35 @@ describe("runPreflight: the local engine, when the simulator is unavailable or d
     expect(resolved.denied.map((d) => d.action)).toEqual(["cloudformation:ExecuteChangeSet"]);
   });
 
+  it("requirements the CloudFormation service role holds are evaluated against that role's policies (GetRole for its boundary)", async () => {
+    iam.on(SimulatePrincipalPolicyCommand).rejects(motoHtml500());
+    const serviceRole = `arn:aws:iam::${ACCOUNT}:role/cfn/cfn-deployer`;
+    fakeIam(iam, {
+      account: ACCOUNT,
+      users: { deployer: { inline: { stack: STACK_POLICY } } },
+      roles: { "cfn-deployer": { path: "/cfn/", inline: { project: allow(["codebuild:CreateProject"], [PROJECT]) } } },
+    });
+    const [stack, project] = requirements();
+    const result = expectType(
+      await runPreflight({ identity, region: REGION, serviceRoleArn: serviceRole, requirements: [{ ...stack, principal: "caller" }, { ...project, principal: "serviceRole" }] }),
+      "denied",
+    );
+    // The user's stack policy covers the stack; the service role lacks UpdateProject (and the user's policy is not asked).
+    expect(result.denied.map((d) => d.action)).toEqual(["codebuild:UpdateProject"]);
+    expect(iam.commandCalls(GetRoleCommand).map((c) => c.args[0].input)).toEqual([{ RoleName: "cfn-deployer" }]);
+  });
+
+  it("a policy variable with no value (a principal tag cody does not read) never matches, and says so", async () => {
+    iam.on(SimulatePrincipalPolicyCommand).rejects(motoHtml500());
+    const tagged = allow(["cloudformation:*"], [`arn:aws:cloudformation:*:${ACCOUNT}:stack/\${aws:PrincipalTag/team}-*/*`]);
+    fakeIam(iam, { account: ACCOUNT, users: { deployer: { inline: { tagged, project: PROJECT_POLICY, roles: ROLES_POLICY } } } });
+    const result = expectType(await runPreflight({ identity, requirements: requirements(), region: REGION }), "denied");
+    expect(result.denied.map((d) => d.action)).toEqual(["cloudformation:CreateChangeSet", "cloudformation:DescribeStacks", "cloudformation:ExecuteChangeSet"]);
+    expect(result.warnings).toEqual([
+      "your policies use ${aws:PrincipalTag/team}, which cody cannot resolve locally: statements using it were treated as not applying.",
+    ]);
+  });
+
   it("a later simulator batch failing falls back to the local engine for everything (nothing half-reported)", async () => {
     iam.on(SimulatePrincipalPolicyCommand).callsFake((input: SimulatePrincipalPolicyCommandInput) => {
       if (input.ResourceArns?.[0] === PROJECT) throw accessDenied("iam:SimulatePrincipalPolicy");
