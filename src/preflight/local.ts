@@ -13,6 +13,22 @@ import { nameOf, type Caller } from "./caller";
 import type { Plan, Verdict, Verdicts } from "./plan";
 import { pool } from "./simulate";
 
+/**
+ * Every IAM call the local engine makes, by the resource it is made on. `cody policy` grants these as an
+ * optional statement (the engine is an alternative to the simulator); the resources must cover managed
+ * policies of both the account and AWS (`arn:aws:iam::aws:policy/...`), and users with a path.
+ */
+export const LOCAL_ENGINE_CALLS = {
+  /** On the caller's user ARN. */
+  user: ["iam:GetUser", "iam:ListUserPolicies", "iam:GetUserPolicy", "iam:ListAttachedUserPolicies", "iam:ListGroupsForUser"],
+  /** On each group the user is in. */
+  group: ["iam:ListGroupPolicies", "iam:GetGroupPolicy", "iam:ListAttachedGroupPolicies"],
+  /** On the caller's role (GetRole is made anyway, for the role's path). */
+  role: ["iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies"],
+  /** On each attached managed policy and the permissions boundary. */
+  policy: ["iam:GetPolicy", "iam:GetPolicyVersion"],
+} as const;
+
 /** A policy as read from IAM, with where it came from (for messages). */
 export interface ReadPolicy {
   /** e.g. `inline policy cody of user deployer`, `arn:aws:iam::123456789012:policy/ci`. */

@@ -19,6 +19,7 @@ import { createIdentity, type IdentityApi } from "../../src/aws/clients";
 import { isCodyError } from "../../src/errors";
 import { evaluatePolicies, type PolicyDocument } from "../../src/iam/evaluate";
 import type { Requirement } from "../../src/iam/requirements";
+import { LOCAL_ENGINE_CALLS } from "../../src/preflight/local";
 import { classifyCaller, LOCAL_LIMITS, runPreflight, type PreflightResult } from "../../src/preflight/preflight";
 import { fakeIam, type FakeAccount } from "./iam-fake";
 
@@ -655,6 +656,33 @@ describe("runPreflight: the local engine, when the simulator is unavailable or d
     expect(result.warnings).toEqual([
       "your policies use ${aws:PrincipalTag/team}, which cody cannot resolve locally: statements using it were treated as not applying.",
     ]);
+  });
+
+  it("makes exactly the IAM calls it declares (LOCAL_ENGINE_CALLS, which `cody policy` must grant), on the caller's own entities", async () => {
+    /** The IAM actions called, as `iam:Name`, and the names they were called on. */
+    const called = () => {
+      const calls = iam.calls().map((c) => c.args[0] as { constructor: { name: string }; input: Record<string, unknown> });
+      const actions = new Set(calls.map((c) => `iam:${c.constructor.name.replace(/Command$/, "")}`));
+      actions.delete("iam:SimulatePrincipalPolicy");
+      return { actions, inputs: calls.map((c) => c.input) };
+    };
+    iam.on(SimulatePrincipalPolicyCommand).rejects(accessDenied("iam:SimulatePrincipalPolicy"));
+    fakeIam(iam, account({ users: { deployer: { inline: { stack: STACK_POLICY }, groups: ["builders"], boundary: BOUNDARY } }, managed: { [MANAGED]: PROJECT_POLICY, [BOUNDARY]: allow(["*"], ["*"]) } }));
+    await runPreflight({ identity, requirements: requirements(), region: REGION });
+    const user = called();
+    expect([...user.actions].sort()).toEqual([...LOCAL_ENGINE_CALLS.user, ...LOCAL_ENGINE_CALLS.group, ...LOCAL_ENGINE_CALLS.policy].sort());
+    for (const input of user.inputs) {
+      if ("UserName" in input) expect(input.UserName).toBe("deployer");
+      if ("GroupName" in input) expect(input.GroupName).toBe("builders");
+      if ("PolicyArn" in input) expect([MANAGED, BOUNDARY]).toContain(input.PolicyArn);
+    }
+
+    iam.reset();
+    caller(`arn:aws:sts::${ACCOUNT}:assumed-role/Deployer/ci-1`);
+    iam.on(SimulatePrincipalPolicyCommand).rejects(accessDenied("iam:SimulatePrincipalPolicy"));
+    fakeIam(iam, { account: ACCOUNT, roles: { Deployer: { inline: { stack: STACK_POLICY }, attached: [MANAGED] } }, managed: { [MANAGED]: PROJECT_POLICY } });
+    await runPreflight({ identity, requirements: requirements(), region: REGION });
+    expect([...called().actions].sort()).toEqual([...LOCAL_ENGINE_CALLS.role, ...LOCAL_ENGINE_CALLS.policy].sort());
   });
 
   it("a later simulator batch failing falls back to the local engine for everything (nothing half-reported)", async () => {
