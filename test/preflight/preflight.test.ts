@@ -661,8 +661,8 @@ describe("runPreflight: the local engine, when the simulator is unavailable or d
   it("makes exactly the IAM calls it declares (LOCAL_ENGINE_CALLS, which `cody policy` must grant), on the caller's own entities", async () => {
     /** The IAM actions called, as `iam:Name`, and the names they were called on. */
     const called = () => {
-      const calls = iam.calls().map((c) => c.args[0] as { constructor: { name: string }; input: Record<string, unknown> });
-      const actions = new Set(calls.map((c) => `iam:${c.constructor.name.replace(/Command$/, "")}`));
+      const calls = iam.calls().map((c) => ({ name: c.args[0].constructor.name, input: c.args[0].input as Record<string, unknown> }));
+      const actions = new Set(calls.map((c) => `iam:${c.name.replace(/Command$/, "")}`));
       actions.delete("iam:SimulatePrincipalPolicy");
       return { actions, inputs: calls.map((c) => c.input) };
     };
