@@ -12,7 +12,15 @@
 // moto still tells who is calling from the access key, which is all preflight needs.
 // Requests go through a recording proxy on 127.0.0.1 so the order of calls can be checked.
 import { spawn, type ChildProcess } from "node:child_process";
-import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from "@aws-sdk/client-iam";
+import {
+  AddUserToGroupCommand,
+  AttachGroupPolicyCommand,
+  CreateAccessKeyCommand,
+  CreateGroupCommand,
+  CreatePolicyCommand,
+  CreateUserCommand,
+  PutUserPolicyCommand,
+} from "@aws-sdk/client-iam";
 import { ListChangeSetsCommand } from "@aws-sdk/client-cloudformation";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { findPython, resetMoto } from "../support/moto";
@@ -195,7 +203,7 @@ describe.skipIf(!endpoint).each(servers)("preflight as an IAM user in moto, agai
   /** An IAM user holding `document` as its only (inline) policy; its keys as environment variables. */
   async function userWith(name: string, document: PolicyJson): Promise<Record<string, string>> {
     await aws.iam.send(new CreateUserCommand({ UserName: name }));
-    await aws.iam.send(new PutUserPolicyCommand({ UserName: name, PolicyName: "cody", PolicyDocument: JSON.stringify(document) }));
+    if (document.Statement.length > 0) await aws.iam.send(new PutUserPolicyCommand({ UserName: name, PolicyName: "cody", PolicyDocument: JSON.stringify(document) }));
     const key = (await aws.iam.send(new CreateAccessKeyCommand({ UserName: name }))).AccessKey;
     if (!key?.AccessKeyId || !key.SecretAccessKey) throw new Error("CreateAccessKey returned no key");
     return { AWS_ACCESS_KEY_ID: key.AccessKeyId, AWS_SECRET_ACCESS_KEY: key.SecretAccessKey };
@@ -233,6 +241,18 @@ describe.skipIf(!endpoint).each(servers)("preflight as an IAM user in moto, agai
     const json = await cody(["preflight", "--json"], dir, keys);
     expect(json.code, json.stderr).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject({ command: "preflight", type: "ok", engine: "local", principal: { kind: "user", arn: `arn:aws:iam::${ACCOUNT}:user/deployer` } });
+  });
+
+  it("the same policy as a managed policy attached to the user's group: it passes too (groups, managed policies)", async () => {
+    const keys = await userWith("member", { Version: "2012-10-17", Statement: [] });
+    const created = await aws.iam.send(new CreatePolicyCommand({ PolicyName: "cody-demo", PolicyDocument: JSON.stringify(policy) }));
+    await aws.iam.send(new CreateGroupCommand({ GroupName: "deployers" }));
+    await aws.iam.send(new AttachGroupPolicyCommand({ GroupName: "deployers", PolicyArn: created.Policy?.Arn }));
+    await aws.iam.send(new AddUserToGroupCommand({ GroupName: "deployers", UserName: "member" }));
+    const run = await cody(["preflight"], dir, keys);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(new RegExp(`Preflight passed \\(your IAM policies, evaluated locally; .*\\): arn:aws:iam::${ACCOUNT}:user/member has the \\d+ permissions checked\\.`));
+    for (const read of ["ListGroupsForUser", "ListGroupPolicies", "ListAttachedGroupPolicies", "GetPolicy", "GetPolicyVersion"]) expect(recorder.actions).toContain(read);
   });
 
   it("without cloudformation:CreateChangeSet: `cody preflight` and `cody deploy` stop with exit 3 and a table naming it; no stack, no change set", async () => {
