@@ -45,8 +45,34 @@ import type {
 } from "@aws-sdk/client-cloudwatch-logs";
 import type { GetCallerIdentityCommandOutput } from "@aws-sdk/client-sts";
 import type {
+  GetGroupPolicyCommandInput,
+  GetGroupPolicyCommandOutput,
+  GetPolicyCommandInput,
+  GetPolicyCommandOutput,
+  GetPolicyVersionCommandInput,
+  GetPolicyVersionCommandOutput,
   GetRoleCommandInput,
   GetRoleCommandOutput,
+  GetRolePolicyCommandInput,
+  GetRolePolicyCommandOutput,
+  GetUserCommandInput,
+  GetUserCommandOutput,
+  GetUserPolicyCommandInput,
+  GetUserPolicyCommandOutput,
+  ListAttachedGroupPoliciesCommandInput,
+  ListAttachedGroupPoliciesCommandOutput,
+  ListAttachedRolePoliciesCommandInput,
+  ListAttachedRolePoliciesCommandOutput,
+  ListAttachedUserPoliciesCommandInput,
+  ListAttachedUserPoliciesCommandOutput,
+  ListGroupPoliciesCommandInput,
+  ListGroupPoliciesCommandOutput,
+  ListGroupsForUserCommandInput,
+  ListGroupsForUserCommandOutput,
+  ListRolePoliciesCommandInput,
+  ListRolePoliciesCommandOutput,
+  ListUserPoliciesCommandInput,
+  ListUserPoliciesCommandOutput,
   SimulatePrincipalPolicyCommandInput,
   SimulatePrincipalPolicyCommandOutput,
 } from "@aws-sdk/client-iam";
@@ -109,6 +135,9 @@ export function requestTimeoutMs(environment: Record<string, string | undefined>
 export function callBudgetMs(timeoutMs: number): number {
   return timeoutMs * 2 + Math.min(10_000, timeoutMs);
 }
+
+/** Attempts for iam:SimulatePrincipalPolicy, which has a local fallback. */
+const SIMULATOR_ATTEMPTS = 2;
 
 export function clientConfig(options: AwsOptions, timeoutMs = requestTimeoutMs()) {
   return {
@@ -286,11 +315,28 @@ export async function createLogs(options: AwsOptions): Promise<LogsApi> {
   return guard("logs", api, options);
 }
 
-/** What preflight asks: who is calling, the real ARN of an assumed role, and the policy simulator. */
+/**
+ * What preflight asks: who is calling, the real ARN of an assumed role, the policy simulator, and, when
+ * the simulator is unavailable or denied, the caller's own policies to evaluate them locally.
+ * The list calls return one page; preflight follows `Marker` while `IsTruncated`.
+ */
 export interface IdentityApi {
   getCallerIdentity(): Promise<GetCallerIdentityCommandOutput>;
   getRole(input: GetRoleCommandInput): Promise<GetRoleCommandOutput>;
   simulatePrincipalPolicy(input: SimulatePrincipalPolicyCommandInput): Promise<SimulatePrincipalPolicyCommandOutput>;
+  getUser(input: GetUserCommandInput): Promise<GetUserCommandOutput>;
+  listUserPolicies(input: ListUserPoliciesCommandInput): Promise<ListUserPoliciesCommandOutput>;
+  getUserPolicy(input: GetUserPolicyCommandInput): Promise<GetUserPolicyCommandOutput>;
+  listAttachedUserPolicies(input: ListAttachedUserPoliciesCommandInput): Promise<ListAttachedUserPoliciesCommandOutput>;
+  listGroupsForUser(input: ListGroupsForUserCommandInput): Promise<ListGroupsForUserCommandOutput>;
+  listGroupPolicies(input: ListGroupPoliciesCommandInput): Promise<ListGroupPoliciesCommandOutput>;
+  getGroupPolicy(input: GetGroupPolicyCommandInput): Promise<GetGroupPolicyCommandOutput>;
+  listAttachedGroupPolicies(input: ListAttachedGroupPoliciesCommandInput): Promise<ListAttachedGroupPoliciesCommandOutput>;
+  listRolePolicies(input: ListRolePoliciesCommandInput): Promise<ListRolePoliciesCommandOutput>;
+  getRolePolicy(input: GetRolePolicyCommandInput): Promise<GetRolePolicyCommandOutput>;
+  listAttachedRolePolicies(input: ListAttachedRolePoliciesCommandInput): Promise<ListAttachedRolePoliciesCommandOutput>;
+  getPolicy(input: GetPolicyCommandInput): Promise<GetPolicyCommandOutput>;
+  getPolicyVersion(input: GetPolicyVersionCommandInput): Promise<GetPolicyVersionCommandOutput>;
 }
 
 export async function createIdentity(options: AwsOptions): Promise<IdentityApi> {
@@ -304,18 +350,29 @@ export async function createIdentity(options: AwsOptions): Promise<IdentityApi> 
   const iamClient = new iam.IAMClient(config);
   const stsSend = sender(stsClient, timeoutMs);
   const iamSend = sender(iamClient, timeoutMs);
+  // The simulator alone gets few attempts: when it fails, preflight evaluates the caller's policies
+  // itself, so retrying an endpoint without a simulator (moto's HTML 500) only delays every deploy.
+  const simulatorSend = sender(new iam.IAMClient({ ...config, maxAttempts: SIMULATOR_ATTEMPTS }), timeoutMs);
   const identity: Pick<IdentityApi, "getCallerIdentity"> = {
     getCallerIdentity: () => stsSend(new sts.GetCallerIdentityCommand({})),
   };
-  const roles: Omit<IdentityApi, "getCallerIdentity"> = {
+  const reads: Omit<IdentityApi, "getCallerIdentity"> = {
     getRole: (i) => iamSend(new iam.GetRoleCommand(i)),
-    simulatePrincipalPolicy: (i) => iamSend(new iam.SimulatePrincipalPolicyCommand(i)),
+    simulatePrincipalPolicy: (i) => simulatorSend(new iam.SimulatePrincipalPolicyCommand(i)),
+    getUser: (i) => iamSend(new iam.GetUserCommand(i)),
+    listUserPolicies: (i) => iamSend(new iam.ListUserPoliciesCommand(i)),
+    getUserPolicy: (i) => iamSend(new iam.GetUserPolicyCommand(i)),
+    listAttachedUserPolicies: (i) => iamSend(new iam.ListAttachedUserPoliciesCommand(i)),
+    listGroupsForUser: (i) => iamSend(new iam.ListGroupsForUserCommand(i)),
+    listGroupPolicies: (i) => iamSend(new iam.ListGroupPoliciesCommand(i)),
+    getGroupPolicy: (i) => iamSend(new iam.GetGroupPolicyCommand(i)),
+    listAttachedGroupPolicies: (i) => iamSend(new iam.ListAttachedGroupPoliciesCommand(i)),
+    listRolePolicies: (i) => iamSend(new iam.ListRolePoliciesCommand(i)),
+    getRolePolicy: (i) => iamSend(new iam.GetRolePolicyCommand(i)),
+    listAttachedRolePolicies: (i) => iamSend(new iam.ListAttachedRolePoliciesCommand(i)),
+    getPolicy: (i) => iamSend(new iam.GetPolicyCommand(i)),
+    getPolicyVersion: (i) => iamSend(new iam.GetPolicyVersionCommand(i)),
   };
   const guardedIdentity = guard("sts", identity, options);
-  const guardedRoles = guard("iam", roles, options);
-  return {
-    getCallerIdentity: () => guardedIdentity.getCallerIdentity(),
-    getRole: (i) => guardedRoles.getRole(i),
-    simulatePrincipalPolicy: (i) => guardedRoles.simulatePrincipalPolicy(i),
-  };
+  return { getCallerIdentity: () => guardedIdentity.getCallerIdentity(), ...guard("iam", reads, options) };
 }

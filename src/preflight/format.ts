@@ -2,7 +2,7 @@
 // Returns lines; the command prints them through the reporter.
 import { POLICY_VERSION } from "../iam/policy";
 import { textTable } from "../util/table";
-import type { DeniedAction, PolicyStatement, PreflightResult } from "./preflight";
+import { ENGINE_NAMES, type DeniedAction, type Engine, type PolicyStatement, type PreflightResult } from "./preflight";
 
 export interface FormatOptions {
   /** Add a column with the commands that need each action (cody preflight checks several). */
@@ -44,7 +44,7 @@ export function formatStatements(statements: PolicyStatement[]): string {
 export function formatDenied(result: Extract<PreflightResult, { type: "denied" }>, options: FormatOptions = {}): string[] {
   const count = result.denied.length;
   const lines = [
-    `Preflight: ${result.principal.arn} is missing ${count} permission${count === 1 ? "" : "s"}:`,
+    `Preflight (${ENGINE_NAMES[result.engine]}): ${result.principal.arn} is missing ${count} permission${count === 1 ? "" : "s"}:`,
     "",
     ...formatDeniedTable(result.denied, options).map((l) => `  ${l}`),
   ];
@@ -70,16 +70,27 @@ export function formatDenied(result: Extract<PreflightResult, { type: "denied" }
 }
 
 /**
- * The one-line reason for a preflight that could not run. The reason quotes the SDK's message, which
- * ends in its own full stop: `(… </title>., HTTP 500)`, `….. Deploying anyway`. One mark is enough.
+ * The one-line reason for a preflight that could not run, ending in one full stop (a quoted AWS
+ * message may end in its own: `(… cannot be found.)`).
  */
 export function formatCouldNotRun(result: Extract<PreflightResult, { type: "could-not-run" }>): string {
-  const reason = result.reason.replace(/\.+(?=[.,;)])/g, "");
+  const reason = result.reason.replace(/\.+(?=[.,;)])/g, "").replace(/\.*$/, ".");
   return `Preflight could not run: ${reason}`;
 }
 
-/** The summary of a passed preflight. */
+/** Which engine answered, and for the local one what it cannot see, in a few words. */
+function engineText(engine: Engine): string {
+  return engine === "local" ? `${ENGINE_NAMES.local}; SCPs, resource and session policies not seen` : ENGINE_NAMES[engine];
+}
+
+/** The summary of a passed preflight, naming the engine. */
 export function formatOk(result: Extract<PreflightResult, { type: "ok" }>): string {
-  if (result.principal.kind === "root") return `Preflight: ${result.principal.arn} is the root user; nothing to check.`;
-  return `Preflight passed: ${result.principal.arn} has the ${result.checked} permission${result.checked === 1 ? "" : "s"} checked.`;
+  if (result.principal.kind === "root" || result.engine === "none") return `Preflight: ${result.principal.arn} is the root user; nothing to check.`;
+  return `Preflight passed (${engineText(result.engine)}): ${result.principal.arn} has the ${result.checked} permission${result.checked === 1 ? "" : "s"} checked.`;
+}
+
+/** Why the local engine answered instead of the simulator, for `cody preflight` and --debug. */
+export function formatFallback(result: PreflightResult): string | undefined {
+  if (result.type === "could-not-run" || !result.simulatorUnavailable) return undefined;
+  return `the ${ENGINE_NAMES.simulator} is not usable (${result.simulatorUnavailable}), so cody read your IAM policies and evaluated them itself.`;
 }

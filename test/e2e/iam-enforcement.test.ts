@@ -8,7 +8,11 @@
 // resource "*", so a statement scoped to an ARN never matches there (measured: an Allow on
 // stack/x/* denies DescribeStacks). The policy is therefore installed with every Resource widened to
 // "*" — which tests exactly what this file is about: that `cody policy` lists every action the commands
-// call. Resource scoping is covered offline by the requirement and `cody policy --check` tests.
+// call. Resource scoping is covered offline by the requirement and `cody policy --check` tests, and
+// end to end (with moto's auth off) by preflight.test.ts.
+//
+// Preflight here: moto has no simulator, so preflight reads the user's own policies (the local engine)
+// when the user may make those reads, and otherwise says it could not run.
 import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from "@aws-sdk/client-iam";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { motoAvailable, startMoto, type MotoServer } from "../support/moto";
@@ -52,6 +56,18 @@ async function codyPolicy(dir: string): Promise<PolicyJson> {
 /** The policy as moto can evaluate it: same statements and actions, Resource "*" (see the header). */
 function forMoto(policy: PolicyJson): PolicyJson {
   return { ...policy, Statement: policy.Statement.map((s) => ({ ...s, Resource: "*" })) };
+}
+
+/** The IAM reads preflight's local engine makes for a user with one inline policy and no groups. */
+const USER_READS = ["iam:GetUser", "iam:ListUserPolicies", "iam:GetUserPolicy", "iam:ListAttachedUserPolicies", "iam:ListGroupsForUser"];
+
+function actionsOf(policy: PolicyJson): string[] {
+  return policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+}
+
+/** The policy plus the local engine's reads, for the tests that need preflight to run whatever `cody policy` lists. */
+function withReads(policy: PolicyJson): PolicyJson {
+  return { ...policy, Statement: [...policy.Statement, { Sid: "PreflightReads", Effect: "Allow", Action: USER_READS, Resource: "*" }] };
 }
 
 function without(policy: PolicyJson, action: string): PolicyJson {
@@ -108,8 +124,13 @@ describe.skipIf(!available)("IAM enforcement in moto: `cody policy` is enough, a
 
     const deploy = await cody(["deploy"], dir, keys);
     expect(deploy.code, deploy.stderr).toBe(0);
-    // The policy grants the simulator, so moto's missing implementation is what stops preflight.
-    expect(deploy.stderr).toMatch(/Preflight could not run: iam:SimulatePrincipalPolicy is not available at this endpoint/);
+    // moto has no simulator: preflight evaluates the user's policies itself when `cody policy` grants the
+    // reads that takes, and otherwise says which read it may not make (the deploy goes on either way).
+    if (USER_READS.every((a) => actionsOf(policy).includes(a))) {
+      expect(deploy.stderr).toMatch(/^Preflight passed \(your IAM policies, evaluated locally; .*\): arn:aws:iam::123456789012:user\/deployer has the \d+ permissions checked\.$/m);
+    } else {
+      expect(deploy.stderr).toMatch(/^warning Preflight could not run: the AWS policy simulator is not usable \(the endpoint does not implement iam:SimulatePrincipalPolicy \(HTTP 500\)\), and your IAM policies could not be read \(the caller may not call iam:/m);
+    }
     expect(deploy.stderr).toMatch(new RegExp(`Deployed ${STACK} \\(CREATE_COMPLETE\\)`));
 
     await auth("0");
@@ -131,33 +152,57 @@ describe.skipIf(!available)("IAM enforcement in moto: `cody policy` is enough, a
     expect(await stackStatus()).toBeUndefined();
   });
 
-  it("without cloudformation:CreateChangeSet the deploy stops with a message naming that action, and creates nothing", async () => {
+  it("without cloudformation:CreateChangeSet: preflight stops the deploy (exit 3, a table naming it); without preflight moto's own check names it; nothing is created", async () => {
     const action = "cloudformation:CreateChangeSet";
-    const partial = without(forMoto(policy), action);
+    const partial = withReads(without(forMoto(policy), action));
     expect(JSON.stringify(partial)).not.toContain(action);
     const keys = await userWith("almost", partial);
     await auth("0");
 
     const run = await cody(["deploy"], dir, keys);
-    expect(run.code, run.stderr).toBe(1);
-    expect(run.stderr).toMatch(/^error access denied: your AWS identity may not call cloudformation:CreateChangeSet\.$/m);
-    expect(run.stderr).toContain("`cody policy` prints the policy cody needs"); // the hint says where the full policy is
+    expect(run.code, run.stderr).toBe(3);
+    expect(run.stderr).toContain(`Preflight (your IAM policies, evaluated locally): arn:aws:iam::${ACCOUNT}:user/almost is missing 1 permission:`);
+    expect(run.stderr).toMatch(/^ {2}cloudformation:CreateChangeSet +\S+ +not allowed$/m);
+    expect(run.stderr).toMatch(/^error preflight: .* missing cloudformation:CreateChangeSet\.$/m);
+    expect(await stackStatus()).toBeUndefined();
+
+    // The same user past the preflight: moto's enforcement denies the call, and the message names it.
+    await auth("0");
+    const skipped = await cody(["deploy", "--skip-preflight"], dir, keys);
+    expect(skipped.code, skipped.stderr).toBe(1);
+    expect(skipped.stderr).toMatch(/^error access denied: your AWS identity may not call cloudformation:CreateChangeSet\.$/m);
+    expect(skipped.stderr).toContain("`cody policy` prints the policy cody needs"); // the hint says where the full policy is
     expect(await stackStatus()).toBeUndefined();
   });
 
-  it("without iam:SimulatePrincipalPolicy preflight says it may not simulate (real AccessDenied), deploys anyway, and --strict stops", async () => {
-    const keys = await userWith("nosim", without(forMoto(policy), "iam:SimulatePrincipalPolicy"));
+  it("without iam:SimulatePrincipalPolicy (a real AccessDenied) the local engine answers, and --strict passes", async () => {
+    const keys = await userWith("nosim", withReads(without(forMoto(policy), "iam:SimulatePrincipalPolicy")));
+    await auth("0");
+
+    const strict = await cody(["deploy", "--strict", "--debug"], dir, keys);
+    expect(strict.code, strict.stderr).toBe(0);
+    expect(strict.stderr).toContain(`note: the AWS policy simulator is not usable (the caller may not call iam:SimulatePrincipalPolicy on arn:aws:iam::${ACCOUNT}:user/nosim)`);
+    expect(strict.stderr).toMatch(/^Preflight passed \(your IAM policies, evaluated locally; .*\): arn:aws:iam::123456789012:user\/nosim has the \d+ permissions checked\.$/m);
+    expect(await stackStatus()).toBe("CREATE_COMPLETE");
+  });
+
+  it("without the simulator nor the reads, preflight could not run: it says which call was denied, deploys anyway, and --strict stops", async () => {
+    const bare = without(forMoto(policy), "iam:SimulatePrincipalPolicy");
+    const keys = await userWith("noreads", { ...bare, Statement: bare.Statement.map((s) => ({ ...s, Action: [s.Action].flat().filter((a) => !USER_READS.includes(a)) })) });
     await auth("0");
 
     const strict = await cody(["deploy", "--strict"], dir, keys);
     expect(strict.code, strict.stderr).toBe(3);
-    expect(strict.stderr).toContain(`Preflight could not run: the caller may not call iam:SimulatePrincipalPolicy on arn:aws:iam::${ACCOUNT}:user/nosim.`);
+    expect(strict.stderr).toContain(
+      `Preflight could not run: the AWS policy simulator is not usable (the caller may not call iam:SimulatePrincipalPolicy on arn:aws:iam::${ACCOUNT}:user/noreads), ` +
+        `and your IAM policies could not be read (the caller may not call iam:GetUser on arn:aws:iam::${ACCOUNT}:user/noreads.`,
+    );
     expect(await stackStatus()).toBeUndefined();
 
     await auth("0");
     const run = await cody(["deploy"], dir, keys);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toMatch(/^warning Preflight could not run: the caller may not call iam:SimulatePrincipalPolicy/m);
+    expect(run.stderr).toMatch(/^warning Preflight could not run: .*Deploying anyway \(--strict would stop here\)\.$/m);
     expect(await stackStatus()).toBe("CREATE_COMPLETE");
   });
 

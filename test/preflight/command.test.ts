@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetRoleCommand, IAMClient, SimulatePrincipalPolicyCommand, type SimulatePrincipalPolicyCommandInput } from "@aws-sdk/client-iam";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { GetCallerIdentityCommand, STSClient, STSServiceException } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ALL_COMMANDS, deployPreflight, preflightCommand } from "../../src/cli/commands/preflight";
@@ -13,6 +13,7 @@ import { CodyError, ExitCode } from "../../src/errors";
 import type { Requirement } from "../../src/iam/requirements";
 import type { SynthResult } from "../../src/synth/template";
 import { recordingReporter } from "../_helpers/test-io";
+import { fakeIam } from "./iam-fake";
 
 const calls = vi.hoisted(() => [] as unknown[]);
 vi.mock("../../src/iam/requirements", () => ({
@@ -49,6 +50,21 @@ function simulator(denied: string[]): void {
 
 const moto500 = () => Object.assign(new Error("@aws-sdk XML parse error: mismatched tags <html> and </title>."), { $metadata: { httpStatusCode: 500 } });
 
+/** No simulator (moto), and a user whose policies can be read: the local engine answers. */
+function localAccount(actions: string[]): void {
+  iam.on(SimulatePrincipalPolicyCommand).rejects(moto500());
+  const Statement = [{ Effect: "Allow" as const, Action: actions, Resource: STACK }];
+  fakeIam(iam, { account: ACCOUNT, users: { deployer: { inline: { cody: { Version: "2012-10-17", Statement } } } } });
+}
+
+/** Neither engine: no simulator, and the caller is not a user IAM knows (moto's dummy keys). */
+function neitherEngine(): void {
+  iam.on(SimulatePrincipalPolicyCommand).rejects(moto500());
+  fakeIam(iam, { account: ACCOUNT });
+}
+
+const throttled = () => new STSServiceException({ name: "Throttling", $fault: "client", $metadata: { httpStatusCode: 400 }, message: "Rate exceeded" });
+
 beforeEach(() => {
   sts.reset();
   iam.reset();
@@ -64,7 +80,8 @@ describe("deployPreflight (cody deploy)", () => {
     expect(result.type).toBe("ok");
     expect(calls).toEqual([{ synth, commands: ["deploy"], region: "eu-west-1", account: ACCOUNT, partition: "aws" }]);
     expect(iam.commandCalls(SimulatePrincipalPolicyCommand)[0].args[0].input.ResourceArns).toEqual([STACK]);
-    expect(lines).toEqual([]); // a passing preflight is silent
+    // One line, naming the engine.
+    expect(lines).toEqual([`Preflight passed (AWS policy simulator): arn:aws:iam::${ACCOUNT}:user/deployer has the 2 permissions checked.`]);
   });
 
   it("root: a warning not to deploy as root, and the deploy goes on", async () => {
@@ -82,11 +99,41 @@ describe("deployPreflight (cody deploy)", () => {
     simulator([]);
     const quiet = recordingReporter();
     await deployPreflight({ synth, region: "eu-west-1", reporter: quiet.reporter });
-    expect(quiet.lines).toEqual([]);
+    expect(quiet.lines).toEqual([`Preflight passed (AWS policy simulator): arn:aws:iam::${ACCOUNT}:role/Deployer has the 2 permissions checked.`]);
     const debug = recordingReporter({ debug: true });
     await deployPreflight({ synth, region: "eu-west-1", reporter: debug.reporter });
-    expect(debug.lines.join("\n")).toMatch(/note: session policies are not simulated/);
-    expect(debug.lines.join("\n")).toMatch(/Preflight passed: arn:aws:iam::123456789012:role\/Deployer has the 2 permissions checked\./);
+    expect(debug.lines.join("\n")).toMatch(/note: session policies are not checked/);
+  });
+
+  it("no simulator: the local engine passes it in one line that names the engine and what it cannot see", async () => {
+    localAccount(["cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet"]);
+    const { reporter, lines } = recordingReporter();
+    expect((await deployPreflight({ synth, region: "eu-west-1", reporter })).type).toBe("ok");
+    expect(lines).toEqual([
+      `Preflight passed (your IAM policies, evaluated locally; SCPs, resource and session policies not seen): arn:aws:iam::${ACCOUNT}:user/deployer has the 2 permissions checked.`,
+    ]);
+  });
+
+  it("no simulator and an action missing from the user's policies: the local engine's table, exit 3", async () => {
+    localAccount(["cloudformation:ExecuteChangeSet"]);
+    const { reporter, lines } = recordingReporter();
+    const error = await deployPreflight({ synth, region: "eu-west-1", reporter }).catch((e: unknown) => e);
+    expect((error as CodyError).exitCode).toBe(ExitCode.permissions);
+    expect((error as CodyError).message).toMatch(/missing cloudformation:CreateChangeSet\.$/);
+    expect(lines[0]).toBe(`Preflight (your IAM policies, evaluated locally): arn:aws:iam::${ACCOUNT}:user/deployer is missing 1 permission:`);
+    expect(lines.join("\n")).toMatch(/cloudformation:CreateChangeSet +arn:aws:cloudformation:eu-west-1:123456789012:stack\/demo-cody\/\* +not allowed/);
+  });
+
+  it("STS throttled after its retries: could not run, and the deploy goes on; with --strict it stops (exit 3)", async () => {
+    sts.on(GetCallerIdentityCommand).rejects(throttled());
+    const { reporter, lines } = recordingReporter();
+    expect((await deployPreflight({ synth, region: "eu-west-1", reporter })).type).toBe("could-not-run");
+    expect(lines).toEqual([
+      "warning Preflight could not run: cody could not tell who is calling: AWS throttled sts:GetCallerIdentity, also when retried. Deploying anyway (--strict would stop here).",
+    ]);
+    const error = await deployPreflight({ synth, region: "eu-west-1", reporter: recordingReporter().reporter, strict: true }).catch((e: unknown) => e);
+    expect((error as CodyError).exitCode).toBe(ExitCode.permissions);
+    expect((error as CodyError).message).toBe("Preflight could not run: cody could not tell who is calling: AWS throttled sts:GetCallerIdentity, also when retried.");
   });
 
   it("missing permissions: prints the table and the statement, then fails with exit 3 naming the action", async () => {
@@ -102,17 +149,18 @@ describe("deployPreflight (cody deploy)", () => {
     expect(text).toContain('"Action": [\n        "cloudformation:ExecuteChangeSet"\n      ]');
   });
 
-  it("could not run: a distinct warning, and the deploy goes on", async () => {
-    iam.on(SimulatePrincipalPolicyCommand).rejects(moto500());
+  it("could not run: a distinct warning, one line without SDK parser text, and the deploy goes on", async () => {
+    neitherEngine();
     const { reporter, lines } = recordingReporter();
     const result = await deployPreflight({ synth, region: "eu-west-1", reporter });
     expect(result.type).toBe("could-not-run");
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^warning Preflight could not run: iam:SimulatePrincipalPolicy is not available at this endpoint .* Deploying anyway \(--strict would stop here\)\.$/);
+    expect(lines[0]).toMatch(/^warning Preflight could not run: the AWS policy simulator is not usable \(the endpoint does not implement iam:SimulatePrincipalPolicy \(HTTP 500\)\), and your IAM policies could not be read .* Deploying anyway \(--strict would stop here\)\.$/);
+    expect(lines[0]).not.toMatch(/XML|parse|<html>/);
   });
 
   it("could not run with --strict: exit 3", async () => {
-    iam.on(SimulatePrincipalPolicyCommand).rejects(moto500());
+    neitherEngine();
     const { reporter } = recordingReporter();
     const error = await deployPreflight({ synth, region: "eu-west-1", reporter, strict: true }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CodyError);
@@ -137,7 +185,7 @@ describe("preflightCommand (cody preflight)", () => {
     expect(calls).toEqual([{ synth: undefined, commands: ALL_COMMANDS, region: "eu-west-1", account: ACCOUNT, partition: "aws" }]);
     expect(ALL_COMMANDS).toEqual(["deploy", "diff", "delete", "start", "status", "logs", "stop", "list", "badge"]);
     const json = JSON.parse(out.join("")) as Record<string, unknown>;
-    expect(json).toMatchObject({ command: "preflight", type: "ok", region: "eu-west-1", checked: 2, principal: { kind: "user" } });
+    expect(json).toMatchObject({ command: "preflight", type: "ok", engine: "simulator", region: "eu-west-1", checked: 2, principal: { kind: "user" } });
     expect(lines).toContain("No .cody/ folder here: checking what any cody project needs.");
   });
 
@@ -146,7 +194,7 @@ describe("preflightCommand (cody preflight)", () => {
     simulator([]);
     const { reporter, lines, out } = recordingReporter();
     await preflightCommand(undefined, { region: "eu-west-1" }, reporter);
-    expect(lines.at(-1)).toBe(`Preflight passed: arn:aws:iam::${ACCOUNT}:user/deployer has the 2 permissions checked.`);
+    expect(lines.at(-1)).toBe(`Preflight passed (AWS policy simulator): arn:aws:iam::${ACCOUNT}:user/deployer has the 2 permissions checked.`);
     expect(out).toEqual([]);
   });
 
@@ -159,9 +207,30 @@ describe("preflightCommand (cody preflight)", () => {
     expect(lines.join("\n")).toMatch(/ACTION +RESOURCE +DECISION +NEEDED BY/);
   });
 
+  it("local engine: the summary names it, then why the simulator was not used and what local evaluation cannot see; --json carries the engine", async () => {
+    process.chdir(empty);
+    localAccount(["cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet"]);
+    const { reporter, lines } = recordingReporter();
+    await preflightCommand(undefined, { region: "eu-west-1" }, reporter);
+    const at = lines.findIndex((l) => l.startsWith("Preflight passed (your IAM policies, evaluated locally"));
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(lines.slice(at + 1)).toEqual([
+      "note: the AWS policy simulator is not usable (the endpoint does not implement iam:SimulatePrincipalPolicy (HTTP 500)), so cody read your IAM policies and evaluated them itself.",
+      "note: evaluated locally, without what only AWS sees: service control policies, resource policies and session policies, which can only narrow what your policies allow.",
+    ]);
+    const json = recordingReporter();
+    await preflightCommand(undefined, { region: "eu-west-1", json: true }, json.reporter);
+    expect(JSON.parse(json.out.join(""))).toMatchObject({
+      command: "preflight",
+      type: "ok",
+      engine: "local",
+      simulatorUnavailable: "the endpoint does not implement iam:SimulatePrincipalPolicy (HTTP 500)",
+    });
+  });
+
   it("could not run: a warning and exit 0; with --strict exit 3", async () => {
     process.chdir(empty);
-    iam.on(SimulatePrincipalPolicyCommand).rejects(moto500());
+    neitherEngine();
     const { reporter, lines } = recordingReporter();
     await preflightCommand(undefined, { region: "eu-west-1" }, reporter);
     expect(lines.at(-1)).toMatch(/^warning Preflight could not run: /);

@@ -1,7 +1,7 @@
 // The preflight's printed form: a short aligned table of what is denied, notes for denies an Allow
 // cannot fix, and a pasteable policy document with the statement(s) to add.
 import { describe, expect, it } from "vitest";
-import { formatCouldNotRun, formatDenied, formatDeniedTable, formatOk, formatStatements } from "../../src/preflight/format";
+import { formatCouldNotRun, formatDenied, formatDeniedTable, formatFallback, formatOk, formatStatements } from "../../src/preflight/format";
 import type { DeniedAction, PolicyStatement, PreflightResult, Principal } from "../../src/preflight/preflight";
 
 const principal: Principal = { kind: "user", callerArn: "arn:aws:iam::123456789012:user/deployer", arn: "arn:aws:iam::123456789012:user/deployer", account: "123456789012", partition: "aws" };
@@ -23,7 +23,7 @@ const denied: DeniedAction[] = [
 ];
 
 function deniedResult(entries = denied, statements = [stackStatement, passStatement]): Extract<PreflightResult, { type: "denied" }> {
-  return { type: "denied", principal, checked: 12, denied: entries, statements, warnings: [], notes: [] };
+  return { type: "denied", engine: "simulator", principal, checked: 12, denied: entries, statements, warnings: [], notes: [] };
 }
 
 describe("formatDeniedTable", () => {
@@ -67,7 +67,10 @@ describe("formatStatements", () => {
 describe("formatDenied", () => {
   it("prints the summary, the table, the explicit-deny note and the statements, in that order", () => {
     const lines = formatDenied(deniedResult());
-    expect(lines[0]).toBe("Preflight: arn:aws:iam::123456789012:user/deployer is missing 2 permissions:");
+    expect(lines[0]).toBe("Preflight (AWS policy simulator): arn:aws:iam::123456789012:user/deployer is missing 2 permissions:");
+    expect(formatDenied({ ...deniedResult(), engine: "local" })[0]).toBe(
+      "Preflight (your IAM policies, evaluated locally): arn:aws:iam::123456789012:user/deployer is missing 2 permissions:",
+    );
     expect(lines[2]).toMatch(/^ {2}ACTION +RESOURCE +DECISION$/);
     expect(lines[4]).toMatch(/^ {2}cloudformation:CreateChangeSet +\S+ +not allowed$/);
     const text = lines.join("\n");
@@ -93,21 +96,33 @@ describe("formatDenied", () => {
   });
 });
 
-describe("formatOk / formatCouldNotRun", () => {
-  it("says what passed, and distinctly when it could not run", () => {
-    expect(formatOk({ type: "ok", principal, checked: 14, warnings: [], notes: [] })).toBe("Preflight passed: arn:aws:iam::123456789012:user/deployer has the 14 permissions checked.");
-    expect(formatOk({ type: "ok", principal: { ...principal, kind: "root", arn: "arn:aws:iam::123456789012:root" }, checked: 0, warnings: [], notes: [] })).toMatch(/root user; nothing to check/);
+describe("formatOk / formatCouldNotRun / formatFallback", () => {
+  it("says what passed and which engine said so, and distinctly when it could not run", () => {
+    expect(formatOk({ type: "ok", engine: "simulator", principal, checked: 14, warnings: [], notes: [] })).toBe(
+      "Preflight passed (AWS policy simulator): arn:aws:iam::123456789012:user/deployer has the 14 permissions checked.",
+    );
+    // The local engine names what it cannot see, on the same line (a deploy prints only this line).
+    expect(formatOk({ type: "ok", engine: "local", principal, checked: 1, warnings: [], notes: [] })).toBe(
+      "Preflight passed (your IAM policies, evaluated locally; SCPs, resource and session policies not seen): arn:aws:iam::123456789012:user/deployer has the 1 permission checked.",
+    );
+    expect(formatOk({ type: "ok", engine: "none", principal: { ...principal, kind: "root", arn: "arn:aws:iam::123456789012:root" }, checked: 0, warnings: [], notes: [] })).toMatch(/root user; nothing to check/);
     expect(formatCouldNotRun({ type: "could-not-run", reason: "the caller may not call iam:SimulatePrincipalPolicy." })).toBe(
       "Preflight could not run: the caller may not call iam:SimulatePrincipalPolicy.",
     );
   });
 
-  it("does not double the full stop of a quoted SDK message (moto's HTML answer)", () => {
-    const reason =
-      "iam:SimulatePrincipalPolicy is not available at this endpoint (@aws-sdk XML parse error: mismatched tags <html> and </title>., HTTP 500); local emulators such as moto do not implement the policy simulator.";
-    expect(formatCouldNotRun({ type: "could-not-run", reason })).toBe(
-      "Preflight could not run: iam:SimulatePrincipalPolicy is not available at this endpoint (@aws-sdk XML parse error: mismatched tags <html> and </title>, HTTP 500); local emulators such as moto do not implement the policy simulator.",
+  it("ends the reason with exactly one full stop, whatever the quoted message ends with", () => {
+    expect(formatCouldNotRun({ type: "could-not-run", reason: "iam:GetRole failed: Not found.. (x.)" })).toBe("Preflight could not run: iam:GetRole failed: Not found. (x).");
+    expect(formatCouldNotRun({ type: "could-not-run", reason: "cody could not tell who is calling: AWS throttled sts:GetCallerIdentity" })).toBe(
+      "Preflight could not run: cody could not tell who is calling: AWS throttled sts:GetCallerIdentity.",
     );
-    expect(formatCouldNotRun({ type: "could-not-run", reason: "iam:GetRole failed: Not found.. (x.)" })).toBe("Preflight could not run: iam:GetRole failed: Not found. (x)");
+  });
+
+  it("says why the simulator was not used when the local engine answered", () => {
+    const ok = { type: "ok" as const, engine: "local" as const, principal, checked: 3, warnings: [], notes: [], simulatorUnavailable: "the endpoint does not implement iam:SimulatePrincipalPolicy (HTTP 500)" };
+    expect(formatFallback(ok)).toBe(
+      "the AWS policy simulator is not usable (the endpoint does not implement iam:SimulatePrincipalPolicy (HTTP 500)), so cody read your IAM policies and evaluated them itself.",
+    );
+    expect(formatFallback({ ...ok, engine: "simulator", simulatorUnavailable: undefined })).toBeUndefined();
   });
 });

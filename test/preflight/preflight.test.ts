@@ -1,14 +1,27 @@
 // runPreflight against the real IdentityApi (createIdentity) with the STS and IAM clients mocked:
 // caller classification, role path resolution, the simulator calls (batches, context, paging) and how
 // their answers become "ok", "denied" or "could not run".
-import { GetRoleCommand, IAMClient, IAMServiceException, SimulatePrincipalPolicyCommand, type ContextEntry, type EvaluationResult, type SimulatePrincipalPolicyCommandInput } from "@aws-sdk/client-iam";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import {
+  GetRoleCommand,
+  GetUserCommand,
+  IAMClient,
+  IAMServiceException,
+  ListUserPoliciesCommand,
+  SimulatePrincipalPolicyCommand,
+  type ContextEntry,
+  type EvaluationResult,
+  type SimulatePrincipalPolicyCommandInput,
+} from "@aws-sdk/client-iam";
+import { GetCallerIdentityCommand, STSClient, STSServiceException } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createIdentity, type IdentityApi } from "../../src/aws/clients";
 import { isCodyError } from "../../src/errors";
+import { evaluatePolicies, type PolicyDocument } from "../../src/iam/evaluate";
 import type { Requirement } from "../../src/iam/requirements";
-import { classifyCaller, runPreflight, type PreflightResult } from "../../src/preflight/preflight";
+import { LOCAL_ENGINE_CALLS } from "../../src/preflight/local";
+import { classifyCaller, LOCAL_LIMITS, runPreflight, type PreflightResult } from "../../src/preflight/preflight";
+import { fakeIam, type FakeAccount } from "./iam-fake";
 
 const ACCOUNT = "123456789012";
 const REGION = "eu-west-1";
@@ -154,7 +167,8 @@ describe("runPreflight: who is simulated", () => {
     expect(result.principal).toMatchObject({ kind: "role", arn: roleArn, callerArn: `arn:aws:sts::${ACCOUNT}:assumed-role/Deployer/ci-1234` });
     expect(new Set(simulateCalls().map((c) => c.PolicySourceArn))).toEqual(new Set([roleArn]));
     // Session policies are invisible to the simulator: say so.
-    expect(result.notes.join("\n")).toMatch(/session policies are not simulated/);
+    expect(result.notes.join("\n")).toMatch(/session policies are not checked/);
+    expect(result.engine).toBe("simulator");
     expect(result.warnings).toEqual([]);
   });
 
@@ -447,13 +461,263 @@ describe("runPreflight: denied", () => {
   });
 });
 
+
+// ---------------------------------------------------------------- the local engine
+
+/** What the SDK throws when moto's NotImplementedError page reaches the XML parser. */
+function motoHtml500(): Error {
+  return Object.assign(new Error("@aws-sdk XML parse error: mismatched tags <html> and </title>.\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object."), {
+    $metadata: { httpStatusCode: 500, attempts: 2 },
+  });
+}
+
+const allow = (actions: string[], resources: string[], extra: Partial<PolicyDocument["Statement"] & object> = {}): PolicyDocument => ({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Action: actions, Resource: resources, ...extra }],
+});
+
+/** Everything requirements() needs, split the way a real account might hold it. */
+const STACK_POLICY = allow(["cloudformation:CreateChangeSet", "cloudformation:DescribeStacks", "cloudformation:ExecuteChangeSet"], [STACK]);
+const PROJECT_POLICY = allow(["codebuild:CreateProject", "codebuild:UpdateProject"], [PROJECT]);
+const ROLES_POLICY: PolicyDocument = {
+  Version: "2012-10-17",
+  Statement: [
+    { Sid: "Roles", Effect: "Allow", Action: ["iam:CreateRole", "iam:PutRolePolicy"], Resource: ROLES },
+    { Sid: "Pass", Effect: "Allow", Action: "iam:PassRole", Resource: ROLES, Condition: { StringEquals: { "iam:PassedToService": ["codebuild.amazonaws.com", "events.amazonaws.com"] } } },
+  ],
+};
+const MANAGED = `arn:aws:iam::${ACCOUNT}:policy/ci/cody-project`;
+const BOUNDARY = `arn:aws:iam::${ACCOUNT}:policy/boundaries/cody`;
+
+function account(extra: Partial<FakeAccount> = {}): FakeAccount {
+  return {
+    account: ACCOUNT,
+    users: { deployer: { inline: { stack: STACK_POLICY }, groups: ["builders"] } },
+    groups: { builders: { inline: { roles: ROLES_POLICY }, attached: [MANAGED] } },
+    managed: { [MANAGED]: PROJECT_POLICY },
+    ...extra,
+  };
+}
+
+/** The simulator, answering from the same documents with the offline evaluator (what IAM would say). */
+function simulatorFrom(documents: PolicyDocument[]): void {
+  simulator((action, resource, context) =>
+    evaluatePolicies(documents, { action, resource, context: Object.fromEntries(Object.entries(context).map(([k, v]) => [k, v.length === 1 ? v[0] : v])) }).decision,
+  );
+}
+
+describe("runPreflight: the local engine, when the simulator is unavailable or denied", () => {
+  beforeEach(() => caller(`arn:aws:iam::${ACCOUNT}:user/deployer`));
+
+  it("simulator unavailable (moto's HTML 500): the user's inline, group inline and group-attached managed policies, evaluated locally", async () => {
+    iam.on(SimulatePrincipalPolicyCommand).rejects(motoHtml500());
+    fakeIam(iam, account());
+    const result = expectType(await runPreflight({ identity, requirements: requirements(), region: REGION }), "ok");
+    expect(result.engine).toBe("local");
+    expect(result.checked).toBe(9);
+    expect(result.simulatorUnavailable).toBe("the endpoint does not implement iam:SimulatePrincipalPolicy (HTTP 500)");
+    expect(result.notes).toContain(LOCAL_LIMITS);
+    expect(LOCAL_LIMITS).toMatch(/service control policies, resource policies and session policies/);
+    // One simulator call showed it is missing; no parser text anywhere in the result.
+    expect(simulateCalls()).toHaveLength(1);
+    expect(JSON.stringify(result)).not.toMatch(/XML|parse|Deserialization|<html>/);
+  });
+
+  it("simulator denied (AccessDenied): the local engine answers, with the same result shape as the simulator", async () => {
+    const policies = [STACK_POLICY, ROLES_POLICY]; // no project policy: the group's managed policy is detached
+    simulatorFrom(policies);
+    const bySimulator = expectType(await runPreflight({ identity, requirements: requirements(), region: REGION }), "denied");
+    expect(bySimulator.engine).toBe("simulator");
+
+    iam.reset();
+    iam.on(SimulatePrincipalPolicyCommand).rejects(accessDenied("iam:SimulatePrincipalPolicy"));
+    fakeIam(iam, account({ groups: { builders: { inline: { roles: ROLES_POLICY } } } }));
+    const locally = expectType(await runPreflight({ identity, requirements: requirements(), region: REGION }), "denied");
+    expect(locally.engine).toBe("local");
+    expect(locally.simulatorUnavailable).toBe(`the caller may not call iam:SimulatePrincipalPolicy on arn:aws:iam::${ACCOUNT}:user/deployer`);
+    // Same rows, same statements to add, same count: only the engine differs.
+    expect(locally.denied).toEqual(bySimulator.denied);
+    expect(locally.statements).toEqual(bySimulator.statements);
+    expect(locally.checked).toBe(bySimulator.checked);
+    expect(locally.denied.map((d) => d.action)).toEqual(["codebuild:CreateProject", "codebuild:UpdateProject"]);
+  });
+
+  it("groups count: without its group the same user is missing the group's permissions", async () => {
+    iam.on(SimulatePrincipalPolicyCommand).rejects(motoHtml500());
+    fakeIam(iam, account({ users: { deployer: { inline: { stack: STACK_POLICY } } } }));
+    const result = expectType(await runPreflight({ identity, requirements: requirements(), region: REGION }), "denied");
+    expect([...new Set(result.denied.map((d) => d.action))]).toEqual(["codebuild:CreateProject", "codebuild:UpdateProject", "iam:CreateRole", "iam:PassRole", "iam:PutRolePolicy"]);
+  });
+
+  it("a permissions boundary intersects: allowed by identity policies but not the boundary is denied (boundary)", async () => {
+    iam.on(SimulatePrincipalPolicyCommand).rejects(motoHtml500());
+    const boundary: PolicyDocument = {
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Action: ["cloudformation:*", "codebuild:*", "iam:PassRole"], Resource: "*" },
+        { Effect: "Deny", Action: "codebuild:UpdateProject", Resource: "*" },
+      ],
+    };
+    fakeIam(iam, account({ users: { deployer: { inline: { stack: STACK_POLICY }, groups: ["builders"], boundary: BOUNDARY } }, managed: { [MANAGED]: PROJECT_POLICY, [BOUNDARY]: boundary } }));
+    const result = expectType(await runPreflight({ identity, requirements: requirements(), region: REGION }), "denied");
+    expect(result.denied.map(({ action, decision, blockedBy }) => ({ action, decision, blockedBy }))).toEqual([
+      { action: "codebuild:UpdateProject", decision: "explicitDeny", blockedBy: "permissions-boundary" },
+      { action: "iam:CreateRole", decision: "implicitDeny", blockedBy: "permissions-boundary" },
+      { action: "iam:PutRolePolicy", decision: "implicitDeny", blockedBy: "permissions-boundary" },
+    ]);
+    // The boundary alone grants nothing: without identity policies everything is denied, not "boundary".
+    iam.reset();
+    iam.on(SimulatePrincipalPolicyCommand).rejects(motoHtml500());
+    fakeIam(iam, account({ users: { deployer: { boundary: BOUNDARY } }, managed: { [BOUNDARY]: allow(["*"], ["*"]) } }));
+    const none = expectType(await runPreflight({ identity, requirements: requirements(), region: REGION }), "denied");
+    expect(none.denied).toHaveLength(9);
+    expect(none.denied.every((d) => d.decision === "implicitDeny" && d.blockedBy === undefined)).toBe(true);
+  });
+
+  it("an assumed role: the role's inline and attached policies, its boundary from GetRole, and no user calls", async () => {
+    caller(`arn:aws:sts::${ACCOUNT}:assumed-role/Deployer/ci-1`);
+    iam.on(SimulatePrincipalPolicyCommand).rejects(accessDenied("iam:SimulatePrincipalPolicy"));
+    fakeIam(iam, {
+      account: ACCOUNT,
+      roles: { Deployer: { path: "/ci/", inline: { stack: STACK_POLICY, roles: ROLES_POLICY }, attached: [MANAGED], boundary: BOUNDARY } },
+      managed: { [MANAGED]: PROJECT_POLICY, [BOUNDARY]: allow(["cloudformation:*", "codebuild:*", "iam:*"], ["*"]) },
+    });
+    const result = expectType(await runPreflight({ identity, requirements: requirements(), region: REGION }), "ok");
+    expect(result).toMatchObject({ engine: "local", principal: { kind: "role", arn: `arn:aws:iam::${ACCOUNT}:role/ci/Deployer` } });
+    expect(iam.commandCalls(GetUserCommand)).toHaveLength(0);
+    expect(iam.commandCalls(GetRoleCommand)).toHaveLength(1); // the path lookup also gave the boundary
+    expect(result.notes.join("\n")).toMatch(/session policies are not checked/);
+  });
+
+  it("reads URL-encoded documents (as IAM returns them) and plain ones (as some emulators do), across pages", async () => {
+    iam.on(SimulatePrincipalPolicyCommand).rejects(motoHtml500());
+    const split = { stack: STACK_POLICY, project: PROJECT_POLICY, roles: ROLES_POLICY };
+    fakeIam(iam, { account: ACCOUNT, users: { deployer: { inline: split } }, pageSize: 1 });
+    expect(expectType(await runPreflight({ identity, requirements: requirements(), region: REGION }), "ok").engine).toBe("local");
+    expect(iam.commandCalls(ListUserPoliciesCommand).map((c) => c.args[0].input.Marker)).toEqual([undefined, "1", "2"]);
+
+    iam.reset();
+    iam.on(SimulatePrincipalPolicyCommand).rejects(motoHtml500());
+    fakeIam(iam, { account: ACCOUNT, users: { deployer: { inline: split } }, plain: true });
+    expectType(await runPreflight({ identity, requirements: requirements(), region: REGION }), "ok");
+  });
+
+  it("an explicit Deny in an identity policy wins, and policy variables are resolved for the caller", async () => {
+    iam.on(SimulatePrincipalPolicyCommand).rejects(motoHtml500());
+    const own: PolicyDocument = {
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Action: ["cloudformation:*", "codebuild:*"], Resource: "*" },
+        // Only roles under the caller's own name: role/cody/* does not match role/deployer/*.
+        { Effect: "Allow", Action: "iam:*", Resource: `arn:aws:iam::${ACCOUNT}:role/\${aws:username}/*` },
+        { Effect: "Deny", Action: "cloudformation:ExecuteChangeSet", Resource: "*" },
+      ],
+    };
+    fakeIam(iam, { account: ACCOUNT, users: { deployer: { inline: { own } } } });
+    const result = expectType(await runPreflight({ identity, requirements: requirements(), region: REGION }), "denied");
+    expect(result.denied.find((d) => d.action === "cloudformation:ExecuteChangeSet")?.decision).toBe("explicitDeny");
+    expect(result.denied.filter((d) => d.action.startsWith("iam:")).map((d) => d.action)).toEqual(["iam:CreateRole", "iam:PassRole", "iam:PassRole", "iam:PutRolePolicy"]);
+    expect(result.warnings).toEqual([]);
+
+    // The same with the caller's own name resolves: ${aws:username} = deployer.
+    const mine = { ...own, Statement: [own.Statement].flat().map((st) => (st.Action === "iam:*" ? { ...st, Resource: `arn:aws:iam::${ACCOUNT}:role/cody/\${aws:username}*` } : st)) };
+    const requirementsFor = requirements().map((r) => ({ ...r, resources: r.resources.map((res) => res.replace("role/cody/*", "role/cody/deployer-*")) }));
+    iam.reset();
+    iam.on(SimulatePrincipalPolicyCommand).rejects(motoHtml500());
+    fakeIam(iam, { account: ACCOUNT, users: { deployer: { inline: { mine } } } });
+    const resolved = expectType(await runPreflight({ identity, requirements: requirementsFor, region: REGION }), "denied");
+    expect(resolved.denied.map((d) => d.action)).toEqual(["cloudformation:ExecuteChangeSet"]);
+  });
+
+  it("requirements the CloudFormation service role holds are evaluated against that role's policies (GetRole for its boundary)", async () => {
+    iam.on(SimulatePrincipalPolicyCommand).rejects(motoHtml500());
+    const serviceRole = `arn:aws:iam::${ACCOUNT}:role/cfn/cfn-deployer`;
+    fakeIam(iam, {
+      account: ACCOUNT,
+      users: { deployer: { inline: { stack: STACK_POLICY } } },
+      roles: { "cfn-deployer": { path: "/cfn/", inline: { project: allow(["codebuild:CreateProject"], [PROJECT]) } } },
+    });
+    const [stack, project] = requirements();
+    const result = expectType(
+      await runPreflight({ identity, region: REGION, serviceRoleArn: serviceRole, requirements: [{ ...stack, principal: "caller" }, { ...project, principal: "serviceRole" }] }),
+      "denied",
+    );
+    // The user's stack policy covers the stack; the service role lacks UpdateProject (and the user's policy is not asked).
+    expect(result.denied.map((d) => d.action)).toEqual(["codebuild:UpdateProject"]);
+    expect(iam.commandCalls(GetRoleCommand).map((c) => c.args[0].input)).toEqual([{ RoleName: "cfn-deployer" }]);
+  });
+
+  it("a policy variable with no value (a principal tag cody does not read) never matches, and says so", async () => {
+    iam.on(SimulatePrincipalPolicyCommand).rejects(motoHtml500());
+    const tagged = allow(["cloudformation:*"], [`arn:aws:cloudformation:*:${ACCOUNT}:stack/\${aws:PrincipalTag/team}-*/*`]);
+    fakeIam(iam, { account: ACCOUNT, users: { deployer: { inline: { tagged, project: PROJECT_POLICY, roles: ROLES_POLICY } } } });
+    const result = expectType(await runPreflight({ identity, requirements: requirements(), region: REGION }), "denied");
+    expect(result.denied.map((d) => d.action)).toEqual(["cloudformation:CreateChangeSet", "cloudformation:DescribeStacks", "cloudformation:ExecuteChangeSet"]);
+    expect(result.warnings).toEqual([
+      "your policies use ${aws:PrincipalTag/team}, which cody cannot resolve locally: statements using it were treated as not applying.",
+    ]);
+  });
+
+  it("makes exactly the IAM calls it declares (LOCAL_ENGINE_CALLS, which `cody policy` must grant), on the caller's own entities", async () => {
+    /** The IAM actions called, as `iam:Name`, and the names they were called on. */
+    const called = () => {
+      const calls = iam.calls().map((c) => ({ name: c.args[0].constructor.name, input: c.args[0].input as Record<string, unknown> }));
+      const actions = new Set(calls.map((c) => `iam:${c.name.replace(/Command$/, "")}`));
+      actions.delete("iam:SimulatePrincipalPolicy");
+      return { actions, inputs: calls.map((c) => c.input) };
+    };
+    iam.on(SimulatePrincipalPolicyCommand).rejects(accessDenied("iam:SimulatePrincipalPolicy"));
+    fakeIam(iam, account({ users: { deployer: { inline: { stack: STACK_POLICY }, groups: ["builders"], boundary: BOUNDARY } }, managed: { [MANAGED]: PROJECT_POLICY, [BOUNDARY]: allow(["*"], ["*"]) } }));
+    await runPreflight({ identity, requirements: requirements(), region: REGION });
+    const user = called();
+    expect([...user.actions].sort()).toEqual([...LOCAL_ENGINE_CALLS.user, ...LOCAL_ENGINE_CALLS.group, ...LOCAL_ENGINE_CALLS.policy].sort());
+    for (const input of user.inputs) {
+      if ("UserName" in input) expect(input.UserName).toBe("deployer");
+      if ("GroupName" in input) expect(input.GroupName).toBe("builders");
+      if ("PolicyArn" in input) expect([MANAGED, BOUNDARY]).toContain(input.PolicyArn);
+    }
+
+    iam.reset();
+    caller(`arn:aws:sts::${ACCOUNT}:assumed-role/Deployer/ci-1`);
+    iam.on(SimulatePrincipalPolicyCommand).rejects(accessDenied("iam:SimulatePrincipalPolicy"));
+    fakeIam(iam, { account: ACCOUNT, roles: { Deployer: { inline: { stack: STACK_POLICY }, attached: [MANAGED] } }, managed: { [MANAGED]: PROJECT_POLICY } });
+    await runPreflight({ identity, requirements: requirements(), region: REGION });
+    expect([...called().actions].sort()).toEqual([...LOCAL_ENGINE_CALLS.role, ...LOCAL_ENGINE_CALLS.policy].sort());
+  });
+
+  it("a later simulator batch failing falls back to the local engine for everything (nothing half-reported)", async () => {
+    iam.on(SimulatePrincipalPolicyCommand).callsFake((input: SimulatePrincipalPolicyCommandInput) => {
+      if (input.ResourceArns?.[0] === PROJECT) throw accessDenied("iam:SimulatePrincipalPolicy");
+      return { EvaluationResults: (input.ActionNames ?? []).map((a) => ({ EvalActionName: a, EvalDecision: "implicitDeny" })) };
+    });
+    fakeIam(iam, account());
+    const result = expectType(await runPreflight({ identity, requirements: requirements(), region: REGION }), "ok");
+    expect(result.engine).toBe("local");
+  });
+});
+
 describe("runPreflight: could not run", () => {
-  it("no permission to simulate (AccessDenied): could not run, naming the action, after one call", async () => {
+  it("neither engine: the simulator is missing and the policies cannot be read (moto's dummy user); one clean line", async () => {
+    caller(`arn:aws:sts::${ACCOUNT}:user/moto`);
+    iam.on(SimulatePrincipalPolicyCommand).rejects(motoHtml500());
+    fakeIam(iam, { account: ACCOUNT });
+    const result = expectType(await runPreflight({ identity, requirements: requirements(), region: REGION }), "could-not-run");
+    expect(result.reason).toBe(
+      "the AWS policy simulator is not usable (the endpoint does not implement iam:SimulatePrincipalPolicy (HTTP 500)), " +
+        "and your IAM policies could not be read (iam:GetUser: The user with name moto cannot be found).",
+    );
+    expect(result.reason).not.toMatch(/\n/);
+    expect(result.principal?.arn).toBe(`arn:aws:iam::${ACCOUNT}:user/moto`);
+  });
+
+  it("no permission to simulate nor to read its policies: could not run, naming both actions and where to get them", async () => {
     caller(`arn:aws:iam::${ACCOUNT}:user/deployer`);
     iam.on(SimulatePrincipalPolicyCommand).rejects(accessDenied("iam:SimulatePrincipalPolicy"));
+    fakeIam(iam, account());
+    iam.on(ListUserPoliciesCommand).rejects(accessDenied("iam:ListUserPolicies"));
     const result = expectType(await runPreflight({ identity, requirements: requirements(), region: REGION }), "could-not-run");
     expect(result.reason).toMatch(/may not call iam:SimulatePrincipalPolicy on arn:aws:iam::123456789012:user\/deployer/);
-    expect(result.principal?.arn).toBe(`arn:aws:iam::${ACCOUNT}:user/deployer`);
+    expect(result.reason).toMatch(/may not call iam:ListUserPolicies on arn:aws:iam::123456789012:user\/deployer\. Grant it \(`cody policy` includes preflight's calls\)/);
     // The first batch runs alone: a forbidden simulator costs one call, not one per resource.
     expect(simulateCalls()).toHaveLength(1);
   });
@@ -467,28 +731,27 @@ describe("runPreflight: could not run", () => {
     expect(simulateCalls()).toHaveLength(0);
   });
 
-  it("a simulator that answers HTML (moto: HTTP 500, 'XML parse error'): could not run, not a crash", async () => {
-    caller(`arn:aws:iam::${ACCOUNT}:user/moto`);
-    // What the SDK throws when moto's NotImplementedError page reaches the XML parser.
-    const parseError = Object.assign(new Error("@aws-sdk XML parse error: mismatched tags <html> and </title>.\n  Deserialization error: ..."), {
-      $metadata: { httpStatusCode: 500, attempts: 8 },
-    });
-    iam.on(SimulatePrincipalPolicyCommand).rejects(parseError);
+  it("STS throttled (after the SDK's retries) or failing with a 5xx: could not run, not an error", async () => {
+    const throttled = new STSServiceException({ name: "Throttling", $fault: "client", $metadata: { httpStatusCode: 400, attempts: 2 }, message: "Rate exceeded" });
+    sts.on(GetCallerIdentityCommand).rejects(throttled);
     const result = expectType(await runPreflight({ identity, requirements: requirements(), region: REGION }), "could-not-run");
-    expect(result.reason).toMatch(/iam:SimulatePrincipalPolicy is not available at this endpoint/);
-    expect(result.reason).toMatch(/XML parse error/);
-    expect(result.reason).toMatch(/HTTP 500/);
-    expect(result.reason).not.toMatch(/Deserialization/); // first line only
-    expect(simulateCalls()).toHaveLength(1);
+    expect(result.reason).toBe("cody could not tell who is calling: AWS throttled sts:GetCallerIdentity, also when retried");
+    expect(iam.calls()).toHaveLength(0);
+
+    sts.reset();
+    sts.on(GetCallerIdentityCommand).rejects(new STSServiceException({ name: "InternalFailure", $fault: "server", $metadata: { httpStatusCode: 503 }, message: "Service Unavailable" }));
+    const fault = expectType(await runPreflight({ identity, requirements: requirements(), region: REGION }), "could-not-run");
+    expect(fault.reason).toBe("cody could not tell who is calling: sts:GetCallerIdentity failed on AWS's side (InternalFailure, HTTP 503)");
+
+    sts.reset();
+    sts.on(GetCallerIdentityCommand).rejects(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }));
+    expect(expectType(await runPreflight({ identity, requirements: requirements(), region: REGION }), "could-not-run").reason).toMatch(/got no answer \(ECONNRESET\)/);
   });
 
-  it("a later batch failing still gives could not run (nothing half-reported)", async () => {
-    caller(`arn:aws:iam::${ACCOUNT}:user/deployer`);
-    iam.on(SimulatePrincipalPolicyCommand).callsFake((input: SimulatePrincipalPolicyCommandInput) => {
-      if (input.ResourceArns?.[0] === PROJECT) throw accessDenied("iam:SimulatePrincipalPolicy");
-      return { EvaluationResults: (input.ActionNames ?? []).map((a) => ({ EvalActionName: a, EvalDecision: "implicitDeny" })) };
-    });
-    const result = expectType(await runPreflight({ identity, requirements: requirements(), region: REGION }), "could-not-run");
-    expect(result.reason).toMatch(/iam:SimulatePrincipalPolicy/);
+  it("expired or rejected credentials are not a preflight result: they propagate, as the command would fail anyway", async () => {
+    sts.on(GetCallerIdentityCommand).rejects(new STSServiceException({ name: "InvalidClientTokenId", $fault: "client", $metadata: { httpStatusCode: 403 }, message: "The security token included in the request is invalid." }));
+    const error = await runPreflight({ identity, requirements: requirements(), region: REGION }).catch((e: unknown) => e);
+    expect(isCodyError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/AWS rejected the credentials/);
   });
 });

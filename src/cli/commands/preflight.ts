@@ -1,6 +1,6 @@
 // `cody preflight` (every command's permissions) and the check `cody deploy` runs before any
 // CloudFormation write. Denied → the table and the statement to add, exit 3. Could not run → a
-// warning that does not block, unless --strict.
+// warning that does not block, unless --strict. Every result names the engine that answered.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createCloudFormation, createIdentity, type AwsOptions } from "../../aws/clients";
@@ -10,7 +10,7 @@ import { interruptSignal } from "../../aws/interrupt-signal";
 import { CodyError, ExitCode, Interrupted } from "../../errors";
 import type { CommandName } from "../../iam/requirements";
 import type { Reporter } from "../../io/reporter";
-import { formatCouldNotRun, formatDenied, formatOk } from "../../preflight/format";
+import { formatCouldNotRun, formatDenied, formatFallback, formatOk } from "../../preflight/format";
 import { runPreflight, type PreflightResult } from "../../preflight/preflight";
 import type { SynthResult } from "../../synth/template";
 import type { ProjectOptions } from "../options";
@@ -51,10 +51,12 @@ function deniedError(result: Extract<PreflightResult, { type: "denied" }>, what:
   });
 }
 
-/** Warnings always; notes (limits of the simulation) only where asked for, so deploys stay quiet. */
+/** Warnings always; notes (limits of the check, why the simulator was not used) only where asked for, so deploys stay quiet. */
 function printWarnings(reporter: Reporter, result: PreflightResult, notes: "info" | "debug"): void {
   if (result.type === "could-not-run") return;
   for (const warning of result.warnings) reporter.warn(`preflight: ${warning}`);
+  const fallback = formatFallback(result);
+  if (fallback) reporter[notes](`note: ${fallback}`);
   for (const note of result.notes) reporter[notes](`note: ${note}`);
 }
 
@@ -69,7 +71,8 @@ export async function deployPreflight(input: { synth: SynthResult; region: strin
   if (interruptSignal()?.aborted) throw new Interrupted();
   printWarnings(reporter, result, "debug");
   if (result.type === "ok") {
-    reporter.debug(formatOk(result));
+    // One line naming the engine (and, for the local one, what it cannot see); root is warned about above.
+    if (result.engine !== "none") reporter.info(formatOk(result));
     return result;
   }
   if (result.type === "denied") {
@@ -109,14 +112,15 @@ export async function preflightCommand(projectName: string | undefined, options:
     const { type, ...rest } = result;
     reporter.result(JSON.stringify({ command: "preflight", type, region, commands: ALL_COMMANDS, ...rest }, null, 2));
   }
-  printWarnings(reporter, result, "info");
-
   if (result.type === "ok") {
     if (!options.json) reporter.success(formatOk(result));
+    printWarnings(reporter, result, "info");
     return;
   }
   if (result.type === "denied") {
     if (!options.json) for (const line of formatDenied(result, { showCommands: true })) reporter.info(line);
+    // After the table: what a reader needs first is what is missing.
+    printWarnings(reporter, result, "info");
     throw deniedError(result, `run every cody command${synth ? ` on stack ${synth.stackName}` : ""}`);
   }
   if (options.strict) {
