@@ -111,7 +111,7 @@ function checkCycle(request: string, parent: unknown, resolveFile: (request: str
     line: importLine(importer, request),
     message:
       `import cycle: ${chain.join(" → ")}. ${chain[0]} is still running when ${relative(loadRoot, importer)} imports it, ` +
-      "so everything it exports is undefined there and the project would be built from missing values.",
+      "so its exports are not set yet there (undefined) and the project would be built from missing values.",
     fix:
       `Move what both files need into a file of its own that imports neither (e.g. .cody/shared/constants.ts) and import that from each, ` +
       `or remove the import of ${chain[0]} from ${relative(loadRoot, importer)}.`,

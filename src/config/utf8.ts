@@ -63,7 +63,7 @@ export function utf8Problem(bytes: Uint8Array): Utf8Problem | undefined {
     offset,
     line,
     column,
-    message: `is not valid UTF-8: byte ${hex(byte)} at line ${line}, column ${column} (byte offset ${offset}).${latin1}`,
+    message: `the file is not valid UTF-8: byte ${hex(byte)} at line ${line}, column ${column} (byte offset ${offset}).${latin1}`,
     fix: `${save}, or retype the character at that line.`,
   };
 }

@@ -53,9 +53,9 @@ function checkWebhookPatterns(p: LoadedProject, add: Add): void {
 }
 
 const ID_KINDS = [
-  { prefix: "subnet-", what: "a subnet ID", key: "subnets" },
-  { prefix: "sg-", what: "a security group ID", key: "securityGroupIds" },
-  { prefix: "vpc-", what: "a VPC ID", key: "vpcId" },
+  { prefix: "subnet-", what: "a subnet ID", plural: "subnet IDs", key: "subnets" },
+  { prefix: "sg-", what: "a security group ID", plural: "security group IDs", key: "securityGroupIds" },
+  { prefix: "vpc-", what: "a VPC ID", plural: "VPC IDs", key: "vpcId" },
 ] as const;
 
 function checkVpc(p: LoadedProject, add: Add): void {
@@ -77,7 +77,7 @@ function checkVpc(p: LoadedProject, add: Add): void {
     const list = expected.key === "vpcId" ? "vpcs" : expected.key === "subnets" ? "subnets" : "security-groups";
     add(
       field,
-      `"${value}" is not ${expected.what}: ${expected.what}s start with "${expected.prefix}".`,
+      `"${value}" is not ${expected.what}: ${expected.plural} start with "${expected.prefix}".`,
       `Use the ID (${expected.prefix}...), not a name or ARN; the VPC console and \`aws ec2 describe-${list}\` show it.`,
       "vpcConfig",
       value,
@@ -164,16 +164,29 @@ function checkCertificate(p: LoadedProject, add: Add): void {
   if (problem) add("linuxEnvironment.certificate", problem.message, problem.fix, "certificate", certificate);
 }
 
+/** Variables CodeBuild sets in every build (its "Environment variables in build environments" page). */
+const CODEBUILD_VARIABLES = [
+  "CODEBUILD_BATCH_BUILD_IDENTIFIER", "CODEBUILD_BUILD_ARN", "CODEBUILD_BUILD_ID", "CODEBUILD_BUILD_IMAGE",
+  "CODEBUILD_BUILD_NUMBER", "CODEBUILD_BUILD_SUCCEEDING", "CODEBUILD_INITIATOR", "CODEBUILD_KMS_KEY_ID",
+  "CODEBUILD_LOG_PATH", "CODEBUILD_PROJECT_ARN", "CODEBUILD_PUBLIC_BUILD_URL", "CODEBUILD_RESOLVED_SOURCE_VERSION",
+  "CODEBUILD_SOURCE_REPO_URL", "CODEBUILD_SOURCE_VERSION", "CODEBUILD_SRC_DIR", "CODEBUILD_START_TIME",
+  "CODEBUILD_WEBHOOK_ACTOR_ACCOUNT_ID", "CODEBUILD_WEBHOOK_BASE_REF", "CODEBUILD_WEBHOOK_EVENT", "CODEBUILD_WEBHOOK_MERGE_COMMIT",
+  "CODEBUILD_WEBHOOK_PREV_COMMIT", "CODEBUILD_WEBHOOK_HEAD_REF", "CODEBUILD_WEBHOOK_TRIGGER",
+];
+
 /** CodeBuild reserves the CODEBUILD_ prefix for the variables it sets itself. */
 function checkVariableNames(p: LoadedProject, issues: Issue[]): void {
   const check = (variables: Record<string, unknown> | undefined, file: string, prefix: string) => {
     for (const name of Object.keys(variables ?? {})) {
       if (!name.startsWith("CODEBUILD_")) continue;
+      const rename = `rename yours, e.g. ${name.replace(/^CODEBUILD_/, "APP_")}`;
       issues.push({
         file,
         field: `${prefix}environmentVariables.${name}`,
-        message: `${name}: names starting with CODEBUILD_ are reserved for the variables CodeBuild sets in every build (CODEBUILD_BUILD_ID, CODEBUILD_SOURCE_VERSION, ...).`,
-        fix: `Rename it, e.g. ${name.replace(/^CODEBUILD_/, "APP_")}; to read one of CodeBuild's own, use it in the buildspec as $${name}.`,
+        message: "names starting with CODEBUILD_ are reserved for the variables CodeBuild sets in every build (CODEBUILD_BUILD_ID, CODEBUILD_SRC_DIR, ...).",
+        fix: CODEBUILD_VARIABLES.includes(name)
+          ? `CodeBuild sets ${name} itself: read it in the buildspec as $${name} instead of setting it, or ${rename}.`
+          : `Rename it, e.g. ${name.replace(/^CODEBUILD_/, "APP_")}.`,
       });
     }
   };

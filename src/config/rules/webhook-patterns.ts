@@ -33,7 +33,7 @@ export function eventPatternProblem(pattern: string): PatternProblem | undefined
     return {
       message: `"${name}" is not a webhook event.${meant ? ` Did you mean "${meant}"?` : ""} Events: ${WEBHOOK_EVENTS.join(", ")}.`,
       fix: meant
-        ? `Write pattern: "${pattern.replace(name, meant)}" (event names are upper case).`
+        ? `Write pattern: "${pattern.replace(name, meant)}"${meant === name.toUpperCase() ? " (event names are upper case)" : ""}.`
         : "Use event names from the list, separated by commas; branches and paths go in HEAD_REF and FILE_PATH filters.",
     };
   }
