@@ -57,13 +57,15 @@ describe("webhook filter patterns", () => {
   });
 
   it("a glob gets the regular expression it meant", () => {
-    expect(globToRegex("*.md")).toBe("^[^/]*\\.md$");
+    expect(globToRegex("*.md")).toBe("(^|/)[^/]*\\.md$");
     expect(globToRegex("docs/**")).toBe("^docs/.*$");
     expect(globToRegex("**/*.ts")).toBe("^(.*/)?[^/]*\\.ts$");
     expect(globToRegex("src/?.js")).toBe("^src/.\\.js$");
     // The suggestions are themselves valid and match what the glob meant.
     expect(new RegExp(globToRegex("**/*.ts")).test("src/config/a.ts")).toBe(true);
-    expect(new RegExp(globToRegex("*.md")).test("docs/a.md")).toBe(false);
+    expect(new RegExp(globToRegex("*.md")).test("docs/a.md")).toBe(true);
+    expect(new RegExp(globToRegex("*.md")).test("docs/a.mdx")).toBe(false);
+    expect(new RegExp(globToRegex("src/*.ts")).test("src/lib/a.ts")).toBe(false);
     expect(regexPatternProblem("docs/**", "FILE_PATH")?.fix).toBe('Write it as a regular expression, e.g. pattern: "^docs/.*$".');
   });
 

@@ -77,7 +77,10 @@ function looksLikeGlob(pattern: string): boolean {
   return /^\*|\/\*|\*\*/.test(pattern);
 }
 
-/** The regular expression a glob most likely meant: `**` any path, `*` within one segment, `?` one character. */
+/**
+ * The regular expression a glob most likely meant: `**` any path, `*` within one segment, `?` one
+ * character; a glob without a slash (`*.md`) names files at any depth, as in .gitignore.
+ */
 export function globToRegex(glob: string): string {
   let out = "";
   for (let i = 0; i < glob.length; i++) {
@@ -90,5 +93,5 @@ export function globToRegex(glob: string): string {
     else if (ch === "?") out += ".";
     else out += /[.+^${}()|[\]\\]/.test(ch) ? `\\${ch}` : ch;
   }
-  return `^${out}$`;
+  return `${glob.includes("/") ? "^" : "(^|/)"}${out}$`;
 }
