@@ -218,3 +218,34 @@ describe("buildspec file encoding", () => {
     await expect(loads("", { ".cody/buildspec.yml": `\uFEFF${BUILDSPEC_YML}# Déploiement ✓\n` })).resolves.toBeDefined();
   });
 });
+
+describe("the same values as raw CloudFormation properties", () => {
+  it("Tags, VpcConfig ids, Certificate and variable names are checked where they land in the template", async () => {
+    const issues = await issuesOf(
+      [
+        "properties: {",
+        '    Tags: [{ Key: "team", Value: "a" }, { Key: "aws:owner", Value: "b" }],',
+        '    VpcConfig: { VpcId: "vpc-0a1b2c3d", Subnets: ["sg-0a1b2c3d"], SecurityGroupIds: ["sg-0a1b2c3d"] },',
+        '    Environment: { Certificate: "./ca.pem", EnvironmentVariables: [{ Name: "CODEBUILD_X", Value: "1" }] },',
+        "  },",
+      ].join("\n"),
+    );
+    expect(issues.map((i) => i.field)).toEqual([
+      "properties.Tags[1].Key",
+      "properties.VpcConfig.Subnets[0]",
+      "properties.Environment.Certificate",
+      "properties.Environment.EnvironmentVariables[0].Name",
+    ]);
+    expect(issues.map((i) => i.line)).toEqual([6, 7, 8, 8]);
+  });
+
+  it("raw Tags replace the DSL's, so they are the ones counted", async () => {
+    const many = `tags: Object.fromEntries(Array.from({ length: 60 }, (_, i) => ["t" + i, "v"])),`;
+    const loaded = await loads(`${many}\n  properties: { Tags: [{ Key: "team", Value: "platform" }] },`);
+    expect(synthesize(loaded).template.Resources.CodeBuild!.Properties).toMatchObject({ Tags: [{ Key: "team", Value: "platform" }] });
+    const raw = `properties: { Tags: Array.from({ length: 48 }, (_, i) => ({ Key: "t" + i, Value: "v" })) },`;
+    const [issue] = await issuesOf(raw);
+    expect(issue).toMatchObject({ field: "properties.Tags" });
+    expect(issue!.message).toContain("48 tags plus the 3 cody adds");
+  });
+});

@@ -7,6 +7,7 @@ import { isAbsolute, join } from "node:path";
 import type { Issue } from "../../errors";
 import type { LoadedProject } from "../load-project";
 import { utf8Problem } from "../utf8";
+import { isPlainObject } from "../../util/merge";
 import { readSource } from "../validate";
 import { defaultBuildspecPath } from "./project-rules";
 import { eventPatternProblem, regexPatternProblem } from "./webhook-patterns";
@@ -37,6 +38,7 @@ export function checkInputs(p: LoadedProject): Issue[] {
   checkTags(p, add);
   checkCertificate(p, add);
   checkVariableNames(p, issues);
+  checkRawProperties(p, add);
   checkBuildspecEncoding(p, issues);
   return issues;
 }
@@ -58,30 +60,29 @@ const ID_KINDS = [
   { prefix: "vpc-", what: "a VPC ID", plural: "VPC IDs", key: "vpcId" },
 ] as const;
 
+/** What is wrong with `value` as an ID of the `expected` kind, or undefined. */
+function idProblem(value: string, expected: (typeof ID_KINDS)[number]): { message: string; fix: string } | undefined {
+  if (dynamicReference(value) || value.startsWith(expected.prefix)) return undefined;
+  const actual = ID_KINDS.find((k) => value.startsWith(k.prefix));
+  if (actual) {
+    return {
+      message: `"${value}" is ${actual.what}, not ${expected.what}.`,
+      fix: `Move "${value}" to vpcConfig.${actual.key}, and put ${expected.what} (${expected.prefix}...) in ${expected.key}.`,
+    };
+  }
+  const list = expected.key === "vpcId" ? "vpcs" : expected.key === "subnets" ? "subnets" : "security-groups";
+  return {
+    message: `"${value}" is not ${expected.what}: ${expected.plural} start with "${expected.prefix}".`,
+    fix: `Use the ID (${expected.prefix}...), not a name or ARN; the VPC console and \`aws ec2 describe-${list}\` show it.`,
+  };
+}
+
 function checkVpc(p: LoadedProject, add: Add): void {
   const vpc = p.project.vpcConfig;
   if (!vpc) return;
   const check = (value: string, field: string, expected: (typeof ID_KINDS)[number]) => {
-    if (dynamicReference(value) || value.startsWith(expected.prefix)) return;
-    const actual = ID_KINDS.find((k) => value.startsWith(k.prefix));
-    if (actual) {
-      add(
-        field,
-        `"${value}" is ${actual.what}, not ${expected.what}.`,
-        `Move "${value}" to vpcConfig.${actual.key}, and put ${expected.what} (${expected.prefix}...) in ${expected.key}.`,
-        "vpcConfig",
-        value,
-      );
-      return;
-    }
-    const list = expected.key === "vpcId" ? "vpcs" : expected.key === "subnets" ? "subnets" : "security-groups";
-    add(
-      field,
-      `"${value}" is not ${expected.what}: ${expected.plural} start with "${expected.prefix}".`,
-      `Use the ID (${expected.prefix}...), not a name or ARN; the VPC console and \`aws ec2 describe-${list}\` show it.`,
-      "vpcConfig",
-      value,
-    );
+    const problem = idProblem(value, expected);
+    if (problem) add(field, problem.message, problem.fix, "vpcConfig", value);
   };
   check(vpc.vpcId, "vpcConfig.vpcId", ID_KINDS[2]);
   vpc.subnets.forEach((s, i) => check(s, `vpcConfig.subnets[${i}]`, ID_KINDS[0]));
@@ -99,14 +100,32 @@ export function codyStackTagKeys(p: Pick<LoadedProject, "type">): string[] {
   return ["cody:tool", "cody:project", ...(p.type ? ["cody:type"] : []), "cody:env"];
 }
 
+interface TagEntry {
+  key: string;
+  value: string;
+  field: string;
+}
+
+/** The project's tags as deployed: `properties.Tags` replaces `tags` (arrays replace in the merge). */
+function effectiveTags(p: LoadedProject): { entries: TagEntry[]; field: string } {
+  const raw = p.project.properties?.Tags;
+  if (Array.isArray(raw)) {
+    const entries = raw.flatMap((t: unknown, i) => {
+      const tag = t as { Key?: unknown; Value?: unknown } | null;
+      return typeof tag?.Key === "string" ? [{ key: tag.Key, value: typeof tag.Value === "string" ? tag.Value : "", field: `properties.Tags[${i}].Key` }] : [];
+    });
+    return { entries, field: "properties.Tags" };
+  }
+  return { entries: Object.entries(p.project.tags ?? {}).map(([key, value]) => ({ key, value, field: `tags.${key}` })), field: "tags" };
+}
+
 function checkTags(p: LoadedProject, add: Add): void {
-  const tags = p.project.tags ?? {};
-  for (const [key, value] of Object.entries(tags)) {
-    const field = `tags.${key}`;
+  const { entries, field: listField } = effectiveTags(p);
+  const own = codyStackTagKeys(p);
+  for (const { key, value, field } of entries) {
     if (/^aws:/i.test(key)) {
       add(field, `"${key}": the aws: prefix is reserved for AWS's own tags; CloudFormation rejects it.`, `Rename the tag without the prefix, e.g. "${key.replace(/^aws:/i, "") || "name"}".`);
     } else if (/^cody:/i.test(key)) {
-      const own = codyStackTagKeys(p);
       add(field, `"${key}": cody: tags are cody's own (it tags the stack with ${own.join(", ")}, and CloudFormation copies them to the project).`, `Rename the tag without the cody: prefix, e.g. "${key.replace(/^cody:/i, "") || "name"}".`);
     } else if (key.length > MAX_TAG_KEY) {
       add(field, `the tag key has ${key.length} characters; CodeBuild takes at most ${MAX_TAG_KEY}.`, "Shorten the key.");
@@ -119,11 +138,10 @@ function checkTags(p: LoadedProject, add: Add): void {
       add(field, `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)} has characters CodeBuild does not take in tag values: letters, digits, spaces and _ . : / = + - @ only.`, `Change the value, e.g. "${value.slice(0, 60).replace(/[^\p{L}\p{Z}\p{N}_.:/=@+-]+/gu, "-")}".`);
     }
   }
-  const own = codyStackTagKeys(p);
-  const count = Object.keys(tags).length;
+  const count = entries.length;
   if (count + own.length > MAX_TAGS) {
     add(
-      "tags",
+      listField,
       `${count} tags plus the ${own.length} cody adds to the stack (${own.join(", ")}; CloudFormation copies them to the project) make ${count + own.length}; CodeBuild takes at most ${MAX_TAGS}.`,
       `Keep at most ${MAX_TAGS - own.length} tags here, e.g. by joining related values into one tag.`,
     );
@@ -174,26 +192,57 @@ const CODEBUILD_VARIABLES = [
   "CODEBUILD_WEBHOOK_PREV_COMMIT", "CODEBUILD_WEBHOOK_HEAD_REF", "CODEBUILD_WEBHOOK_TRIGGER",
 ];
 
+function reservedName(name: string): { message: string; fix: string } {
+  const rename = `rename yours, e.g. ${name.replace(/^CODEBUILD_/, "APP_")}`;
+  return {
+    message: "names starting with CODEBUILD_ are reserved for the variables CodeBuild sets in every build (CODEBUILD_BUILD_ID, CODEBUILD_SRC_DIR, ...).",
+    fix: CODEBUILD_VARIABLES.includes(name)
+      ? `CodeBuild sets ${name} itself: read it in the buildspec as $${name} instead of setting it, or ${rename}.`
+      : `Rename it, e.g. ${name.replace(/^CODEBUILD_/, "APP_")}.`,
+  };
+}
+
 /** CodeBuild reserves the CODEBUILD_ prefix for the variables it sets itself. */
 function checkVariableNames(p: LoadedProject, issues: Issue[]): void {
   const check = (variables: Record<string, unknown> | undefined, file: string, prefix: string) => {
     for (const name of Object.keys(variables ?? {})) {
       if (!name.startsWith("CODEBUILD_")) continue;
-      const rename = `rename yours, e.g. ${name.replace(/^CODEBUILD_/, "APP_")}`;
-      issues.push({
-        file,
-        field: `${prefix}environmentVariables.${name}`,
-        message: "names starting with CODEBUILD_ are reserved for the variables CodeBuild sets in every build (CODEBUILD_BUILD_ID, CODEBUILD_SRC_DIR, ...).",
-        fix: CODEBUILD_VARIABLES.includes(name)
-          ? `CodeBuild sets ${name} itself: read it in the buildspec as $${name} instead of setting it, or ${rename}.`
-          : `Rename it, e.g. ${name.replace(/^CODEBUILD_/, "APP_")}.`,
-      });
+      issues.push({ file, field: `${prefix}environmentVariables.${name}`, ...reservedName(name) });
     }
   };
   check(p.project.environmentVariables, p.files.project, "");
   const schedule = p.schedule?.input?.environmentVariables;
   if (p.files.schedule) check(schedule, p.files.schedule, "input.");
   else check(schedule, p.files.project, "schedule.input.");
+}
+
+/**
+ * The same values written as raw CloudFormation `properties`, which land in the template as they
+ * are (the tags are checked with the DSL's, above). Lines come from the field path.
+ */
+function checkRawProperties(p: LoadedProject, add: Add): void {
+  const props = p.project.properties;
+  if (!props) return;
+  const strings = (v: unknown): Array<[string, number]> => (Array.isArray(v) ? v.flatMap((x, i): Array<[string, number]> => (typeof x === "string" ? [[x, i]] : [])) : []);
+  const vpc = isPlainObject(props.VpcConfig) ? props.VpcConfig : {};
+  const idCheck = (value: string, field: string, kind: (typeof ID_KINDS)[number]) => {
+    const problem = idProblem(value, kind);
+    if (problem) add(field, problem.message, problem.fix);
+  };
+  if (typeof vpc.VpcId === "string") idCheck(vpc.VpcId, "properties.VpcConfig.VpcId", ID_KINDS[2]);
+  for (const [s, i] of strings(vpc.Subnets)) idCheck(s, `properties.VpcConfig.Subnets[${i}]`, ID_KINDS[0]);
+  for (const [g, i] of strings(vpc.SecurityGroupIds)) idCheck(g, `properties.VpcConfig.SecurityGroupIds[${i}]`, ID_KINDS[1]);
+
+  const env = isPlainObject(props.Environment) ? props.Environment : {};
+  if (typeof env.Certificate === "string") {
+    const problem = certificateProblem(env.Certificate, p.root);
+    if (problem) add("properties.Environment.Certificate", problem.message, problem.fix);
+  }
+  const variables = Array.isArray(env.EnvironmentVariables) ? env.EnvironmentVariables : [];
+  variables.forEach((v: unknown, i) => {
+    const name = isPlainObject(v) && typeof v.Name === "string" ? v.Name : undefined;
+    if (name?.startsWith("CODEBUILD_")) add(`properties.Environment.EnvironmentVariables[${i}].Name`, reservedName(name).message, reservedName(name).fix);
+  });
 }
 
 /** The buildspec file CodeBuild will read from the repository, when cody can see it. */
