@@ -3,7 +3,7 @@
 // project that trips it, and on the nearest value that must pass (so no rule rejects good input).
 import { writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { certificateProblem, codyStackTagKeys, MAX_TAGS, valueLine } from "../../src/config/rules/input-rules";
+import { certificateProblem, codyStackTagKeys, imageProblem, MAX_TAGS, sourceVersionProblem, valueLine } from "../../src/config/rules/input-rules";
 import { eventPatternProblem, globToRegex, regexPatternProblem, WEBHOOK_EVENTS } from "../../src/config/rules/webhook-patterns";
 import { synthesize } from "../../src/synth/template";
 import { configErrorOf, loadAt, minimalProject, removeProjects, writeProject, BUILDSPEC_YML } from "../_helpers/project";
@@ -247,5 +247,49 @@ describe("the same values as raw CloudFormation properties", () => {
     const [issue] = await issuesOf(raw);
     expect(issue).toMatchObject({ field: "properties.Tags" });
     expect(issue!.message).toContain("48 tags plus the 3 cody adds");
+  });
+});
+
+describe("source versions and images (deploy, then fail every build)", () => {
+  it.each(["main", "release/1.2", "feature/ABC-12_x", "v1.2.3", "pr/42", "4f1c0a9", "refs/heads/main", "refs/heads/main^{4f1c0a9d}"])("valid ref: %s", (ref) => {
+    expect(sourceVersionProblem(ref)).toBeUndefined();
+  });
+
+  it.each([
+    ["main branch", "contains whitespace"],
+    ["feature/*", 'contains "*"'],
+    ["release..1", 'contains ".."'],
+    ["main/", "starts or ends with . or /"],
+    ["heads/x.lock", "ends with .lock"],
+    ["a:b", 'contains ":"'],
+  ])("invalid ref: %s", (ref, problem) => {
+    expect(sourceVersionProblem(ref)).toContain(problem);
+  });
+
+  it("gitBranch and the schedule's sourceVersion are checked, S3 object versions are not", async () => {
+    const issues = await issuesOf('gitBranch: "feature/*",\n  schedule: { rate: "1 day", input: { sourceVersion: "main branch" } },');
+    expect(issues.map((i) => [i.field, i.line])).toEqual([
+      ["gitBranch", 5],
+      ["schedule.input.sourceVersion", 6],
+    ]);
+    const root = writeProject({ ".cody/project.ts": minimalProject()[".cody/project.ts"]!.replace("https://github.com/acme/api", "s3://acme-src/app.zip").replace("\n  \n", '\n  sourceVersion: "a+b:c",\n') });
+    writeFileSync(`${root}/.cody/buildspec.yml`, BUILDSPEC_YML);
+    await expect(loadAt(root)).resolves.toBeDefined();
+  });
+
+  it.each(["aws/codebuild/standard:7.0", "node:20", "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:latest", "localhost:5000/team/app", "ghcr.io/acme/app@sha256:abc123", "Registry.Example.com/acme/app:V1"])(
+    "valid image: %s",
+    (image) => {
+      expect(imageProblem(image)).toBeUndefined();
+    },
+  );
+
+  it("an image with upper case in the repository, at its line", async () => {
+    expect(imageProblem("Node:20")).toContain('"Node"');
+    expect(imageProblem("acme/My-App:1")).toContain('"acme/My-App"');
+    expect(imageProblem("node :20")).toBe("contains whitespace");
+    const [issue] = await issuesOf('linuxImage: "Ubuntu:22.04",');
+    expect(issue).toMatchObject({ field: "linuxImage", line: 5 });
+    expect(issue!.fix).toBe('Write the repository in lower case, e.g. "ubuntu:22.04".');
   });
 });

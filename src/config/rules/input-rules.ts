@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import type { Issue } from "../../errors";
 import type { LoadedProject } from "../load-project";
+import { resolveSource } from "../source";
 import { utf8Problem } from "../utf8";
 import { isPlainObject } from "../../util/merge";
 import { readSource } from "../validate";
@@ -39,6 +40,8 @@ export function checkInputs(p: LoadedProject): Issue[] {
   checkCertificate(p, add);
   checkVariableNames(p, issues);
   checkRawProperties(p, add);
+  checkSourceVersions(p, issues);
+  checkImage(p, add);
   checkBuildspecEncoding(p, issues);
   return issues;
 }
@@ -243,6 +246,77 @@ function checkRawProperties(p: LoadedProject, add: Add): void {
     const name = isPlainObject(v) && typeof v.Name === "string" ? v.Name : undefined;
     if (name?.startsWith("CODEBUILD_")) add(`properties.Environment.EnvironmentVariables[${i}].Name`, reservedName(name).message, reservedName(name).fix);
   });
+}
+
+/**
+ * What is wrong with a branch, tag or commit CodeBuild is to check out, by git's ref-name rules
+ * (git check-ref-format). CodeBuild's own `ref^{commit}` form is allowed. A bad name deploys and
+ * then fails every build at the source download.
+ */
+export function sourceVersionProblem(version: string): string | undefined {
+  const name = version.replace(/\^\{[0-9a-fA-F]{7,40}\}$/, "");
+  if (/\s/.test(name)) return "contains whitespace";
+  const bad = /[~^:?*[\\]/.exec(name);
+  if (bad) return `contains "${bad[0]}"`;
+  if (name.includes("..")) return 'contains ".."';
+  if (name.includes("@{")) return 'contains "@{"';
+  if (name.includes("//")) return 'contains "//"';
+  if (/^[./]|[./]$/.test(name)) return "starts or ends with . or /";
+  if (/\.lock$/.test(name) || /\/\./.test(name)) return "has a component that starts with . or ends with .lock";
+  return undefined;
+}
+
+function checkSourceVersions(p: LoadedProject, issues: Issue[]): void {
+  const check = (value: string | undefined, file: string, field: string) => {
+    const problem = value === undefined ? undefined : sourceVersionProblem(value);
+    if (!problem) return;
+    issues.push({
+      file,
+      field,
+      message: `"${value}" is not a git branch, tag or commit name: it ${problem}, so every build would fail to check out the source.`,
+      fix: 'Use the branch or tag name as git shows it (e.g. "main", "release/1.2"), a commit SHA, or "pr/42" for a pull request.',
+    });
+  };
+  const project = p.project;
+  // An S3 source's version is an object version ID, not a git name.
+  const source = resolveSource(project);
+  if (source.ok && source.type === "S3") return;
+  check(project.gitBranch, p.files.project, "gitBranch");
+  if (project.sourceVersion !== project.gitBranch) check(project.sourceVersion, p.files.project, "sourceVersion");
+  const scheduled = p.schedule?.input?.sourceVersion;
+  check(scheduled, p.files.schedule ?? p.files.project, p.files.schedule ? "input.sourceVersion" : "schedule.input.sourceVersion");
+}
+
+/**
+ * A Docker image reference whose repository has upper case or spaces: CodeBuild takes it, and every
+ * build then fails to pull it ("repository name must be lowercase").
+ */
+export function imageProblem(image: string): string | undefined {
+  if (/\s/.test(image)) return "contains whitespace";
+  const [first, ...rest] = image.split("/");
+  // The first component is a registry when it looks like a host (a dot, a port or localhost).
+  const registry = rest.length > 0 && (/[.:]/.test(first!) || first === "localhost");
+  const repository = (registry ? rest : [first!, ...rest]).join("/").replace(/(@sha256:[0-9a-f]+|:[\w][\w.-]*)$/, "");
+  if (/[A-Z]/.test(repository)) return `has upper case in the repository name "${repository}"`;
+  return undefined;
+}
+
+function checkImage(p: LoadedProject, add: Add): void {
+  for (const [field, image, anchor] of [
+    ["linuxImage", p.project.linuxImage, "linuxImage"],
+    ["linuxEnvironment.image", p.project.linuxEnvironment?.image, "image"],
+  ] as const) {
+    const problem = image === undefined ? undefined : imageProblem(image);
+    if (problem) {
+      add(
+        field,
+        `"${image}" is not a valid image reference: it ${problem}; CodeBuild would take it and every build would fail to pull it.`,
+        `Write the repository in lower case, e.g. "${image!.trim().replace(/^[^:@]+/, (r) => r.toLowerCase())}".`,
+        anchor,
+        image,
+      );
+    }
+  }
 }
 
 /** The buildspec file CodeBuild will read from the repository, when cody can see it. */
