@@ -237,6 +237,7 @@ describe("the same values as raw CloudFormation properties", () => {
       "properties.Environment.EnvironmentVariables[0].Name",
     ]);
     expect(issues.map((i) => i.line)).toEqual([6, 7, 8, 8]);
+    expect(issues[1]!.fix).toBe('Move "sg-0a1b2c3d" to properties.VpcConfig.SecurityGroupIds, and put a subnet ID (subnet-...) in Subnets.');
   });
 
   it("raw Tags replace the DSL's, so they are the ones counted", async () => {

@@ -58,19 +58,21 @@ function checkWebhookPatterns(p: LoadedProject, add: Add): void {
 }
 
 const ID_KINDS = [
-  { prefix: "subnet-", what: "a subnet ID", plural: "subnet IDs", key: "subnets" },
-  { prefix: "sg-", what: "a security group ID", plural: "security group IDs", key: "securityGroupIds" },
-  { prefix: "vpc-", what: "a VPC ID", plural: "VPC IDs", key: "vpcId" },
+  { prefix: "subnet-", what: "a subnet ID", plural: "subnet IDs", key: "subnets", raw: "Subnets" },
+  { prefix: "sg-", what: "a security group ID", plural: "security group IDs", key: "securityGroupIds", raw: "SecurityGroupIds" },
+  { prefix: "vpc-", what: "a VPC ID", plural: "VPC IDs", key: "vpcId", raw: "VpcId" },
 ] as const;
 
 /** What is wrong with `value` as an ID of the `expected` kind, or undefined. */
-function idProblem(value: string, expected: (typeof ID_KINDS)[number]): { message: string; fix: string } | undefined {
+function idProblem(value: string, expected: (typeof ID_KINDS)[number], raw = false): { message: string; fix: string } | undefined {
   if (dynamicReference(value) || value.startsWith(expected.prefix)) return undefined;
   const actual = ID_KINDS.find((k) => value.startsWith(k.prefix));
   if (actual) {
     return {
       message: `"${value}" is ${actual.what}, not ${expected.what}.`,
-      fix: `Move "${value}" to vpcConfig.${actual.key}, and put ${expected.what} (${expected.prefix}...) in ${expected.key}.`,
+      fix: raw
+        ? `Move "${value}" to properties.VpcConfig.${actual.raw}, and put ${expected.what} (${expected.prefix}...) in ${expected.raw}.`
+        : `Move "${value}" to vpcConfig.${actual.key}, and put ${expected.what} (${expected.prefix}...) in ${expected.key}.`,
     };
   }
   const list = expected.key === "vpcId" ? "vpcs" : expected.key === "subnets" ? "subnets" : "security-groups";
@@ -229,7 +231,7 @@ function checkRawProperties(p: LoadedProject, add: Add): void {
   const strings = (v: unknown): Array<[string, number]> => (Array.isArray(v) ? v.flatMap((x, i): Array<[string, number]> => (typeof x === "string" ? [[x, i]] : [])) : []);
   const vpc = isPlainObject(props.VpcConfig) ? props.VpcConfig : {};
   const idCheck = (value: string, field: string, kind: (typeof ID_KINDS)[number]) => {
-    const problem = idProblem(value, kind);
+    const problem = idProblem(value, kind, true);
     if (problem) add(field, problem.message, problem.fix);
   };
   if (typeof vpc.VpcId === "string") idCheck(vpc.VpcId, "properties.VpcConfig.VpcId", ID_KINDS[2]);
