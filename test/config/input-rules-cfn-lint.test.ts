@@ -2,7 +2,7 @@
 // id formats) flags exactly the fields cody refuses, and passes the template cody builds once the
 // ids are of the right kind. cfn-lint has no view on tags, certificates or variable names, so
 // those rules rest on CodeBuild's API reference (see input-rules.ts).
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -49,8 +49,10 @@ describe.runIf(available())("VPC ids: cody and cfn-lint agree", () => {
     );
     writeFileSync(join(tmp, "good.yaml"), good);
     writeFileSync(join(tmp, "bad.yaml"), bad);
-    const run = spawnSync("cfn-lint", ["--", "good.yaml", "bad.yaml"], { cwd: tmp, encoding: "utf8", timeout: 180_000 });
-    const output = `${run.stdout}${run.stderr}`;
+    // Asynchronous, so a slow cfn-lint on a loaded machine does not block the test worker's event loop.
+    const output = await new Promise<string>((done) =>
+      execFile("cfn-lint", ["--", "good.yaml", "bad.yaml"], { cwd: tmp, encoding: "utf8", timeout: 180_000 }, (_error, stdout, stderr) => done(`${stdout}${stderr}`)),
+    );
     const flagged = [...output.matchAll(/^(E\d+) .*\n(\S+?):/gm)].map((m) => `${m[2]} ${m[1]}`).sort();
     expect(flagged, output).toEqual(["bad.yaml E1150", "bad.yaml E1151", "bad.yaml E1154"]);
   });
