@@ -9,6 +9,7 @@ import { deepMerge, type PlainObject } from "../util/merge";
 import { evaluateFile } from "./evaluate-file";
 import { CODY_DIR, projectNaming } from "./project-naming";
 import { checkType, resolveAws, type Names } from "./naming";
+import { checkInputs } from "./rules/input-rules";
 import { checkProject } from "./rules/project-rules";
 import {
   projectSchema,
@@ -158,7 +159,7 @@ export async function loadProject(options: LoadOptions): Promise<LoadedProject> 
     files,
     dependencies,
   };
-  const issues: Issue[] = checkProject(loaded);
+  const issues: Issue[] = [...checkProject(loaded), ...checkInputs(loaded)];
   if (issues.length > 0) throw new ConfigError(withLines(issues));
   return loaded;
 }

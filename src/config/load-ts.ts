@@ -8,18 +8,26 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { transform } from "sucrase";
 import { configError, isConfigError, type ConfigError } from "../errors";
 import { closest } from "../util/did-you-mean";
+import { readUtf8 } from "./utf8";
 import { readSource } from "./validate";
 import { isPlainObject } from "../util/merge";
 
 type ModuleInternals = {
   _extensions: Record<string, (module: { _compile(code: string, file: string): void }, file: string) => void>;
   _resolveFilename: (request: string, parent: unknown, ...rest: unknown[]) => string;
+  _load: (request: string, parent: unknown, ...rest: unknown[]) => unknown;
 };
 const internals = Module as unknown as ModuleInternals;
 
 let hookInstalled = false;
 /** Files compiled since the last load, so they can be dropped from require's cache afterwards. */
 const compiled = new Set<string>();
+/** The user's files that are running right now, outermost first: an import of one of them is a cycle. */
+const running: string[] = [];
+/** The repository root of the load in progress ("" between loads). */
+let loadRoot = "";
+/** cody's own folder (set on first use), whose sources are not the user's when cody runs from a checkout. */
+let ownDir = "";
 
 /** Where `import "codybuild"` points: the built CJS entry, or the source when running from a checkout. */
 export function codybuildEntry(): string {
@@ -46,11 +54,79 @@ function installHook(): void {
     if (request === "codybuild") return entry;
     return resolve.call(this, request, parent, ...rest);
   };
+  const load = internals._load;
+  internals._load = function (request, parent, ...rest) {
+    if (running.length > 0) checkCycle(request, parent, (r, p) => internals._resolveFilename(r, p, ...rest));
+    return load.call(this, request, parent, ...rest);
+  };
   internals._extensions[".ts"] = (module, file) => {
     compiled.add(file);
-    const source = readFileSync(file, "utf8");
-    module._compile(compileTs(source, file), file);
+    // Checked before anything runs: Node would turn bytes that are not UTF-8 into U+FFFD silently.
+    const source = readUtf8(file);
+    whileRunning(file, () => module._compile(compileTs(source, file), file));
   };
+  // Plain .js helpers of the repository take part in cycles too.
+  const js = internals._extensions[".js"]!;
+  internals._extensions[".js"] = function (module, file) {
+    whileRunning(file, () => js.call(this, module, file));
+  };
+}
+
+function whileRunning(file: string, run: () => void): void {
+  const tracked = isUserFile(file, loadRoot);
+  if (tracked) running.push(file);
+  try {
+    run();
+  } finally {
+    if (tracked) running.pop();
+  }
+}
+
+/** A file of the user's repository (not a package, not cody's own source when cody runs from a checkout). */
+function isUserFile(file: string, root: string): boolean {
+  if (!root || !file.startsWith(root + sep) || file.includes(`${sep}node_modules${sep}`)) return false;
+  ownDir ||= dirname(dirname(codybuildEntry()));
+  return !file.startsWith(ownDir + sep) || file.includes(`${sep}.cody${sep}`);
+}
+
+/**
+ * CommonJS hands a file that is still running to whoever imports it, half-defined: in a cycle
+ * (project.ts → shared.ts → project.ts) shared.ts sees undefined for every export of project.ts and
+ * the project is built from the wrong values without a word. So every cycle between the user's
+ * files is an error. Type-only imports are erased by the compiler and never get here.
+ */
+function checkCycle(request: string, parent: unknown, resolveFile: (request: string, parent: unknown) => string): void {
+  let target: string;
+  try {
+    target = resolveFile(request, parent);
+  } catch {
+    return; // not found: Node's own error follows, and missingModule() explains it
+  }
+  const start = running.indexOf(target);
+  if (start < 0) return;
+  const importer = (parent as { filename?: string } | null)?.filename ?? running[running.length - 1]!;
+  const chain = [...running.slice(start), target].map((f) => relative(loadRoot, f));
+  throw configError({
+    file: importer,
+    line: importLine(importer, request),
+    message:
+      `import cycle: ${chain.join(" → ")}. ${chain[0]} is still running when ${relative(loadRoot, importer)} imports it, ` +
+      "so its exports are not set yet there (undefined) and the project would be built from missing values.",
+    fix:
+      `Move what both files need into a file of its own that imports neither (e.g. .cody/shared/constants.ts) and import that from each, ` +
+      `or remove the import of ${chain[0]} from ${relative(loadRoot, importer)}.`,
+  });
+}
+
+/** The line of `importer` that imports `request` (its first quoted mention), if it can be read. */
+function importLine(importer: string, request: string): number | undefined {
+  try {
+    const quoted = new RegExp(`["'\`]${request.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}["'\`]`);
+    const index = readFileSync(importer, "utf8").split("\n").findIndex((l) => quoted.test(l));
+    return index >= 0 ? index + 1 : undefined;
+  } catch {
+    return undefined; // not readable: no line
+  }
 }
 
 /** Strips TypeScript to CommonJS; a syntax error becomes a ConfigError naming file, line and column. */
@@ -86,6 +162,8 @@ export function loadTsFile(file: string, root: string): LoadedModule {
   installHook();
   const req = createRequire(file);
   compiled.clear();
+  running.length = 0;
+  loadRoot = root;
   const cachedBefore = new Set(Object.keys(req.cache));
   let exported: unknown;
   try {
@@ -214,15 +292,7 @@ function missingModule(err: Error, file: string, root: string): ConfigError {
   const missing = /Cannot find module '([^']+)'/.exec(err.message)?.[1] ?? "a module";
   const stack = (err as { requireStack?: string[] }).requireStack;
   const importer = stack?.[0] && stack[0].startsWith(root + sep) ? stack[0] : file;
-  let line: number | undefined;
-  try {
-    const source = readFileSync(importer, "utf8");
-    const quoted = new RegExp(`["'\`]${missing.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}["'\`]`);
-    const index = source.split("\n").findIndex((l) => quoted.test(l));
-    if (index >= 0) line = index + 1;
-  } catch {
-    // the importer is not readable: no line
-  }
+  const line = importLine(importer, missing);
   const local = missing.startsWith(".") || missing.startsWith("/");
   const target = local ? relative(root, resolve(dirname(importer), missing)) : missing;
   // "codybiuld", "codybuild/dsl": a slip in cody's own name, not a package to install.

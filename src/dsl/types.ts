@@ -68,7 +68,7 @@ export interface LinuxEnvironment {
   privileged?: boolean;
   /** @default "CODEBUILD" for `aws/codebuild/*` images, else "SERVICE_ROLE" */
   imagePullCredentialsType?: ImagePullCredentialsType;
-  /** S3 ARN of a PEM certificate to install in the build image. */
+  /** S3 location of a PEM certificate to install in the build image: `arn:aws:s3:::bucket/key` or `bucket/key`, not a local path. */
   certificate?: string;
 }
 

@@ -25,7 +25,8 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const GITHUB = `githubUrl: "https://github.com/acme/api"`;
 
 /** A project.ts whose function records the context it received in a tag, as JSON. */
-const RECORD_CONTEXT = projectTs(`(ctx) => ({ ${GITHUB}, tags: { ctx: JSON.stringify(ctx) } })`);
+// An environment variable carries it: tag values may not hold JSON's characters (CodeBuild's Tag pattern).
+const RECORD_CONTEXT = projectTs(`(ctx) => ({ ${GITHUB}, environmentVariables: { CTX: JSON.stringify(ctx) } })`);
 
 /** The context project.ts received (see RECORD_CONTEXT). */
 /** The role's iamPolicy as loaded: shorthands as written, statements in IAM's form. */
@@ -34,7 +35,7 @@ function entries(role: LoadedProject["role"]): unknown[] | undefined {
 }
 
 function contextOf(loaded: LoadedProject): Record<string, unknown> {
-  return JSON.parse(loaded.project.tags!.ctx!) as Record<string, unknown>;
+  return JSON.parse(String(loaded.project.environmentVariables!.CTX)) as Record<string, unknown>;
 }
 
 async function load(files: ProjectFiles, options: TestLoadOptions = {}): Promise<LoadedProject> {
@@ -49,8 +50,12 @@ import * as codybuild from "codybuild";
 
 export default defineProject({
   ${GITHUB},
-  environmentVariables: { K: ssm("/k"), S: secret("s") },
-  tags: { resolved: require.resolve("codybuild"), exports: Object.keys(codybuild).sort().join(",") },
+  environmentVariables: {
+    K: ssm("/k"),
+    S: secret("s"),
+    RESOLVED: require.resolve("codybuild"),
+    EXPORTS: Object.keys(codybuild).sort().join(","),
+  },
 });
 `,
       ".cody/buildspec.yml": BUILDSPEC_YML,
@@ -61,10 +66,10 @@ export default defineProject({
     }
     const loaded = await loadAt(root);
     const entry = codybuildEntry();
-    expect(loaded.project.tags?.resolved).toBe(entry);
+    expect(loaded.project.environmentVariables?.RESOLVED).toBe(entry);
     expect(entry.startsWith(`${REPO}/`)).toBe(true);
-    expect(loaded.project.tags?.exports).toBe("defineProject,defineRole,defineSchedule,defineSettings,secret,ssm");
-    expect(loaded.project.environmentVariables).toEqual({
+    expect(loaded.project.environmentVariables?.EXPORTS).toBe("defineProject,defineRole,defineSchedule,defineSettings,secret,ssm");
+    expect(loaded.project.environmentVariables).toMatchObject({
       K: { type: "PARAMETER_STORE", value: "/k" },
       S: { type: "SECRETS_MANAGER", value: "s" },
     });
