@@ -15,6 +15,12 @@ import type {
   DescribeStackResourcesCommandOutput,
   DescribeStacksCommandInput,
   DescribeStacksCommandOutput,
+  DescribeStackDriftDetectionStatusCommandInput,
+  DescribeStackDriftDetectionStatusCommandOutput,
+  DescribeStackResourceDriftsCommandInput,
+  DescribeStackResourceDriftsCommandOutput,
+  DetectStackDriftCommandInput,
+  DetectStackDriftCommandOutput,
   ExecuteChangeSetCommandInput,
   GetTemplateCommandInput,
   GetTemplateCommandOutput,
@@ -48,6 +54,7 @@ import type {
   SimulatePrincipalPolicyCommandInput,
   SimulatePrincipalPolicyCommandOutput,
 } from "@aws-sdk/client-iam";
+import type { ReferenceApi } from "../review/references";
 import { toCodyError } from "./errors";
 
 export interface AwsOptions {
@@ -199,5 +206,53 @@ export async function createIdentity(options: AwsOptions): Promise<IdentityApi> 
     getCallerIdentity: () => guardedIdentity.getCallerIdentity(),
     getRole: (i) => guardedRoles.getRole(i),
     simulatePrincipalPolicy: (i) => guardedRoles.simulatePrincipalPolicy(i),
+  };
+}
+
+/** The drift calls of `cody drift` (CloudFormation compares each resource with the template). */
+export interface DriftApi {
+  detectStackDrift(input: DetectStackDriftCommandInput): Promise<DetectStackDriftCommandOutput>;
+  describeStackDriftDetectionStatus(input: DescribeStackDriftDetectionStatusCommandInput): Promise<DescribeStackDriftDetectionStatusCommandOutput>;
+  describeStackResourceDrifts(input: DescribeStackResourceDriftsCommandInput): Promise<DescribeStackResourceDriftsCommandOutput>;
+}
+
+export async function createDrift(options: AwsOptions): Promise<DriftApi> {
+  quietSdk();
+  const sdk = await import("@aws-sdk/client-cloudformation");
+  const client = new sdk.CloudFormationClient(clientConfig(options));
+  const api: DriftApi = {
+    detectStackDrift: (i) => client.send(new sdk.DetectStackDriftCommand(i)),
+    describeStackDriftDetectionStatus: (i) => client.send(new sdk.DescribeStackDriftDetectionStatusCommand(i)),
+    describeStackResourceDrifts: (i) => client.send(new sdk.DescribeStackResourceDriftsCommand(i)),
+  };
+  return guard("cloudformation", api, options);
+}
+
+/**
+ * The existence checks of the references a template names (src/review/references.ts): metadata reads
+ * only. SSM DescribeParameters and Secrets Manager DescribeSecret never return a value.
+ */
+export async function createReferences(options: AwsOptions): Promise<ReferenceApi> {
+  quietSdk();
+  const [ssm, secrets, iam] = await Promise.all([import("@aws-sdk/client-ssm"), import("@aws-sdk/client-secrets-manager"), import("@aws-sdk/client-iam")]);
+  const config = clientConfig(options);
+  const ssmClient = new ssm.SSMClient(config);
+  const secretsClient = new secrets.SecretsManagerClient(config);
+  const iamClient = new iam.IAMClient(config);
+  const guardedSsm = guard("ssm", { describeParameters: (i: Parameters<ReferenceApi["describeParameters"]>[0]) => ssmClient.send(new ssm.DescribeParametersCommand(i)) }, options);
+  const guardedSecrets = guard("secretsmanager", { describeSecret: (i: Parameters<ReferenceApi["describeSecret"]>[0]) => secretsClient.send(new secrets.DescribeSecretCommand(i)) }, options);
+  const guardedIam = guard(
+    "iam",
+    {
+      getPolicy: (i: Parameters<ReferenceApi["getPolicy"]>[0]) => iamClient.send(new iam.GetPolicyCommand(i)),
+      getRole: (i: Parameters<ReferenceApi["getRole"]>[0]) => iamClient.send(new iam.GetRoleCommand(i)),
+    },
+    options,
+  );
+  return {
+    describeParameters: (i) => guardedSsm.describeParameters(i),
+    describeSecret: (i) => guardedSecrets.describeSecret(i),
+    getPolicy: (i) => guardedIam.getPolicy(i),
+    getRole: (i) => guardedIam.getRole(i),
   };
 }

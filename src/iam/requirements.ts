@@ -9,6 +9,7 @@
 import type { SynthResult } from "../synth/template";
 import { scheduleName } from "../synth/schedule-resource";
 import { isPlainObject, type PlainObject } from "../util/merge";
+import { templateReferences } from "../review/references";
 
 export const COMMAND_NAMES = ["deploy", "diff", "delete", "preflight", "start", "stop", "status", "logs", "list", "badge"] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -335,7 +336,7 @@ function genericScope(arns: Arns): Scope {
   };
 }
 
-function drafts(s: Scope, arns: Arns, serviceRoleArn: string | undefined): Draft[] {
+function drafts(s: Scope, arns: Arns, serviceRoleArn: string | undefined, synth?: SynthResult): Draft[] {
   const out: Draft[] = [];
   const stackWhat = s.generic ? "cody stacks (names ending in -cody, cody's default suffix)" : `stack ${s.stackName}`;
   const projectWhat = s.generic ? "any CodeBuild project (project names carry no cody prefix)" : `project ${s.projectName}`;
@@ -539,7 +540,39 @@ function drafts(s: Scope, arns: Arns, serviceRoleArn: string | undefined): Draft
     why: "Preflight simulates the caller's own policies against this requirement before deploying.",
     grants: grants(["deploy", "preflight"], "iam:SimulatePrincipalPolicy"),
   });
+  out.push(...referenceChecks(arns, synth));
   return out;
+}
+
+/**
+ * The reference check of deploy and diff (src/review/references.ts): does each parameter, secret,
+ * policy and role the template names exist. Metadata reads only, scoped to those names; advisory
+ * (a denied check is reported as not checked), so optional.
+ */
+function referenceChecks(arns: Arns, synth: SynthResult | undefined): Draft[] {
+  const refs = synth ? templateReferences(synth.template, { partition: arns.partition, region: arns.region, account: arns.account }) : undefined;
+  const names = (kind: string) => (refs ?? []).filter((r) => r.kind === kind).map((r) => r.name);
+  const checks: Array<{ sid: string; action: string; resources: string[]; what: string }> = [
+    // DescribeParameters takes no resource; it returns names and metadata, never a value.
+    { sid: "CheckParameters", action: "ssm:DescribeParameters", resources: !refs || names("parameter").length > 0 ? ["*"] : [], what: "SSM parameters (DescribeParameters takes no resource; it never returns a value)" },
+    {
+      sid: "CheckSecrets",
+      action: "secretsmanager:DescribeSecret",
+      resources: refs ? names("secret").map((id) => (id.startsWith("arn:") ? id : arns.regional("secretsmanager", `secret:${id}-??????`))) : [arns.regional("secretsmanager", "secret:*")],
+      what: "secrets (DescribeSecret: metadata, never the value)",
+    },
+    { sid: "CheckPolicies", action: "iam:GetPolicy", resources: refs ? names("policy") : [arns.global("iam", "policy/*"), `arn:${arns.partition}:iam::aws:policy/*`], what: "managed and boundary policies" },
+    { sid: "CheckRoles", action: "iam:GetRole", resources: refs ? names("role").flatMap((r) => [arns.global("iam", `role/${r}`), arns.global("iam", `role/*/${r}`)]) : [arns.global("iam", "role/*")], what: "an existing service role" },
+  ];
+  return checks
+    .filter((c) => c.resources.length > 0)
+    .map((c) => ({
+      sid: c.sid,
+      resources: c.resources,
+      optional: true,
+      why: `deploy and diff check that the template's ${c.what} exist${refs ? "" : ", by the names a project uses"}.`,
+      grants: grants(["deploy", "diff"], c.action),
+    }));
 }
 
 /** Everything the given commands need, for a project (`synth`) or for any cody project. */
@@ -548,7 +581,7 @@ export function requirementsFor(input: RequirementInput = {}): Requirement[] {
   const scope = input.synth ? scopeFromTemplate(input.synth, arns) : genericScope(arns);
   const selected = new Set<CommandName>(input.commands && input.commands.length > 0 ? input.commands : COMMAND_NAMES);
   const requirements: Requirement[] = [];
-  for (const draft of drafts(scope, arns, input.serviceRoleArn)) {
+  for (const draft of drafts(scope, arns, input.serviceRoleArn, input.synth)) {
     const kept = draft.grants.filter((g) => g.commands.some((c) => selected.has(c)));
     if (kept.length === 0) continue;
     const used = new Set(kept.flatMap((g) => g.commands.filter((c) => selected.has(c))));
