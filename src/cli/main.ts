@@ -8,6 +8,7 @@ import { withAwsOptions, withProjectOptions, type ProjectOptions } from "./optio
 import type { SynthOptions } from "./commands/synth";
 import type { InitOptions } from "./commands/init";
 import type { StackCommandOptions } from "./commands/stack-commands";
+import type { DiffOptions } from "./commands/diff";
 import type { PolicyOptions } from "./commands/policy";
 import type { PreflightOptions } from "./commands/preflight";
 import type { StartOptions } from "./commands/start";
@@ -69,8 +70,10 @@ export function buildProgram(reporter: Reporter): Command {
   withAwsOptions(withProjectOptions(program.command("diff")))
     .description("show what a deploy would change (creates a change set, shows it, deletes it)")
     .option("--json", "print the changes as JSON")
-    .action(async (project: string | undefined, opts: StackCommandOptions) => {
-      const { diffCommand } = await import("./commands/stack-commands");
+    .option("--fail", "exit 1 when there are changes (0 when none)")
+    .option("--strict", "exit 3 when a parameter, secret, policy or role the template names does not exist")
+    .action(async (project: string | undefined, opts: DiffOptions) => {
+      const { diffCommand } = await import("./commands/diff");
       await diffCommand(project, opts, reporter);
     });
 

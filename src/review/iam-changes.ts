@@ -212,7 +212,7 @@ export function formatIamTable(changes: IamChange[], width = 60): string[] {
     ),
     c.condition !== undefined ? formatValue(c.condition, width) : "",
   ]);
-  return textTable(["", "", "Resource", "Change", "Effect", "Actions", "Resources / principal", "Condition"], rows, { rule: true });
+  return textTable(["", "", "Resource", "Change", "Effect", "Actions", "Resources / principal", "Condition"], rows);
 }
 
 /** An ARN as written: a string, or the text of its `Fn::Sub` (pseudo-parameters stay readable). */

@@ -204,8 +204,9 @@ export function formatPair(before: unknown, after: unknown, max = MAX_VALUE): [s
 
 /** `path: old → new`, `path: + new`, `path: - old`. */
 export function formatChange(change: ValueChange): string {
-  if (!("old" in change)) return `${change.path}: + ${formatValue(change.new)}`;
-  if (!("new" in change)) return `${change.path}: - ${formatValue(change.old)}`;
+  // A whole element added or removed (a statement, a variable) gets more room: it is all there is to see.
+  if (!("old" in change)) return `${change.path}: + ${formatValue(change.new, 2 * MAX_VALUE)}`;
+  if (!("new" in change)) return `${change.path}: - ${formatValue(change.old, 2 * MAX_VALUE)}`;
   const [a, b] = formatPair(change.old, change.new);
   return `${change.path}: ${a} → ${b}`;
 }

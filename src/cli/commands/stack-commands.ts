@@ -1,4 +1,4 @@
-// `cody deploy`, `cody diff`, `cody delete`: load and synthesize locally (bad input fails before any
+// `cody deploy` and `cody delete` (`cody diff` is diff.ts): load and synthesize locally (bad input fails before any
 // AWS call), then hand the template to the deploy engine with the terminal-facing pieces it needs.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -114,43 +114,6 @@ export async function deployCommand(
         2,
       ),
     );
-  }
-}
-
-export async function diffCommand(projectName: string | undefined, options: StackCommandOptions, reporter: Reporter): Promise<void> {
-  const synth = await synthProject(projectName, options);
-  warnEnv(reporter, synth, options);
-  const cfn = await createCloudFormation(synth.aws);
-  const region = await cfn.region();
-  const { diffStack } = await import("../../deploy/diff-stack");
-  const { formatChanges } = await import("../../deploy/deploy-stack");
-  const result = await withInterrupt(
-    (signal) =>
-      diffStack({
-        cfn,
-        stackName: synth.stackName,
-        templateBody: synth.templateBody,
-        tags: synth.stackTags,
-        resources: Object.entries(synth.template.Resources).map(([logicalId, r]) => ({ logicalId, resourceType: String(r.Type) })),
-        sleep: abortableSleep(signal),
-        signal,
-      }),
-    undefined,
-    reporter,
-  );
-  if (result.recreate) {
-    reporter.warn(`stack ${synth.stackName} (${region}) is ${result.recreate}: cody deploy will delete it and create it again.`);
-  }
-  if (options.json) {
-    const { stackName, isNew, changes } = result;
-    reporter.result(
-      JSON.stringify({ command: "diff", type: changes.length === 0 ? "no-changes" : "changes", stackName, region, isNew, recreate: result.recreate ?? null, changes }, null, 2),
-    );
-  } else if (result.changes.length === 0) {
-    reporter.success(`No changes: stack ${synth.stackName} (${region}) is up to date.`);
-  } else {
-    reporter.info(`${result.isNew ? "New stack" : "Changes to stack"} ${synth.stackName} (${region}):`);
-    for (const line of formatChanges(result.changes)) reporter.result(line);
   }
 }
 
