@@ -375,13 +375,14 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
     const keys = (value: Record<string, unknown>) => Object.keys(value);
     const changeKeys = ["action", "logicalId", "resourceType", "replacement", "properties"];
     const DEPLOY_KEYS = ["command", "type", "stackName", "region", "status", "changes", "outputs", "elapsedMs"];
-    const DIFF_KEYS = ["command", "type", "stackName", "region", "isNew", "recreate", "changes"];
+    const DIFF_KEYS = ["command", "type", "stackName", "region", "isNew", "recreate", "changes", "iam", "broadening", "missingReferences"];
+    const diffChangeKeys = [...changeKeys, "values"];
     const DELETE_KEYS = ["command", "type", "stackName", "region", "leftBehind", "elapsedMs"];
 
     const diffNew = await json(["diff"]);
     expect(keys(diffNew)).toEqual(DIFF_KEYS);
     expect(diffNew).toMatchObject({ command: "diff", type: "changes", stackName: STACK, region: REGION, isNew: true, recreate: null });
-    expect((diffNew.changes as Record<string, unknown>[]).map(keys)).toEqual(Array(4).fill(changeKeys));
+    expect((diffNew.changes as Record<string, unknown>[]).map(keys)).toEqual(Array(4).fill(diffChangeKeys));
 
     const created = await json(["deploy"]); // preflight included: its warning stays on stderr
     expect(keys(created)).toEqual(DEPLOY_KEYS);
@@ -400,7 +401,7 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
     expect(noop).toEqual({ command: "deploy", type: "no-changes", stackName: STACK, region: REGION, status: "CREATE_COMPLETE", changes: [], outputs, elapsedMs: null });
 
     const diffSame = await json(["diff"]);
-    expect(diffSame).toEqual({ command: "diff", type: "no-changes", stackName: STACK, region: REGION, isNew: false, recreate: null, changes: [] });
+    expect(diffSame).toMatchObject({ command: "diff", type: "no-changes", stackName: STACK, region: REGION, isNew: false, recreate: null, changes: [], iam: [], broadening: false });
 
     editProject(dir);
     const updated = await json(["deploy", ...SETUP]);

@@ -1,0 +1,106 @@
+// Review before deploy, end to end: the BUILT cli against moto. `cody diff` shows values and the IAM
+// table, `--fail` answers "are there changes?", and the names a template uses are checked (SSM
+// parameters, secrets) before any change set.
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ListChangeSetsCommand } from "@aws-sdk/client-cloudformation";
+import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { resetMoto } from "../support/moto";
+import { DEMO_STACK as STACK, demoProject, expectPlain, motoClients, removeTempDirs, requireBuiltCli, runCli, sharedMoto, stackStatus, type CliRun } from "../_helpers/e2e";
+
+const { endpoint, url } = sharedMoto();
+const REGION = "us-east-1";
+const config = { region: REGION, endpoint: url, credentials: { accessKeyId: "test", secretAccessKey: "test" } };
+const ssm = new SSMClient(config);
+const secrets = new SecretsManagerClient(config);
+const { cfn } = motoClients(url);
+
+function cody(args: string[], dir: string): Promise<CliRun> {
+  return runCli(args, { cwd: dir, endpoint: url, killAfterMs: 60_000 });
+}
+
+function edit(dir: string, file: string, from: RegExp, to: string): void {
+  const path = join(dir, ".cody", file);
+  const text = readFileSync(path, "utf8");
+  expect(text, `${file} should match ${String(from)}`).toMatch(from);
+  writeFileSync(path, text.replace(from, to));
+}
+
+/** Deploys the project as a test's starting point (no preflight: moto has no simulator). */
+async function deployed(dir: string): Promise<void> {
+  const run = await cody(["deploy", "--yes", "--skip-preflight"], dir);
+  expect(run.code, run.stderr).toBe(0);
+}
+
+describe.skipIf(!endpoint)("review before deploy against moto (built CLI)", () => {
+  beforeAll(() => requireBuiltCli());
+  afterAll(() => removeTempDirs());
+  beforeEach(async () => {
+    await resetMoto(url);
+  });
+
+  it("diff shows old → new values and the IAM table for an added statement; --fail exits 1, then 0 when nothing changes", async () => {
+    const dir = demoProject();
+    await deployed(dir);
+    edit(dir, "project.ts", /computeType: "BUILD_GENERAL1_SMALL"/, 'computeType: "BUILD_GENERAL1_LARGE"');
+    edit(dir, "role.ts", /iamPolicy: \[/, 'iamPolicy: [\n    { sid: "WriteArtifacts", action: ["s3:PutObject"], resource: ["arn:aws:s3:::acme-demo-artifacts/*"] },');
+
+    const run = await cody(["diff"], dir);
+    expect(run.code, run.stderr).toBe(0);
+    expectPlain(run);
+    const lines = run.stdout.split("\n");
+    expect(lines).toContain('      Environment.ComputeType: "BUILD_GENERAL1_SMALL" → "BUILD_GENERAL1_LARGE"');
+    expect(lines.find((l) => l.includes("Statement[WriteArtifacts]"))).toMatch(/^ {6}Policies\[CodeBuildAccess\]\.PolicyDocument\.Statement\[WriteArtifacts\]: \+ \{ Sid: "WriteArtifacts", Effect: "Allow", Action: \["s3:PutObject"\]/);
+    expect(lines).toContain("IAM changes: 1 broadening (lets something do more than before)");
+    expect(lines.find((l) => l.includes("s3:PutObject") && l.includes("broadening"))).toMatch(/^ {2}\+ {2}broadening {2}IamRole\/CodeBuildAccess +statement +Allow +s3:PutObject +arn:aws:s3:::acme-demo-artifacts\/\*$/);
+
+    const json = await cody(["diff", "--json"], dir);
+    const result = JSON.parse(json.stdout) as { changes: Array<{ logicalId: string; values: unknown[] }>; broadening: boolean; iam: unknown[] };
+    expect(result.changes.find((c) => c.logicalId === "CodeBuild")?.values).toEqual([{ path: "Environment.ComputeType", old: "BUILD_GENERAL1_SMALL", new: "BUILD_GENERAL1_LARGE" }]);
+    expect(result.broadening).toBe(true);
+    expect(result.iam).toEqual([
+      { change: "+", logicalId: "IamRole", kind: "statement", policy: "CodeBuildAccess", effect: "Allow", actions: ["s3:PutObject"], resources: ["arn:aws:s3:::acme-demo-artifacts/*"], broadening: true, passRole: false },
+    ]);
+
+    const fail = await cody(["diff", "--fail"], dir);
+    expect(fail.code).toBe(1);
+    expect(fail.stderr).toContain("error 2 resources would change (--fail).");
+    // Nothing was changed by any of it: no change set left, the stack as deployed.
+    expect(((await cfn.send(new ListChangeSetsCommand({ StackName: STACK }))).Summaries ?? []).filter((s) => s.ExecutionStatus !== "EXECUTE_COMPLETE")).toEqual([]);
+
+    await deployed(dir);
+    const same = await cody(["diff", "--fail"], dir);
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stderr).toContain("No changes");
+  });
+
+  it("warns about a missing SSM parameter and secret by name and where used; quiet once they exist; --strict exits 3", async () => {
+    const dir = demoProject();
+    edit(dir, "project.ts", /API_TOKEN: ssm\("\/demo\/api-token"\),/, 'API_TOKEN: ssm("/demo/api-token"),\n    DB_PASSWORD: { type: "SECRETS_MANAGER", value: "demo/db:password" },');
+
+    const missing = await cody(["diff"], dir);
+    expect(missing.code, missing.stderr).toBe(0);
+    expect(missing.stderr).toContain("warning 2 names the template uses do not exist:");
+    expect(missing.stderr).toContain("  SSM parameter /demo/api-token does not exist (used by CodeBuild environment variable API_TOKEN)");
+    expect(missing.stderr).toContain("  secret demo/db does not exist (used by CodeBuild environment variable DB_PASSWORD)");
+
+    const strict = await cody(["diff", "--strict"], dir);
+    expect(strict.code).toBe(3);
+    expect(strict.stderr).toContain("2 names the template uses do not exist (--strict):");
+    expect(await stackStatus(cfn)).toBeUndefined(); // stopped before any change set
+
+    await ssm.send(new PutParameterCommand({ Name: "/demo/api-token", Value: "s3cr3t-value", Type: "SecureString" }));
+    const one = await cody(["diff"], dir);
+    expect(one.stderr).toContain("warning 1 name the template uses does not exist:");
+    expect(one.stderr).not.toContain("/demo/api-token does not exist");
+
+    await secrets.send(new CreateSecretCommand({ Name: "demo/db", SecretString: '{"password":"hunter2"}' }));
+    const none = await cody(["diff", "--strict"], dir);
+    expect(none.code, none.stderr).toBe(0);
+    expect(none.stderr).not.toContain("does not exist");
+    // Names only: no value ever reaches the output.
+    expect(none.stdout + none.stderr + one.stdout + one.stderr).not.toMatch(/s3cr3t-value|hunter2/);
+  });
+});
