@@ -214,6 +214,7 @@ export interface DriftApi {
   detectStackDrift(input: DetectStackDriftCommandInput): Promise<DetectStackDriftCommandOutput>;
   describeStackDriftDetectionStatus(input: DescribeStackDriftDetectionStatusCommandInput): Promise<DescribeStackDriftDetectionStatusCommandOutput>;
   describeStackResourceDrifts(input: DescribeStackResourceDriftsCommandInput): Promise<DescribeStackResourceDriftsCommandOutput>;
+  region(): Promise<string>;
 }
 
 export async function createDrift(options: AwsOptions): Promise<DriftApi> {
@@ -224,6 +225,7 @@ export async function createDrift(options: AwsOptions): Promise<DriftApi> {
     detectStackDrift: (i) => client.send(new sdk.DetectStackDriftCommand(i)),
     describeStackDriftDetectionStatus: (i) => client.send(new sdk.DescribeStackDriftDetectionStatusCommand(i)),
     describeStackResourceDrifts: (i) => client.send(new sdk.DescribeStackResourceDriftsCommand(i)),
+    region: () => client.config.region(),
   };
   return guard("cloudformation", api, options);
 }

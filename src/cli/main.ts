@@ -9,6 +9,7 @@ import type { SynthOptions } from "./commands/synth";
 import type { InitOptions } from "./commands/init";
 import type { StackCommandOptions } from "./commands/stack-commands";
 import type { DiffOptions } from "./commands/diff";
+import type { DriftOptions } from "./commands/drift";
 import type { PolicyOptions } from "./commands/policy";
 import type { PreflightOptions } from "./commands/preflight";
 import type { StartOptions } from "./commands/start";
@@ -75,6 +76,14 @@ export function buildProgram(reporter: Reporter): Command {
     .action(async (project: string | undefined, opts: DiffOptions) => {
       const { diffCommand } = await import("./commands/diff");
       await diffCommand(project, opts, reporter);
+    });
+
+  withAwsOptions(withProjectOptions(program.command("drift")))
+    .description("check whether the stack was changed outside CloudFormation (exit 4 when drifted)")
+    .option("--json", "print the result as JSON")
+    .action(async (project: string | undefined, opts: DriftOptions) => {
+      const { driftCommand } = await import("./commands/drift");
+      await driftCommand(project, opts, reporter);
     });
 
   withAwsOptions(withProjectOptions(program.command("delete")))
@@ -198,7 +207,8 @@ export function buildProgram(reporter: Reporter): Command {
       "  cody policy --format cli   the least-privilege IAM policy, as aws iam commands",
       "",
       "Exit codes: 0 ok or no changes, 1 bad input or AWS error, 2 stack operation or build failed,",
-      "3 missing IAM permissions, 130 interrupted. Docs: docs/README.md in the codybuild package.",
+      "3 missing IAM permissions (or referenced names, with --strict), 4 drifted (cody drift), 130 interrupted.",
+      "Docs: docs/README.md in the codybuild package.",
     ].join("\n"),
   );
   return program;
