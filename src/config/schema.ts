@@ -331,6 +331,7 @@ export const projectSchema = strict({
         }),
     })
     .optional(),
+  retainLogGroup: bool.optional(),
   role: roleSchema.optional(),
   schedule: scheduleSchema.optional(),
   properties: rawProperties.optional(),

@@ -1,6 +1,7 @@
 // What a deploy would change: a change set that is created, read and deleted, never executed, joined
 // with the deployed template (GetTemplate) so each change shows its old and new values.
 import type { CfnApi } from "../aws/clients";
+import { adoptable } from "../review/adopt";
 import { parseTemplateBody } from "../review/parse-template";
 import { review, type Review } from "../review/review";
 import type { TemplateLike } from "../review/template-diff";
@@ -57,7 +58,9 @@ export async function diffStack(options: DiffOptions): Promise<DiffResult> {
     return { stackName, isNew, ...review([], deployed.template, options.template) };
   }
   const name = `cody-diff-${Date.now()}`;
-  await cfn.createChangeSet(changeSetInput(options, name, isNew ? "CREATE" : "UPDATE", "created by cody diff (deleted after reading)"));
+  const input = changeSetInput(options, name, isNew ? "CREATE" : "UPDATE", "created by cody diff (deleted after reading)");
+  // As deploy does: a retained log group that already exists is shown as imported, not as a failure to come.
+  await cfn.createChangeSet(adoptable(options.template).length > 0 ? { ...input, ImportExistingResources: true } : input);
   try {
     const outcome = await waitForChangeSet(options, name);
     const changes = outcome.type === "empty" ? [] : outcome.changes;

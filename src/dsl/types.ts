@@ -189,6 +189,11 @@ export interface ProjectConfig {
   serviceRole?: string;
   /** Manage the `/aws/codebuild/<project>` log group in the stack, with this retention. */
   logRetentionDays?: LogRetentionDays;
+  /**
+   * Keep that log group (and its logs) when the stack is deleted or the group replaced
+   * (`DeletionPolicy`/`UpdateReplacePolicy: Retain`); `false` deletes them with the stack. @default true
+   */
+  retainLogGroup?: boolean;
   /** The role, inline (or in `.cody/role.ts`). */
   role?: RoleConfig;
   /** A schedule, inline (or in `.cody/schedule.ts`). */

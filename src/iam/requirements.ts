@@ -540,16 +540,16 @@ function drafts(s: Scope, arns: Arns, serviceRoleArn: string | undefined, synth?
     why: "Preflight simulates the caller's own policies against this requirement before deploying.",
     grants: grants(["deploy", "preflight"], "iam:SimulatePrincipalPolicy"),
   });
-  out.push(...referenceChecks(arns, synth));
+  out.push(...reviewReads(s, arns, synth));
   return out;
 }
 
 /**
- * The reference check of deploy and diff (src/review/references.ts): does each parameter, secret,
- * policy and role the template names exist. Metadata reads only, scoped to those names; advisory
- * (a denied check is reported as not checked), so optional.
+ * The review's reads (src/review/). The reference check of deploy and diff: does each parameter,
+ * secret, policy and role the template names exist; metadata only, scoped to those names. Delete's
+ * list of what it removes and keeps. All advisory (a denied read is reported, not fatal), so optional.
  */
-function referenceChecks(arns: Arns, synth: SynthResult | undefined): Draft[] {
+function reviewReads(s: Scope, arns: Arns, synth: SynthResult | undefined): Draft[] {
   const refs = synth ? templateReferences(synth.template, { partition: arns.partition, region: arns.region, account: arns.account }) : undefined;
   const names = (kind: string) => (refs ?? []).filter((r) => r.kind === kind).map((r) => r.name);
   const checks: Array<{ sid: string; action: string; resources: string[]; what: string }> = [
@@ -564,7 +564,7 @@ function referenceChecks(arns: Arns, synth: SynthResult | undefined): Draft[] {
     { sid: "CheckPolicies", action: "iam:GetPolicy", resources: refs ? names("policy") : [arns.global("iam", "policy/*"), `arn:${arns.partition}:iam::aws:policy/*`], what: "managed and boundary policies" },
     { sid: "CheckRoles", action: "iam:GetRole", resources: refs ? names("role").flatMap((r) => [arns.global("iam", `role/${r}`), arns.global("iam", `role/*/${r}`)]) : [arns.global("iam", "role/*")], what: "an existing service role" },
   ];
-  return checks
+  const reads: Draft[] = checks
     .filter((c) => c.resources.length > 0)
     .map((c) => ({
       sid: c.sid,
@@ -573,6 +573,14 @@ function referenceChecks(arns: Arns, synth: SynthResult | undefined): Draft[] {
       why: `deploy and diff check that the template's ${c.what} exist${refs ? "" : ", by the names a project uses"}.`,
       grants: grants(["deploy", "diff"], c.action),
     }));
+  reads.push({
+    sid: "DeletePlan",
+    resources: [s.stackArn],
+    optional: true,
+    why: "delete lists what it removes and what it keeps (resources with DeletionPolicy Retain) before asking.",
+    grants: grants(["delete"], "cloudformation:DescribeStackResources", "cloudformation:GetTemplate"),
+  });
+  return reads;
 }
 
 /** Everything the given commands need, for a project (`synth`) or for any cody project. */
