@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ListChangeSetsCommand } from "@aws-sdk/client-cloudformation";
+import { DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -15,7 +16,11 @@ const REGION = "us-east-1";
 const config = { region: REGION, endpoint: url, credentials: { accessKeyId: "test", secretAccessKey: "test" } };
 const ssm = new SSMClient(config);
 const secrets = new SecretsManagerClient(config);
-const { cfn } = motoClients(url);
+const { cfn, logs } = motoClients(url);
+
+async function logGroups(): Promise<string[]> {
+  return ((await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: "/aws/codebuild/" }))).logGroups ?? []).map((g) => g.logGroupName ?? "");
+}
 
 function cody(args: string[], dir: string): Promise<CliRun> {
   return runCli(args, { cwd: dir, endpoint: url, killAfterMs: 60_000 });
@@ -102,5 +107,30 @@ describe.skipIf(!endpoint)("review before deploy against moto (built CLI)", () =
     expect(none.stderr).not.toContain("does not exist");
     // Names only: no value ever reaches the output.
     expect(none.stdout + none.stderr + one.stdout + one.stderr).not.toMatch(/s3cr3t-value|hunter2/);
+  });
+
+  it("a stack-managed log group survives cody delete, and the question says it stays; retainLogGroup: false deletes it", async () => {
+    const dir = demoProject();
+    edit(dir, "project.ts", /tags: \{ team: "platform" \},/, 'tags: { team: "platform" },\n  logRetentionDays: 30,');
+    await deployed(dir);
+    expect(await logGroups()).toEqual(["/aws/codebuild/demo"]);
+
+    const refused = await cody(["delete"], dir); // no terminal, no --yes
+    expect(refused.code).toBe(1);
+    const run = await cody(["delete", "--yes"], dir);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain("Left behind: log group /aws/codebuild/demo, kept by its DeletionPolicy (delete it with: aws logs delete-log-group --log-group-name /aws/codebuild/demo)");
+    expect(await stackStatus(cfn)).toBeUndefined();
+    expect(await logGroups()).toEqual(["/aws/codebuild/demo"]);
+
+    // The same project opting out: the group goes with the stack.
+    await resetMoto(url);
+    edit(dir, "project.ts", /logRetentionDays: 30,/, "logRetentionDays: 30,\n  retainLogGroup: false,");
+    await deployed(dir);
+    expect(await logGroups()).toEqual(["/aws/codebuild/demo"]);
+    const gone = await cody(["delete", "--yes"], dir);
+    expect(gone.code, gone.stderr).toBe(0);
+    expect(gone.stderr).not.toContain("Left behind");
+    expect(await logGroups()).toEqual([]);
   });
 });
