@@ -59,7 +59,8 @@ export function buildProgram(reporter: Reporter): Command {
     .option("--skip-preflight", "do not check IAM permissions first")
     .option("--strict", "fail when the preflight cannot run")
     .option("--json", "print the result as JSON")
-    .action(async (project: string | undefined, opts: SynthOptions & StackCommandOptions & { noop?: boolean }) => {
+    .option("--outputs-file <file>", "write the stack outputs to this file as JSON ({ stack: { key: value } })")
+    .action(async (project: string | undefined, opts: SynthOptions & StackCommandOptions & { noop?: boolean; outputsFile?: string }) => {
       if (opts.noop) {
         const { synthCommand } = await import("./commands/synth");
         return synthCommand(project, opts, reporter);

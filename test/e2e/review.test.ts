@@ -133,4 +133,22 @@ describe.skipIf(!endpoint)("review before deploy against moto (built CLI)", () =
     expect(gone.stderr).not.toContain("Left behind");
     expect(await logGroups()).toEqual([]);
   });
+
+  it("--outputs-file writes the stack outputs as JSON keyed by stack name, also when nothing changed", async () => {
+    const dir = demoProject();
+    const file = join(dir, "out", "outputs.json");
+    const run = await cody(["deploy", "--yes", "--skip-preflight", "--outputs-file", file], dir);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`Outputs written to ${file}`);
+    const written = JSON.parse(readFileSync(file, "utf8")) as Record<string, Record<string, string>>;
+    expect(Object.keys(written)).toEqual([STACK]);
+    expect(written[STACK]).toMatchObject({ ProjectName: "demo", ProjectArn: "arn:aws:codebuild:us-east-1:123456789012:project/demo", ScheduleName: "cody-demo" });
+    expect(written[STACK]!.RoleArn).toMatch(/^arn:aws:iam::123456789012:role\/cody\/demo-cody-IamRole-/);
+
+    writeFileSync(file, "stale");
+    const again = await cody(["deploy", "--outputs-file", file], dir);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain("No changes");
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual(written);
+  });
 });

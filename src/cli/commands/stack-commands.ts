@@ -56,7 +56,7 @@ function printOutputs(reporter: Reporter, outputs: Record<string, string>): void
 
 export async function deployCommand(
   projectName: string | undefined,
-  options: StackCommandOptions & { skipPreflight?: boolean; strict?: boolean },
+  options: StackCommandOptions & { skipPreflight?: boolean; strict?: boolean; outputsFile?: string },
   reporter: Reporter,
 ): Promise<void> {
   const c = colors(reporter);
@@ -66,12 +66,15 @@ export async function deployCommand(
   const region = await cfn.region();
   // IAM preflight once the deploy knows it will change something, before any CloudFormation write:
   // exit 3 when permissions are missing. An unchanged project skips it (the ~1 s no-op path).
-  const preflight = options.skipPreflight
-    ? undefined
-    : async () => {
-        const { deployPreflight } = await import("./preflight");
-        await deployPreflight({ synth, region, profile: synth.aws.profile, strict: options.strict, reporter });
-      };
+  // Then the names the template uses (parameters, secrets, policies, roles): a warning, exit 3 with --strict.
+  const preflight = async () => {
+    if (!options.skipPreflight) {
+      const { deployPreflight } = await import("./preflight");
+      await deployPreflight({ synth, region, profile: synth.aws.profile, strict: options.strict, reporter });
+    }
+    const { referenceCheck } = await import("../reference-check");
+    await referenceCheck({ template: synth.template, aws: synth.aws, region, strict: options.strict, reporter });
+  };
   const { deployStack } = await import("../../deploy/deploy-stack");
   reporter.info(`Deploying stack ${c.bold(synth.stackName)} (${region})`);
   const result = await withInterrupt(
@@ -96,6 +99,11 @@ export async function deployCommand(
     reporter.success(`Deployed ${synth.stackName} (${result.status}) in ${(result.elapsedMs / 1000).toFixed(1)}s`);
   }
   if (result.type !== "started") printOutputs(reporter, result.outputs);
+  if (options.outputsFile) {
+    const { writeOutputsFile } = await import("../../deploy/outputs-file");
+    if (result.type === "started") reporter.warn(`--outputs-file: not written, the deploy was started without waiting (--no-wait), so its outputs are not known yet.`);
+    else reporter.info(`Outputs written to ${writeOutputsFile(options.outputsFile, result.stackName, result.outputs)}`);
+  }
   if (options.json) {
     // The same keys for every type: null or empty where a type has nothing to say.
     reporter.result(
