@@ -236,25 +236,38 @@ export async function createDrift(options: AwsOptions): Promise<DriftApi> {
  */
 export async function createReferences(options: AwsOptions): Promise<ReferenceApi> {
   quietSdk();
-  const [ssm, secrets, iam] = await Promise.all([import("@aws-sdk/client-ssm"), import("@aws-sdk/client-secrets-manager"), import("@aws-sdk/client-iam")]);
   const config = clientConfig(options);
-  const ssmClient = new ssm.SSMClient(config);
-  const secretsClient = new secrets.SecretsManagerClient(config);
-  const iamClient = new iam.IAMClient(config);
-  const guardedSsm = guard("ssm", { describeParameters: (i: Parameters<ReferenceApi["describeParameters"]>[0]) => ssmClient.send(new ssm.DescribeParametersCommand(i)) }, options);
-  const guardedSecrets = guard("secretsmanager", { describeSecret: (i: Parameters<ReferenceApi["describeSecret"]>[0]) => secretsClient.send(new secrets.DescribeSecretCommand(i)) }, options);
-  const guardedIam = guard(
-    "iam",
-    {
-      getPolicy: (i: Parameters<ReferenceApi["getPolicy"]>[0]) => iamClient.send(new iam.GetPolicyCommand(i)),
-      getRole: (i: Parameters<ReferenceApi["getRole"]>[0]) => iamClient.send(new iam.GetRoleCommand(i)),
-    },
-    options,
-  );
+  // Each service's SDK loads on its first call: a template with only SSM parameters loads only SSM.
+  const once = <T>(make: () => Promise<T>) => {
+    let made: Promise<T> | undefined;
+    return () => (made ??= make());
+  };
+  const ssm = once(async () => {
+    const sdk = await import("@aws-sdk/client-ssm");
+    const client = new sdk.SSMClient(config);
+    return guard("ssm", { describeParameters: (i: Parameters<ReferenceApi["describeParameters"]>[0]) => client.send(new sdk.DescribeParametersCommand(i)) }, options);
+  });
+  const secrets = once(async () => {
+    const sdk = await import("@aws-sdk/client-secrets-manager");
+    const client = new sdk.SecretsManagerClient(config);
+    return guard("secretsmanager", { describeSecret: (i: Parameters<ReferenceApi["describeSecret"]>[0]) => client.send(new sdk.DescribeSecretCommand(i)) }, options);
+  });
+  const iam = once(async () => {
+    const sdk = await import("@aws-sdk/client-iam");
+    const client = new sdk.IAMClient(config);
+    return guard(
+      "iam",
+      {
+        getPolicy: (i: Parameters<ReferenceApi["getPolicy"]>[0]) => client.send(new sdk.GetPolicyCommand(i)),
+        getRole: (i: Parameters<ReferenceApi["getRole"]>[0]) => client.send(new sdk.GetRoleCommand(i)),
+      },
+      options,
+    );
+  });
   return {
-    describeParameters: (i) => guardedSsm.describeParameters(i),
-    describeSecret: (i) => guardedSecrets.describeSecret(i),
-    getPolicy: (i) => guardedIam.getPolicy(i),
-    getRole: (i) => guardedIam.getRole(i),
+    describeParameters: async (i) => (await ssm()).describeParameters(i),
+    describeSecret: async (i) => (await secrets()).describeSecret(i),
+    getPolicy: async (i) => (await iam()).getPolicy(i),
+    getRole: async (i) => (await iam()).getRole(i),
   };
 }

@@ -7,7 +7,7 @@ import { formatError, usageError } from "./format-error";
 import { withAwsOptions, withProjectOptions, type ProjectOptions } from "./options";
 import type { SynthOptions } from "./commands/synth";
 import type { InitOptions } from "./commands/init";
-import type { StackCommandOptions } from "./commands/stack-commands";
+import type { DeployCommandOptions, StackCommandOptions } from "./commands/stack-commands";
 import type { DiffOptions } from "./commands/diff";
 import type { DriftOptions } from "./commands/drift";
 import type { PolicyOptions } from "./commands/policy";
@@ -60,7 +60,17 @@ export function buildProgram(reporter: Reporter): Command {
     .option("--strict", "fail when the preflight cannot run")
     .option("--json", "print the result as JSON")
     .option("--outputs-file <file>", "write the stack outputs to this file as JSON ({ stack: { key: value } })")
-    .action(async (project: string | undefined, opts: SynthOptions & StackCommandOptions & { noop?: boolean; outputsFile?: string }) => {
+    .addOption(
+      new Option("--require-approval <level>", "ask before executing: never, any-change, or broadening (IAM widened; the default, or settings' requireApproval)").choices([
+        "never",
+        "any-change",
+        "broadening",
+      ]),
+    )
+    .option("--no-execute", "create and show the change set, then stop (prints its name and console link)")
+    .option("--change-set-name <name>", "name the change set (with --execute-only: the one to execute)")
+    .option("--execute-only", "execute the change set --change-set-name names, after checking it still matches the project")
+    .action(async (project: string | undefined, opts: SynthOptions & DeployCommandOptions & { noop?: boolean }) => {
       if (opts.noop) {
         const { synthCommand } = await import("./commands/synth");
         return synthCommand(project, opts, reporter);

@@ -30,6 +30,8 @@ export interface ResourceChangeSummary {
 
 export type DeployResult =
   | { type: "no-changes"; stackName: string; status: string; outputs: Record<string, string> }
+  /** The change set was made and left for review (--no-execute). */
+  | { type: "created"; stackName: string; changeSetName: string; changes: ResourceChangeSummary[] }
   | { type: "started"; stackName: string; changes: ResourceChangeSummary[] }
   | {
       type: "deployed";
@@ -60,16 +62,29 @@ export interface DeployOptions {
   now?: () => number;
   /** Runs once the deploy knows it will change something, before its first write. */
   beforeChanges?: () => Promise<void>;
+  /** Name the change set (--change-set-name); default `cody-<time>`. */
+  changeSetName?: string;
+  /** Let the change set adopt existing named, retained resources (src/review/adopt.ts). */
+  importExisting?: boolean;
+  /**
+   * The review seam (src/review/, called from the CLI): shows the change set and decides. `keep` leaves
+   * it for review, `refuse` deletes it (and the empty stack a CREATE made) and throws `error`.
+   * Without it the change set is printed and executed.
+   */
+  review?: (changes: ResourceChangeSummary[], context: { changeSetName: string; isNew: boolean }) => Promise<ReviewVerdict>;
 }
+
+export type ReviewVerdict = { type: "execute" } | { type: "keep" } | { type: "refuse"; error: Error };
 
 /** The parts every cody change set shares: the template, the IAM capabilities its roles need, the stack's tags. */
 export function changeSetInput(
-  options: Pick<DeployOptions, "stackName" | "templateBody" | "tags">,
+  options: Pick<DeployOptions, "stackName" | "templateBody" | "tags" | "importExisting">,
   name: string,
   type: "CREATE" | "UPDATE",
   description: string,
 ): CreateChangeSetCommandInput {
   return {
+    ...(options.importExisting ? { ImportExistingResources: true } : {}),
     StackName: options.stackName,
     ChangeSetName: name,
     ChangeSetType: type,
@@ -118,7 +133,7 @@ export async function deployStack(options: DeployOptions): Promise<DeployResult>
   // REVIEW_IN_PROGRESS: a change set was made but never executed; the stack has no resources yet.
   const isNew = !stack.exists || stack.status === "REVIEW_IN_PROGRESS";
 
-  const changeSetName = `cody-${now()}`;
+  const changeSetName = options.changeSetName ?? `cody-${now()}`;
   await cfn.createChangeSet(changeSetInput(options, changeSetName, isNew ? "CREATE" : "UPDATE", "created by cody deploy"));
   let executed = false;
   try {
@@ -128,7 +143,16 @@ export async function deployStack(options: DeployOptions): Promise<DeployResult>
       return { type: "no-changes", stackName, status: stack.status, outputs: stack.outputs };
     }
     const changes = created.changes;
-    printChanges(reporter, stackName, changes);
+    let verdict: ReviewVerdict = { type: "execute" };
+    if (options.review) verdict = await options.review(changes, { changeSetName, isNew });
+    else printChanges(reporter, stackName, changes);
+    if (verdict.type === "keep") return { type: "created", stackName, changeSetName, changes };
+    if (verdict.type === "refuse") {
+      await cfn.deleteChangeSet({ StackName: stackName, ChangeSetName: changeSetName }).catch(() => undefined);
+      // A CREATE change set made an empty REVIEW_IN_PROGRESS stack: nothing of the deploy stays.
+      if (!stack.exists) await cfn.deleteStack({ StackName: stackName }).catch(() => undefined);
+      throw verdict.error;
+    }
 
     // Follow events from the change set's own (server) time, not the local clock.
     const executedAt = created.createdAt ?? new Date(now() - 1000);

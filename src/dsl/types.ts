@@ -209,6 +209,8 @@ export interface EnvSettings {
 }
 
 export interface Settings {
+  /** When `cody deploy` asks before executing: `never`, `any-change`, or `broadening` (IAM widened). @default "broadening" */
+  requireApproval?: "never" | "any-change" | "broadening";
   stackNaming?: {
     /** Add the env to project and stack names. @default false */
     appendEnv?: boolean;
