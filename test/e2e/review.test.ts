@@ -3,7 +3,7 @@
 // parameters, secrets) before any change set.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ListChangeSetsCommand } from "@aws-sdk/client-cloudformation";
+import { GetTemplateCommand, ListChangeSetsCommand } from "@aws-sdk/client-cloudformation";
 import { DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
@@ -22,8 +22,16 @@ async function logGroups(): Promise<string[]> {
   return ((await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: "/aws/codebuild/" }))).logGroups ?? []).map((g) => g.logGroupName ?? "");
 }
 
-function cody(args: string[], dir: string): Promise<CliRun> {
-  return runCli(args, { cwd: dir, endpoint: url, killAfterMs: 60_000 });
+function cody(args: string[], dir: string, env: Record<string, string | undefined> = {}): Promise<CliRun> {
+  return runCli(args, { cwd: dir, endpoint: url, killAfterMs: 60_000, env });
+}
+
+/** As a pipeline without CODY_REQUIRE_APPROVAL: cody's default, --require-approval broadening. */
+const DEFAULT_APPROVAL = { CODY_REQUIRE_APPROVAL: undefined };
+
+async function pendingChangeSets(): Promise<string[]> {
+  const sets = (await cfn.send(new ListChangeSetsCommand({ StackName: STACK }))).Summaries ?? [];
+  return sets.filter((s) => s.ExecutionStatus !== "EXECUTE_COMPLETE").map((s) => s.ChangeSetName ?? "");
 }
 
 function edit(dir: string, file: string, from: RegExp, to: string): void {
@@ -150,5 +158,52 @@ describe.skipIf(!endpoint)("review before deploy against moto (built CLI)", () =
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain("No changes");
     expect(JSON.parse(readFileSync(file, "utf8"))).toEqual(written);
+  });
+
+  it("a broadening deploy without a terminal is refused with exit 1 naming the flag; the change set is deleted and nothing changes", async () => {
+    const dir = demoProject();
+    const first = await cody(["deploy", "--skip-preflight"], dir, DEFAULT_APPROVAL);
+    expect(first.code).toBe(1);
+    expect(first.stderr).toContain("error not deployed: the change broadens IAM permissions (--require-approval broadening), and there is no terminal to approve it. The change set was deleted; nothing was executed.");
+    expect(await stackStatus(cfn)).toBeUndefined(); // not even the empty review stack
+
+    await deployed(dir); // --yes answers it
+    const before = await cfn.send(new GetTemplateCommand({ StackName: STACK }));
+    edit(dir, "role.ts", /iamPolicy: \[/, 'iamPolicy: [\n    { sid: "WriteArtifacts", action: ["s3:PutObject"], resource: ["arn:aws:s3:::acme-demo-artifacts/*"] },');
+    const refused = await cody(["deploy", "--skip-preflight"], dir, DEFAULT_APPROVAL);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^ {2}\+ {2}broadening {2}IamRole\/CodeBuildAccess +statement +Allow +s3:PutObject/m); // the table was shown
+    expect(refused.stderr).toContain("--require-approval broadening");
+    expect((await cfn.send(new GetTemplateCommand({ StackName: STACK }))).TemplateBody).toBe(before.TemplateBody);
+    expect(await pendingChangeSets()).toEqual([]);
+
+    // A narrowing or non-IAM change goes ahead under the default; any-change asks for it too.
+    edit(dir, "role.ts", /\n {4}\{ sid: "WriteArtifacts"[^\n]*/, "");
+    edit(dir, "project.ts", /BUILD_GENERAL1_SMALL/, "BUILD_GENERAL1_MEDIUM");
+    const anyChange = await cody(["deploy", "--skip-preflight", "--require-approval", "any-change"], dir, DEFAULT_APPROVAL);
+    expect(anyChange.code).toBe(1);
+    expect(anyChange.stderr).toContain("--require-approval any-change asks before every change");
+    const ok = await cody(["deploy", "--skip-preflight"], dir, DEFAULT_APPROVAL);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toContain("Deployed demo-cody (UPDATE_COMPLETE)");
+  });
+
+  it("--no-execute leaves one named change set, prints how to review and execute it, and changes nothing", async () => {
+    const dir = demoProject();
+    await deployed(dir);
+    const before = await cfn.send(new GetTemplateCommand({ StackName: STACK }));
+    edit(dir, "project.ts", /BUILD_GENERAL1_SMALL/, "BUILD_GENERAL1_LARGE");
+    const run = await cody(["deploy", "--skip-preflight", "--no-execute", "--change-set-name", "review-1"], dir, DEFAULT_APPROVAL);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('      Environment.ComputeType: "BUILD_GENERAL1_SMALL" → "BUILD_GENERAL1_LARGE"');
+    expect(run.stderr).toContain("Change set review-1 created for demo-cody; nothing was executed.");
+    expect(run.stderr).toMatch(/^ {2}review it: https:\/\/us-east-1\.console\.aws\.amazon\.com\/cloudformation\/home\?region=us-east-1#\/stacks\/changesets\/changes\?stackId=arn%3Aaws%3Acloudformation.*&changeSetId=arn%3A/m);
+    expect(run.stderr).toContain("  execute it: cody deploy --execute-only --change-set-name review-1");
+    expect(await pendingChangeSets()).toEqual(["review-1"]);
+    expect((await cfn.send(new GetTemplateCommand({ StackName: STACK }))).TemplateBody).toBe(before.TemplateBody);
+
+    const bad = await cody(["deploy", "--execute-only"], dir);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("--execute-only: needs the change set to execute.");
   });
 });
