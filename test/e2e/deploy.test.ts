@@ -374,7 +374,7 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
     // Every --json result: command and type first, then the same keys whatever the type.
     const keys = (value: Record<string, unknown>) => Object.keys(value);
     const changeKeys = ["action", "logicalId", "resourceType", "replacement", "properties"];
-    const DEPLOY_KEYS = ["command", "type", "stackName", "region", "status", "changes", "outputs", "elapsedMs"];
+    const DEPLOY_KEYS = ["command", "type", "stackName", "region", "status", "changes", "outputs", "elapsedMs", "changeSetName"];
     const DIFF_KEYS = ["command", "type", "stackName", "region", "isNew", "recreate", "changes", "iam", "broadening", "missingReferences"];
     const diffChangeKeys = [...changeKeys, "values"];
     const DELETE_KEYS = ["command", "type", "stackName", "region", "leftBehind", "elapsedMs"];
@@ -398,7 +398,7 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
     ]);
 
     const noop = await json(["deploy", ...SETUP]);
-    expect(noop).toEqual({ command: "deploy", type: "no-changes", stackName: STACK, region: REGION, status: "CREATE_COMPLETE", changes: [], outputs, elapsedMs: null });
+    expect(noop).toEqual({ command: "deploy", type: "no-changes", stackName: STACK, region: REGION, status: "CREATE_COMPLETE", changes: [], outputs, elapsedMs: null, changeSetName: null });
 
     const diffSame = await json(["diff"]);
     expect(diffSame).toMatchObject({ command: "diff", type: "no-changes", stackName: STACK, region: REGION, isNew: false, recreate: null, changes: [], iam: [], broadening: false });
