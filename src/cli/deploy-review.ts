@@ -37,7 +37,7 @@ export function reviewSeam(o: ReviewSeamOptions) {
     const c = colors(reporter);
     const before = context.isNew ? undefined : (await deployedTemplate(o.cfn, o.stackName))?.template;
     const reviewed = review(changes, before, o.template);
-    reporter.info(`Change set ${context.changeSetName} for ${o.stackName}: ${changes.length} change${changes.length === 1 ? "" : "s"}`);
+    reporter.info(`Change set for ${o.stackName}: ${changes.length} change${changes.length === 1 ? "" : "s"}`);
     for (const line of formatReviewedChanges(reviewed.changes)) reporter.info(line);
     const iam = formatIamSection(reviewed.iam);
     if (iam.length > 0) {
