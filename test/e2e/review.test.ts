@@ -7,11 +7,13 @@ import { GetTemplateCommand, ListChangeSetsCommand } from "@aws-sdk/client-cloud
 import { DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { resetMoto } from "../support/moto";
 import { DEMO_STACK as STACK, demoProject, expectPlain, motoClients, removeTempDirs, requireBuiltCli, runCli, sharedMoto, stackStatus, type CliRun } from "../_helpers/e2e";
 
 const { endpoint, url } = sharedMoto();
+// Each test runs several deploys of the built CLI: on a loaded machine that takes longer than the default.
+vi.setConfig({ testTimeout: 120_000 });
 const REGION = "us-east-1";
 const config = { region: REGION, endpoint: url, credentials: { accessKeyId: "test", secretAccessKey: "test" } };
 const ssm = new SSMClient(config);
