@@ -87,6 +87,7 @@ const proxy = await countingProxy(moto.endpoint);
 try {
   const env = moto.env();
   env.AWS_ENDPOINT_URL = proxy.endpoint;
+  env.CODY_REQUIRE_APPROVAL = "never"; // unattended: the broadening-IAM question would stop the first deploy
   // One warm-up round: moto imports its CloudFormation code lazily (~1-2 s on the first call).
   for (let n = 0; n <= runs; n++) {
     await moto.reset();

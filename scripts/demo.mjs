@@ -133,6 +133,7 @@ try {
   const cwd = scratchRepo(scratch);
   say(`Project: an empty repository ${cwd} whose git remote is https://github.com/acme/demo.git`);
   const env = moto.env();
+  env.CODY_REQUIRE_APPROVAL = "never"; // unattended: the broadening-IAM question would stop the first deploy
 
   // Each step: `args` runs `cody <args>`, `action` runs code that prints what it does.
   const steps = [

@@ -8,6 +8,8 @@ export const ExitCode = {
   input: 1,
   failed: 2,
   permissions: 3,
+  /** `cody drift`: the stack differs from its template. */
+  drifted: 4,
   interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -15,6 +15,12 @@ import type {
   DescribeStackResourcesCommandOutput,
   DescribeStacksCommandInput,
   DescribeStacksCommandOutput,
+  DescribeStackDriftDetectionStatusCommandInput,
+  DescribeStackDriftDetectionStatusCommandOutput,
+  DescribeStackResourceDriftsCommandInput,
+  DescribeStackResourceDriftsCommandOutput,
+  DetectStackDriftCommandInput,
+  DetectStackDriftCommandOutput,
   ExecuteChangeSetCommandInput,
   GetTemplateCommandInput,
   GetTemplateCommandOutput,
@@ -77,6 +83,7 @@ import type {
   SimulatePrincipalPolicyCommandOutput,
 } from "@aws-sdk/client-iam";
 import { configError, Interrupted } from "../errors";
+import type { ReferenceApi } from "../review/references";
 import { toCodyError } from "./errors";
 import { interruptSignal } from "./interrupt-signal";
 
@@ -375,4 +382,70 @@ export async function createIdentity(options: AwsOptions): Promise<IdentityApi> 
   };
   const guardedIdentity = guard("sts", identity, options);
   return { getCallerIdentity: () => guardedIdentity.getCallerIdentity(), ...guard("iam", reads, options) };
+}
+
+/** The drift calls of `cody drift` (CloudFormation compares each resource with the template). */
+export interface DriftApi {
+  detectStackDrift(input: DetectStackDriftCommandInput): Promise<DetectStackDriftCommandOutput>;
+  describeStackDriftDetectionStatus(input: DescribeStackDriftDetectionStatusCommandInput): Promise<DescribeStackDriftDetectionStatusCommandOutput>;
+  describeStackResourceDrifts(input: DescribeStackResourceDriftsCommandInput): Promise<DescribeStackResourceDriftsCommandOutput>;
+  region(): Promise<string>;
+}
+
+export async function createDrift(options: AwsOptions): Promise<DriftApi> {
+  quietSdk();
+  const sdk = await import("@aws-sdk/client-cloudformation");
+  const timeoutMs = requestTimeoutMs();
+  const client = new sdk.CloudFormationClient(clientConfig(options, timeoutMs));
+  const send = sender(client, timeoutMs);
+  const api: DriftApi = {
+    detectStackDrift: (i) => send(new sdk.DetectStackDriftCommand(i)),
+    describeStackDriftDetectionStatus: (i) => send(new sdk.DescribeStackDriftDetectionStatusCommand(i)),
+    describeStackResourceDrifts: (i) => send(new sdk.DescribeStackResourceDriftsCommand(i)),
+    region: () => client.config.region(),
+  };
+  return guard("cloudformation", api, options);
+}
+
+/**
+ * The existence checks of the references a template names (src/review/references.ts): metadata reads
+ * only. SSM DescribeParameters and Secrets Manager DescribeSecret never return a value.
+ */
+export async function createReferences(options: AwsOptions): Promise<ReferenceApi> {
+  quietSdk();
+  const timeoutMs = requestTimeoutMs();
+  const config = clientConfig(options, timeoutMs);
+  // Each service's SDK loads on its first call: a template with only SSM parameters loads only SSM.
+  const once = <T>(make: () => Promise<T>) => {
+    let made: Promise<T> | undefined;
+    return () => (made ??= make());
+  };
+  const ssm = once(async () => {
+    const sdk = await import("@aws-sdk/client-ssm");
+    const send = sender(new sdk.SSMClient(config), timeoutMs);
+    return guard("ssm", { describeParameters: (i: Parameters<ReferenceApi["describeParameters"]>[0]) => send(new sdk.DescribeParametersCommand(i)) }, options);
+  });
+  const secrets = once(async () => {
+    const sdk = await import("@aws-sdk/client-secrets-manager");
+    const send = sender(new sdk.SecretsManagerClient(config), timeoutMs);
+    return guard("secretsmanager", { describeSecret: (i: Parameters<ReferenceApi["describeSecret"]>[0]) => send(new sdk.DescribeSecretCommand(i)) }, options);
+  });
+  const iam = once(async () => {
+    const sdk = await import("@aws-sdk/client-iam");
+    const send = sender(new sdk.IAMClient(config), timeoutMs);
+    return guard(
+      "iam",
+      {
+        getPolicy: (i: Parameters<ReferenceApi["getPolicy"]>[0]) => send(new sdk.GetPolicyCommand(i)),
+        getRole: (i: Parameters<ReferenceApi["getRole"]>[0]) => send(new sdk.GetRoleCommand(i)),
+      },
+      options,
+    );
+  });
+  return {
+    describeParameters: async (i) => (await ssm()).describeParameters(i),
+    describeSecret: async (i) => (await secrets()).describeSecret(i),
+    getPolicy: async (i) => (await iam()).getPolicy(i),
+    getRole: async (i) => (await iam()).getRole(i),
+  };
 }

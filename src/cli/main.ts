@@ -7,7 +7,9 @@ import { formatError, usageError } from "./format-error";
 import { withAwsOptions, withProjectOptions, type ProjectOptions } from "./options";
 import type { SynthOptions } from "./commands/synth";
 import type { InitOptions } from "./commands/init";
-import type { StackCommandOptions } from "./commands/stack-commands";
+import type { DeployCommandOptions, StackCommandOptions } from "./commands/stack-commands";
+import type { DiffOptions } from "./commands/diff";
+import type { DriftOptions } from "./commands/drift";
 import type { PolicyOptions } from "./commands/policy";
 import type { PreflightOptions } from "./commands/preflight";
 import type { StartOptions } from "./commands/start";
@@ -58,7 +60,18 @@ export function buildProgram(reporter: Reporter): Command {
     .option("--strict", "fail when the preflight cannot run")
     .option("--timeout <duration>", "stop following the stack after this long (e.g. 30m; default 60m); CloudFormation carries on")
     .option("--json", "print the result as JSON")
-    .action(async (project: string | undefined, opts: SynthOptions & StackCommandOptions & { noop?: boolean }) => {
+    .option("--outputs-file <file>", "write the stack outputs to this file as JSON ({ stack: { key: value } })")
+    .addOption(
+      new Option("--require-approval <level>", "ask before executing: never, any-change, or broadening (IAM widened; the default, or settings' requireApproval)").choices([
+        "never",
+        "any-change",
+        "broadening",
+      ]),
+    )
+    .option("--no-execute", "create and show the change set, then stop (prints its name and console link)")
+    .option("--change-set-name <name>", "name the change set (with --execute-only: the one to execute)")
+    .option("--execute-only", "execute the change set --change-set-name names, after checking it still matches the project")
+    .action(async (project: string | undefined, opts: SynthOptions & DeployCommandOptions & { noop?: boolean }) => {
       if (opts.noop) {
         const { synthCommand } = await import("./commands/synth");
         return synthCommand(project, opts, reporter);
@@ -70,9 +83,19 @@ export function buildProgram(reporter: Reporter): Command {
   withAwsOptions(withProjectOptions(program.command("diff")))
     .description("show what a deploy would change (creates a change set, shows it, deletes it)")
     .option("--json", "print the changes as JSON")
-    .action(async (project: string | undefined, opts: StackCommandOptions) => {
-      const { diffCommand } = await import("./commands/stack-commands");
+    .option("--fail", "exit 1 when there are changes (0 when none)")
+    .option("--strict", "exit 3 when a parameter, secret, policy or role the template names does not exist")
+    .action(async (project: string | undefined, opts: DiffOptions) => {
+      const { diffCommand } = await import("./commands/diff");
       await diffCommand(project, opts, reporter);
+    });
+
+  withAwsOptions(withProjectOptions(program.command("drift")))
+    .description("check whether the stack was changed outside CloudFormation (exit 4 when drifted)")
+    .option("--json", "print the result as JSON")
+    .action(async (project: string | undefined, opts: DriftOptions) => {
+      const { driftCommand } = await import("./commands/drift");
+      await driftCommand(project, opts, reporter);
     });
 
   withAwsOptions(withProjectOptions(program.command("delete")))
@@ -201,7 +224,8 @@ export function buildProgram(reporter: Reporter): Command {
       "  cody policy --format cli   the least-privilege IAM policy, as aws iam commands",
       "",
       "Exit codes: 0 ok or no changes, 1 bad input or AWS error, 2 stack operation or build failed,",
-      "3 missing IAM permissions, 130 interrupted. Docs: docs/README.md in the codybuild package.",
+      "3 missing IAM permissions (or referenced names, with --strict), 4 drifted (cody drift), 130 interrupted.",
+      "Docs: docs/README.md in the codybuild package.",
     ].join("\n"),
   );
   return program;

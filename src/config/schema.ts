@@ -425,6 +425,7 @@ export const projectSchema = strict({
         }),
     })
     .optional(),
+  retainLogGroup: bool.optional(),
   role: roleSchema.optional(),
   schedule: scheduleSchema.optional(),
   properties: rawProperties.optional(),
@@ -451,6 +452,8 @@ const envName = str.regex(ENV_NAME, {
 });
 
 export const settingsSchema = strict({
+  /** `cody deploy --require-approval`'s default for this project (src/review/approval.ts). */
+  requireApproval: oneOf(["never", "any-change", "broadening"] as const, "approval level").optional(),
   stackNaming: strict({
     appendEnv: bool.optional(),
     suffix: z

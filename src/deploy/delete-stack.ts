@@ -2,7 +2,9 @@
 import type { CfnApi } from "../aws/clients";
 import { mayHaveLanded } from "../aws/errors";
 import { CodyError, ExitCode, isCodyError } from "../errors";
+import { deletePlan, deleteQuestion, type DeletePlan } from "../review/delete-plan";
 import { firstFailure, followStack, type DeployIo } from "./deploy-stack";
+import { deployedTemplate } from "./diff-stack";
 import { isInProgress, lookupStack, type StackSnapshot } from "./stack";
 import { Interrupted, type Sleep } from "./wait";
 
@@ -50,7 +52,10 @@ export async function deleteStack(options: DeleteOptions): Promise<DeleteResult>
     // An earlier delete that was still running: it is done now.
     if (!stack.exists || stack.status === "DELETE_COMPLETE") return { type: "deleted", stackName, leftBehind: [], elapsedMs: Date.now() - started };
   }
-  const confirmed = await io.confirm(`Delete stack ${stackName}${options.region ? ` (${options.region})` : ""} and the CodeBuild project, role and schedule in it?`);
+  const plan = await planOf(cfn, stack);
+  const confirmed = await io.confirm(
+    plan ? deleteQuestion(stackName, options.region, plan) : `Delete stack ${stackName}${options.region ? ` (${options.region})` : ""} and every resource in it?`,
+  );
   if (!confirmed) return { type: "cancelled", stackName };
 
   // Ctrl-C during the question or the read below: nothing is deleted.
@@ -67,7 +72,7 @@ export async function deleteStack(options: DeleteOptions): Promise<DeleteResult>
     if (error instanceof Interrupted) throw new Interrupted(`Interrupted while DeleteStack was in flight. ${note}`);
     throw isCodyError(error) ? new CodyError(error.message, { exitCode: error.exitCode, hint: note, cause: error.cause ?? error }) : error;
   }
-  const left = leftBehind(stack);
+  const left = [...retainedLeft(plan), ...leftBehind(stack)];
   if (options.wait === false) return { type: "started", stackName, leftBehind: left };
   const { stack: final, events } = await followStack(options, stack, since, "Deleting").catch((error: unknown) => {
     if (error instanceof Interrupted) {
@@ -90,6 +95,32 @@ export async function deleteStack(options: DeleteOptions): Promise<DeleteResult>
     });
   }
   return { type: "deleted", stackName, leftBehind: left, elapsedMs: Date.now() - started };
+}
+
+/**
+ * What the delete removes and keeps, from the stack's resources and deployed template; undefined when
+ * they cannot be read (the question then says "every resource" rather than guess).
+ */
+async function planOf(cfn: CfnApi, stack: StackSnapshot): Promise<DeletePlan | undefined> {
+  try {
+    const id = stack.stackId ?? stack.name;
+    const [listed, template] = await Promise.all([cfn.describeStackResources({ StackName: id }), deployedTemplate(cfn, id)]);
+    const resources = (listed?.StackResources ?? []).map((r) => ({ logicalId: r.LogicalResourceId ?? "", resourceType: r.ResourceType ?? "", physicalId: r.PhysicalResourceId ?? "" }));
+    if (resources.length === 0) return undefined;
+    const project = stack.outputs.ProjectName;
+    const unmanaged = project && !resources.some((r) => r.resourceType === "AWS::Logs::LogGroup") ? `/aws/codebuild/${project}` : undefined;
+    return deletePlan(resources, template?.template, unmanaged);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Retained log groups, with how to delete them by hand (the unmanaged one is leftBehind's). */
+function retainedLeft(plan: DeletePlan | undefined): string[] {
+  return (plan?.kept ?? []).flatMap((k) => {
+    const group = /^log group (\S+) \(DeletionPolicy: Retain\)$/.exec(k)?.[1];
+    return group ? [`log group ${group}, kept by its DeletionPolicy (delete it with: aws logs delete-log-group --log-group-name ${group})`] : [];
+  });
 }
 
 /** Just after the stack's newest event (server time), so only the delete's own events are shown. */

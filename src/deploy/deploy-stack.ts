@@ -32,6 +32,8 @@ export interface ResourceChangeSummary {
 
 export type DeployResult =
   | { type: "no-changes"; stackName: string; status: string; outputs: Record<string, string> }
+  /** The change set was made and left for review (--no-execute). */
+  | { type: "created"; stackName: string; changeSetName: string; changes: ResourceChangeSummary[] }
   | { type: "started"; stackName: string; changes: ResourceChangeSummary[] }
   | {
       type: "deployed";
@@ -64,7 +66,20 @@ export interface DeployOptions {
   beforeChanges?: () => Promise<void>;
   /** Longest wait for the stack to settle (--timeout); default FOLLOW_MAX_MS. */
   timeoutMs?: number;
+  /** Name the change set (--change-set-name); default `cody-<time>`. */
+  changeSetName?: string;
+  /** Let the change set adopt existing named, retained resources (src/review/adopt.ts). */
+  importExisting?: boolean;
+  /**
+   * The review seam (src/review/, called from the CLI): shows the change set and decides. `keep` leaves
+   * it for review, `refuse` deletes it (and the empty stack a CREATE made) and throws `error`.
+   * Without it the change set is printed and executed.
+   */
+  review?: (changes: ResourceChangeSummary[], context: { changeSetName: string; isNew: boolean }) => Promise<ReviewVerdict>;
 }
+
+export type ReviewVerdict = { type: "execute" } | { type: "keep" } | { type: "refuse"; error: Error };
+
 
 /** How long a deploy or delete follows a stack unless --timeout says otherwise. */
 export const FOLLOW_MAX_MS = 60 * 60_000;
@@ -73,12 +88,13 @@ export const CHANGE_SET_MAX_MS = 10 * 60_000;
 
 /** The parts every cody change set shares: the template, the IAM capabilities its roles need, the stack's tags. */
 export function changeSetInput(
-  options: Pick<DeployOptions, "stackName" | "templateBody" | "tags">,
+  options: Pick<DeployOptions, "stackName" | "templateBody" | "tags" | "importExisting">,
   name: string,
   type: "CREATE" | "UPDATE",
   description: string,
 ): CreateChangeSetCommandInput {
   return {
+    ...(options.importExisting ? { ImportExistingResources: true } : {}),
     StackName: options.stackName,
     ChangeSetName: name,
     ChangeSetType: type,
@@ -157,7 +173,7 @@ async function deploy(options: DeployOptions): Promise<DeployResult> {
 
   // One name per deploy, and the same tokens across the SDK's retries of each call: a retried
   // CreateChangeSet whose answer was lost does not make a second change set (nor fail AlreadyExists).
-  const changeSetName = `cody-${now()}`;
+  const changeSetName = options.changeSetName ?? `cody-${now()}`;
   const attempt: Attempt = { changeSetName, madeStack: !stack.exists, executing: false, executed: false };
   try {
     try {
@@ -203,7 +219,13 @@ async function executeAndFollow(options: DeployOptions, attempt: Attempt, stack:
     return { type: "no-changes", stackName, status: stack.status, outputs: stack.outputs };
   }
   const changes = created.changes;
-  printChanges(io.reporter, stackName, changes);
+  // The review seam: show the change set and decide (approval, --no-execute); by default print and go on.
+  let verdict: ReviewVerdict = { type: "execute" };
+  if (options.review) verdict = await options.review(changes, { changeSetName, isNew });
+  else printChanges(io.reporter, stackName, changes);
+  if (verdict.type === "keep") return { type: "created", stackName, changeSetName, changes };
+  // Refused: settleFailure deletes the change set (and the empty stack of a first deploy) and verifies it.
+  if (verdict.type === "refuse") throw verdict.error;
 
   // ---- the change set is created and described; nothing is deployed yet. Execute from here on.
   // Follow events from the change set's own (server) time, not the local clock.

@@ -1,39 +1,65 @@
-// What a deploy would change: a change set that is created, read and deleted, never executed.
+// What a deploy would change: a change set that is created, read and deleted, never executed, joined
+// with the deployed template (GetTemplate) so each change shows its old and new values.
 import type { CfnApi } from "../aws/clients";
-import { changeSetInput, templateUnchanged, waitForChangeSet, type ResourceChangeSummary } from "./deploy-stack";
+import { adoptable } from "../review/adopt";
+import { parseTemplateBody } from "../review/parse-template";
+import { review, type Review } from "../review/review";
+import type { TemplateLike } from "../review/template-diff";
 import { removeChangeSet, removeReviewStack, type Cleanup } from "./change-sets";
-import { isCreationFailure, lookupStack } from "./stack";
+import { changeSetInput, waitForChangeSet, type ResourceChangeSummary } from "./deploy-stack";
+import { isCreationFailure, lookupStack, type StackSnapshot } from "./stack";
 import type { Sleep } from "./wait";
 
-export interface DiffResult {
+export interface DiffResult extends Review {
   stackName: string;
   isNew: boolean;
-  changes: ResourceChangeSummary[];
   /** Set when deploy would first delete the stack (a failed create, ROLLBACK_COMPLETE). */
   recreate?: string;
   /** What diff made and could not remove, each with the command that removes it. */
   leftBehind?: string[];
 }
 
-export async function diffStack(options: {
+export interface DiffOptions {
   cfn: CfnApi;
   stackName: string;
   templateBody: string;
+  /** The synthesized template as a value (what templateBody says). */
+  template: TemplateLike;
   tags: Record<string, string>;
-  /** The template's resources, for a stack deploy would delete and create again. */
-  resources: Array<{ logicalId: string; resourceType: string }>;
   sleep: Sleep;
   signal?: AbortSignal;
-}): Promise<DiffResult> {
+}
+
+/** The template a stack was deployed with, as a value; undefined for a stack with none (REVIEW_IN_PROGRESS). */
+export async function deployedTemplate(cfn: CfnApi, stackName: string): Promise<{ body: string; template: TemplateLike } | undefined> {
+  const res = await cfn.getTemplate({ StackName: stackName, TemplateStage: "Original" });
+  if (!res.TemplateBody) return undefined;
+  return { body: res.TemplateBody, template: parseTemplateBody(res.TemplateBody) };
+}
+
+function sameTags(stack: StackSnapshot, tags: Record<string, string>): boolean {
+  return Object.keys(stack.tags).length === Object.keys(tags).length && Object.entries(tags).every(([k, v]) => stack.tags[k] === v);
+}
+
+export async function diffStack(options: DiffOptions): Promise<DiffResult> {
   const { cfn, stackName } = options;
   const stack = await lookupStack(cfn, stackName);
   if (stack.exists && isCreationFailure(stack.status)) {
     // No change set can be made against it: deploy deletes it and creates everything afresh.
-    const changes = options.resources.map((r) => ({ action: "Add", ...r, replacement: null, properties: [] }));
-    return { stackName, isNew: true, changes, recreate: stack.status };
+    const changes: ResourceChangeSummary[] = Object.entries(options.template.Resources ?? {}).map(([logicalId, r]) => ({
+      action: "Add",
+      logicalId,
+      resourceType: String((r as { Type?: unknown }).Type ?? ""),
+      replacement: null,
+      properties: [],
+    }));
+    return { stackName, isNew: true, ...review(changes, undefined, options.template), recreate: stack.status };
   }
   const isNew = !stack.exists || stack.status === "REVIEW_IN_PROGRESS";
-  if (!isNew && (await templateUnchanged(options, stack))) return { stackName, isNew, changes: [] };
+  const deployed = isNew ? undefined : await deployedTemplate(cfn, stackName);
+  if (deployed && deployed.body === options.templateBody && sameTags(stack, options.tags)) {
+    return { stackName, isNew, ...review([], deployed.template, options.template) };
+  }
   const name = `cody-diff-${Date.now()}`;
   const cleanup: Cleanup = { removed: [], left: [] };
   // Whatever happens from CreateChangeSet on (its answer lost, Ctrl-C, an error), remove what diff made:
@@ -44,7 +70,9 @@ export async function diffStack(options: {
   };
   let outcome;
   try {
-    await cfn.createChangeSet({ ...changeSetInput(options, name, isNew ? "CREATE" : "UPDATE", "created by cody diff (deleted after reading)"), ClientToken: name });
+    const input = changeSetInput(options, name, isNew ? "CREATE" : "UPDATE", "created by cody diff (deleted after reading)");
+    // As deploy does: a retained log group that already exists is shown as imported, not as a failure to come.
+    await cfn.createChangeSet({ ...input, ...(adoptable(options.template).length > 0 ? { ImportExistingResources: true } : {}), ClientToken: name });
     outcome = await waitForChangeSet(options, name);
   } catch (error) {
     await clean();
@@ -52,5 +80,6 @@ export async function diffStack(options: {
   }
   await clean();
   const leftBehind = cleanup.left.map((l) => `${l.what} is left (${l.why}); remove it with: ${l.command}`);
-  return { stackName, isNew, changes: outcome.type === "empty" ? [] : outcome.changes, ...(leftBehind.length ? { leftBehind } : {}) };
+  const changes = outcome.type === "empty" ? [] : outcome.changes;
+  return { stackName, isNew, ...review(changes, deployed?.template, options.template), ...(leftBehind.length ? { leftBehind } : {}) };
 }

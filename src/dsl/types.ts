@@ -242,6 +242,11 @@ export interface ProjectConfig {
   serviceRole?: string;
   /** Manage the `/aws/codebuild/<project>` log group in the stack, with this retention. */
   logRetentionDays?: LogRetentionDays;
+  /**
+   * Keep that log group (and its logs) when the stack is deleted or the group replaced
+   * (`DeletionPolicy`/`UpdateReplacePolicy: Retain`); `false` deletes them with the stack. @default true
+   */
+  retainLogGroup?: boolean;
   /** The role, inline (or in `.cody/role.ts`). */
   role?: RoleConfig;
   /** A schedule, inline (or in `.cody/schedule.ts`). */
@@ -257,6 +262,8 @@ export interface EnvSettings {
 }
 
 export interface Settings {
+  /** When `cody deploy` asks before executing: `never`, `any-change`, or `broadening` (IAM widened). @default "broadening" */
+  requireApproval?: "never" | "any-change" | "broadening";
   stackNaming?: {
     /** Add the env to project and stack names. @default false */
     appendEnv?: boolean;

@@ -10,6 +10,7 @@ import type { SynthResult } from "../synth/template";
 import { scheduleName } from "../synth/schedule-resource";
 import { isPlainObject, type PlainObject } from "../util/merge";
 import { handlerPermissions, RESOURCELESS_ACTIONS, type EmittedResourceType, type ResourceHandler } from "./handler-permissions";
+import { templateReferences } from "../review/references";
 
 export const COMMAND_NAMES = ["deploy", "diff", "delete", "preflight", "start", "stop", "status", "logs", "list", "badge"] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -694,7 +695,47 @@ function drafts(s: Scope, arns: Arns, input: RequirementInput): Draft[] {
     why: "Preflight reads the managed policies attached to the caller (customer-managed and AWS-managed) and the caller's permissions boundary.",
     grants: grants(preflight, "iam:GetPolicy", "iam:GetPolicyVersion"),
   });
+  out.push(...reviewReads(s, arns, input.synth));
   return out;
+}
+
+/**
+ * The review's reads (src/review/). The reference check of deploy and diff: does each parameter,
+ * secret, policy and role the template names exist; metadata only, scoped to those names. Delete's
+ * list of what it removes and keeps. All advisory (a denied read is reported, not fatal), so optional.
+ */
+function reviewReads(s: Scope, arns: Arns, synth: SynthResult | undefined): Draft[] {
+  const refs = synth ? templateReferences(synth.template, { partition: arns.partition, region: arns.region, account: arns.account }) : undefined;
+  const names = (kind: string) => (refs ?? []).filter((r) => r.kind === kind).map((r) => r.name);
+  const checks: Array<{ sid: string; action: string; resources: string[]; what: string }> = [
+    // DescribeParameters takes no resource; it returns names and metadata, never a value.
+    { sid: "CheckParameters", action: "ssm:DescribeParameters", resources: !refs || names("parameter").length > 0 ? ["*"] : [], what: "SSM parameters (DescribeParameters takes no resource; it never returns a value)" },
+    {
+      sid: "CheckSecrets",
+      action: "secretsmanager:DescribeSecret",
+      resources: refs ? names("secret").map((id) => (id.startsWith("arn:") ? id : arns.regional("secretsmanager", `secret:${id}-??????`))) : [arns.regional("secretsmanager", "secret:*")],
+      what: "secrets (DescribeSecret: metadata, never the value)",
+    },
+    { sid: "CheckPolicies", action: "iam:GetPolicy", resources: refs ? names("policy") : [arns.global("iam", "policy/*"), `arn:${arns.partition}:iam::aws:policy/*`], what: "managed and boundary policies" },
+    { sid: "CheckRoles", action: "iam:GetRole", resources: refs ? names("role").flatMap((r) => [arns.global("iam", `role/${r}`), arns.global("iam", `role/*/${r}`)]) : [arns.global("iam", "role/*")], what: "an existing service role" },
+  ];
+  const reads: Draft[] = checks
+    .filter((c) => c.resources.length > 0)
+    .map((c) => ({
+      sid: c.sid,
+      resources: c.resources,
+      optional: true,
+      why: `deploy and diff check that the template's ${c.what} exist${refs ? "" : ", by the names a project uses"}.`,
+      grants: grants(["deploy", "diff"], c.action),
+    }));
+  reads.push({
+    sid: "DeletePlan",
+    resources: [s.stackArn],
+    optional: true,
+    why: "delete lists what it removes and what it keeps (resources with DeletionPolicy Retain) before asking.",
+    grants: grants(["delete"], "cloudformation:DescribeStackResources", "cloudformation:GetTemplate"),
+  });
+  return reads;
 }
 
 /** Everything the given commands need, for a project (`synth`) or for any cody project. */

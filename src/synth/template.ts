@@ -27,6 +27,9 @@ export function synthesize(p: LoadedProject): SynthResult {
   if (p.project.logRetentionDays) {
     resources.LogGroup = {
       Type: "AWS::Logs::LogGroup",
+      // Logs outlive the stack unless the project says otherwise; Retain (with the static name) also
+      // lets a deploy adopt a group earlier builds created (CreateChangeSet's ImportExistingResources).
+      ...(p.project.retainLogGroup === false ? {} : { DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" }),
       Properties: { LogGroupName: `/aws/codebuild/${p.names.fullProjectName}`, RetentionInDays: p.project.logRetentionDays },
     };
   }

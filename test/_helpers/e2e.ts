@@ -78,6 +78,9 @@ export function spawnCli(args: string[], options: CliOptions): RunningCli {
     FORCE_COLOR: undefined,
     CODY_ENV: undefined,
     CODY_EXTRA: undefined,
+    // A pipeline's setting: deploys execute without the broadening-IAM question, which has no terminal
+    // here. The approval tests (test/e2e/review*.test.ts) unset it to test the default.
+    CODY_REQUIRE_APPROVAL: "never",
     ...options.env,
   };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];

@@ -1,4 +1,4 @@
-import { DeleteStackCommand, DescribeStackEventsCommand } from "@aws-sdk/client-cloudformation";
+import { DeleteStackCommand, DescribeStackEventsCommand, DescribeStackResourcesCommand, GetTemplateCommand } from "@aws-sdk/client-cloudformation";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CfnApi } from "../../src/aws/clients";
 import { deleteStack, leftBehind, type DeleteOptions, type DeleteResult } from "../../src/deploy/delete-stack";
@@ -27,6 +27,10 @@ const existing: Frame = {
   events: [event(-7200, STACK, "CREATE_COMPLETE"), event(-3600, "CodeBuild", "UPDATE_COMPLETE"), event(-3599, STACK, "UPDATE_COMPLETE")],
 };
 
+function resource(logicalId: string, type: string, physicalId: string) {
+  return { LogicalResourceId: logicalId, ResourceType: type, PhysicalResourceId: physicalId, ResourceStatus: "UPDATE_COMPLETE" as const, Timestamp: new Date() };
+}
+
 describe("deleteStack", () => {
   it("deletes by stack id after confirming, streams only the delete's events, and names the log group left behind", async () => {
     // GIVEN a deployed stack without a managed log group
@@ -39,11 +43,22 @@ describe("deleteStack", () => {
       },
     ]);
 
+    mock.on(DescribeStackResourcesCommand).resolves({ StackResources: [resource("CodeBuild", "AWS::CodeBuild::Project", "demo"), resource("IamRole", "AWS::IAM::Role", "demo-cody-IamRole-ABC")] });
+    mock.on(GetTemplateCommand).resolves({ TemplateBody: "Resources:\n  CodeBuild:\n    Type: AWS::CodeBuild::Project\n  IamRole:\n    Type: AWS::IAM::Role\n" });
+
     // WHEN deleted and confirmed
     const result = await remove({ region: "eu-west-1" });
 
-    // THEN the question named the stack and its region, the stack was deleted by id
-    expect(io.questions).toEqual(["Delete stack demo-cody (eu-west-1) and the CodeBuild project, role and schedule in it?"]);
+    // THEN the question named the stack and its region, exactly what goes and what stays; the stack was deleted by id
+    expect(io.questions).toEqual([
+      [
+        "Stack demo-cody (eu-west-1):",
+        "  delete  CodeBuild project demo",
+        "  delete  IAM role demo-cody-IamRole-ABC",
+        "  keep    log group /aws/codebuild/demo, if any build ran (CodeBuild made it, not the stack)",
+        "Delete it?",
+      ].join("\n"),
+    ]);
     expect(mock.commandCalls(DeleteStackCommand).map((c) => c.args[0].input)).toEqual([{ StackName: STACK_ID }]);
     // AND every event of the delete was printed, through to the stack's DELETE_COMPLETE, none from before
     expect(io.lines).toEqual([
@@ -59,6 +74,24 @@ describe("deleteStack", () => {
     expect(result.type === "deleted" && result.leftBehind).toEqual([
       "log group /aws/codebuild/demo, if any build ran (delete it with: aws logs delete-log-group --log-group-name /aws/codebuild/demo)",
     ]);
+  });
+
+  it("keeps a retained log group, says so in the question and after, and asks about every resource when they cannot be read", async () => {
+    playStack(mock, [{ ...existing, outputs: { ...OUTPUTS, LogGroupName: "/aws/codebuild/demo" } }, { status: "DELETE_COMPLETE", events: [event(9, STACK, "DELETE_COMPLETE")] }]);
+    mock.on(DescribeStackResourcesCommand).resolves({ StackResources: [resource("LogGroup", "AWS::Logs::LogGroup", "/aws/codebuild/demo"), resource("CodeBuild", "AWS::CodeBuild::Project", "demo")] });
+    mock.on(GetTemplateCommand).resolves({ TemplateBody: "Resources:\n  LogGroup:\n    Type: AWS::Logs::LogGroup\n    DeletionPolicy: Retain\n  CodeBuild:\n    Type: AWS::CodeBuild::Project\n" });
+    const result = await remove();
+    expect(io.questions).toEqual(["Stack demo-cody:\n  delete  CodeBuild project demo\n  keep    log group /aws/codebuild/demo (DeletionPolicy: Retain)\nDelete it?"]);
+    expect(result.type === "deleted" && result.leftBehind).toEqual([
+      "log group /aws/codebuild/demo, kept by its DeletionPolicy (delete it with: aws logs delete-log-group --log-group-name /aws/codebuild/demo)",
+    ]);
+
+    // Without read access to the stack's resources, the question does not guess.
+    ({ cfn, mock, io, sleep } = await freshEngine({ answers: [false] }));
+    playStack(mock, [existing]);
+    mock.on(DescribeStackResourcesCommand).rejects(Object.assign(new Error("User is not authorized to perform: cloudformation:DescribeStackResources"), { name: "AccessDenied" }));
+    await remove({ region: "eu-west-1" });
+    expect(io.questions).toEqual(["Delete stack demo-cody (eu-west-1) and every resource in it?"]);
   });
 
   it("returns 'missing' for a stack that does not exist, without asking or deleting", async () => {

@@ -15,13 +15,17 @@ beforeEach(async () => {
 });
 
 function diff(signal?: AbortSignal, sleep = fakeSleep().sleep): Promise<DiffResult> {
-  return diffStack({ cfn, stackName: STACK, templateBody: TEMPLATE, tags: TAGS, resources: RESOURCES, sleep, signal });
+  return diffStack({ cfn, stackName: STACK, templateBody: TEMPLATE, template: TEMPLATE_VALUE, tags: TAGS, sleep, signal });
 }
 
 const RESOURCES = [
   { logicalId: "CodeBuild", resourceType: "AWS::CodeBuild::Project" },
   { logicalId: "IamRole", resourceType: "AWS::IAM::Role" },
 ];
+/** The synthesized template as a value (diff reads its resources, and compares it with the deployed one). */
+const TEMPLATE_VALUE = { Resources: Object.fromEntries(RESOURCES.map((r) => [r.logicalId, { Type: r.resourceType }])) };
+/** What a diff without IAM changes adds to every result. */
+const NO_IAM = { iam: [], broadening: false };
 
 const changeSetName = () => mock.commandCalls(CreateChangeSetCommand)[0].args[0].input.ChangeSetName;
 
@@ -36,7 +40,8 @@ describe("diffStack", () => {
       stackName: STACK,
       isNew: true,
       recreate: "ROLLBACK_COMPLETE",
-      changes: RESOURCES.map((r) => ({ action: "Add", ...r, replacement: null, properties: [] })),
+      changes: RESOURCES.map((r) => ({ action: "Add", ...r, replacement: null, properties: [], values: [] })),
+      ...NO_IAM,
     });
     expect(mock.commandCalls(CreateChangeSetCommand)).toHaveLength(0);
     expect(mock.commandCalls(DeleteStackCommand)).toHaveLength(0);
@@ -53,9 +58,10 @@ describe("diffStack", () => {
       stackName: STACK,
       isNew: true,
       changes: [
-        { action: "Add", logicalId: "IamRole", resourceType: "AWS::IAM::Role", replacement: null, properties: [] },
-        { action: "Add", logicalId: "CodeBuild", resourceType: "AWS::CodeBuild::Project", replacement: null, properties: [] },
+        { action: "Add", logicalId: "IamRole", resourceType: "AWS::IAM::Role", replacement: null, properties: [], values: [] },
+        { action: "Add", logicalId: "CodeBuild", resourceType: "AWS::CodeBuild::Project", replacement: null, properties: [], values: [] },
       ],
+      ...NO_IAM,
     });
     expect(mock.commandCalls(CreateChangeSetCommand)[0].args[0].input).toMatchObject({
       StackName: STACK,
@@ -80,12 +86,17 @@ describe("diffStack", () => {
   it("for an existing stack: an UPDATE change set, deleted after reading; the stack is untouched", async () => {
     // GIVEN a stack with an older template
     playStack(mock, [{ status: "UPDATE_COMPLETE" }]);
-    mock.on(GetTemplateCommand).resolves({ TemplateBody: `${TEMPLATE}# old\n` });
+    mock.on(GetTemplateCommand).resolves({ TemplateBody: "Resources:\n  CodeBuild:\n    Type: AWS::CodeBuild::Project\n    Properties:\n      TimeoutInMinutes: 60\n  IamRole:\n    Type: AWS::IAM::Role\n" });
     mock.on(DescribeChangeSetCommand).resolves(readyChangeSet([["Modify", "CodeBuild", "False"]]));
     // WHEN diffed
     const result = await diff();
-    // THEN
-    expect(result).toEqual({ stackName: STACK, isNew: false, changes: [{ action: "Modify", logicalId: "CodeBuild", resourceType: "AWS::CodeBuild::Project", replacement: "False", properties: [] }] });
+    // THEN the change set's changes, with the values from the deployed template
+    expect(result).toEqual({
+      stackName: STACK,
+      isNew: false,
+      changes: [{ action: "Modify", logicalId: "CodeBuild", resourceType: "AWS::CodeBuild::Project", replacement: "False", properties: [], values: [{ path: "TimeoutInMinutes", old: 60 }] }],
+      ...NO_IAM,
+    });
     expect(mock.commandCalls(CreateChangeSetCommand)[0].args[0].input.ChangeSetType).toBe("UPDATE");
     expect(sentCommands(mock)).toEqual(["DescribeStacksCommand", "GetTemplateCommand", "CreateChangeSetCommand", "DescribeChangeSetCommand", "DeleteChangeSetCommand"]);
   });
@@ -93,7 +104,7 @@ describe("diffStack", () => {
   it("makes no change set when template and tags are unchanged", async () => {
     playStack(mock, [{ status: "UPDATE_COMPLETE" }]);
     mock.on(GetTemplateCommand).resolves({ TemplateBody: TEMPLATE });
-    expect(await diff()).toEqual({ stackName: STACK, isNew: false, changes: [] });
+    expect(await diff()).toEqual({ stackName: STACK, isNew: false, changes: [], ...NO_IAM });
     expect(sentCommands(mock)).toEqual(["DescribeStacksCommand", "GetTemplateCommand"]);
   });
 

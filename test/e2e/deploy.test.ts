@@ -374,14 +374,15 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
     // Every --json result: command and type first, then the same keys whatever the type.
     const keys = (value: Record<string, unknown>) => Object.keys(value);
     const changeKeys = ["action", "logicalId", "resourceType", "replacement", "properties"];
-    const DEPLOY_KEYS = ["command", "type", "stackName", "region", "status", "changes", "outputs", "elapsedMs", "warnings"];
-    const DIFF_KEYS = ["command", "type", "stackName", "region", "isNew", "recreate", "changes"];
+    const DEPLOY_KEYS = ["command", "type", "stackName", "region", "status", "changes", "outputs", "elapsedMs", "warnings", "changeSetName"];
+    const DIFF_KEYS = ["command", "type", "stackName", "region", "isNew", "recreate", "changes", "iam", "broadening", "missingReferences"];
+    const diffChangeKeys = [...changeKeys, "values"];
     const DELETE_KEYS = ["command", "type", "stackName", "region", "leftBehind", "elapsedMs"];
 
     const diffNew = await json(["diff"]);
     expect(keys(diffNew)).toEqual(DIFF_KEYS);
     expect(diffNew).toMatchObject({ command: "diff", type: "changes", stackName: STACK, region: REGION, isNew: true, recreate: null });
-    expect((diffNew.changes as Record<string, unknown>[]).map(keys)).toEqual(Array(4).fill(changeKeys));
+    expect((diffNew.changes as Record<string, unknown>[]).map(keys)).toEqual(Array(4).fill(diffChangeKeys));
 
     const created = await json(["deploy"]); // preflight included: its warning stays on stderr
     expect(keys(created)).toEqual(DEPLOY_KEYS);
@@ -397,10 +398,10 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
     ]);
 
     const noop = await json(["deploy", ...SETUP]);
-    expect(noop).toEqual({ command: "deploy", type: "no-changes", stackName: STACK, region: REGION, status: "CREATE_COMPLETE", changes: [], outputs, elapsedMs: null, warnings: [] });
+    expect(noop).toEqual({ command: "deploy", type: "no-changes", stackName: STACK, region: REGION, status: "CREATE_COMPLETE", changes: [], outputs, elapsedMs: null, warnings: [], changeSetName: null });
 
     const diffSame = await json(["diff"]);
-    expect(diffSame).toEqual({ command: "diff", type: "no-changes", stackName: STACK, region: REGION, isNew: false, recreate: null, changes: [] });
+    expect(diffSame).toMatchObject({ command: "diff", type: "no-changes", stackName: STACK, region: REGION, isNew: false, recreate: null, changes: [], iam: [], broadening: false });
 
     editProject(dir);
     const updated = await json(["deploy", ...SETUP]);

@@ -165,17 +165,17 @@ describe("checkPolicies", () => {
     expect(result.missing).toEqual([]);
     expect(result.overBroad).toEqual([
       "Statement[0] grants action wildcards: cloudformation:*, codebuild:*, events:*, iam:*, logs:*, ssm:*.",
-      "Statement[0] grants services cody does not use here: ssm.",
       'Statement[0] applies to every resource ("*"), where cody\'s needs are scoped to its stack, project, roles and log groups.',
       "Statement[0] lets the holder grant itself more permissions (e.g. iam:AttachUserPolicy or iam:PutRolePolicy on any principal): admin-equivalent.",
     ]);
-    // It predates EventBridge Scheduler: a scheduler project is not covered.
+    // It predates EventBridge Scheduler (and the check that a referenced secret exists): a scheduler project is not covered.
     const scheduler = checkPolicies([seed], requirementsOf("nightly-scheduler"));
     expect([...new Set(scheduler.missing.map((m) => m.action))].sort()).toEqual([
       "scheduler:CreateSchedule",
       "scheduler:DeleteSchedule",
       "scheduler:GetSchedule",
       "scheduler:UpdateSchedule",
+      "secretsmanager:DescribeSecret",
     ]);
   });
 

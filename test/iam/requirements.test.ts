@@ -155,8 +155,9 @@ describe("inside a project: the template's exact names", () => {
     expect(demo.filter((a) => a.startsWith("scheduler:"))).toEqual([]);
     expect(demo.filter((a) => a.includes("Webhook"))).toEqual([]);
     expect(demo).not.toContain("logs:CreateLogGroup");
-    // CodeBuild reads PARAMETER_STORE variables with the project's role at build time: the deployer needs no SSM.
-    expect(demo.filter((a) => a.startsWith("ssm:") || a.startsWith("secretsmanager:"))).toEqual([]);
+    // CodeBuild reads PARAMETER_STORE variables with the project's role at build time: the deployer reads
+    // no value, only checks the parameter exists (names only).
+    expect(demo.filter((a) => a.startsWith("ssm:") || a.startsWith("secretsmanager:"))).toEqual(["ssm:DescribeParameters"]);
 
     const webhook = actionsOf(reqs({ synth: example("node-webhook") }));
     expect(webhook).toEqual(expect.arrayContaining(["codebuild:CreateWebhook", "codebuild:UpdateWebhook", "codebuild:DeleteWebhook"]));
@@ -314,7 +315,8 @@ describe("--commands: only what the selected commands need", () => {
     const actions = actionsOf(reqs({ synth: synth(), commands: ["diff"] }));
     expect(actions).toContain("cloudformation:CreateChangeSet");
     expect(actions).not.toContain("cloudformation:ExecuteChangeSet");
-    expect(actions.filter((a) => !a.startsWith("cloudformation:"))).toEqual([]);
+    // Besides the (optional) existence check of the parameter the template names.
+    expect(actions.filter((a) => !a.startsWith("cloudformation:"))).toEqual(["ssm:DescribeParameters"]);
   });
 
   it("preflight's own needs are optional for deploy and required for cody preflight", () => {
@@ -326,6 +328,7 @@ describe("--commands: only what the selected commands need", () => {
       "PreflightReadGroups",
       "PreflightReadRole",
       "PreflightReadManagedPolicies",
+      "CheckParameters",
     ]);
     const preflight = reqs({ synth: synth(), commands: ["preflight"] });
     expect(preflight.every((r) => r.optional)).toBe(true);

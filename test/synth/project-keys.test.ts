@@ -596,11 +596,22 @@ describe("logRetentionDays", () => {
     const template = await synthFor(minimalProject(`logRetentionDays: 30,`));
     expect(template.Resources.LogGroup).toEqual({
       Type: "AWS::Logs::LogGroup",
+      // Kept when the stack goes (the logs are the record of past builds), and adoptable by name.
+      DeletionPolicy: "Retain",
+      UpdateReplacePolicy: "Retain",
       Properties: { LogGroupName: "/aws/codebuild/demo", RetentionInDays: 30 },
     });
     expect(template.Resources.CodeBuild!.DependsOn).toEqual(["LogGroup"]);
     const logs = roleStatements(template).find((s) => s.Sid === "WriteBuildLogs");
     expect(logs?.Action).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
+  });
+
+  it("retainLogGroup: false deletes the log group with the stack", async () => {
+    const template = await synthFor(minimalProject(`logRetentionDays: 30,\n  retainLogGroup: false,`));
+    expect(template.Resources.LogGroup).not.toHaveProperty("DeletionPolicy");
+    expect(template.Resources.LogGroup).not.toHaveProperty("UpdateReplacePolicy");
+    const error = await configErrorOf(synthFor(minimalProject(`logRetentionDays: 30,\n  retainLogGroup: "no",`)));
+    expect(error.issues[0]).toMatchObject({ field: "retainLogGroup" });
   });
 
   it("without it: no LogGroup, no DependsOn, the role may create its log group", async () => {

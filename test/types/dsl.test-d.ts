@@ -123,6 +123,7 @@ const everyProjectKey = {
   tags: { team: "api" },
   serviceRole: "arn:aws:iam::123456789012:role/build",
   logRetentionDays: 30,
+  retainLogGroup: true,
   role: { iamPolicy: ["s3"] },
   schedule: { rate: "1 day" },
   properties: { ConcurrentBuildLimit: 1, Source: { GitCloneDepth: 1 } },

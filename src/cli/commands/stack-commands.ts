@@ -1,8 +1,8 @@
-// `cody deploy`, `cody diff`, `cody delete`: load and synthesize locally (bad input fails before any
+// `cody deploy` and `cody delete` (`cody diff` is diff.ts): load and synthesize locally (bad input fails before any
 // AWS call), then hand the template to the deploy engine with the terminal-facing pieces it needs.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { createCloudFormation } from "../../aws/clients";
+import { createCloudFormation, type CfnApi } from "../../aws/clients";
 import { checkStackName, resolveAws } from "../../config/naming";
 import { CODY_DIR, projectNaming } from "../../config/project-naming";
 import { CodyError } from "../../errors";
@@ -57,26 +57,46 @@ function printOutputs(reporter: Reporter, outputs: Record<string, string>): void
   for (const [key, value] of Object.entries(outputs)) reporter.info(`  ${c.dim(key.padEnd(width))}  ${value}`);
 }
 
-export async function deployCommand(
-  projectName: string | undefined,
-  options: StackCommandOptions & { skipPreflight?: boolean; strict?: boolean },
-  reporter: Reporter,
-): Promise<void> {
+export interface DeployCommandOptions extends StackCommandOptions {
+  skipPreflight?: boolean;
+  strict?: boolean;
+  outputsFile?: string;
+  /** --require-approval; default from settings, else broadening. */
+  requireApproval?: string;
+  /** false with --no-execute. */
+  execute?: boolean;
+  changeSetName?: string;
+  executeOnly?: boolean;
+}
+
+export async function deployCommand(projectName: string | undefined, options: DeployCommandOptions, reporter: Reporter): Promise<void> {
   const c = colors(reporter);
   const timeoutMs = parseDuration(options.timeout);
+  const { approvalLevel, checkReviewFlags } = await import("../../review/deploy-flags");
+  checkReviewFlags(options);
   const synth = await synthProject(projectName, options);
   warnEnv(reporter, synth, options);
+  const level = approvalLevel(options.requireApproval, synth.project.settings.requireApproval);
   const cfn = await createCloudFormation(synth.aws);
   const region = await cfn.region();
+  const prompt = terminalPrompt();
+  const { reviewSeam } = await import("../deploy-review");
+  const seam = (keep: boolean, deletes: boolean) =>
+    reviewSeam({ cfn, stackName: synth.stackName, region, template: synth.template, level, yes: Boolean(options.yes), keep, deletes, prompt, reporter });
+  if (options.executeOnly) return executeOnly(synth, options, { cfn, region, reporter, seam: seam(false, false) });
   // IAM preflight once the deploy knows it will change something, before any CloudFormation write:
   // exit 3 when permissions are missing. An unchanged project skips it (the ~1 s no-op path).
-  const preflight = options.skipPreflight
-    ? undefined
-    : async () => {
-        const { deployPreflight } = await import("./preflight");
-        await deployPreflight({ synth, region, profile: synth.aws.profile, strict: options.strict, reporter });
-      };
+  // Then the names the template uses (parameters, secrets, policies, roles): a warning, exit 3 with --strict.
+  const preflight = async () => {
+    if (!options.skipPreflight) {
+      const { deployPreflight } = await import("./preflight");
+      await deployPreflight({ synth, region, profile: synth.aws.profile, strict: options.strict, reporter });
+    }
+    const { referenceCheck } = await import("../reference-check");
+    await referenceCheck({ template: synth.template, aws: synth.aws, region, strict: options.strict, reporter });
+  };
   const { deployStack } = await import("../../deploy/deploy-stack");
+  const { adoptable } = await import("../../review/adopt");
   reporter.info(`Deploying stack ${c.bold(synth.stackName)} (${region})`);
   const result = await withInterrupt(
     (signal) =>
@@ -91,16 +111,39 @@ export async function deployCommand(
         signal,
         beforeChanges: preflight,
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+        // A change set kept for review is named apart from cody's own (`cody-<time>`), which a later
+        // deploy treats as another run's or as left over (src/deploy/change-sets.ts).
+        changeSetName: options.changeSetName ?? (options.execute === false ? `cody-review-${Date.now()}` : undefined),
+        importExisting: adoptable(synth.template).length > 0,
+        review: seam(options.execute === false, true),
       }),
     undefined,
     reporter,
   );
   if (result.type === "no-changes") reporter.success(`No changes: stack ${synth.stackName} is up to date.`);
+  if (result.type === "created") await printCreated(cfn, synth.stackName, result.changeSetName, region, reporter);
   if (result.type === "started") reporter.info(`Deploy of ${synth.stackName} started; run \`cody deploy\` again to wait for it, or watch it in the CloudFormation console.`);
   if (result.type === "deployed") {
     reporter.success(`Deployed ${synth.stackName} (${result.status}) in ${(result.elapsedMs / 1000).toFixed(1)}s`);
   }
-  if (result.type !== "started") printOutputs(reporter, result.outputs);
+  await finish(result, { options, region, reporter, warnings: synth.warnings });
+}
+
+type Finished =
+  | { type: "no-changes" | "deployed"; stackName: string; status: string; outputs: Record<string, string>; changes?: unknown[]; elapsedMs?: number }
+  | { type: "started"; stackName: string; changes: unknown[] }
+  | { type: "created"; stackName: string; changeSetName: string; changes: unknown[] };
+
+/** Outputs (printed, --outputs-file) and the --json result, the same for a deploy and an --execute-only. */
+async function finish(result: Finished, o: { options: DeployCommandOptions; region: string; reporter: Reporter; warnings: string[] }): Promise<void> {
+  const { options, region, reporter, warnings } = o;
+  const outputs = result.type === "no-changes" || result.type === "deployed" ? result.outputs : undefined;
+  if (outputs) printOutputs(reporter, outputs);
+  if (options.outputsFile) {
+    const { writeOutputsFile } = await import("../../deploy/outputs-file");
+    if (!outputs) reporter.warn(`--outputs-file: not written: the change set was not ${result.type === "created" ? "executed" : "followed to the end"}, so its outputs are not known yet.`);
+    else reporter.info(`Outputs written to ${writeOutputsFile(options.outputsFile, result.stackName, outputs)}`);
+  }
   if (options.json) {
     // The same keys for every type: null or empty where a type has nothing to say.
     reporter.result(
@@ -110,11 +153,12 @@ export async function deployCommand(
           type: result.type,
           stackName: result.stackName,
           region,
-          status: result.type === "started" ? null : result.status,
-          changes: result.type === "no-changes" ? [] : result.changes,
-          outputs: result.type === "started" ? {} : result.outputs,
-          elapsedMs: result.type === "deployed" ? result.elapsedMs : null,
-          warnings: synth.warnings,
+          status: result.type === "no-changes" || result.type === "deployed" ? result.status : null,
+          changes: result.type === "no-changes" ? [] : (result.changes ?? []),
+          outputs: outputs ?? {},
+          elapsedMs: result.type === "deployed" ? (result.elapsedMs ?? null) : null,
+          warnings,
+          changeSetName: result.type === "created" ? result.changeSetName : null,
         },
         null,
         2,
@@ -123,42 +167,49 @@ export async function deployCommand(
   }
 }
 
-export async function diffCommand(projectName: string | undefined, options: StackCommandOptions, reporter: Reporter): Promise<void> {
-  const synth = await synthProject(projectName, options);
-  warnEnv(reporter, synth, options);
-  const cfn = await createCloudFormation(synth.aws);
-  const region = await cfn.region();
-  const { diffStack } = await import("../../deploy/diff-stack");
-  const { formatChanges } = await import("../../deploy/deploy-stack");
+/** --no-execute: the change set's name, its console page, and how to execute it. */
+async function printCreated(cfn: CfnApi, stackName: string, changeSetName: string, region: string, reporter: Reporter): Promise<void> {
+  const { changeSetLink } = await import("../deploy-review");
+  const described = await cfn.describeChangeSet({ StackName: stackName, ChangeSetName: changeSetName });
+  reporter.success(`Change set ${changeSetName} created for ${stackName}; nothing was executed.`);
+  if (described.StackId && described.ChangeSetId) reporter.info(`  review it: ${changeSetLink(region, described.StackId, described.ChangeSetId)}`);
+  reporter.info(`  execute it: cody deploy --execute-only --change-set-name ${changeSetName}`);
+}
+
+async function executeOnly(
+  synth: ProjectSynth,
+  options: DeployCommandOptions,
+  o: { cfn: CfnApi; region: string; reporter: Reporter; seam: ReturnType<typeof import("../deploy-review").reviewSeam> },
+): Promise<void> {
+  const { cfn, region, reporter } = o;
+  const { executeReviewed } = await import("../../deploy/execute-reviewed");
+  const changeSetName = options.changeSetName!;
+  reporter.info(`Executing change set ${colors(reporter).bold(changeSetName)} of ${synth.stackName} (${region})`);
   const result = await withInterrupt(
     (signal) =>
-      diffStack({
+      executeReviewed({
         cfn,
         stackName: synth.stackName,
         templateBody: synth.templateBody,
         tags: synth.stackTags,
-        resources: Object.entries(synth.template.Resources).map(([logicalId, r]) => ({ logicalId, resourceType: String(r.Type) })),
+        changeSetName,
+        wait: options.wait,
+        io: createIo(reporter, options.yes),
         sleep: abortableSleep(signal),
         signal,
+        approve: async (changes) => {
+          const stack = await cfn.describeStacks({ StackName: synth.stackName });
+          const verdict = await o.seam(changes, { changeSetName, isNew: stack.Stacks?.[0]?.StackStatus === "REVIEW_IN_PROGRESS" });
+          if (verdict.type === "refuse") throw verdict.error;
+          return true;
+        },
       }),
     undefined,
     reporter,
   );
-  for (const left of result.leftBehind ?? []) reporter.warn(left);
-  if (result.recreate) {
-    reporter.warn(`stack ${synth.stackName} (${region}) is ${result.recreate}: cody deploy will delete it and create it again.`);
-  }
-  if (options.json) {
-    const { stackName, isNew, changes } = result;
-    reporter.result(
-      JSON.stringify({ command: "diff", type: changes.length === 0 ? "no-changes" : "changes", stackName, region, isNew, recreate: result.recreate ?? null, changes }, null, 2),
-    );
-  } else if (result.changes.length === 0) {
-    reporter.success(`No changes: stack ${synth.stackName} (${region}) is up to date.`);
-  } else {
-    reporter.info(`${result.isNew ? "New stack" : "Changes to stack"} ${synth.stackName} (${region}):`);
-    for (const line of formatChanges(result.changes)) reporter.result(line);
-  }
+  if (result.type === "started") reporter.info(`Deploy of ${synth.stackName} started; watch it in the CloudFormation console.`);
+  else reporter.success(`Deployed ${synth.stackName} (${result.status}) in ${(result.elapsedMs / 1000).toFixed(1)}s`);
+  await finish(result, { options, region, reporter, warnings: synth.warnings });
 }
 
 /** The stack to delete, from names alone (settings, not the whole project): a broken project can still be deleted. */
