@@ -119,7 +119,7 @@ function statementApplies(statement: PolicyStatement, request: EvalRequest, cont
 }
 
 /** How results name a statement: its Sid, else its place in its own policy. */
-function statementId(statement: PolicyStatement, index: number): string {
+export function statementId(statement: PolicyStatement, index: number): string {
   return statement.Sid || `Statement[${index}]`;
 }
 
@@ -306,7 +306,7 @@ const OPERATOR_BY_NAME = new Map(OPERATORS.map((o) => [o.name.toLowerCase(), o])
 /** Every operator name the evaluator understands (without set prefixes or the IfExists suffix). */
 export const SUPPORTED_CONDITION_OPERATORS: readonly string[] = [...OPERATORS.map((o) => o.name), "Null"];
 
-interface ParsedOperator {
+export interface ParsedOperator {
   set?: "ForAnyValue" | "ForAllValues";
   ifExists: boolean;
   /** undefined for `Null`. */
@@ -355,7 +355,7 @@ function valueSatisfies(op: OperatorSpec, requestValue: string, policyValues: st
   return policyValues.some((p) => op.test(requestValue, p) === true);
 }
 
-function conditionKeyHolds(operator: ParsedOperator, requestValue: string | string[] | undefined, policyValues: string[]): boolean {
+export function conditionKeyHolds(operator: ParsedOperator, requestValue: string | string[] | undefined, policyValues: string[]): boolean {
   if (!operator.op) {
     // Null: "true" asks for an absent key, "false" for a present one.
     const wanted = requestValue === undefined ? "true" : "false";
