@@ -3,7 +3,7 @@
 // and the region may be unknown. Covered means every request of the set is allowed and none is denied.
 // The rules, and where the answer is conservative, are in the header of ./evaluate.ts.
 import { actionMatches, asArray, conditionKeyHolds, parseConditionOperator, statementId, type EvalResult, type PolicyDocument, type PolicyStatement } from "./evaluate";
-import { findWitness, lit, outside, overlap, STAR, type Pattern, type Token } from "./glob-sets";
+import { findWitness, lit, nonEmpty, outside, overlap, STAR, type Pattern, type Token } from "./glob-sets";
 
 /** A context value that stands for every string it matches: `kind` says how (`StringLike` or `ArnLike`). */
 export interface ValueSet {
@@ -277,7 +277,10 @@ export function coverage(policies: PolicyDocument[], request: SetRequest): Cover
         const hit = negated ? outside(resource, patterns) : overlap(resource, patterns);
         if (hit === undefined) return;
         matchedDeny.push(statementId(statement, index));
-        if (example === undefined && hit !== "unknown") example = hit;
+        if (example === undefined && hit !== "unknown") {
+          const readable = negated ? outside(nonEmpty(resource), patterns) : overlap(nonEmpty(resource), patterns);
+          example = typeof readable === "string" && readable !== "unknown" ? readable : hit;
+        }
         return;
       }
       if (condition !== "true") return;
@@ -290,13 +293,16 @@ export function coverage(policies: PolicyDocument[], request: SetRequest): Cover
 
   // Every resource of the set must be in some Allow's share: search for one that is in none.
   const all = parts.flatMap((p) => p.patterns);
-  const gap = findWitness(resource, all, (accepted) => {
+  const uncovered = (accepted: boolean[]): boolean => {
     let i = 0;
     return parts.every((part) => {
       const hits = accepted.slice(i, (i += part.patterns.length)).some(Boolean);
       return part.negated ? hits : !hits;
     });
-  });
+  };
+  const gap = findWitness(resource, all, uncovered);
   if (gap.found === false) return { decision: "allowed", matchedAllow, matchedDeny };
-  return { decision: "implicitDeny", matchedAllow, matchedDeny, ...(gap.found === true ? { example: gap.text } : {}) };
+  if (gap.found !== true) return { decision: "implicitDeny", matchedAllow, matchedDeny };
+  const readable = findWitness(nonEmpty(resource), all, uncovered);
+  return { decision: "implicitDeny", matchedAllow, matchedDeny, example: readable.found === true ? readable.text : gap.text };
 }

@@ -25,14 +25,27 @@ export type Pattern = readonly Token[];
 export const lit = (text: string, fold = false): Token[] => [...text].map((ch) => ({ kind: "char", ch: fold ? ch.toLowerCase() : ch, fold }));
 export const STAR: Token = { kind: "star", seg: false };
 
-/** Positions reachable without reading: a star may match nothing. */
-function closure(pattern: Pattern, states: Iterable<number>): number[] {
-  const out = new Set<number>();
-  for (let i of states) {
-    out.add(i);
-    while (i < pattern.length && pattern[i].kind === "star") out.add(++i);
+/** Positions reachable without reading from each position: a star may match nothing. */
+const runs = new WeakMap<Pattern, Int32Array>();
+function starRun(pattern: Pattern): Int32Array {
+  let run = runs.get(pattern);
+  if (!run) {
+    run = new Int32Array(pattern.length + 1);
+    run[pattern.length] = pattern.length;
+    for (let i = pattern.length - 1; i >= 0; i--) run[i] = pattern[i].kind === "star" ? run[i + 1] : i;
+    runs.set(pattern, run);
   }
-  return [...out].sort((a, b) => a - b);
+  return run;
+}
+
+/** The sorted closure of some positions. */
+function closure(pattern: Pattern, states: readonly number[]): number[] {
+  const run = starRun(pattern);
+  const mark = new Uint8Array(pattern.length + 1);
+  for (const i of states) for (let j = i; j <= run[i]; j++) mark[j] = 1;
+  const out: number[] = [];
+  for (let j = 0; j < mark.length; j++) if (mark[j]) out.push(j);
+  return out;
 }
 
 function step(pattern: Pattern, states: readonly number[], c: string): number[] {
@@ -48,10 +61,10 @@ function step(pattern: Pattern, states: readonly number[], c: string): number[] 
       if (!t.seg || c !== ":") next.push(i);
     }
   }
-  return closure(pattern, next);
+  return next.length === 0 ? next : closure(pattern, next);
 }
 
-const accepts = (pattern: Pattern, states: readonly number[]): boolean => states.includes(pattern.length);
+const accepts = (pattern: Pattern, states: readonly number[]): boolean => states.length > 0 && states[states.length - 1] === pattern.length;
 
 /** Does the pattern match this concrete string? */
 export function matches(pattern: Pattern, text: string): boolean {
@@ -63,20 +76,28 @@ export function matches(pattern: Pattern, text: string): boolean {
   return accepts(pattern, states);
 }
 
-/** The characters that tell the patterns apart: every literal (both cases), `:` and one character none of them has. */
-function alphabet(patterns: readonly Pattern[]): string[] {
-  const chars = new Set<string>([":"]);
-  for (const p of patterns) {
-    for (const t of p) {
-      if (t.kind !== "char") continue;
-      chars.add(t.ch);
-      chars.add(t.ch.toLowerCase());
-      chars.add(t.ch.toUpperCase());
+/** A readable character that no pattern has as a literal: it stands for "any other character". */
+function otherChar(patterns: readonly Pattern[]): string {
+  const chars = new Set<string>();
+  for (const p of patterns) for (const t of p) if (t.kind === "char") chars.add(t.ch.toLowerCase());
+  return [..."xqzjkvw0123456789", "\u00e9"].find((c) => !chars.has(c)) ?? "\u0001";
+}
+
+/**
+ * The characters that can lead somewhere different from here: the literals the automata are at (both
+ * cases when they fold), `:` and the "other" character. Any other character acts like "other".
+ */
+function choices(all: readonly Pattern[], tuple: readonly number[][], other: string): string[] {
+  const out = new Set<string>([other, ":"]);
+  all.forEach((p, k) => {
+    for (const i of tuple[k]) {
+      const t = p[i];
+      if (t?.kind !== "char") continue;
+      out.add(t.ch);
+      if (t.fold) out.add(t.ch.toUpperCase());
     }
-  }
-  // A readable stand-in for "any other character", so a witness looks like a name.
-  const other = [..."xqzjkvw0123456789", "\u00e9"].find((c) => !chars.has(c) && !chars.has(c.toUpperCase()));
-  return [...chars, other ?? "\u0001"];
+  });
+  return [...out];
 }
 
 /** Product states explored before giving up (then the caller answers conservatively). */
@@ -90,8 +111,13 @@ export type Witness = { found: true; text: string } | { found: false } | { found
  * one. Exact; `unknown` only when the search exceeds its budget.
  */
 export function findWitness(required: Pattern, others: readonly Pattern[], wanted: (accepted: boolean[]) => boolean): Witness {
+  if (required.every((t) => t.kind === "char")) {
+    // One concrete string: no search needed.
+    const text = required.map((t) => (t.kind === "char" ? t.ch : "")).join("");
+    return wanted(others.map((p) => matches(p, text))) ? { found: true, text } : { found: false };
+  }
   const all = [required, ...others];
-  const sigma = alphabet(all);
+  const other = otherChar(all);
   const start = all.map((p) => closure(p, [0]));
   const key = (tuple: number[][]): string => tuple.map((s) => s.join(",")).join("|");
   const seen = new Set<string>([key(start)]);
@@ -100,7 +126,7 @@ export function findWitness(required: Pattern, others: readonly Pattern[], wante
     const next: typeof frontier = [];
     for (const { tuple, text } of frontier) {
       if (accepts(required, tuple[0]) && wanted(others.map((p, i) => accepts(p, tuple[i + 1])))) return { found: true, text };
-      for (const c of sigma) {
+      for (const c of choices(all, tuple, other)) {
         const moved = all.map((p, i) => step(p, tuple[i], c));
         if (moved[0].length === 0) continue; // no longer in the required set
         const k = key(moved);
@@ -126,4 +152,9 @@ export function overlap(a: Pattern, union: readonly Pattern[]): string | undefin
   if (union.length === 0) return undefined;
   const w = findWitness(a, union, (acc) => acc.some(Boolean));
   return w.found === true ? w.text : w.found === false ? undefined : "unknown";
+}
+
+/** The same pattern with every `*` matching at least one character: its witnesses read like real names. */
+export function nonEmpty(pattern: Pattern): Pattern {
+  return pattern.flatMap((t): Token[] => (t.kind === "star" ? [{ kind: "one", seg: t.seg }, t] : [t]));
 }

@@ -20,7 +20,7 @@ import {
   setupScript,
   type CheckResult,
 } from "../../iam/policy";
-import { COMMAND_NAMES, isCommandName, requirementsFor, type CommandName, type RequirementInput } from "../../iam/requirements";
+import { COMMAND_NAMES, isCommandName, requirementsFor, type CommandName } from "../../iam/requirements";
 import type { Reporter } from "../../io/reporter";
 import { toCloudFormationYaml } from "../../synth/serialize";
 import { synthesize, type SynthResult } from "../../synth/template";
@@ -89,7 +89,7 @@ export async function policyCommand(projectName: string | undefined, options: Po
   const cwd = process.cwd();
   const t = await target(projectName, options, cwd);
   const subject = t.synth ? `stack ${t.synth.stackName}` : "any cody project";
-  if (options.check !== undefined) return check(resolve(cwd, options.check), t, commands, subject, reporter);
+  if (options.check !== undefined) return check(resolve(cwd, options.check), t, commands, subject, options, reporter);
 
   const requirements = callerRequirements(
     requirementsFor({ synth: t.synth, commands, region: t.region, account: t.account, partition: partitionOf(t.region) }),
@@ -160,20 +160,27 @@ function namedInPolicy(policy: PolicyDocument): { region?: string; account?: str
   };
 }
 
-/** Values used only to evaluate requests when the region or account is unknown: `*` patterns match them. */
-const SAMPLE_REGION = "us-east-1";
-const SAMPLE_ACCOUNT = "123456789012";
+/** Where the check's region came from, for the line that says so. */
+function regionNote(t: Target, named: { region?: string }, options: PolicyOptions): string {
+  if (t.region) {
+    const source = t.synth ? "the project's region" : options.region ? "--region" : "AWS_REGION";
+    return `Checked for region ${t.region} (${source}; IAM requests for its partition's global region).`;
+  }
+  if (named.region) return `Checked for region ${named.region} (the only region the policy names; pass --region to check another).`;
+  return "No region given (--region) and none named by the policy: requests are checked for every region, so an aws:RequestedRegion condition or a region in an ARN cannot be proven.";
+}
 
-function check(file: string, t: Target, commands: CommandName[] | undefined, subject: string, reporter: Reporter): void {
+function check(file: string, t: Target, commands: CommandName[] | undefined, subject: string, options: PolicyOptions, reporter: Reporter): void {
   const policy = readPolicyFile(file);
   const named = namedInPolicy(policy);
-  const shownRegion = t.region ?? named.region;
-  const shownAccount = t.account ?? named.account;
-  const base: RequirementInput = { synth: t.synth, commands, partition: partitionOf(shownRegion) };
-  // A request for region `*` would only match a policy that says `*`: evaluate concrete values.
-  const evaluated = callerRequirements(requirementsFor({ ...base, region: shownRegion ?? SAMPLE_REGION, account: shownAccount ?? SAMPLE_ACCOUNT }));
-  const display = callerRequirements(requirementsFor({ ...base, region: shownRegion, account: shownAccount }));
-  const result = checkPolicies([policy], evaluated, display);
+  const region = t.region ?? named.region;
+  const account = t.account ?? named.account;
+  const partition = partitionOf(region);
+  // An unknown region or account stays `*`: the requirement then stands for every one of them.
+  const requirements = callerRequirements(requirementsFor({ synth: t.synth, commands, partition, region, account }));
+  reporter.info(regionNote(t, named, options));
+  if (!t.account && named.account) reporter.info(`Checked for account ${named.account} (the only account the policy names).`);
+  const result = checkPolicies([policy], requirements, requirements, { region, partition });
   report(result, displayPath(file), subject, commands, reporter);
 }
 
@@ -197,6 +204,10 @@ function report(result: CheckResult, file: string, subject: string, commands: Co
     if (result.renamed.length > 0) {
       const pairs = result.renamed.map((r) => `${r.sid} (next to ${r.existing})`).join(", ");
       reporter.info(`Sids suffixed because ${file} already uses them: ${pairs}. Add them as new statements (or, where the resources match, add their actions to those statements).`);
+    }
+    const examples = required.filter((m) => m.example !== undefined).slice(0, 5);
+    for (const m of examples) {
+      reporter.info(`e.g. ${m.action} on ${m.example}: ${m.decision === "explicitDeny" ? `denied by ${m.deniedBy.join(", ")}` : "no Allow covers it"} (${m.resource} stands for every ARN it matches).`);
     }
     if (required.some((m) => m.decision === "explicitDeny")) {
       reporter.warn("some requests are denied explicitly by a Deny statement: adding an Allow will not help; narrow or remove that Deny.");
