@@ -2,7 +2,9 @@
 // resource may be a pattern (`role/cody/app-*`), a condition value may be one (`ArnLike iam:PolicyARN`),
 // and the region may be unknown. Covered means every request of the set is allowed and none is denied.
 // The rules, and where the answer is conservative, are in the header of ./evaluate.ts.
-import { actionMatches, asArray, conditionKeyHolds, parseConditionOperator, statementId, type EvalResult, type PolicyDocument, type PolicyStatement } from "./evaluate";
+import { conditionKeyHolds, parseConditionOperator } from "./conditions";
+import type { EvalResult, PolicyDocument, PolicyStatement } from "./evaluate";
+import { actionMatches, asArray, statementId } from "./matching";
 import { findWitness, lit, nonEmpty, outside, overlap, STAR, type Pattern, type Token } from "./glob-sets";
 
 /** A context value that stands for every string it matches: `kind` says how (`StringLike` or `ArnLike`). */
@@ -285,8 +287,9 @@ export function coverage(policies: PolicyDocument[], request: SetRequest): Cover
       }
       if (condition !== "true") return;
       // Read unknowns so the Allow applies as narrowly as it might.
-      parts.push({ patterns: values.map((v) => policyResource(v, ctx, negated ? "over" : "under")), negated });
-      matchedAllow.push(statementId(statement, index));
+      const patterns = values.map((v) => policyResource(v, ctx, negated ? "over" : "under"));
+      parts.push({ patterns, negated });
+      if ((negated ? outside(resource, patterns) : overlap(resource, patterns)) !== undefined) matchedAllow.push(statementId(statement, index));
     });
   }
   if (matchedDeny.length > 0) return { decision: "explicitDeny", matchedAllow, matchedDeny, ...(example !== undefined ? { example } : {}) };
