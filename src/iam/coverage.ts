@@ -24,6 +24,8 @@ export interface SetRequest {
   /** An ARN pattern (every ARN it matches), or exactly "*" for actions that take no resource. */
   resource: string;
   context?: Record<string, SetContextValue>;
+  /** The resource is one resource: its `*` and `?` are plain characters (evaluatePolicies' requests). */
+  concrete?: boolean;
 }
 
 export interface CoverageResult extends EvalResult {
@@ -258,7 +260,7 @@ interface AllowPart {
 export function coverage(policies: PolicyDocument[], request: SetRequest): CoverageResult {
   const ctx: Context = new Map();
   for (const [key, value] of Object.entries(request.context ?? {})) ctx.set(key.toLowerCase(), value);
-  const resource = requestResource(request.resource, ctx);
+  const resource = request.concrete ? lit(request.resource) : requestResource(request.resource, ctx);
 
   const matchedDeny: string[] = [];
   const matchedAllow: string[] = [];
