@@ -5,7 +5,7 @@
 import { conditionKeyHolds, parseConditionOperator } from "./conditions";
 import type { EvalResult, PolicyDocument, PolicyStatement } from "./evaluate";
 import { actionMatches, asArray, statementId } from "./matching";
-import { findWitness, lit, nonEmpty, outside, overlap, STAR, type Pattern, type Token } from "./glob-sets";
+import { findWitness, lit, outside, overlap, readableForms, STAR, type Pattern, type Token, type Witness } from "./glob-sets";
 
 /** A context value that stands for every string it matches: `kind` says how (`StringLike` or `ArnLike`). */
 export interface ValueSet {
@@ -282,8 +282,7 @@ export function coverage(policies: PolicyDocument[], request: SetRequest): Cover
         if (hit === undefined) return;
         matchedDeny.push(statementId(statement, index));
         if (example === undefined && hit !== "unknown") {
-          const readable = negated ? outside(nonEmpty(resource), patterns) : overlap(nonEmpty(resource), patterns);
-          example = typeof readable === "string" && readable !== "unknown" ? readable : hit;
+          example = readableWitness(resource, patterns, (acc) => (negated ? !acc.some(Boolean) : acc.some(Boolean))) ?? hit;
         }
         return;
       }
@@ -308,6 +307,14 @@ export function coverage(policies: PolicyDocument[], request: SetRequest): Cover
   const gap = findWitness(resource, all, uncovered);
   if (gap.found === false) return { decision: "allowed", matchedAllow, matchedDeny };
   if (gap.found !== true) return { decision: "implicitDeny", matchedAllow, matchedDeny };
-  const readable = findWitness(nonEmpty(resource), all, uncovered);
-  return { decision: "implicitDeny", matchedAllow, matchedDeny, example: readable.found === true ? readable.text : gap.text };
+  return { decision: "implicitDeny", matchedAllow, matchedDeny, example: readableWitness(resource, all, uncovered) ?? gap.text };
+}
+
+/** A witness from the most readable form of the set that has one (see readableForms). */
+function readableWitness(resource: Pattern, others: Pattern[], wanted: (accepted: boolean[]) => boolean): string | undefined {
+  for (const form of readableForms(resource)) {
+    const w: Witness = findWitness(form, others, wanted);
+    if (w.found === true) return w.text;
+  }
+  return undefined;
 }

@@ -38,13 +38,15 @@ function starRun(pattern: Pattern): Int32Array {
   return run;
 }
 
-/** The sorted closure of some positions. */
+/** The sorted closure of positions given in ascending order. */
 function closure(pattern: Pattern, states: readonly number[]): number[] {
   const run = starRun(pattern);
-  const mark = new Uint8Array(pattern.length + 1);
-  for (const i of states) for (let j = i; j <= run[i]; j++) mark[j] = 1;
   const out: number[] = [];
-  for (let j = 0; j < mark.length; j++) if (mark[j]) out.push(j);
+  let last = -1;
+  for (const i of states) {
+    for (let j = Math.max(i, last + 1); j <= run[i]; j++) out.push(j);
+    if (run[i] > last) last = run[i];
+  }
   return out;
 }
 
@@ -121,19 +123,32 @@ export function findWitness(required: Pattern, others: readonly Pattern[], wante
   const start = all.map((p) => closure(p, [0]));
   const key = (tuple: number[][]): string => tuple.map((s) => s.join(",")).join("|");
   const seen = new Set<string>([key(start)]);
-  let frontier: Array<{ tuple: number[][]; text: string }> = [{ tuple: start, text: "" }];
+  // Breadth-first over product states; each node keeps its parent and the character that led to it.
+  interface Node {
+    tuple: number[][];
+    parent?: Node;
+    c: string;
+  }
+  const text = (node: Node): string => {
+    let out = "";
+    for (let n: Node | undefined = node; n?.parent; n = n.parent) out = n.c + out;
+    return out;
+  };
+  let frontier: Node[] = [{ tuple: start, c: "" }];
   while (frontier.length > 0) {
-    const next: typeof frontier = [];
-    for (const { tuple, text } of frontier) {
-      if (accepts(required, tuple[0]) && wanted(others.map((p, i) => accepts(p, tuple[i + 1])))) return { found: true, text };
+    const next: Node[] = [];
+    for (const node of frontier) {
+      const { tuple } = node;
+      if (accepts(required, tuple[0]) && wanted(others.map((p, i) => accepts(p, tuple[i + 1])))) return { found: true, text: text(node) };
       for (const c of choices(all, tuple, other)) {
-        const moved = all.map((p, i) => step(p, tuple[i], c));
-        if (moved[0].length === 0) continue; // no longer in the required set
+        const first = step(required, tuple[0], c);
+        if (first.length === 0) continue; // no longer in the required set
+        const moved = [first, ...others.map((p, i) => step(p, tuple[i + 1], c))];
         const k = key(moved);
         if (seen.has(k)) continue;
         if (seen.size >= BUDGET) return { found: "unknown" };
         seen.add(k);
-        next.push({ tuple: moved, text: text + c });
+        next.push({ tuple: moved, parent: node, c });
       }
     }
     frontier = next;
@@ -154,7 +169,17 @@ export function overlap(a: Pattern, union: readonly Pattern[]): string | undefin
   return w.found === true ? w.text : w.found === false ? undefined : "unknown";
 }
 
-/** The same pattern with every `*` matching at least one character: its witnesses read like real names. */
-export function nonEmpty(pattern: Pattern): Pattern {
-  return pattern.flatMap((t): Token[] => (t.kind === "star" ? [{ kind: "one", seg: t.seg }, t] : [t]));
+/**
+ * Narrower forms of a pattern whose witnesses read better, most readable first: a `*` that fills a whole
+ * ARN segment kept as the character `*` (`arn:aws:iam::*:role/x`, "any account"), and every other `*`
+ * matching at least one character (a name, not the empty string). Each is a subset of the pattern.
+ */
+export function readableForms(pattern: Pattern): Pattern[] {
+  const nonEmpty = (t: Token): Token[] => (t.kind === "star" ? [{ kind: "one", seg: t.seg }, t] : [t]);
+  const wholeSegment = (i: number): boolean =>
+    pattern[i].kind === "star" && (pattern[i] as { seg: boolean }).seg && isColon(pattern[i - 1]) && isColon(pattern[i + 1]);
+  const starred = pattern.flatMap((t, i): Token[] => (wholeSegment(i) ? [{ kind: "char", ch: "*", fold: false }] : nonEmpty(t)));
+  return [starred, pattern.flatMap(nonEmpty)];
 }
+
+const isColon = (t: Token | undefined): boolean => t?.kind === "char" && t.ch === ":";

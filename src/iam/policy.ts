@@ -155,8 +155,9 @@ export interface CheckResult {
   checked: number;
   missing: MissingPermission[];
   /**
-   * What to add for the missing required permissions: the requirement's statements, narrowed. Their
-   * Sids never repeat one the checked policies already have (IAM rejects duplicate Sids).
+   * What to add for the missing required permissions that no Deny blocks (an Allow cannot lift a Deny):
+   * the requirement's statements, narrowed. Their Sids never repeat one the checked policies already
+   * have (IAM rejects duplicate Sids).
    */
   statementsToAdd: PolicyStatement[];
   /** Statements to add whose Sid was suffixed because a checked policy already has `existing`. */
@@ -198,8 +199,8 @@ function setContext(requirement: Requirement, request: RequirementRequest, optio
 const WORST: Record<Decision, number> = { allowed: 0, implicitDeny: 1, explicitDeny: 2 };
 
 /** One requirement request against the policies: covered for every user name, or the worst answer. */
-function checkRequest(policies: PolicyDocument[], requirement: Requirement, request: RequirementRequest, options: CheckOptions): CoverageResult {
-  const variables = request.resource.includes("${") || JSON.stringify(policies).includes("${");
+function checkRequest(policies: PolicyDocument[], requirement: Requirement, request: RequirementRequest, options: CheckOptions, policyVariables: boolean): CoverageResult {
+  const variables = policyVariables || request.resource.includes("${");
   let worst: CoverageResult | undefined;
   for (const username of variables ? CHECK_USERNAMES : CHECK_USERNAMES.slice(0, 1)) {
     const result = coverage(policies, { action: request.action, resource: request.resource, context: setContext(requirement, request, options, username) });
@@ -217,11 +218,12 @@ function checkRequest(policies: PolicyDocument[], requirement: Requirement, requ
 export function checkPolicies(policies: PolicyDocument[], requirements: Requirement[], display: Requirement[] = requirements, options: CheckOptions = {}): CheckResult {
   const missing: MissingPermission[] = [];
   let checked = 0;
+  const policyVariables = JSON.stringify(policies).includes("${");
   for (const requirement of requirements) {
     const shown = display.find((d) => d.sid === requirement.sid) ?? requirement;
     for (const request of requirementRequests(requirement)) {
       checked++;
-      const result = checkRequest(policies, requirement, request, options);
+      const result = checkRequest(policies, requirement, request, options, policyVariables);
       if (result.decision === "allowed") continue;
       const index = requirement.resources.indexOf(request.resource);
       missing.push({
@@ -240,7 +242,7 @@ export function checkPolicies(policies: PolicyDocument[], requirements: Requirem
 
   const statementsToAdd: PolicyStatement[] = [];
   for (const requirement of requirements) {
-    const gaps = missing.filter((m) => m.sid === requirement.sid && !m.optional);
+    const gaps = missing.filter((m) => m.sid === requirement.sid && !m.optional && m.decision === "implicitDeny");
     if (gaps.length === 0) continue;
     const shown = display.find((d) => d.sid === requirement.sid) ?? requirement;
     const resources = shown.resources.filter((r) => gaps.some((g) => g.resource === r));

@@ -7,7 +7,7 @@ import { loadProject } from "../../config/load-project";
 import { resolveAws } from "../../config/naming";
 import { CODY_DIR } from "../../config/project-naming";
 import { CodyError, configError, ExitCode } from "../../errors";
-import { asArray, parsePolicyDocument, type PolicyDocument } from "../../iam/evaluate";
+import { asArray, parsePolicyDocument, unsupportedFeatures, type PolicyDocument } from "../../iam/evaluate";
 import {
   BROAD_WARNING,
   broadPolicy,
@@ -180,6 +180,7 @@ function check(file: string, t: Target, commands: CommandName[] | undefined, sub
   const requirements = callerRequirements(requirementsFor({ synth: t.synth, commands, partition, region, account }));
   reporter.info(regionNote(t, named, options));
   if (!t.account && named.account) reporter.info(`Checked for account ${named.account} (the only account the policy names).`);
+  for (const feature of unsupportedFeatures([policy])) reporter.warn(feature);
   const result = checkPolicies([policy], requirements, requirements, { region, partition });
   report(result, displayPath(file), subject, commands, reporter);
 }
@@ -198,17 +199,22 @@ function report(result: CheckResult, file: string, subject: string, commands: Co
       m.commands.join(","),
     ]);
     reporter.result(textTable(["ACTION", "RESOURCE", "CONTEXT", "WHY", "NEEDED BY"], rows).join("\n"));
-    reporter.result("");
-    reporter.result("Statements to add:");
-    reporter.result(JSON.stringify(result.statementsToAdd, null, 2));
+    if (result.statementsToAdd.length > 0) {
+      reporter.result("");
+      reporter.result("Statements to add:");
+      reporter.result(JSON.stringify(result.statementsToAdd, null, 2));
+    }
     if (result.renamed.length > 0) {
       const pairs = result.renamed.map((r) => `${r.sid} (next to ${r.existing})`).join(", ");
       reporter.info(`Sids suffixed because ${file} already uses them: ${pairs}. Add them as new statements (or, where the resources match, add their actions to those statements).`);
     }
-    const examples = required.filter((m) => m.example !== undefined).slice(0, 5);
-    for (const m of examples) {
-      reporter.info(`e.g. ${m.action} on ${m.example}: ${m.decision === "explicitDeny" ? `denied by ${m.deniedBy.join(", ")}` : "no Allow covers it"} (${m.resource} stands for every ARN it matches).`);
-    }
+    // A pattern is covered only as a whole: show one ARN of it that is denied or left out.
+    const examples = new Set(
+      required
+        .filter((m) => m.example !== undefined)
+        .map((m) => `e.g. ${m.action} on ${m.example}: ${m.decision === "explicitDeny" ? `denied by ${m.deniedBy.join(", ")}` : "no Allow covers it"} (${m.resource} stands for every ARN it matches).`),
+    );
+    for (const line of [...examples].slice(0, 5)) reporter.info(line);
     if (required.some((m) => m.decision === "explicitDeny")) {
       reporter.warn("some requests are denied explicitly by a Deny statement: adding an Allow will not help; narrow or remove that Deny.");
     }
@@ -223,7 +229,10 @@ function report(result: CheckResult, file: string, subject: string, commands: Co
     const actions = new Set(required.map((m) => m.action));
     throw new CodyError(`${file} is missing ${actions.size} action(s) cody needs (${required.length} of ${result.checked} requests denied) for ${scope}.`, {
       exitCode: ExitCode.permissions,
-      hint: "Add the statements above, or use `cody policy` to print the whole policy.",
+      hint:
+        result.statementsToAdd.length > 0
+          ? "Add the statements above, or use `cody policy` to print the whole policy."
+          : "Narrow or remove the Deny statements named above: an Allow cannot override them.",
     });
   }
   if (result.overBroad.length > 0) {
