@@ -54,8 +54,11 @@
 //   must pass: a policy that covers only names like the sample does not.
 //
 // Conservative answers ("not covered" where AWS would allow; the set differential test counts them):
-// - Unknown region: `aws:RequestedRegion` is any string, so a region condition (even `StringNotEquals
-//   "*"`) is unknown, and a region or account in an ARN does not cover the requirement's `*`.
+// - Unknown region: `aws:RequestedRegion` is any string, including ones no region is (`StringEquals "*"`,
+//   `StringEquals "us-*"`, `StringLike "US-EAST-1"` are unknown, not false), and it is taken apart from the
+//   region in the ARN (a Deny in us-east-1 on eu-west-1's ARNs counts). A region or account named in a
+//   policy ARN does not cover the requirement's `*` (that one is not conservative: the set is every
+//   region).
 // - Allows that cover the set only together, split by a condition (`StringEquals aws:RequestedRegion A`
 //   plus `StringNotEquals ... A`): each condition is unknown over the set, so neither counts.
 // - Several condition entries on one key of a Deny are checked one by one: a Deny whose entries cannot

@@ -172,14 +172,19 @@ export function overlap(a: Pattern, union: readonly Pattern[]): string | undefin
 /**
  * Narrower forms of a pattern whose witnesses read better, most readable first: a `*` that fills a whole
  * ARN segment kept as the character `*` (`arn:aws:iam::*:role/x`, "any account"), and every other `*`
- * matching at least one character (a name, not the empty string). Each is a subset of the pattern.
+ * matching at least one character (a name, not the empty string); then each of the two alone. Each form
+ * is a subset of the pattern.
  */
 export function readableForms(pattern: Pattern): Pattern[] {
   const nonEmpty = (t: Token): Token[] => (t.kind === "star" ? [{ kind: "one", seg: t.seg }, t] : [t]);
   const wholeSegment = (i: number): boolean =>
     pattern[i].kind === "star" && (pattern[i] as { seg: boolean }).seg && isColon(pattern[i - 1]) && isColon(pattern[i + 1]);
-  const starred = pattern.flatMap((t, i): Token[] => (wholeSegment(i) ? [{ kind: "char", ch: "*", fold: false }] : nonEmpty(t)));
-  return [starred, pattern.flatMap(nonEmpty)];
+  const star: Token = { kind: "char", ch: "*", fold: false };
+  return [
+    pattern.flatMap((t, i): Token[] => (wholeSegment(i) ? [star] : nonEmpty(t))),
+    pattern.flatMap((t, i): Token[] => (wholeSegment(i) ? [star] : [t])),
+    pattern.flatMap(nonEmpty),
+  ];
 }
 
 const isColon = (t: Token | undefined): boolean => t?.kind === "char" && t.ch === ":";
