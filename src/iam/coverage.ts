@@ -135,8 +135,28 @@ function arnPattern(text: string, ctx: Context, opts: ArnOptions): Pattern | und
 
 const isAllStars = (s: string): boolean => /^\*+$/.test(s);
 
+/**
+ * Compiled patterns of texts without variables, which do not depend on the context: the same statements
+ * are read for every request of a check. Bounded, so a long-lived caller does not grow it forever.
+ */
+const compiled = new Map<string, Pattern>();
+function cached(key: string, text: string, compile: () => Pattern): Pattern {
+  if (text.includes("${")) return compile();
+  let pattern = compiled.get(key);
+  if (!pattern) {
+    if (compiled.size > 10_000) compiled.clear();
+    pattern = compile();
+    compiled.set(key, pattern);
+  }
+  return pattern;
+}
+
 /** A policy's Resource/NotResource value as a set of resources. */
 function policyResource(text: string, ctx: Context, polarity: Polarity): Pattern {
+  return cached(`p${polarity}:${text}`, text, () => compilePolicyResource(text, ctx, polarity));
+}
+
+function compilePolicyResource(text: string, ctx: Context, polarity: Polarity): Pattern {
   if (isAllStars(text)) return [STAR];
   if (!text.startsWith("arn:")) return globPattern(text, ctx, polarity);
   return arnPattern(text, ctx, { resource: true, policy: true, polarity }) ?? [{ kind: "never" }];
@@ -144,6 +164,10 @@ function policyResource(text: string, ctx: Context, polarity: Polarity): Pattern
 
 /** The requirement's resource as a set: "*" is the literal resource of actions that take none. */
 function requestResource(text: string, ctx: Context): Pattern {
+  return cached(`r:${text}`, text, () => compileRequestResource(text, ctx));
+}
+
+function compileRequestResource(text: string, ctx: Context): Pattern {
   if (text === "*") return lit("*");
   if (!text.startsWith("arn:")) return globPattern(text, ctx, "over");
   return arnPattern(text, ctx, { resource: true, policy: false, polarity: "over" }) ?? [STAR];
@@ -304,7 +328,7 @@ export function coverage(policies: PolicyDocument[], request: SetRequest): Cover
       return part.negated ? hits : !hits;
     });
   };
-  const gap = findWitness(resource, all, uncovered);
+  const gap = memoWitness(resource, parts, () => findWitness(resource, all, uncovered));
   if (gap.found === false) return { decision: "allowed", matchedAllow, matchedDeny };
   if (gap.found !== true) return { decision: "implicitDeny", matchedAllow, matchedDeny };
   return { decision: "implicitDeny", matchedAllow, matchedDeny, example: readableWitness(resource, all, uncovered) ?? gap.text };
@@ -317,4 +341,24 @@ function readableWitness(resource: Pattern, others: Pattern[], wanted: (accepted
     if (w.found === true) return w.text;
   }
   return undefined;
+}
+
+/** Union searches already made, by the identity of their (cached) patterns: many actions share them. */
+const ids = new WeakMap<Pattern, number>();
+let nextId = 0;
+const witnesses = new Map<string, Witness>();
+function memoWitness(resource: Pattern, parts: AllowPart[], search: () => Witness): Witness {
+  const id = (p: Pattern): number => {
+    let n = ids.get(p);
+    if (n === undefined) ids.set(p, (n = nextId++));
+    return n;
+  };
+  const key = `${id(resource)}|${parts.map((part) => `${part.negated ? "!" : ""}${part.patterns.map(id).join(",")}`).join(";")}`;
+  let w = witnesses.get(key);
+  if (!w) {
+    if (witnesses.size > 10_000) witnesses.clear();
+    w = search();
+    witnesses.set(key, w);
+  }
+  return w;
 }

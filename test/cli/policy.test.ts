@@ -193,7 +193,8 @@ describe("cody policy --check", () => {
       expect(run.stderr).toMatch(/grants everything cody needs/);
       expect(run.stderr).not.toMatch(/warning/);
     }
-  });
+    // Two CLI processes per example: bound by process start-up, which is slow on a loaded machine.
+  }, 90_000);
 
   it("passes a policy with a concrete region and account when none was given (read from the policy)", () => {
     const file = join(scratch, "concrete.json");

@@ -163,7 +163,7 @@ function namedInPolicy(policy: PolicyDocument): { region?: string; account?: str
 /** Where the check's region came from, for the line that says so. */
 function regionNote(t: Target, named: { region?: string }, options: PolicyOptions): string {
   if (t.region) {
-    const source = t.synth ? "the project's region" : options.region ? "--region" : "AWS_REGION";
+    const source = t.synth ? "the project's region" : options.region ? "--region" : "AWS_REGION or AWS_DEFAULT_REGION";
     return `Checked for region ${t.region} (${source}; IAM requests for its partition's global region).`;
   }
   if (named.region) return `Checked for region ${named.region} (the only region the policy names; pass --region to check another).`;
