@@ -2,8 +2,10 @@
 // cody's broad variant for comparison, the `aws iam` set-up script, and the offline check of a
 // user's policy against the requirement (`cody policy --check`).
 import { POLICY_VERSION } from "../synth/intrinsics";
-import { actionMatches, asArray, evaluatePolicies, type Decision, type PolicyDocument, type PolicyStatement } from "./evaluate";
-import { requirementRequests, type CommandName, type ConditionBlock, type Requirement } from "./requirements";
+import { ANY_VALUE, coverage, type CoverageResult, type SetContextValue } from "./coverage";
+import { actionMatches, asArray, type Decision, type PolicyDocument, type PolicyStatement } from "./evaluate";
+import { requestedRegion } from "./regions";
+import { requirementRequests, type CommandName, type ConditionBlock, type Requirement, type RequirementRequest } from "./requirements";
 
 export { POLICY_VERSION };
 
@@ -140,8 +142,10 @@ export interface MissingPermission {
   resource: string;
   context?: Record<string, string | string[]>;
   decision: Exclude<Decision, "allowed">;
-  /** Sids (or `Statement[i]`) of the Deny statements that matched, for an explicit deny. */
+  /** Sids (or `Statement[i]`) of the Deny statements that apply (or may apply) to some of the requests. */
   deniedBy: string[];
+  /** When the resource is a pattern: one ARN of it that is denied, or that no Allow covers. */
+  example?: string;
   commands: CommandName[];
   optional: boolean;
 }
@@ -151,8 +155,9 @@ export interface CheckResult {
   checked: number;
   missing: MissingPermission[];
   /**
-   * What to add for the missing required permissions: the requirement's statements, narrowed. Their
-   * Sids never repeat one the checked policies already have (IAM rejects duplicate Sids).
+   * What to add for the missing required permissions that no Deny blocks (an Allow cannot lift a Deny):
+   * the requirement's statements, narrowed. Their Sids never repeat one the checked policies already
+   * have (IAM rejects duplicate Sids).
    */
   statementsToAdd: PolicyStatement[];
   /** Statements to add whose Sid was suffixed because a checked policy already has `existing`. */
@@ -161,19 +166,64 @@ export interface CheckResult {
   overBroad: string[];
 }
 
+/** What the check assumes about the requests it cannot know from the requirement. */
+export interface CheckOptions {
+  /** The region the commands run in (`aws:RequestedRegion`); undefined: unknown, i.e. any region. */
+  region?: string;
+  partition?: string;
+}
+
 /**
- * Evaluates the policies against every single request of the requirements. `display` are the same
- * requirements with the ARNs the user should see in the statements to add (the evaluated ones may carry
- * concrete sample region/account values); they are matched by sid.
+ * Sample values of `aws:username` for `${aws:username}` in the policy and the requirement. Two unrelated
+ * names, both of which must pass, so a policy that happens to cover one name does not pass.
  */
-export function checkPolicies(policies: PolicyDocument[], requirements: Requirement[], display: Requirement[] = requirements): CheckResult {
+export const CHECK_USERNAMES = ["cody-check-user", "qz9+other"] as const;
+
+/**
+ * The request context of one requirement request, as sets: a `StringLike`/`ArnLike` requirement value
+ * with wildcards stands for every value it matches; the region is the command's (or any region).
+ */
+function setContext(requirement: Requirement, request: RequirementRequest, options: CheckOptions, username: string): Record<string, SetContextValue> {
+  const context: Record<string, SetContextValue> = { "aws:username": username };
+  for (const [key, value] of Object.entries(request.context ?? {})) {
+    const operator = Object.entries(requirement.condition ?? {}).find(([, keys]) => key in keys)?.[0] ?? "";
+    const like = /like$/i.test(operator.replace(/IfExists$/i, ""));
+    context[key] = like && typeof value === "string" && /[*?]/.test(value) ? { anyOf: value, kind: /^arn/i.test(operator) ? "arn" : "glob" } : value;
+  }
+  if (!Object.keys(context).some((k) => k.toLowerCase() === "aws:requestedregion")) {
+    context["aws:RequestedRegion"] = requestedRegion(request.action, options.region, options.partition) ?? ANY_VALUE;
+  }
+  return context;
+}
+
+const WORST: Record<Decision, number> = { allowed: 0, implicitDeny: 1, explicitDeny: 2 };
+
+/** One requirement request against the policies: covered for every user name, or the worst answer. */
+function checkRequest(policies: PolicyDocument[], requirement: Requirement, request: RequirementRequest, options: CheckOptions, policyVariables: boolean): CoverageResult {
+  const variables = policyVariables || request.resource.includes("${");
+  let worst: CoverageResult | undefined;
+  for (const username of variables ? CHECK_USERNAMES : CHECK_USERNAMES.slice(0, 1)) {
+    const result = coverage(policies, { action: request.action, resource: request.resource, context: setContext(requirement, request, options, username) });
+    if (!worst || WORST[result.decision] > WORST[worst.decision]) worst = result;
+  }
+  return worst!;
+}
+
+/**
+ * Evaluates the policies against every request of the requirements. A requirement's resource pattern
+ * is covered only when every ARN it matches is allowed and none is denied (see ./coverage.ts). `display`
+ * are the same requirements with the ARNs the user should see in the statements to add; they are
+ * matched by sid.
+ */
+export function checkPolicies(policies: PolicyDocument[], requirements: Requirement[], display: Requirement[] = requirements, options: CheckOptions = {}): CheckResult {
   const missing: MissingPermission[] = [];
   let checked = 0;
+  const policyVariables = JSON.stringify(policies).includes("${");
   for (const requirement of requirements) {
     const shown = display.find((d) => d.sid === requirement.sid) ?? requirement;
     for (const request of requirementRequests(requirement)) {
       checked++;
-      const result = evaluatePolicies(policies, request);
+      const result = checkRequest(policies, requirement, request, options, policyVariables);
       if (result.decision === "allowed") continue;
       const index = requirement.resources.indexOf(request.resource);
       missing.push({
@@ -183,6 +233,7 @@ export function checkPolicies(policies: PolicyDocument[], requirements: Requirem
         ...(request.context ? { context: request.context } : {}),
         decision: result.decision,
         deniedBy: result.matchedDeny,
+        ...(result.example !== undefined && result.example !== request.resource ? { example: result.example } : {}),
         commands: requirement.actionCommands?.[request.action] ?? requirement.commands,
         optional: Boolean(requirement.optional),
       });
@@ -191,7 +242,7 @@ export function checkPolicies(policies: PolicyDocument[], requirements: Requirem
 
   const statementsToAdd: PolicyStatement[] = [];
   for (const requirement of requirements) {
-    const gaps = missing.filter((m) => m.sid === requirement.sid && !m.optional);
+    const gaps = missing.filter((m) => m.sid === requirement.sid && !m.optional && m.decision === "implicitDeny");
     if (gaps.length === 0) continue;
     const shown = display.find((d) => d.sid === requirement.sid) ?? requirement;
     const resources = shown.resources.filter((r) => gaps.some((g) => g.resource === r));

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { assertBuilt, cleanEnv, EXAMPLES_DIR, exampleCases, ROOT } from "../examples/examples";
 
 const CLI = join(ROOT, "bin", "cody.cjs");
@@ -65,6 +65,10 @@ beforeAll(() => {
 afterAll(() => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
+
+// The tests block on spawnSync; let the worker's event loop turn between them, or vitest's own RPC
+// (60 s) times out on a loaded machine ("Timeout calling onTaskUpdate").
+afterEach(() => new Promise<void>((done) => setImmediate(done)));
 
 /** What every printed policy must satisfy. */
 async function expectLeastPrivilege(policy: Policy, label: string): Promise<void> {
@@ -204,7 +208,8 @@ describe("cody policy --check", () => {
       // The only warning: without a permissions boundary on every role, the holder can escalate.
       for (const line of run.stderr.split("\n").filter((l) => l.startsWith("warning"))) expect(line, c.name).toMatch(/privilege escalation/);
     }
-  });
+    // Two CLI processes per example: bound by process start-up, which is slow on a loaded machine.
+  }, 90_000);
 
   it("passes a policy printed with --permissions-boundary, with no escalation warning", () => {
     const file = join(scratch, "bounded.json");

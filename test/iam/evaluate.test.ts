@@ -310,7 +310,7 @@ describe("Condition", () => {
     ["an empty Condition holds", {}, {}, true],
     // Unsupported or invalid
     ["an unknown operator never holds", { StringEqual: { "iam:PassedToService": cb } } as PolicyStatement["Condition"], { "iam:PassedToService": cb }, false],
-    ["policy variables are literal", { StringEquals: { "aws:RequestedRegion": "${aws:username}" } }, { "aws:RequestedRegion": "us-east-1", "aws:username": "us-east-1" }, false],
+    ["policy variables are filled from the context", { StringEquals: { "aws:RequestedRegion": "${aws:username}" } }, { "aws:RequestedRegion": "us-east-1", "aws:username": "us-east-1" }, true],
   ];
 
   it.each(rows)("%s", (_name, Condition, context, holds) => {
@@ -503,18 +503,42 @@ describe("parsePolicyDocument", () => {
 });
 
 describe("unsupportedFeatures", () => {
-  it("lists policy variables, which the evaluator does not substitute", () => {
+  it("lists policy variables that have no value offline, not ${aws:username} or the escapes", () => {
     const docs = [
       policy(
         allow({ Sid: "Self", Resource: `arn:aws:iam::${ACCOUNT}:user/\${aws:username}` }),
-        allow({ Condition: { StringLike: { "s3:prefix": ["home/${aws:userid}/*", "public/*"] } } }),
+        allow({ Condition: { StringLike: { "s3:prefix": ["home/${aws:userid}/*", "public/${*}"] } } }),
         allow({ Resource: [ROLE, "*"] }),
       ),
     ];
     expect(unsupportedFeatures(docs)).toEqual([
-      "Self: policy variable ${aws:username} is compared as literal text, not substituted",
-      "Statement[1]: policy variable ${aws:userid} is compared as literal text, not substituted",
+      "Statement[1]: policy variable ${aws:userid} has no value offline: an Allow that needs it covers nothing, a Deny that uses it is taken to apply",
     ]);
     expect(unsupportedFeatures([policy(allow({ Resource: ROLE, Condition: { Bool: { "aws:SecureTransport": true } } }))])).toEqual([]);
+  });
+});
+
+describe("policy variables (one request)", () => {
+  const self = allow({ Action: "iam:GetUser", Resource: `arn:aws:iam::${ACCOUNT}:user/\${aws:username}` });
+  const user = (name: string) => `arn:aws:iam::${ACCOUNT}:user/${name}`;
+
+  it("fills ${aws:username} from the context: the caller's own user only", () => {
+    const docs = [policy(self)];
+    expect(evaluatePolicies(docs, { action: "iam:GetUser", resource: user("alice"), context: { "aws:username": "alice" } }).decision).toBe("allowed");
+    expect(evaluatePolicies(docs, { action: "iam:GetUser", resource: user("bob"), context: { "aws:username": "alice" } }).decision).toBe("implicitDeny");
+  });
+
+  it("without a value, an Allow that needs it covers nothing and a Deny that uses it applies", () => {
+    expect(evaluatePolicies([policy(self)], { action: "iam:GetUser", resource: user("alice") }).decision).toBe("implicitDeny");
+    const deny: PolicyStatement = { Effect: "Deny", Action: "iam:*", Resource: `arn:aws:iam::${ACCOUNT}:user/\${aws:userid}` };
+    expect(evaluatePolicies([policy(allow(), deny)], { action: "iam:GetUser", resource: user("alice") }).decision).toBe("explicitDeny");
+  });
+
+  it("takes a default value, and ${*} as a literal star", () => {
+    const withDefault = allow({ Action: "iam:GetUser", Resource: `arn:aws:iam::${ACCOUNT}:user/\${aws:username, 'ci'}` });
+    expect(evaluatePolicies([policy(withDefault)], { action: "iam:GetUser", resource: user("ci") }).decision).toBe("allowed");
+    const star = allow({ Action: "iam:GetUser", Resource: `arn:aws:iam::${ACCOUNT}:user/a\${*}` });
+    expect(evaluatePolicies([policy(star)], { action: "iam:GetUser", resource: user("a*") }).decision).toBe("allowed");
+    expect(evaluatePolicies([policy(star)], { action: "iam:GetUser", resource: user("ab") }).decision).toBe("implicitDeny");
   });
 });

@@ -7,7 +7,7 @@ import { loadProject } from "../../config/load-project";
 import { resolveAws } from "../../config/naming";
 import { CODY_DIR } from "../../config/project-naming";
 import { CodyError, configError, ExitCode } from "../../errors";
-import { asArray, parsePolicyDocument, type PolicyDocument } from "../../iam/evaluate";
+import { asArray, parsePolicyDocument, unsupportedFeatures, type PolicyDocument } from "../../iam/evaluate";
 import {
   BROAD_WARNING,
   broadPolicy,
@@ -128,7 +128,7 @@ export async function policyCommand(projectName: string | undefined, options: Po
   const t = await target(projectName, options, cwd);
   const subject = t.synth ? `stack ${t.synth.stackName}` : "any cody project";
   if (options.boundary) return printBoundary(t, options.format ?? "json", reporter);
-  if (options.check !== undefined) return check(resolve(cwd, options.check), t, commands, subject, permissionsBoundary, reporter);
+  if (options.check !== undefined) return check(resolve(cwd, options.check), t, commands, subject, options, permissionsBoundary, reporter);
 
   const requirements = callerRequirements(
     requirementsFor({ synth: t.synth, commands, region: t.region, account: t.account, partition: partitionOf(t.region), permissionsBoundary }),
@@ -248,23 +248,46 @@ function namedInPolicy(policy: PolicyDocument): { region?: string; account?: str
   };
 }
 
-/** Values used only to evaluate requests when the region or account is unknown: `*` patterns match them. */
+/** Where the check's region came from, for the line that says so. */
+function regionNote(t: Target, named: { region?: string }, options: PolicyOptions): string {
+  if (t.region) {
+    const source = t.synth ? "the project's region" : options.region ? "--region" : "AWS_REGION or AWS_DEFAULT_REGION";
+    return `Checked for region ${t.region} (${source}; IAM requests for its partition's global region).`;
+  }
+  if (named.region) return `Checked for region ${named.region} (the only region the policy names; pass --region to check another).`;
+  return "No region given (--region) and none named by the policy: requests are checked for every region, so an aws:RequestedRegion condition or a region in an ARN cannot be proven.";
+}
+
+/** Values used only to probe for privilege escalation when the region or account is unknown. */
 const SAMPLE_REGION = "us-east-1";
 const SAMPLE_ACCOUNT = "123456789012";
 
-function check(file: string, t: Target, commands: CommandName[] | undefined, subject: string, permissionsBoundary: string | undefined, reporter: Reporter): void {
+function check(
+  file: string,
+  t: Target,
+  commands: CommandName[] | undefined,
+  subject: string,
+  options: PolicyOptions,
+  permissionsBoundary: string | undefined,
+  reporter: Reporter,
+): void {
   const policy = readPolicyFile(file);
   const named = namedInPolicy(policy);
-  const shownRegion = t.region ?? named.region;
-  const shownAccount = t.account ?? named.account;
-  const base: RequirementInput = { synth: t.synth, commands, partition: partitionOf(shownRegion), permissionsBoundary };
-  // A request for region `*` would only match a policy that says `*`: evaluate concrete values.
-  const evaluated = callerRequirements(requirementsFor({ ...base, region: shownRegion ?? SAMPLE_REGION, account: shownAccount ?? SAMPLE_ACCOUNT }));
-  const display = callerRequirements(requirementsFor({ ...base, region: shownRegion, account: shownAccount }));
-  const result = checkPolicies([policy], evaluated, display);
-  const escalation = findEscalation([policy], evaluated);
-  // Name the roles as the user reads them (the evaluated ARNs may carry sample region and account values).
-  if (escalation) escalation.roles = display.find((r) => r.sid === "IamRoles")?.resources[0] ?? escalation.roles;
+  const region = t.region ?? named.region;
+  const account = t.account ?? named.account;
+  const partition = partitionOf(region);
+  const base: RequirementInput = { synth: t.synth, commands, partition, permissionsBoundary };
+  // An unknown region or account stays `*`: the requirement then stands for every one of them.
+  const requirements = callerRequirements(requirementsFor({ ...base, region, account }));
+  reporter.info(regionNote(t, named, options));
+  if (!t.account && named.account) reporter.info(`Checked for account ${named.account} (the only account the policy names).`);
+  for (const feature of unsupportedFeatures([policy])) reporter.warn(feature);
+  const result = checkPolicies([policy], requirements, requirements, { region, partition });
+  // Escalation is probed with concrete requests (sample values where the region or account is unknown).
+  const probe = callerRequirements(requirementsFor({ ...base, region: region ?? SAMPLE_REGION, account: account ?? SAMPLE_ACCOUNT }));
+  const escalation = findEscalation([policy], probe);
+  // Name the roles as the user reads them.
+  if (escalation) escalation.roles = requirements.find((r) => r.sid === "IamRoles")?.resources[0] ?? escalation.roles;
   report(result, displayPath(file), subject, commands, reporter, escalation ? escalationMessage(escalation, Boolean(t.synth)) : undefined);
 }
 
@@ -282,13 +305,22 @@ function report(result: CheckResult, file: string, subject: string, commands: Co
       m.commands.join(","),
     ]);
     reporter.result(textTable(["ACTION", "RESOURCE", "CONTEXT", "WHY", "NEEDED BY"], rows).join("\n"));
-    reporter.result("");
-    reporter.result("Statements to add:");
-    reporter.result(JSON.stringify(result.statementsToAdd, null, 2));
+    if (result.statementsToAdd.length > 0) {
+      reporter.result("");
+      reporter.result("Statements to add:");
+      reporter.result(JSON.stringify(result.statementsToAdd, null, 2));
+    }
     if (result.renamed.length > 0) {
       const pairs = result.renamed.map((r) => `${r.sid} (next to ${r.existing})`).join(", ");
       reporter.info(`Sids suffixed because ${file} already uses them: ${pairs}. Add them as new statements (or, where the resources match, add their actions to those statements).`);
     }
+    // A pattern is covered only as a whole: show one ARN of it that is denied or left out.
+    const examples = new Set(
+      required
+        .filter((m) => m.example !== undefined)
+        .map((m) => `e.g. ${m.action} on ${m.example}: ${m.decision === "explicitDeny" ? `denied by ${m.deniedBy.join(", ")}` : "no Allow covers it"} (${m.resource} stands for every ARN it matches).`),
+    );
+    for (const line of [...examples].slice(0, 5)) reporter.info(line);
     if (required.some((m) => m.decision === "explicitDeny")) {
       reporter.warn("some requests are denied explicitly by a Deny statement: adding an Allow will not help; narrow or remove that Deny.");
     }
@@ -304,7 +336,10 @@ function report(result: CheckResult, file: string, subject: string, commands: Co
     const actions = new Set(required.map((m) => m.action));
     throw new CodyError(`${file} is missing ${actions.size} action(s) cody needs (${required.length} of ${result.checked} requests denied) for ${scope}.`, {
       exitCode: ExitCode.permissions,
-      hint: "Add the statements above, or use `cody policy` to print the whole policy.",
+      hint:
+        result.statementsToAdd.length > 0
+          ? "Add the statements above, or use `cody policy` to print the whole policy."
+          : "Narrow or remove the Deny statements named above: an Allow cannot override them.",
     });
   }
   if (result.overBroad.length > 0) {

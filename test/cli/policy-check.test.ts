@@ -1,0 +1,95 @@
+// `cody policy --check` on requirement patterns and with its request context (region, ${aws:username}),
+// as users run it: the BUILT cli in a child process, with no AWS_* or CODY_* variables unless a test sets
+// them. Its own file, so the spawn-heavy policy.test.ts does not block its worker for longer still.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assertBuilt, cleanEnv, EXAMPLES_DIR, ROOT } from "../examples/examples";
+
+const CLI = join(ROOT, "bin", "cody.cjs");
+const NARROWER_DENY = fileURLToPath(new URL("../fixtures/policies/narrower-deny.json", import.meta.url));
+const demo = join(EXAMPLES_DIR, "demo");
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cody(args: string[], cwd: string): Run {
+  const run = spawnSync(process.execPath, [CLI, "policy", ...args], { cwd, env: cleanEnv(), encoding: "utf8", timeout: 30_000 });
+  if (run.error) throw run.error;
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+interface Policy {
+  Version: string;
+  Statement: object[];
+}
+
+function policyOf(run: Run): Policy {
+  expect(run.status, run.stderr).toBe(0);
+  return JSON.parse(run.stdout) as Policy;
+}
+
+let scratch: string;
+beforeAll(() => {
+  assertBuilt();
+  scratch = mkdtempSync(join(tmpdir(), "cody-policy-check-"));
+});
+afterAll(() => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+describe("cody policy --check on patterns and context", () => {
+  it("finds a Deny narrower than a role pattern: the pattern is not covered, exit 3, with a denied example", () => {
+    // Allow */* and Deny iam:PassRole on role/cody/demo-cody-admin: every demo role matches
+    // role/cody/demo-cody-*, but that one is denied, so the pattern is not covered.
+    const run = cody(["--check", NARROWER_DENY], demo);
+    expect(run.status, run.stderr).toBe(3);
+    expect(run.stdout).toMatch(/iam:PassRole\s+arn:aws:iam::\*:role\/cody\/demo-cody-\*\s+iam:PassedToService=codebuild\.amazonaws\.com\s+denied by NoAdminRole/);
+    expect(run.stderr).toMatch(/e\.g\. iam:PassRole on arn:aws:iam::\*:role\/cody\/demo-cody-admin: denied by NoAdminRole/);
+    // An Allow cannot lift a Deny: nothing to add, and the hint says what to do instead.
+    expect(run.stdout).not.toMatch(/Statements to add/);
+    expect(run.stderr).toMatch(/Narrow or remove the Deny statements/);
+  });
+
+  it("puts the region in the context: a region fence passes in its region only, and never when the region is unknown", () => {
+    // The generic policy (any region) plus a Deny outside us-east-1, checked outside a project.
+    const generic = policyOf(cody([], scratch));
+    const fence = { Sid: "OnlyUsEast1", Effect: "Deny", Action: ["*"], Resource: "*", Condition: { StringNotEquals: { "aws:RequestedRegion": "us-east-1" } } };
+    const file = join(scratch, "fenced.json");
+    writeFileSync(file, JSON.stringify({ ...generic, Statement: [...generic.Statement, fence] }, null, 2));
+
+    const inside = cody(["--check", file, "--region", "us-east-1"], scratch);
+    expect(inside.status, inside.stderr).toBe(0);
+    expect(inside.stderr).toMatch(/Checked for region us-east-1 \(--region/);
+
+    const outside = cody(["--check", file, "--region", "eu-west-1"], scratch);
+    expect(outside.status).toBe(3);
+    expect(outside.stdout).toMatch(/codebuild:StartBuild\s+\S+\s+\S*\s*denied by OnlyUsEast1/);
+    // IAM answers from us-east-1 whatever the project's region: its requests pass the fence.
+    expect(outside.stdout).not.toMatch(/^iam:/m);
+
+    const unknown = cody(["--check", file], scratch);
+    expect(unknown.status).toBe(3);
+    expect(unknown.stderr).toMatch(/No region given .* cannot be proven/);
+  });
+
+  it("fills ${aws:username}: a self-service statement covers a requirement on the caller's own user", () => {
+    const generic = policyOf(cody([], scratch));
+    const file = join(scratch, "self.json");
+    const self = { Sid: "Self", Effect: "Allow", Action: ["iam:GetUser"], Resource: "arn:aws:iam::*:user/${aws:username}" };
+    writeFileSync(file, JSON.stringify({ ...generic, Statement: [...generic.Statement, self] }, null, 2));
+    const run = cody(["--check", file, "--region", "us-east-1"], scratch);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).not.toMatch(/policy variable/);
+    const other = join(scratch, "userid.json");
+    writeFileSync(other, JSON.stringify({ ...generic, Statement: [...generic.Statement, { ...self, Resource: "arn:aws:iam::*:user/${aws:userid}" }] }, null, 2));
+    expect(cody(["--check", other, "--region", "us-east-1"], scratch).stderr).toMatch(/policy variable \$\{aws:userid\} has no value offline/);
+  });
+
+});
