@@ -43,8 +43,26 @@ export function statementFor(requirement: Requirement, actions = requirement.act
   return statement;
 }
 
+/**
+ * One statement per requirement, each with its own Sid and reason. When that is over IAM's managed-policy
+ * size limit, statements with the same resources and condition are merged (the first one's Sid), which
+ * grants exactly the same and saves the repeated ARNs.
+ */
 export function policyDocument(requirements: Requirement[]): IamPolicy {
-  return { Version: POLICY_VERSION, Statement: requirements.map((r) => statementFor(r)) };
+  const statements = requirements.map((r) => statementFor(r));
+  const policy: IamPolicy = { Version: POLICY_VERSION, Statement: statements };
+  return policySize(policy) <= MANAGED_POLICY_MAX ? policy : { Version: POLICY_VERSION, Statement: mergeSameScope(statements) };
+}
+
+function mergeSameScope(statements: AllowStatement[]): AllowStatement[] {
+  const byScope = new Map<string, AllowStatement>();
+  for (const statement of statements) {
+    const key = JSON.stringify([[...asArray(statement.Resource)].sort(), statement.Condition ?? null]);
+    const into = byScope.get(key);
+    if (into) into.Action = [...new Set([...asArray(into.Action), ...asArray(statement.Action)])].sort();
+    else byScope.set(key, { ...statement, Action: [...asArray(statement.Action)] });
+  }
+  return [...byScope.values()];
 }
 
 /** cody's own doc page granted these services whole (its JSON had a trailing comma; this one parses). */
