@@ -3,6 +3,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { ExitCode, isCodyError } from "../errors";
 import { createReporter, type Reporter } from "../io/reporter";
+import { captureStrayWarnings } from "../io/stray-warnings";
 import { formatError, usageError } from "./format-error";
 import { withAwsOptions, withProjectOptions, type ProjectOptions } from "./options";
 import type { SynthOptions } from "./commands/synth";
@@ -204,8 +205,11 @@ export function buildProgram(reporter: Reporter): Command {
 /** Runs the CLI and returns the exit code; never throws. `reporter` is for tests. */
 export async function run(argv: string[], options: { reporter?: Reporter } = {}): Promise<number> {
   const debug = argv.includes("--debug");
-  const color = argv.includes("--no-color") || process.env.NO_COLOR ? false : undefined;
+  // --no-color beats the environment; FORCE_COLOR and NO_COLOR are the reporter's (wantsColor).
+  const color = argv.includes("--no-color") ? false : undefined;
   const reporter = options.reporter ?? createReporter({ debug, color });
+  // The real CLI only: tests pass their own reporter and keep the process's console as it is.
+  if (!options.reporter) captureStrayWarnings(reporter);
   const program = buildProgram(reporter);
   // The subcommand commander dispatched to, for the hint of its parser errors.
   let command: string | undefined;
