@@ -13,14 +13,12 @@ describe("captureStrayWarnings", () => {
   it("prints console.warn lines only with --debug, as debug lines", () => {
     const quiet = recordingReporter();
     restore = captureStrayWarnings(quiet.reporter);
-    // eslint-disable-next-line no-console -- what the SDK does
     console.warn("@aws-sdk/credential-provider-node - defaultProvider::fromEnv WARNING:\n    Multiple credential sources detected");
     expect(quiet.lines).toEqual([]);
     restore();
 
     const loud = recordingReporter({ debug: true });
     restore = captureStrayWarnings(loud.reporter);
-    // eslint-disable-next-line no-console -- what the SDK does
     console.warn("Multiple credential sources detected", 2);
     expect(loud.lines).toEqual(["[debug] library warning: Multiple credential sources detected 2"]);
   });
@@ -35,11 +33,9 @@ describe("captureStrayWarnings", () => {
   });
 
   it("puts console.warn and the warning listeners back when undone", () => {
-    // eslint-disable-next-line no-console -- comparing the function itself
     const before = console.warn;
     const listeners = process.listeners("warning").length;
     captureStrayWarnings(recordingReporter().reporter)();
-    // eslint-disable-next-line no-console -- comparing the function itself
     expect(console.warn).toBe(before);
     expect(process.listeners("warning")).toHaveLength(listeners);
   });
