@@ -1,10 +1,9 @@
 // `cody deploy`, `cody diff`, `cody delete`: load and synthesize locally (bad input fails before any
 // AWS call), then hand the template to the deploy engine with the terminal-facing pieces it needs.
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { createCloudFormation } from "../../aws/clients";
 import { checkStackName, resolveAws } from "../../config/naming";
-import { CODY_DIR, projectNaming } from "../../config/project-naming";
+import { projectNaming } from "../../config/project-naming";
+import { findProjectRoot } from "../../config/project-root";
 import { CodyError } from "../../errors";
 import type { DeployIo } from "../../deploy/deploy-stack";
 import { colors, terminalPrompt, type Reporter } from "../../io/reporter";
@@ -158,13 +157,16 @@ export async function diffCommand(projectName: string | undefined, options: Stac
 async function deleteTarget(projectName: string | undefined, options: StackCommandOptions) {
   if (options.stackName) checkStackName(options.stackName, "--stack-name");
   const cwd = process.cwd();
-  if (!options.stackName && !projectName && !existsSync(join(cwd, CODY_DIR))) {
-    throw new CodyError("no .cody/ folder here, so cody cannot tell which stack to delete.", {
-      hint: "Run it in the project's repository, or name it: cody delete <project> or cody delete --stack-name <stack>.",
-    });
+  if (!options.stackName && !projectName) {
+    const search = findProjectRoot(cwd);
+    if (!search.root) {
+      throw new CodyError(`no .cody/ folder found (cody looked in ${search.searched.join(", ")}), so cody cannot tell which stack to delete.`, {
+        hint: "Run it in the project's repository, set CODY_ROOT, or name it: cody delete <project> or cody delete --stack-name <stack>.",
+      });
+    }
   }
   const naming = await projectNaming({ projectName, type: options.type, env: options.env, stackName: options.stackName, cwd });
-  const envWarning = unknownEnvWarning({ env: naming.env, from: envSource(options.env), root: cwd, type: options.type, settings: naming.settings });
+  const envWarning = unknownEnvWarning({ env: naming.env, from: envSource(options.env), root: naming.root, type: options.type, settings: naming.settings });
   return { stackName: naming.names.stackName, aws: resolveAws(options, naming), envWarning };
 }
 
