@@ -91,6 +91,8 @@ export function buildProgram(reporter: Reporter): Command {
     .addOption(new Option("--mode <mode>", "light: project and buildspec; full: also role, schedule, settings, variables").choices(["light", "full"]).default("light"))
     .option("-t, --type <type>", "write the project files to .cody/<type>/")
     .option("--force", "overwrite existing files")
+    .option("--name <name>", "project name written into the files (default: the folder name)")
+    .option("--template <dir>", "scaffold from your own template folder, laid out like .cody/ ({{projectName}}, {{githubUrl}}, {{type}}, {{typePath}})")
     .action(async (opts: InitOptions) => {
       const { initCommand } = await import("./commands/init");
       await initCommand(opts, reporter);
