@@ -13,7 +13,7 @@ import { CodyError } from "../errors";
 import { colors, type Reporter } from "../io/reporter";
 import { formatDuration, formatTime, paintStatus, secondsBetween } from "./format";
 
-export const LIST_FORMATS = ["table", "json", "csv", "markdown"] as const;
+export const LIST_FORMATS = ["table", "json", "csv", "markdown", "tab", "space"] as const;
 export type ListFormat = (typeof LIST_FORMATS)[number];
 export const SORT_KEYS = ["name", "status", "time"] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
@@ -204,6 +204,14 @@ export function renderRows(rows: ProjectRow[], format: ListFormat, reporter: Pic
     const records = rows.map(rowRecord);
     const keys = ["name", "status", "buildId", "started", "ended", "durationSeconds"] as const;
     return [keys.join(","), ...records.map((r) => keys.map((k) => csvField(r[k])).join(","))].join("\n");
+  }
+  if (format === "tab" || format === "space") {
+    // Ruby cody's formats for `cut` and `awk`: the csv record, one line each, after a header line.
+    // A space-separated field cannot be empty, so a missing value is "-"; no value holds a space or tab.
+    const keys = ["name", "status", "buildId", "started", "ended", "durationSeconds"] as const;
+    const sep = format === "tab" ? "\t" : " ";
+    const field = (v: string | number | null) => (v === null ? (format === "space" ? "-" : "") : String(v));
+    return [keys.join(sep), ...rows.map(rowRecord).map((r) => keys.map((k) => field(r[k])).join(sep))].join("\n");
   }
   const cells = rows.map(displayCells);
   if (format === "markdown") {

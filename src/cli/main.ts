@@ -54,6 +54,7 @@ export function buildProgram(reporter: Reporter): Command {
     .option("--noop", "print the template and stop: no AWS call, no credentials (same as cody synth)")
     .addOption(new Option("--format <format>", "template format for --noop").choices(["yaml", "json"]).default("yaml"))
     .option("--no-wait", "start the deploy and return without following it")
+    .option("--wait", "follow the deploy until it ends (the default; for scripts written for Ruby cody)")
     .option("-y, --yes", "do not ask for confirmation")
     .option("--skip-preflight", "do not check IAM permissions first")
     .option("--strict", "fail when the preflight cannot run")
@@ -78,7 +79,9 @@ export function buildProgram(reporter: Reporter): Command {
   withAwsOptions(withProjectOptions(program.command("delete")))
     .description("delete the project's stack (asks first; --yes skips)")
     .option("-y, --yes", "do not ask for confirmation")
+    .option("--noop", "say what would be deleted, and delete nothing (reads the stack; no call that changes anything)")
     .option("--no-wait", "start the delete and return without following it")
+    .option("--wait", "follow the delete until it ends (the default)")
     .option("--json", "print the result as JSON")
     .action(async (project: string | undefined, opts: StackCommandOptions) => {
       const { deleteCommand } = await import("./commands/stack-commands");
@@ -124,6 +127,7 @@ export function buildProgram(reporter: Reporter): Command {
     .option("--source-version <version>", "commit, tag or branch to build")
     .option("-e, --env-vars <pairs...>", "environment overrides K=V (K=ssm:/path, K=secret:id)")
     .option("--no-wait", "start the build and return its id")
+    .option("--wait", "follow the build until it ends (the default)")
     .option("--json", "print the result as JSON")
     .action(async (project: string | undefined, opts: StartOptions) => {
       const { startCommand } = await import("./commands/start");
@@ -135,6 +139,8 @@ export function buildProgram(reporter: Reporter): Command {
     .option("--build-id <id>", "build (default: the latest)")
     .option("--since <time>", "relative (10m, 2h, 1d) or ISO time")
     .option("-f, --follow", "keep following new log lines")
+    .option("--filter <pattern>", "only lines matching a CloudWatch Logs filter pattern, e.g. ERROR or '\"npm ERR\"'")
+    .option("--json", "print the lines as JSON")
     .action(async (project: string | undefined, opts: LogsOptions) => {
       const { logsCommand } = await import("./commands/logs");
       await logsCommand(project, opts, reporter);
@@ -162,7 +168,9 @@ export function buildProgram(reporter: Reporter): Command {
 
   withAwsOptions(program.command("list"))
     .description("list CodeBuild projects with their latest build")
-    .addOption(new Option("--format <format>", "output format").choices(["table", "json", "csv", "markdown"]).default("table"))
+    // No commander default: --json must tell an explicit --format from none.
+    .addOption(new Option("--format <format>", "output format (default: table)").choices(["table", "json", "csv", "markdown", "tab", "space"]))
+    .option("--json", "same as --format json")
     .addOption(new Option("--sort-by <field>", "sort order").choices(["name", "status", "time"]).default("name"))
     .option("--status <status>", "only projects whose latest build has this status")
     .option("--select <regex>", "only projects whose name matches")

@@ -1,6 +1,6 @@
 // `cody deploy`, `cody diff`, `cody delete`: load and synthesize locally (bad input fails before any
 // AWS call), then hand the template to the deploy engine with the terminal-facing pieces it needs.
-import { createCloudFormation } from "../../aws/clients";
+import { createCloudFormation, type CfnApi } from "../../aws/clients";
 import { checkStackName, resolveAws } from "../../config/naming";
 import { projectNaming } from "../../config/project-naming";
 import { findProjectRoot } from "../../config/project-root";
@@ -16,6 +16,8 @@ import { envSource, unknownEnvWarning } from "./env-check";
 
 export interface StackCommandOptions extends ProjectOptions {
   wait?: boolean;
+  /** delete: say what would be deleted, with read-only calls. */
+  noop?: boolean;
   yes?: boolean;
   json?: boolean;
 }
@@ -175,6 +177,8 @@ export async function deleteCommand(projectName: string | undefined, options: St
   if (envWarning) reporter.warn(envWarning);
   const cfn = await createCloudFormation(aws);
   const region = await cfn.region();
+  // --noop stops here, before the delete engine: only DescribeStacks and DescribeStackResources are called.
+  if (options.noop) return deleteNoop(cfn, stackName, region, options, reporter);
   const { deleteStack } = await import("../../deploy/delete-stack");
   const result = await withInterrupt(
     (signal) =>
@@ -199,5 +203,25 @@ export async function deleteCommand(projectName: string | undefined, options: St
   if (options.json) {
     const elapsedMs = result.type === "deleted" ? result.elapsedMs : null;
     reporter.result(JSON.stringify({ command: "delete", type: result.type, stackName, region, leftBehind: left, elapsedMs }, null, 2));
+  }
+}
+
+async function deleteNoop(cfn: CfnApi, stackName: string, region: string, options: StackCommandOptions, reporter: Reporter): Promise<void> {
+  const { previewDelete } = await import("../../deploy/delete-preview");
+  const preview = await previewDelete(cfn, stackName);
+  if (!preview.exists) {
+    reporter.info(`Stack ${stackName} does not exist in ${region}: nothing would be deleted.`);
+  } else {
+    const count = preview.resources.length;
+    reporter.info(`Would delete stack ${stackName} (${region}, ${preview.status}) and its ${count} resource${count === 1 ? "" : "s"}:`);
+    const width = Math.max(...preview.resources.map((r) => r.logicalId.length), 0);
+    const typeWidth = Math.max(...preview.resources.map((r) => r.type.length), 0);
+    for (const r of preview.resources) reporter.info(`  ${r.logicalId.padEnd(width)}  ${r.type.padEnd(typeWidth)}  ${r.physicalId ?? ""}`.trimEnd());
+    for (const item of preview.leftBehind) reporter.info(`Would leave behind: ${item}`);
+    reporter.info("Nothing was deleted (--noop).");
+  }
+  if (options.json) {
+    const { exists, status, resources, leftBehind } = preview;
+    reporter.result(JSON.stringify({ command: "delete", type: "noop", stackName, region, exists, status, resources, leftBehind, elapsedMs: null }, null, 2));
   }
 }
