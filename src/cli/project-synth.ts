@@ -5,6 +5,8 @@ import { loadProject, type LoadedProject } from "../config/load-project";
 import { resolveAws } from "../config/naming";
 import { checkTemplateSize, serializeTemplate, type TemplateFormat } from "../synth/serialize";
 import { synthesize, type SynthResult } from "../synth/template";
+import type { Reporter } from "../io/reporter";
+import { formatIssue } from "./format-error";
 import type { ProjectOptions } from "./options";
 
 export interface ProjectSynth extends SynthResult {
@@ -32,4 +34,9 @@ export async function synthProject(
   const templateBody = serializeTemplate(synth.template, format);
   checkTemplateSize(templateBody, project.files.project);
   return { ...synth, project, templateBody, aws: resolveAws(options, project) };
+}
+
+/** The project's warnings (deprecated image, unlisted runtime version), each with its file, line and fix. */
+export function printProjectWarnings(project: LoadedProject, reporter: Reporter): void {
+  for (const issue of project.warnings ?? []) reporter.warn(formatIssue(issue, reporter));
 }

@@ -10,6 +10,7 @@ import { evaluateFile } from "./evaluate-file";
 import { projectNaming } from "./project-naming";
 import { CODY_DIR, findProjectRoot, noProjectError } from "./project-root";
 import { checkType, resolveAws, type Names } from "./naming";
+import { checkBuildspecRuntimes } from "./rules/buildspec-runtimes";
 import { checkProject } from "./rules/project-rules";
 import {
   projectSchema,
@@ -60,6 +61,8 @@ export interface LoadedProject {
   files: ProjectFiles;
   /** Every TypeScript file read, for watchers and caches. */
   dependencies: string[];
+  /** Problems that do not stop a deploy (a deprecated image, an unlisted runtime version): commands print them. */
+  warnings?: Issue[];
 }
 
 /** The folder of the project's own files: `.cody/` or `.cody/<type>/`. */
@@ -154,8 +157,10 @@ export async function loadProject(options: LoadOptions): Promise<LoadedProject> 
     files,
     dependencies,
   };
-  const issues: Issue[] = checkProject(loaded);
+  const runtimes = checkBuildspecRuntimes(loaded);
+  const issues: Issue[] = [...checkProject(loaded), ...runtimes.errors];
   if (issues.length > 0) throw new ConfigError(withLines(issues));
+  if (runtimes.warnings.length > 0) loaded.warnings = withLines(runtimes.warnings);
   return loaded;
 }
 

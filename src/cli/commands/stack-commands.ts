@@ -11,7 +11,7 @@ import { createPrinter } from "../../deploy/printers";
 import { abortableSleep } from "../../deploy/wait";
 import { withInterrupt } from "../interrupt";
 import type { ProjectOptions } from "../options";
-import { synthProject, type ProjectSynth } from "../project-synth";
+import { printProjectWarnings, synthProject, type ProjectSynth } from "../project-synth";
 import { envSource, unknownEnvWarning } from "./env-check";
 
 export interface StackCommandOptions extends ProjectOptions {
@@ -63,6 +63,7 @@ export async function deployCommand(
   const c = colors(reporter);
   const synth = await synthProject(projectName, options);
   warnEnv(reporter, synth, options);
+  printProjectWarnings(synth.project, reporter);
   const cfn = await createCloudFormation(synth.aws);
   const region = await cfn.region();
   // IAM preflight once the deploy knows it will change something, before any CloudFormation write:
@@ -121,6 +122,7 @@ export async function deployCommand(
 export async function diffCommand(projectName: string | undefined, options: StackCommandOptions, reporter: Reporter): Promise<void> {
   const synth = await synthProject(projectName, options);
   warnEnv(reporter, synth, options);
+  printProjectWarnings(synth.project, reporter);
   const cfn = await createCloudFormation(synth.aws);
   const region = await cfn.region();
   const { diffStack } = await import("../../deploy/diff-stack");
