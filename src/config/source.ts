@@ -64,7 +64,7 @@ export function resolveSource(project: ProjectInput): SourceResolution {
     return {
       ok: false,
       problem: "githubUrl is missing, so there is no source for builds.",
-      fix: 'Set githubUrl: "https://github.com/owner/repo" (cody init reads it from your git remote), or build without a source with an inline buildspec object.',
+      fix: "Set githubUrl to your repository's URL, e.g. githubUrl: \"https://github.com/acme/api\" (cody init reads it from your git remote), or build without a source with an inline buildspec object.",
     };
   }
   if (isPlaceholderUrl(url)) {
