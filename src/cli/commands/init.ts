@@ -81,13 +81,10 @@ export async function initCommand(options: InitOptions, reporter: Reporter): Pro
     type: type ?? "",
     typePath: type ? `${type}/` : "",
   };
-  const builtinValues: Record<string, string> = {
-    ...values,
-    githubUrlLine: remote
-      ? `  githubUrl: "${remote}",`
-      : '  // githubUrl: "https://github.com/OWNER/REPO",   // no git remote "origin" found: set your repository\'s URL and uncomment',
-    buildspecPhases: buildspecPhases(cwd),
-  };
+  const builtinValues: Record<string, string> = { ...values, buildspecPhases: buildspecPhases(cwd) };
+  // cody's project.ts without a remote: the key commented out, so nothing deploys a repository that is not yours.
+  const withoutRemote = (text: string) =>
+    remote ? text : text.replace(/^(\s*)githubUrl: "\{\{githubUrl\}\}",$/m, '$1// githubUrl: "https://github.com/OWNER/REPO",   // no git remote "origin" found: set your repository\'s URL and uncomment');
   const projectDir = type ? join(".cody", type) : ".cody";
   const files: Array<[string, string]> = [
     [join(projectDir, "project.ts"), "project/project.ts"],
@@ -112,7 +109,7 @@ export async function initCommand(options: InitOptions, reporter: Reporter): Pro
     .filter(([target]) => !replaced.has(target))
     .map(([target, template]) => ({
       target,
-      text: readFileSync(join(TEMPLATES, template), "utf8").replace(/\{\{(\w+)\}\}/g, (_, key: string) => builtinValues[key] ?? ""),
+      text: withoutRemote(readFileSync(join(TEMPLATES, template), "utf8")).replace(/\{\{(\w+)\}\}/g, (_, key: string) => builtinValues[key] ?? ""),
     }));
   // The user's files: written once, kept afterwards unless --force.
   const contents = [...builtin, ...fromTemplate].map((f) => ({ ...f, owned: false }));

@@ -3,7 +3,7 @@
 import { defineProject } from "codybuild";
 
 export default defineProject(({ env }) => ({
-{{githubUrlLine}}
+  githubUrl: "{{githubUrl}}",
   // buildspec: ".cody/{{typePath}}buildspec.yml" is the default
   linuxImage: "aws/codebuild/standard:7.0",
   computeType: "BUILD_GENERAL1_SMALL",
