@@ -206,10 +206,10 @@ describe("cody list output", () => {
     expect(out.join("\n")).toBe(
       JSON.stringify(
         [
-          { name: "web", status: "IN_PROGRESS", buildId: "web:w1", started: "2024-05-01T08:00:00.000Z", ended: null, durationSeconds: 10920 },
-          { name: "api", status: "SUCCEEDED", buildId: "api:a2", started: "2024-05-01T10:00:00.000Z", ended: "2024-05-01T10:01:05.000Z", durationSeconds: 65 },
-          { name: "batch", status: "FAILED", buildId: "batch:b1", started: "2024-05-01T09:00:00.000Z", ended: "2024-05-01T09:00:30.000Z", durationSeconds: 30 },
-          { name: "docs", status: null, buildId: null, started: null, ended: null, durationSeconds: null },
+          { project: "web", status: "IN_PROGRESS", buildId: "web:w1", startTime: "2024-05-01T08:00:00.000Z", endTime: null, durationSeconds: 10920 },
+          { project: "api", status: "SUCCEEDED", buildId: "api:a2", startTime: "2024-05-01T10:00:00.000Z", endTime: "2024-05-01T10:01:05.000Z", durationSeconds: 65 },
+          { project: "batch", status: "FAILED", buildId: "batch:b1", startTime: "2024-05-01T09:00:00.000Z", endTime: "2024-05-01T09:00:30.000Z", durationSeconds: 30 },
+          { project: "docs", status: null, buildId: null, startTime: null, endTime: null, durationSeconds: null },
         ],
         null,
         2,
@@ -222,7 +222,7 @@ describe("cody list output", () => {
     const { out } = await list({ format: "csv", sortBy: "status" });
     expect(out.join("\n")).toBe(
       [
-        "name,status,buildId,started,ended,durationSeconds",
+        "project,status,buildId,startTime,endTime,durationSeconds",
         "web,IN_PROGRESS,web:w1,2024-05-01T08:00:00.000Z,,10920",
         "batch,FAILED,batch:b1,2024-05-01T09:00:00.000Z,2024-05-01T09:00:30.000Z,30",
         "api,SUCCEEDED,api:a2,2024-05-01T10:00:00.000Z,2024-05-01T10:01:05.000Z,65",
@@ -236,7 +236,7 @@ describe("cody list output", () => {
     const tab = await list({ format: "tab", select: "^(api|docs)$" });
     expect(tab.out.join("\n")).toBe(
       [
-        "name\tstatus\tbuildId\tstarted\tended\tdurationSeconds",
+        "project\tstatus\tbuildId\tstartTime\tendTime\tdurationSeconds",
         "api\tSUCCEEDED\tapi:a2\t2024-05-01T10:00:00.000Z\t2024-05-01T10:01:05.000Z\t65",
         "docs\t\t\t\t\t",
       ].join("\n"),
@@ -245,7 +245,7 @@ describe("cody list output", () => {
     smallAccount();
     const space = await list({ format: "space", select: "^(api|docs)$" });
     expect(space.out.join("\n")).toBe(
-      ["name status buildId started ended durationSeconds", "api SUCCEEDED api:a2 2024-05-01T10:00:00.000Z 2024-05-01T10:01:05.000Z 65", "docs - - - - -"].join("\n"),
+      ["project status buildId startTime endTime durationSeconds", "api SUCCEEDED api:a2 2024-05-01T10:00:00.000Z 2024-05-01T10:01:05.000Z 65", "docs - - - - -"].join("\n"),
     );
   });
 

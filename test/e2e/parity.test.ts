@@ -95,7 +95,7 @@ describe.skipIf(!endpoint)("issue 11 flags against moto (built CLI)", () => {
     const tab = await cody(["list", "--format", "tab"], { cwd });
     expect(tab.code, tab.stderr).toBe(0);
     const tabLines = tab.stdout.replace(/\n$/, "").split("\n");
-    expect(tabLines[0]).toMatch(/^name\tstatus\t/); // a header line first
+    expect(tabLines[0]).toMatch(/^project\tstatus\t/); // a header line first
     expect(tabLines.slice(1).map((l) => l.split("\t").slice(0, 2))).toEqual([
       ["alpha", ""],
       ["beta", ""],
