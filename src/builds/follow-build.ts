@@ -154,7 +154,7 @@ export class StreamCursor {
  * FilterLogEvents on the build's stream from `startTime`, page by page until there is no next token.
  * Event ids guard against a page boundary that repeats an event.
  */
-export async function* filterPages(logs: LogsApi, location: LogLocation, startTime: number): AsyncGenerator<LogPage> {
+export async function* filterPages(logs: LogsApi, location: LogLocation, startTime: number, filterPattern?: string): AsyncGenerator<LogPage> {
   const seen = new Set<string>();
   let token: string | undefined;
   for (;;) {
@@ -164,6 +164,7 @@ export async function* filterPages(logs: LogsApi, location: LogLocation, startTi
         logGroupName: location.group,
         logStreamNames: [location.stream],
         startTime,
+        ...(filterPattern !== undefined ? { filterPattern } : {}),
         ...(token ? { nextToken: token } : {}),
       });
     } catch (error) {

@@ -14,7 +14,7 @@ import { colors, type Reporter } from "../io/reporter";
 import { buildFinished } from "./follow-build";
 import { formatDuration, formatTime, paintStatus, secondsBetween } from "./format";
 
-export const LIST_FORMATS = ["table", "json", "csv", "markdown"] as const;
+export const LIST_FORMATS = ["table", "json", "csv", "markdown", "tab", "space"] as const;
 export type ListFormat = (typeof LIST_FORMATS)[number];
 export const SORT_KEYS = ["name", "status", "time"] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
@@ -163,21 +163,24 @@ export function sortRows(rows: ProjectRow[], sortBy: SortKey): ProjectRow[] {
   });
 }
 
+/** The columns of the json, csv, tab and space formats, in order: docs/json.md's names. */
+const RECORD_KEYS = ["project", "status", "buildId", "startTime", "endTime", "durationSeconds"] as const;
+
 /** The `--format json` and csv record; keys and their order are stable. */
 export function rowRecord(row: ProjectRow): {
-  name: string;
+  project: string;
   status: string | null;
   buildId: string | null;
-  started: string | null;
-  ended: string | null;
+  startTime: string | null;
+  endTime: string | null;
   durationSeconds: number | null;
 } {
   return {
-    name: row.name,
+    project: row.name,
     status: row.status,
     buildId: row.buildId,
-    started: row.started?.toISOString() ?? null,
-    ended: row.ended?.toISOString() ?? null,
+    startTime: row.started?.toISOString() ?? null,
+    endTime: row.ended?.toISOString() ?? null,
     durationSeconds: row.durationSeconds ?? null,
   };
 }
@@ -203,8 +206,16 @@ export function renderRows(rows: ProjectRow[], format: ListFormat, reporter: Pic
   if (format === "json") return JSON.stringify(rows.map(rowRecord), null, 2);
   if (format === "csv") {
     const records = rows.map(rowRecord);
-    const keys = ["name", "status", "buildId", "started", "ended", "durationSeconds"] as const;
+    const keys = RECORD_KEYS;
     return [keys.join(","), ...records.map((r) => keys.map((k) => csvField(r[k])).join(","))].join("\n");
+  }
+  if (format === "tab" || format === "space") {
+    // Ruby cody's formats for `cut` and `awk`: the csv record, one line each, after a header line.
+    // A space-separated field cannot be empty, so a missing value is "-"; no value holds a space or tab.
+    const keys = RECORD_KEYS;
+    const sep = format === "tab" ? "\t" : " ";
+    const field = (v: string | number | null) => (v === null ? (format === "space" ? "-" : "") : String(v));
+    return [keys.join(sep), ...rows.map(rowRecord).map((r) => keys.map((k) => field(r[k])).join(sep))].join("\n");
   }
   const cells = rows.map(displayCells);
   if (format === "markdown") {

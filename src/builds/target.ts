@@ -1,11 +1,10 @@
 // The AWS side of a build command: clients in the right region (resolveAws: --region, else the
 // region settings bind to the env, else the environment and the SDK's own chain), and the project
 // found by name or through its stack.
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { createCloudFormation, createCodeBuild, type AwsOptions, type CfnApi, type CodeBuildApi } from "../aws/clients";
 import { resolveAws } from "../config/naming";
-import { CODY_DIR, projectNaming } from "../config/project-naming";
+import { projectNaming } from "../config/project-naming";
+import { findProjectRoot } from "../config/project-root";
 import { CodyError } from "../errors";
 import { findProject, latestBuildId, type FoundProject } from "./find-project";
 
@@ -40,7 +39,7 @@ export async function targetAws(projectName: string | undefined, options: Target
   const cwd = context.cwd ?? process.cwd();
   const environment = context.environment ?? process.env;
   const bound =
-    (!options.region || !options.profile) && existsSync(join(cwd, CODY_DIR))
+    (!options.region || !options.profile) && findProjectRoot(cwd, { environment }).root
       ? await projectNaming({ projectName, type: options.type, env: options.env, stackName: options.stackName, cwd, environment })
       : {};
   return resolveAws(options, bound, environment);

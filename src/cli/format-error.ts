@@ -5,10 +5,16 @@ import { CodyError, isCodyError, isConfigError, type ConfigError, type Issue } f
 import { colors, type Reporter } from "../io/reporter";
 import { closest } from "../util/did-you-mean";
 
+/**
+ * A path as the user can type it from where cody runs: relative below the current folder, and also a
+ * few levels up (cody found `.cody/` in a parent: `../../.cody/project.ts`); absolute when farther.
+ */
 export function displayPath(file: string, cwd = process.cwd()): string {
   if (!isAbsolute(file)) return file;
   const rel = relative(cwd, file);
-  return rel && !rel.startsWith("..") ? rel : file;
+  if (!rel || isAbsolute(rel)) return file;
+  const up = rel.split(/[\\/]/).filter((part) => part === "..").length;
+  return up <= 3 ? rel : file;
 }
 
 export function formatIssue(issue: Issue, reporter: Pick<Reporter, "color">, cwd?: string): string {

@@ -3,6 +3,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { ExitCode, isCodyError } from "../errors";
 import { createReporter, type Reporter } from "../io/reporter";
+import { captureStrayWarnings } from "../io/stray-warnings";
 import { formatError, usageError } from "./format-error";
 import { withAwsOptions, withProjectOptions, type ProjectOptions } from "./options";
 import type { SynthOptions } from "./commands/synth";
@@ -55,6 +56,7 @@ export function buildProgram(reporter: Reporter): Command {
     .option("--noop", "print the template and stop: no AWS call, no credentials (same as cody synth)")
     .addOption(new Option("--format <format>", "template format for --noop").choices(["yaml", "json"]).default("yaml"))
     .option("--no-wait", "start the deploy and return without following it")
+    .option("--wait", "follow the deploy until it ends (the default; for scripts written for Ruby cody)")
     .option("-y, --yes", "do not ask for confirmation")
     .option("--skip-preflight", "do not check IAM permissions first")
     .option("--strict", "fail when the preflight cannot run")
@@ -101,8 +103,10 @@ export function buildProgram(reporter: Reporter): Command {
   withAwsOptions(withProjectOptions(program.command("delete")))
     .description("delete the project's stack (asks first; --yes skips)")
     .option("-y, --yes", "do not ask for confirmation")
+    .option("--noop", "say what would be deleted, and delete nothing (reads the stack; no call that changes anything)")
     .option("--no-wait", "start the delete and return without following it")
     .option("--timeout <duration>", "stop following the delete after this long (e.g. 30m; default 60m); CloudFormation carries on")
+    .option("--wait", "follow the delete until it ends (the default)")
     .option("--json", "print the result as JSON")
     .action(async (project: string | undefined, opts: StackCommandOptions) => {
       const { deleteCommand } = await import("./commands/stack-commands");
@@ -115,6 +119,8 @@ export function buildProgram(reporter: Reporter): Command {
     .addOption(new Option("--mode <mode>", "light: project and buildspec; full: also role, schedule, settings, variables").choices(["light", "full"]).default("light"))
     .option("-t, --type <type>", "write the project files to .cody/<type>/")
     .option("--force", "overwrite existing files")
+    .option("--name <name>", "project name written into the files (default: the folder name)")
+    .option("--template <dir>", "scaffold from your own template folder, laid out like .cody/ ({{projectName}}, {{githubUrl}}, {{type}}, {{typePath}})")
     .action(async (opts: InitOptions) => {
       const { initCommand } = await import("./commands/init");
       await initCommand(opts, reporter);
@@ -149,6 +155,7 @@ export function buildProgram(reporter: Reporter): Command {
     .option("-e, --env-vars <pairs...>", "environment overrides K=V (K=ssm:/path, K=secret:id)")
     .option("--no-wait", "start the build and return its id")
     .option("--timeout <duration>", "stop following after this long (e.g. 30m, 2h); the build goes on")
+    .option("--wait", "follow the build until it ends (the default)")
     .option("--json", "print the result as JSON")
     .action(async (project: string | undefined, opts: StartOptions) => {
       const { startCommand } = await import("./commands/start");
@@ -161,6 +168,8 @@ export function buildProgram(reporter: Reporter): Command {
     .option("--since <time>", "relative (10m, 2h, 1d) or ISO time")
     .option("-f, --follow", "keep following new log lines")
     .option("--timeout <duration>", "with --follow: stop following after this long (e.g. 30m, 2h)")
+    .option("--filter <pattern>", "only lines matching a CloudWatch Logs filter pattern, e.g. ERROR or '\"npm ERR\"'")
+    .option("--json", "print the lines as JSON")
     .action(async (project: string | undefined, opts: LogsOptions) => {
       const { logsCommand } = await import("./commands/logs");
       await logsCommand(project, opts, reporter);
@@ -188,7 +197,9 @@ export function buildProgram(reporter: Reporter): Command {
 
   withAwsOptions(program.command("list"))
     .description("list CodeBuild projects with their latest build")
-    .addOption(new Option("--format <format>", "output format").choices(["table", "json", "csv", "markdown"]).default("table"))
+    // No commander default: --json must tell an explicit --format from none.
+    .addOption(new Option("--format <format>", "output format (default: table)").choices(["table", "json", "csv", "markdown", "tab", "space"]))
+    .option("--json", "same as --format json")
     .addOption(new Option("--sort-by <field>", "sort order").choices(["name", "status", "time"]).default("name"))
     .option("--status <status>", "only projects whose latest build has this status")
     .option("--select <regex>", "only projects whose name matches")
@@ -234,8 +245,11 @@ export function buildProgram(reporter: Reporter): Command {
 /** Runs the CLI and returns the exit code; never throws. `reporter` is for tests. */
 export async function run(argv: string[], options: { reporter?: Reporter } = {}): Promise<number> {
   const debug = argv.includes("--debug");
-  const color = argv.includes("--no-color") || process.env.NO_COLOR ? false : undefined;
+  // --no-color beats the environment; FORCE_COLOR and NO_COLOR are the reporter's (wantsColor).
+  const color = argv.includes("--no-color") ? false : undefined;
   const reporter = options.reporter ?? createReporter({ debug, color });
+  // The real CLI only: tests pass their own reporter and keep the process's console as it is.
+  if (!options.reporter) captureStrayWarnings(reporter);
   const program = buildProgram(reporter);
   // The subcommand commander dispatched to, for the hint of its parser errors.
   let command: string | undefined;

@@ -6,6 +6,8 @@ import { resolveAws } from "../config/naming";
 import { checkTemplateSize, serializeTemplate, type TemplateFormat } from "../synth/serialize";
 import { synthesize, type SynthResult } from "../synth/template";
 import { synthWarnings } from "../synth/warnings";
+import type { Reporter } from "../io/reporter";
+import { formatIssue } from "./format-error";
 import type { ProjectOptions } from "./options";
 
 export interface ProjectSynth extends SynthResult {
@@ -35,4 +37,9 @@ export async function synthProject(
   const templateBody = serializeTemplate(synth.template, format);
   checkTemplateSize(templateBody, project.files.project);
   return { ...synth, project, templateBody, aws: resolveAws(options, project), warnings: synthWarnings(project) };
+}
+
+/** The project's warnings (deprecated image, unlisted runtime version), each with its file, line and fix. */
+export function printProjectWarnings(project: LoadedProject, reporter: Reporter): void {
+  for (const issue of project.warnings ?? []) reporter.warn(formatIssue(issue, reporter));
 }

@@ -7,9 +7,11 @@ import type { CodyContext } from "../dsl/types";
 import { closest } from "../util/did-you-mean";
 import { deepMerge, type PlainObject } from "../util/merge";
 import { evaluateFile } from "./evaluate-file";
-import { CODY_DIR, projectNaming } from "./project-naming";
+import { projectNaming } from "./project-naming";
+import { CODY_DIR, findProjectRoot, noProjectError } from "./project-root";
 import { checkType, resolveAws, type Names } from "./naming";
 import { checkInputs } from "./rules/input-rules";
+import { checkBuildspecRuntimes } from "./rules/buildspec-runtimes";
 import { checkProject } from "./rules/project-rules";
 import {
   projectSchema,
@@ -24,7 +26,7 @@ import {
 import { findLine, parseFieldPath, readSource, validate } from "./validate";
 
 export interface LoadOptions {
-  /** The repository root: where `.cody/` is. */
+  /** Where the command runs: `.cody/` is found from here (CODY_ROOT, then upwards; see project-root.ts). */
   cwd: string;
   projectName?: string;
   type?: string;
@@ -60,6 +62,8 @@ export interface LoadedProject {
   files: ProjectFiles;
   /** Every TypeScript file read, for watchers and caches. */
   dependencies: string[];
+  /** Problems that do not stop a deploy (a deprecated image, an unlisted runtime version): commands print them. */
+  warnings?: Issue[];
 }
 
 /** The folder of the project's own files: `.cody/` or `.cody/<type>/`. */
@@ -68,16 +72,11 @@ function projectDir(root: string, type?: string): string {
 }
 
 export async function loadProject(options: LoadOptions): Promise<LoadedProject> {
-  const root = options.cwd;
   const environment = options.environment ?? process.env;
+  const search = findProjectRoot(options.cwd, { environment });
+  if (!search.root) throw noProjectError(options.cwd, search);
+  const root = search.root;
   const codyDir = join(root, CODY_DIR);
-  if (!existsSync(codyDir)) {
-    throw configError({
-      file: codyDir,
-      message: `no ${CODY_DIR} folder in ${root}.`,
-      fix: "Run `cody init` here to create one, or run cody from the repository that has it.",
-    });
-  }
   // The type names a folder: check it before using it in a path.
   if (options.type !== undefined) checkType(options.type);
   const dir = projectDir(root, options.type);
@@ -159,8 +158,10 @@ export async function loadProject(options: LoadOptions): Promise<LoadedProject> 
     files,
     dependencies,
   };
-  const issues: Issue[] = [...checkProject(loaded), ...checkInputs(loaded)];
+  const runtimes = checkBuildspecRuntimes(loaded);
+  const issues: Issue[] = [...checkProject(loaded), ...checkInputs(loaded), ...runtimes.errors];
   if (issues.length > 0) throw new ConfigError(withLines(issues));
+  if (runtimes.warnings.length > 0) loaded.warnings = withLines(runtimes.warnings);
   return loaded;
 }
 
@@ -208,10 +209,20 @@ function missingProject(root: string, dir: string, projectFile: string, type?: s
       fix: "codybuild reads TypeScript: run `cody init` to scaffold project.ts and move your settings over (docs/dsl.md maps each Ruby method to its key).",
     });
   }
+  const types = knownTypes(root);
   if (!type) {
+    if (types.length > 0) {
+      // Several projects in one repository: each is a type, and the command must say which.
+      const listed = types.map((t) => `${CODY_DIR}/${t}/project.ts`).join(", ");
+      return configError({
+        file: projectFile,
+        field: "--type",
+        message: `no ${rel}: this repository's projects are typed (${listed}), so cody needs to know which one.`,
+        fix: `Pass --type ${types[0]}${types.length > 1 ? ` (or ${types.slice(1).map((t) => `--type ${t}`).join(", ")})` : ""}.`,
+      });
+    }
     return configError({ file: projectFile, message: `no ${rel}: cody needs it to know what to build.`, fix: "Create it with `cody init`." });
   }
-  const types = knownTypes(root);
   const meant = closest(type, types);
   const hasRoot = existsSync(join(root, CODY_DIR, "project.ts"));
   return configError({

@@ -5,14 +5,16 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { evaluateFile } from "./evaluate-file";
 import { resolveEnv, resolveNames, type Names } from "./naming";
+import { CODY_DIR, findProjectRoot } from "./project-root";
 import { settingsSchema, type SettingsInput } from "./schema";
 import { validate } from "./validate";
 
-export const CODY_DIR = ".cody";
+export { CODY_DIR };
 
 export interface NamingTarget {
   /** The positional argument. */
   projectName?: string;
+  /** Where the command runs; the project root is found from here (see project-root.ts). */
   type?: string;
   env?: string;
   stackName?: string;
@@ -32,6 +34,8 @@ export interface ProjectNaming {
   /** The AWS profile settings bind to the env, used when neither --profile nor AWS_PROFILE is set. */
   profile?: string;
   hasCodyDir: boolean;
+  /** The folder holding `.cody/`, or the current folder when there is none. */
+  root: string;
   dependencies: string[];
 }
 
@@ -44,8 +48,10 @@ export async function loadSettings(root: string): Promise<{ settings: SettingsIn
 
 export async function projectNaming(target: NamingTarget): Promise<ProjectNaming> {
   const environment = target.environment ?? process.env;
-  const hasCodyDir = existsSync(join(target.cwd, CODY_DIR));
-  const { settings, file, dependencies } = hasCodyDir ? await loadSettings(target.cwd) : { settings: {}, file: undefined, dependencies: [] };
+  const found = findProjectRoot(target.cwd, { environment }).root;
+  const hasCodyDir = found !== undefined;
+  const root = found ?? target.cwd;
+  const { settings, file, dependencies } = hasCodyDir ? await loadSettings(root) : { settings: {}, file: undefined, dependencies: [] };
   const env = resolveEnv({
     flag: target.env,
     codyEnv: environment.CODY_ENV,
@@ -54,7 +60,7 @@ export async function projectNaming(target: NamingTarget): Promise<ProjectNaming
   });
   const names = resolveNames({
     projectName: target.projectName,
-    cwd: target.cwd,
+    cwd: root,
     type: target.type,
     env,
     appendEnv: settings.stackNaming?.appendEnv ?? false,
@@ -71,6 +77,7 @@ export async function projectNaming(target: NamingTarget): Promise<ProjectNaming
     ...(bound?.region ? { region: bound.region } : {}),
     ...(bound?.awsProfile && !environment.AWS_PROFILE ? { profile: bound.awsProfile } : {}),
     hasCodyDir,
+    root,
     dependencies,
   };
 }

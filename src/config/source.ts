@@ -22,6 +22,11 @@ export function inferSourceType(url: string): SourceType | undefined {
   return HOSTS.find(([re]) => re.test(host))?.[1];
 }
 
+/** The example URLs of scaffolds (cody's `OWNER/REPO`, Ruby cody's `user/repo`, docs' `owner/repo`). */
+export function isPlaceholderUrl(url: string): boolean {
+  return /\/(owner|user)\/repo(\.git)?\/?$/i.test(url);
+}
+
 /** CodeBuild wants `bucket/key` for S3 sources and an https URL for git hosts. */
 function normalizeLocation(type: SourceType, url: string): string {
   if (type === "S3") return url.replace(/^s3:\/\//i, "").replace(/^arn:aws[a-z-]*:s3:::/i, "");
@@ -59,7 +64,15 @@ export function resolveSource(project: ProjectInput): SourceResolution {
     return {
       ok: false,
       problem: "githubUrl is missing, so there is no source for builds.",
-      fix: 'Set githubUrl: "https://github.com/owner/repo" (cody init reads it from your git remote), or build without a source with an inline buildspec object.',
+      fix: "Set githubUrl to your repository's URL, e.g. githubUrl: \"https://github.com/acme/api\" (cody init reads it from your git remote), or build without a source with an inline buildspec object.",
+    };
+  }
+  if (isPlaceholderUrl(url)) {
+    // A scaffold's example URL would deploy, and every build would then fail to clone it.
+    return {
+      ok: false,
+      problem: `"${url}" is a placeholder, not your repository.`,
+      fix: "Set githubUrl to your repository's URL (e.g. https://github.com/acme/api), or run `cody init --force` in a clone whose git remote \"origin\" is set.",
     };
   }
   const type = explicit ?? inferSourceType(url);

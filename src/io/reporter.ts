@@ -3,7 +3,7 @@
 // Results (templates, JSON) go to stdout so `cody synth | cfn-lint -` works; everything for the
 // human goes to stderr.
 import { createInterface } from "node:readline/promises";
-import pc from "picocolors";
+import { Chalk, type ChalkInstance } from "chalk";
 import { Interrupted } from "../errors";
 
 export interface Reporter {
@@ -37,23 +37,23 @@ export interface Reporter {
 
 export interface ReporterOptions {
   debug?: boolean;
-  /** Defaults to stderr being a TTY, not CI, and NO_COLOR unset. */
+  /** Defaults to `wantsColor(stderr is a TTY)`: FORCE_COLOR, then NO_COLOR, then the terminal. */
   color?: boolean;
   write?: { out(text: string): void; err(text: string): void; raw?(text: string): void };
   /** Draw live blocks; defaults to stderr being a TTY outside CI. */
   isTTY?: boolean;
   /** Defaults to stdout being a TTY. */
   outIsTTY?: boolean;
-  /** Colour on stdout; defaults to `color` when given, else stdout being a TTY outside CI (NO_COLOR unset). */
+  /** Colour on stdout; defaults to `color` when given, else `wantsColor(stdout is a TTY)`. */
   outColor?: boolean;
 }
 
 export function createReporter(options: ReporterOptions = {}): Reporter {
   const isTTY = options.isTTY ?? (Boolean(process.stderr.isTTY) && process.env.CI !== "true");
-  const color = options.color ?? (pc.isColorSupported && isTTY);
+  const color = options.color ?? wantsColor(Boolean(process.stderr.isTTY));
   const outIsTTY = options.outIsTTY ?? Boolean(process.stdout.isTTY);
-  const outColor = options.outColor ?? options.color ?? (pc.isColorSupported && outIsTTY && process.env.CI !== "true");
-  const c = pc.createColors(color);
+  const outColor = options.outColor ?? options.color ?? wantsColor(outIsTTY);
+  const c = palette(color);
   if (!options.write) quietOnClosedPipe();
   const write = options.write ?? {
     out: (text: string) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
@@ -117,9 +117,35 @@ function quietOnClosedPipe(): void {
   });
 }
 
+/**
+ * Whether a stream gets colour. FORCE_COLOR wins when set (0/false turn colour off, anything else on,
+ * piped or not: https://force-color.org), then NO_COLOR (https://no-color.org), then a terminal outside
+ * CI. `--no-color` is decided before this, in main.ts.
+ */
+export function wantsColor(isTTY: boolean, env: Record<string, string | undefined> = process.env): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== "") return !/^(0|false)$/i.test(force);
+  if (env.NO_COLOR) return false;
+  return isTTY && env.CI !== "true" && env.TERM !== "dumb";
+}
+
+/** 16 colours are all cody uses; FORCE_COLOR=2/3 asks for more and gets it. */
+function colorLevel(env: Record<string, string | undefined> = process.env): 1 | 2 | 3 {
+  const forced = Number(env.FORCE_COLOR);
+  return forced === 2 || forced === 3 ? forced : 1;
+}
+
+const palettes = new Map<boolean, ChalkInstance>();
+
+function palette(color: boolean): ChalkInstance {
+  let chalk = palettes.get(color);
+  if (!chalk) palettes.set(color, (chalk = new Chalk({ level: color ? colorLevel() : 0 })));
+  return chalk;
+}
+
 /** Colour helpers bound to a reporter's colour decision, for formatting code outside this module. */
-export function colors(reporter: Pick<Reporter, "color">) {
-  return pc.createColors(reporter.color);
+export function colors(reporter: Pick<Reporter, "color">): ChalkInstance {
+  return palette(reporter.color);
 }
 
 /** A yes/no question for the person at the terminal, asked before a command changes something. */

@@ -28,6 +28,8 @@ const created: string[] = [];
 export function writeProject(files: ProjectFiles, options: { folder?: string } = {}): string {
   const base = mkdtempSync(join(tmpdir(), "cody-test-"));
   created.push(base);
+  // A repository boundary above the project: cody's search for .cody/ stops here, never reaching /tmp.
+  mkdirSync(join(base, ".git"));
   const root = join(base, options.folder ?? DEFAULT_FOLDER);
   mkdirSync(root, { recursive: true });
   for (const [path, text] of Object.entries(files)) writeFile(root, path, text);

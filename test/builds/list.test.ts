@@ -13,7 +13,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createCodeBuild } from "../../src/aws/clients";
 import { collectRows, csvField, parseFilters, renderRows, sortRows, type ProjectRow } from "../../src/builds/list-builds";
-import { listCommand } from "../../src/cli/commands/list";
+import { listCommand, type ListOptions } from "../../src/cli/commands/list";
 import { isCodyError } from "../../src/errors";
 import { recordingReporter } from "../_helpers/test-io";
 
@@ -90,7 +90,7 @@ const callCounts = () => ({
   BatchGetBuilds: cb.commandCalls(BatchGetBuildsCommand).length,
 });
 
-async function list(options: Record<string, string>) {
+async function list(options: Omit<ListOptions, "region">) {
   const rec = recordingReporter();
   await listCommand({ region: "us-east-1", ...options }, rec.reporter, { now: () => NOW });
   return rec;
@@ -206,10 +206,10 @@ describe("cody list output", () => {
     expect(out.join("\n")).toBe(
       JSON.stringify(
         [
-          { name: "web", status: "IN_PROGRESS", buildId: "web:w1", started: "2024-05-01T08:00:00.000Z", ended: null, durationSeconds: 10920 },
-          { name: "api", status: "SUCCEEDED", buildId: "api:a2", started: "2024-05-01T10:00:00.000Z", ended: "2024-05-01T10:01:05.000Z", durationSeconds: 65 },
-          { name: "batch", status: "FAILED", buildId: "batch:b1", started: "2024-05-01T09:00:00.000Z", ended: "2024-05-01T09:00:30.000Z", durationSeconds: 30 },
-          { name: "docs", status: null, buildId: null, started: null, ended: null, durationSeconds: null },
+          { project: "web", status: "IN_PROGRESS", buildId: "web:w1", startTime: "2024-05-01T08:00:00.000Z", endTime: null, durationSeconds: 10920 },
+          { project: "api", status: "SUCCEEDED", buildId: "api:a2", startTime: "2024-05-01T10:00:00.000Z", endTime: "2024-05-01T10:01:05.000Z", durationSeconds: 65 },
+          { project: "batch", status: "FAILED", buildId: "batch:b1", startTime: "2024-05-01T09:00:00.000Z", endTime: "2024-05-01T09:00:30.000Z", durationSeconds: 30 },
+          { project: "docs", status: null, buildId: null, startTime: null, endTime: null, durationSeconds: null },
         ],
         null,
         2,
@@ -222,13 +222,44 @@ describe("cody list output", () => {
     const { out } = await list({ format: "csv", sortBy: "status" });
     expect(out.join("\n")).toBe(
       [
-        "name,status,buildId,started,ended,durationSeconds",
+        "project,status,buildId,startTime,endTime,durationSeconds",
         "web,IN_PROGRESS,web:w1,2024-05-01T08:00:00.000Z,,10920",
         "batch,FAILED,batch:b1,2024-05-01T09:00:00.000Z,2024-05-01T09:00:30.000Z,30",
         "api,SUCCEEDED,api:a2,2024-05-01T10:00:00.000Z,2024-05-01T10:01:05.000Z,65",
         "docs,,,,,",
       ].join("\n"),
     );
+  });
+
+  it("tab and space (Ruby cody's formats): a header and one line per project; space writes - for a missing value", async () => {
+    smallAccount();
+    const tab = await list({ format: "tab", select: "^(api|docs)$" });
+    expect(tab.out.join("\n")).toBe(
+      [
+        "project\tstatus\tbuildId\tstartTime\tendTime\tdurationSeconds",
+        "api\tSUCCEEDED\tapi:a2\t2024-05-01T10:00:00.000Z\t2024-05-01T10:01:05.000Z\t65",
+        "docs\t\t\t\t\t",
+      ].join("\n"),
+    );
+    cb.reset();
+    smallAccount();
+    const space = await list({ format: "space", select: "^(api|docs)$" });
+    expect(space.out.join("\n")).toBe(
+      ["project status buildId startTime endTime durationSeconds", "api SUCCEEDED api:a2 2024-05-01T10:00:00.000Z 2024-05-01T10:01:05.000Z 65", "docs - - - - -"].join("\n"),
+    );
+  });
+
+  it("--json is --format json; with another --format it is refused before any AWS call", async () => {
+    smallAccount();
+    const viaFlag = await list({ json: true, sortBy: "name" });
+    cb.reset();
+    smallAccount();
+    const viaFormat = await list({ format: "json", sortBy: "name" });
+    expect(viaFlag.out).toEqual(viaFormat.out);
+    cb.reset();
+    const error: unknown = await list({ json: true, format: "csv" }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe("--json and --format csv ask for two formats.");
+    expect(cb.calls()).toHaveLength(0);
   });
 
   it("csv fields are quoted per RFC 4180", () => {

@@ -140,7 +140,7 @@ describe("--no-wait", () => {
       type: "started",
       buildId: BUILD_ID,
       buildNumber: 7,
-      projectName: PROJECT,
+      project: PROJECT,
       status: "IN_PROGRESS",
       complete: false,
       succeeded: false,

@@ -182,7 +182,7 @@ describe.skipIf(!endpoint)("cody start / cody logs against moto (built CLI)", ()
     const run = await cody(["start", "--json"], dir);
     expect(run.code, run.stderr).toBe(2);
     const result = JSON.parse(run.stdout) as Record<string, unknown>;
-    expect(result).toMatchObject({ command: "start", type: "failed", projectName: PROJECT, status: "TIMED_OUT", complete: true, succeeded: false, waited: true, durationSeconds: 6 });
+    expect(result).toMatchObject({ command: "start", type: "failed", project: PROJECT, status: "TIMED_OUT", complete: true, succeeded: false, waited: true, durationSeconds: 6 });
     expect(result.failedPhases).toEqual([
       { phase: "BUILD", status: "TIMED_OUT", statusCode: "BUILD_TIMED_OUT", message: "Build timed out", hint: expect.stringContaining("timeoutInMinutes (20 min)") as string },
     ]);

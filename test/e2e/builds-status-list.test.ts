@@ -107,16 +107,16 @@ describe.skipIf(!endpoint)("cody status / stop / list / badge against moto", () 
     const json = await cody(["list", "--format", "json", "--sort-by", "status"]);
     expect(json.code, json.stderr).toBe(0);
     const rows = JSON.parse(json.stdout) as Record<string, unknown>[];
-    expect(rows.map((r) => [r.name, r.status, r.buildId])).toEqual([
+    expect(rows.map((r) => [r.project, r.status, r.buildId])).toEqual([
       ["beta", "FAILED", beta],
       ["alpha", "SUCCEEDED", alpha],
       ["gamma", null, null],
     ]);
-    expect(Object.keys(rows[0]!)).toEqual(["name", "status", "buildId", "started", "ended", "durationSeconds"]);
+    expect(Object.keys(rows[0]!)).toEqual(["project", "status", "buildId", "startTime", "endTime", "durationSeconds"]);
 
     const csv = await cody(["list", "--format", "csv", "--status", "failed"]);
     expect(csv.stdout.trimEnd().split("\n")).toEqual([
-      "name,status,buildId,started,ended,durationSeconds",
+      "project,status,buildId,startTime,endTime,durationSeconds",
       expect.stringMatching(new RegExp(`^beta,FAILED,${beta},\\d{4}-\\d\\d-\\d\\dT[^,]+Z,[^,]+Z,\\d+$`)),
     ]);
 
@@ -139,8 +139,8 @@ describe.skipIf(!endpoint)("cody status / stop / list / badge against moto", () 
     const json = await cody(["list", "--format", "json", "--sort-by", "time"]);
     expect(json.code, json.stderr).toBe(0);
     const rows = JSON.parse(json.stdout) as { name: string; status: string | null }[];
-    expect(rows[0]).toMatchObject({ name: "delta", status: "IN_PROGRESS" });
-    expect(rows.at(-1)).toMatchObject({ name: "gamma", status: null });
+    expect(rows[0]).toMatchObject({ project: "delta", status: "IN_PROGRESS" });
+    expect(rows.at(-1)).toMatchObject({ project: "gamma", status: null });
   });
 
   it("stop: refuses without a terminal, stops with --yes, then says the build is finished", async () => {

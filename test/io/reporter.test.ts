@@ -1,7 +1,7 @@
 // The reporter's terminal handling: the live block is cleared before any other line (stdout included),
 // `live([])` clears it, and after Ctrl-C the next message gets a line of its own.
 import { describe, expect, it } from "vitest";
-import { createReporter } from "../../src/io/reporter";
+import { colors, createReporter, wantsColor } from "../../src/io/reporter";
 import { renderScreen } from "../_helpers/terminal";
 
 /** A terminal where stdout and stderr meet. */
@@ -69,5 +69,33 @@ describe("colour on stdout", () => {
     expect(terminal({ color: false }).reporter.outColor).toBe(false);
     expect(terminal({ color: true }).reporter.outColor).toBe(true);
     expect(terminal({ color: false, outColor: true }).reporter.outColor).toBe(true);
+  });
+});
+
+describe("wantsColor: FORCE_COLOR, then NO_COLOR, then the terminal", () => {
+  it("FORCE_COLOR turns colour on even when piped, and 0/false turn it off on a terminal", () => {
+    expect(wantsColor(false, { FORCE_COLOR: "1" })).toBe(true);
+    expect(wantsColor(false, { FORCE_COLOR: "true" })).toBe(true);
+    expect(wantsColor(true, { FORCE_COLOR: "0" })).toBe(false);
+    expect(wantsColor(true, { FORCE_COLOR: "false" })).toBe(false);
+    // Set but empty means unset.
+    expect(wantsColor(false, { FORCE_COLOR: "" })).toBe(false);
+  });
+
+  it("FORCE_COLOR beats NO_COLOR; NO_COLOR beats the terminal", () => {
+    expect(wantsColor(false, { FORCE_COLOR: "1", NO_COLOR: "1" })).toBe(true);
+    expect(wantsColor(true, { NO_COLOR: "1" })).toBe(false);
+  });
+
+  it("otherwise a terminal outside CI gets colour, and a pipe, CI or TERM=dumb does not", () => {
+    expect(wantsColor(true, {})).toBe(true);
+    expect(wantsColor(false, {})).toBe(false);
+    expect(wantsColor(true, { CI: "true" })).toBe(false);
+    expect(wantsColor(true, { TERM: "dumb" })).toBe(false);
+  });
+
+  it("colors() paints with escape codes only when the reporter has colour", () => {
+    expect(colors({ color: true }).green("ok")).toBe("\x1b[32mok\x1b[39m");
+    expect(colors({ color: false }).green("ok")).toBe("ok");
   });
 });

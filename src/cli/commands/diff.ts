@@ -6,7 +6,7 @@ import { colors, type Reporter } from "../../io/reporter";
 import { abortableSleep } from "../../deploy/wait";
 import { withInterrupt } from "../interrupt";
 import type { ProjectOptions } from "../options";
-import { synthProject } from "../project-synth";
+import { printProjectWarnings, synthProject } from "../project-synth";
 import { envSource, unknownEnvWarning } from "./env-check";
 
 export interface DiffOptions extends ProjectOptions {
@@ -21,6 +21,8 @@ export async function diffCommand(projectName: string | undefined, options: Diff
   const { project } = synth;
   const warning = unknownEnvWarning({ env: project.env, from: envSource(options.env), root: project.root, type: project.type, settings: project.settings });
   if (warning) reporter.warn(warning);
+  for (const text of synth.warnings) reporter.warn(text);
+  printProjectWarnings(project, reporter);
   const cfn = await createCloudFormation(synth.aws);
   const region = await cfn.region();
   const { referenceCheck } = await import("../reference-check");

@@ -3,6 +3,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { CODY_DIR, projectNaming } from "../../config/project-naming";
+import { findProjectRoot } from "../../config/project-root";
 import type { SettingsInput } from "../../config/schema";
 import type { Reporter } from "../../io/reporter";
 import { closest } from "../../util/did-you-mean";
@@ -71,10 +72,11 @@ export async function warnUnknownEnv(
   const environment = context.environment ?? process.env;
   const from = envSource(options.env, environment);
   const cwd = context.cwd ?? process.cwd();
-  if (!from || !existsSync(join(cwd, CODY_DIR))) return;
+  if (!from) return;
   try {
+    if (!findProjectRoot(cwd, { environment }).root) return;
     const naming = await projectNaming({ projectName, type: options.type, env: options.env, stackName: options.stackName, cwd, environment });
-    const warning = unknownEnvWarning({ env: naming.env, from, root: cwd, type: options.type, settings: naming.settings });
+    const warning = unknownEnvWarning({ env: naming.env, from, root: naming.root, type: options.type, settings: naming.settings });
     if (warning) reporter.warn(warning);
   } catch {
     // The command's own lookup reads the same settings and reports what is wrong with them.

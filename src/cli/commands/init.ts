@@ -1,8 +1,10 @@
 // `cody init`: scaffolds .cody/ from templates/init. Needs no AWS: the repository URL comes from the
 // git config and the buildspec from what the repository looks like.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
-import { checkType, inferProjectName } from "../../config/naming";
+import { dirname, join, relative, resolve } from "node:path";
+import { checkType, inferProjectName, PROJECT_NAME } from "../../config/naming";
+import { configError } from "../../errors";
+import { readTemplateDir, renderTemplate, type TemplateValues } from "../../config/init-templates";
 import { httpsGitUrl } from "../../config/source";
 import { codybuildEntry } from "../../config/load-ts";
 import { colors, type Reporter } from "../../io/reporter";
@@ -11,9 +13,15 @@ export interface InitOptions {
   mode?: "light" | "full";
   type?: string;
   force?: boolean;
+  /** The project name written into the templates (default: from the folder name). */
+  name?: string;
+  /** A folder of the user's own templates, laid out like `.cody/` (see docs/init-and-synth.md). */
+  template?: string;
 }
 
 const TEMPLATES = join(packageRoot(), "templates", "init");
+/** Files of a template folder that belong to the whole `.cody/`, not to a type's folder (as cody's own). */
+const SHARED = /^(README\.md|settings\.ts|tsconfig\.json|variables[\\/])/;
 
 function packageRoot(): string {
   return dirname(dirname(codybuildEntry()));
@@ -54,17 +62,34 @@ export async function initCommand(options: InitOptions, reporter: Reporter): Pro
   const mode = options.mode ?? "light";
   const type = options.type;
   if (type !== undefined) checkType(type);
-  const projectName = inferProjectName(cwd) || "my-project";
-  const values: Record<string, string> = {
-    githubUrl: detectGitUrl(cwd) ?? "https://github.com/OWNER/REPO",
+  const inferred = inferProjectName(cwd) || "my-project";
+  const projectName = options.name ?? inferred;
+  if (!PROJECT_NAME.test(projectName)) {
+    throw configError({
+      field: "--name",
+      message: `"${projectName}" is not a valid project name: CodeBuild allows 2-255 letters, digits, - and _, starting with a letter or digit.`,
+      fix: "Pass a name like --name my-api.",
+    });
+  }
+  // Read the user's templates first: a mistake in them stops init before anything is written.
+  const custom = options.template !== undefined ? readTemplateDir(resolve(cwd, options.template)) : [];
+  const remote = detectGitUrl(cwd);
+  const values: TemplateValues = {
     projectName,
+    // Without a remote, custom templates get a placeholder that synth refuses (with a fix), never a URL that deploys.
+    githubUrl: remote ?? "https://github.com/OWNER/REPO",
+    type: type ?? "",
     typePath: type ? `${type}/` : "",
-    buildspecPhases: buildspecPhases(cwd),
   };
+  const builtinValues: Record<string, string> = { ...values, buildspecPhases: buildspecPhases(cwd) };
+  // cody's project.ts without a remote: the key commented out, so nothing deploys a repository that is not yours.
+  const withoutRemote = (text: string) =>
+    remote ? text : text.replace(/^(\s*)githubUrl: "\{\{githubUrl\}\}",$/m, '$1// githubUrl: "https://github.com/OWNER/REPO",   // no git remote "origin" found: set your repository\'s URL and uncomment');
   const projectDir = type ? join(".cody", type) : ".cody";
   const files: Array<[string, string]> = [
     [join(projectDir, "project.ts"), "project/project.ts"],
     [join(projectDir, "buildspec.yml"), "project/buildspec.yml"],
+    [join(".cody", "README.md"), "shared/README.md"],
     [join(".cody", "tsconfig.json"), "shared/tsconfig.json"],
   ];
   if (mode === "full") {
@@ -77,11 +102,17 @@ export async function initCommand(options: InitOptions, reporter: Reporter): Pro
       [join(".cody", "variables", "production.ts"), "shared/variables/production.ts"],
     );
   }
+  // The user's templates add files or replace cody's of the same path (.cody/-relative; project files go to the type's folder).
+  const fromTemplate = custom.map((file) => ({ target: join(SHARED.test(file.path) ? ".cody" : projectDir, file.path), text: renderTemplate(file, values) }));
+  const replaced = new Set(fromTemplate.map((f) => f.target));
+  const builtin = files
+    .filter(([target]) => !replaced.has(target))
+    .map(([target, template]) => ({
+      target,
+      text: withoutRemote(readFileSync(join(TEMPLATES, template), "utf8")).replace(/\{\{(\w+)\}\}/g, (_, key: string) => builtinValues[key] ?? ""),
+    }));
   // The user's files: written once, kept afterwards unless --force.
-  const contents = files.map(([target, template]) => {
-    const text = readFileSync(join(TEMPLATES, template), "utf8").replace(/\{\{(\w+)\}\}/g, (_, key: string) => values[key] ?? "");
-    return { target, text, owned: false };
-  });
+  const contents = [...builtin, ...fromTemplate].map((f) => ({ ...f, owned: false }));
   // Editor types, unless the repository installs codybuild itself. cody's own file: always refreshed,
   // so an upgrade needs no --force (which would also overwrite project.ts and buildspec.yml).
   const types = existsSync(join(cwd, "node_modules", "codybuild")) ? undefined : ambientTypes();
@@ -111,8 +142,12 @@ export async function initCommand(options: InitOptions, reporter: Reporter): Pro
   const typeFlag = type ? ` --type ${type}` : "";
   // Before the summary and the next steps, where it is not missed; only while project.ts still has the placeholder.
   const projectFile = join(cwd, projectDir, "project.ts");
-  if (values.githubUrl.includes("OWNER/REPO") && existsSync(projectFile) && readFileSync(projectFile, "utf8").includes("OWNER/REPO")) {
-    reporter.warn(`no git remote "origin" found: set githubUrl in ${join(projectDir, "project.ts")}.`);
+  if (!remote && existsSync(projectFile) && readFileSync(projectFile, "utf8").includes("OWNER/REPO")) {
+    reporter.warn(`no git remote "origin" found: set githubUrl in ${join(projectDir, "project.ts")} (cody synth fails until it is).`);
+  }
+  if (options.name !== undefined && options.name !== inferred) {
+    // Names are decided each time cody runs (docs/conventions.md), not stored by init.
+    reporter.warn(`the files use the name ${projectName}, but cody names the project after the folder (${inferred}) unless told: run \`cody deploy ${projectName}\` (and the same argument for the other commands).`);
   }
   reporter.info("");
   const summary =

@@ -18,6 +18,8 @@ import type { Reporter } from "../../io/reporter";
 
 export interface ListOptions {
   format?: string;
+  /** Same as --format json. */
+  json?: boolean;
   sortBy?: string;
   status?: string;
   select?: string;
@@ -33,14 +35,17 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
 
 export async function listCommand(options: ListOptions, reporter: Reporter, deps: { now?: () => Date } = {}): Promise<void> {
   // Every input is checked before the first AWS call.
-  const format: ListFormat = oneOf(options.format, LIST_FORMATS, "table", "--format");
+  if (options.json && options.format !== undefined && options.format !== "json") {
+    throw new CodyError(`--json and --format ${options.format} ask for two formats.`, { hint: "Keep one: --json is --format json." });
+  }
+  const format: ListFormat = options.json ? "json" : oneOf(options.format, LIST_FORMATS, "table", "--format");
   const sortBy: SortKey = oneOf(options.sortBy, SORT_KEYS, "name", "--sort-by");
   const filters = parseFilters(options);
   // Every project in the region: the flags and the environment, not a project's settings.
   const codebuild = await createCodeBuild(resolveAws(options));
   try {
     const rows = sortRows(filterRows(await collectRows(codebuild, filters, deps.now?.() ?? new Date()), filters), sortBy);
-    if (rows.length === 0 && (format === "table" || format === "markdown")) {
+    if (rows.length === 0 && (format === "table" || format === "markdown" || format === "tab" || format === "space")) {
       const filtered = filters.select || filters.status ? " matching the filters" : "";
       reporter.info(`No CodeBuild projects${filtered} in ${await codebuild.region()}.`);
       return;

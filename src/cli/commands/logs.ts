@@ -30,6 +30,40 @@ export interface LogsOptions extends ProjectOptions {
   follow?: boolean;
   /** --timeout with --follow: longest follow (30m, 2h). */
   timeout?: string;
+  /** A CloudWatch Logs filter pattern (FilterLogEvents `filterPattern`). */
+  filter?: string;
+  json?: boolean;
+}
+
+/** `cody logs --json`: the lines read, with where they came from (docs/json.md). */
+export interface LogsResult {
+  command: "logs";
+  type: "lines" | "no-builds" | "pending" | "missing";
+  project: string;
+  buildId: string | null;
+  status: string | null;
+  complete: boolean | null;
+  logs: { group: string; stream: string } | null;
+  since: string | null;
+  filter: string | null;
+  lines: Array<{ timestamp: string; message: string }>;
+}
+
+/** Flags that cannot go together, refused before any AWS call. */
+function checkFlags(options: LogsOptions): void {
+  if (options.filter !== undefined && options.filter.trim() === "") {
+    throw new CodyError("--filter is empty.", { hint: "Pass a CloudWatch Logs filter pattern, e.g. --filter ERROR or --filter '\"npm ERR!\"', or leave --filter out." });
+  }
+  if (options.follow && options.filter !== undefined) {
+    throw new CodyError("--filter reads the log as it is; it does not combine with --follow.", {
+      hint: "Follow the build with cody logs --follow, then filter its log with cody logs --filter PATTERN (or pipe --follow through grep).",
+    });
+  }
+  if (options.follow && options.json) {
+    throw new CodyError("--json prints the log once, as one document; it does not combine with --follow.", {
+      hint: "Drop --follow for the log so far as JSON, or drop --json to follow the build.",
+    });
+  }
 }
 
 async function* streamPages(logs: LogsApi, location: LogLocation): AsyncGenerator<LogPage> {
@@ -43,12 +77,31 @@ async function* streamPages(logs: LogsApi, location: LogLocation): AsyncGenerato
 
 export async function logsCommand(projectArg: string | undefined, options: LogsOptions, reporter: Reporter, deps: BuildCommandDeps = {}): Promise<void> {
   const c = colors(reporter);
+  checkFlags(options);
   const since = options.since !== undefined ? parseSince(options.since, deps.now?.() ?? new Date()) : undefined;
   parseDuration(options.timeout);
   await warnUnknownEnv(projectArg, options, reporter, deps);
   const target = await resolveBuild(projectArg, options, { ...deps, command: "logs" });
   const { codebuild, buildId } = target;
+  const json = (type: LogsResult["type"], fields: Partial<LogsResult> = {}): void => {
+    if (!options.json) return;
+    const result: LogsResult = {
+      command: "logs",
+      type,
+      project: target.projectName,
+      buildId: buildId ?? null,
+      status: null,
+      complete: null,
+      logs: null,
+      since: since?.toISOString() ?? null,
+      filter: options.filter ?? null,
+      lines: [],
+      ...fields,
+    };
+    reporter.result(JSON.stringify(result, null, 2));
+  };
   if (!buildId) {
+    json("no-builds");
     // Nothing to print is not a failure, as in `cody status` and `cody stop`.
     reporter.info(`No builds found for project ${target.projectName}: start one with \`cody start${projectArg ? ` ${projectArg}` : ""}\`.`);
     return;
@@ -74,20 +127,30 @@ export async function logsCommand(projectArg: string | undefined, options: LogsO
         : "Enable CloudWatch logs (properties.LogsConfig in .cody/project.ts) and run cody deploy; `cody status` shows this build's phases.",
     });
   }
+  const buildFields = { status: build.buildStatus ?? "UNKNOWN", complete: Boolean(build.buildComplete) };
   if (state.kind === "pending") {
+    json("pending", buildFields);
     reporter.info(`Build ${buildId} has no log yet (${where}). Follow it: cody logs --follow --build-id ${buildId}`);
     return;
   }
 
-  reporter.info(`Log of build ${c.bold(buildId)} (${where})${since ? ` since ${since.toISOString()}` : ""}`);
-  const pages = since ? filterPages(logs, state.location, since.getTime()) : streamPages(logs, state.location);
+  const filtered = options.filter !== undefined ? ` matching ${options.filter}` : "";
+  reporter.info(`Log of build ${c.bold(buildId)} (${where})${since ? ` since ${since.toISOString()}` : ""}${filtered}`);
+  // FilterLogEvents applies the pattern (and --since) in CloudWatch; GetLogEvents reads the stream from its head.
+  const pages =
+    since || options.filter !== undefined ? filterPages(logs, state.location, since?.getTime() ?? 0, options.filter) : streamPages(logs, state.location);
   let count = 0;
   let missing = false;
+  const lines: LogsResult["lines"] = [];
   for await (const page of pages) {
     missing ||= page.missing;
-    for (const line of page.lines) reporter.result(logText(line));
+    for (const line of page.lines) {
+      if (options.json) lines.push({ timestamp: new Date(line.timestamp).toISOString(), message: logText(line) });
+      else reporter.result(logText(line));
+    }
     count += page.lines.length;
   }
+  json(missing ? "missing" : "lines", { ...buildFields, logs: state.location, lines });
   if (missing) {
     reporter.info(
       buildFinished(build)
@@ -95,7 +158,13 @@ export async function logsCommand(projectArg: string | undefined, options: LogsO
         : `No log for build ${buildId} yet: CodeBuild has not created ${state.location.group} / ${state.location.stream}. Follow it: cody logs --follow --build-id ${buildId}`,
     );
   } else if (count === 0) {
-    reporter.info(since ? `No log lines since ${since.toISOString()}.` : `Build ${buildId} has no log lines yet.`);
+    reporter.info(
+      options.filter !== undefined
+        ? `No log lines${since ? ` since ${since.toISOString()}` : ""} match ${options.filter}.`
+        : since
+          ? `No log lines since ${since.toISOString()}.`
+          : `Build ${buildId} has no log lines yet.`,
+    );
   }
   if (!buildFinished(build) && !missing) reporter.info(`Build ${buildId} is still running; cody logs --follow --build-id ${buildId} follows it.`);
 }

@@ -1,11 +1,11 @@
 // `cody policy`: the least-privilege IAM policy to deploy and run a project (inside a `.cody/` project,
 // derived from its synthesized template) or any cody project (elsewhere). `--check FILE` evaluates a
 // policy offline against the same requirement. No AWS call and no AWS SDK: everything here is local.
-import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { loadProject } from "../../config/load-project";
 import { resolveAws } from "../../config/naming";
-import { CODY_DIR } from "../../config/project-naming";
+import { findProjectRoot } from "../../config/project-root";
 import { CodyError, configError, ExitCode } from "../../errors";
 import { asArray, parsePolicyDocument, unsupportedFeatures, type PolicyDocument } from "../../iam/evaluate";
 import {
@@ -104,7 +104,7 @@ interface Target {
 }
 
 async function target(projectName: string | undefined, options: PolicyOptions, cwd: string): Promise<Target> {
-  if (!existsSync(join(cwd, CODY_DIR))) {
+  if (!findProjectRoot(cwd).root) {
     return { region: resolveAws(options).region, account: process.env.AWS_ACCOUNT_ID };
   }
   const project = await loadProject({ cwd, projectName, type: options.type, env: options.env, stackName: options.stackName, region: options.region });

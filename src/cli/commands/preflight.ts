@@ -1,11 +1,9 @@
 // `cody preflight` (every command's permissions) and the check `cody deploy` runs before any
 // CloudFormation write. Denied → the table and the statement to add, exit 3. Could not run → a
 // warning that does not block, unless --strict. Every result names the engine that answered.
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { createCloudFormation, createIdentity, type AwsOptions } from "../../aws/clients";
 import { resolveAws } from "../../config/naming";
-import { CODY_DIR } from "../../config/project-naming";
+import { findProjectRoot } from "../../config/project-root";
 import { interruptSignal } from "../../aws/interrupt-signal";
 import { CodyError, ExitCode, Interrupted } from "../../errors";
 import type { CommandName } from "../../iam/requirements";
@@ -91,7 +89,7 @@ export async function deployPreflight(input: { synth: SynthResult; region: strin
 
 async function projectSynth(projectName: string | undefined, options: PreflightOptions): Promise<{ synth?: ProjectSynth; aws: AwsOptions }> {
   // Outside a project the generic requirements of any cody project are checked.
-  if (!existsSync(join(process.cwd(), CODY_DIR))) return { aws: resolveAws(options) };
+  if (!findProjectRoot(process.cwd()).root) return { aws: resolveAws(options) };
   const synth = await synthProject(projectName, options);
   return { synth, aws: synth.aws };
 }

@@ -1,10 +1,9 @@
 // `cody deploy` and `cody delete` (`cody diff` is diff.ts): load and synthesize locally (bad input fails before any
 // AWS call), then hand the template to the deploy engine with the terminal-facing pieces it needs.
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { createCloudFormation, type CfnApi } from "../../aws/clients";
 import { checkStackName, resolveAws } from "../../config/naming";
-import { CODY_DIR, projectNaming } from "../../config/project-naming";
+import { projectNaming } from "../../config/project-naming";
+import { findProjectRoot } from "../../config/project-root";
 import { CodyError } from "../../errors";
 import type { DeployIo } from "../../deploy/deploy-stack";
 import { colors, terminalPrompt, type Reporter } from "../../io/reporter";
@@ -12,11 +11,13 @@ import { createPrinter } from "../../deploy/printers";
 import { abortableSleep, parseDuration } from "../../deploy/wait";
 import { withInterrupt } from "../interrupt";
 import type { ProjectOptions } from "../options";
-import { synthProject, type ProjectSynth } from "../project-synth";
+import { printProjectWarnings, synthProject, type ProjectSynth } from "../project-synth";
 import { envSource, unknownEnvWarning } from "./env-check";
 
 export interface StackCommandOptions extends ProjectOptions {
   wait?: boolean;
+  /** delete: say what would be deleted, with read-only calls. */
+  noop?: boolean;
   yes?: boolean;
   json?: boolean;
   /** --timeout: longest follow of the stack (30m, 2h). */
@@ -77,6 +78,7 @@ export async function deployCommand(projectName: string | undefined, options: De
   const synth = await synthProject(projectName, options);
   warnEnv(reporter, synth, options);
   const level = approvalLevel(options.requireApproval, synth.project.settings.requireApproval);
+  printProjectWarnings(synth.project, reporter);
   const cfn = await createCloudFormation(synth.aws);
   const region = await cfn.region();
   const prompt = terminalPrompt();
@@ -216,13 +218,16 @@ async function executeOnly(
 async function deleteTarget(projectName: string | undefined, options: StackCommandOptions) {
   if (options.stackName) checkStackName(options.stackName, "--stack-name");
   const cwd = process.cwd();
-  if (!options.stackName && !projectName && !existsSync(join(cwd, CODY_DIR))) {
-    throw new CodyError("no .cody/ folder here, so cody cannot tell which stack to delete.", {
-      hint: "Run it in the project's repository, or name it: cody delete <project> or cody delete --stack-name <stack>.",
-    });
+  if (!options.stackName && !projectName) {
+    const search = findProjectRoot(cwd);
+    if (!search.root) {
+      throw new CodyError(`no .cody/ folder found (cody looked in ${search.searched.join(", ")}), so cody cannot tell which stack to delete.`, {
+        hint: "Run it in the project's repository, set CODY_ROOT, or name it: cody delete <project> or cody delete --stack-name <stack>.",
+      });
+    }
   }
   const naming = await projectNaming({ projectName, type: options.type, env: options.env, stackName: options.stackName, cwd });
-  const envWarning = unknownEnvWarning({ env: naming.env, from: envSource(options.env), root: cwd, type: options.type, settings: naming.settings });
+  const envWarning = unknownEnvWarning({ env: naming.env, from: envSource(options.env), root: naming.root, type: options.type, settings: naming.settings });
   return { stackName: naming.names.stackName, aws: resolveAws(options, naming), envWarning };
 }
 
@@ -232,6 +237,8 @@ export async function deleteCommand(projectName: string | undefined, options: St
   if (envWarning) reporter.warn(envWarning);
   const cfn = await createCloudFormation(aws);
   const region = await cfn.region();
+  // --noop stops here, before the delete engine: only DescribeStacks and DescribeStackResources are called.
+  if (options.noop) return deleteNoop(cfn, stackName, region, options, reporter);
   const { deleteStack } = await import("../../deploy/delete-stack");
   const result = await withInterrupt(
     (signal) =>
@@ -257,5 +264,25 @@ export async function deleteCommand(projectName: string | undefined, options: St
   if (options.json) {
     const elapsedMs = result.type === "deleted" ? result.elapsedMs : null;
     reporter.result(JSON.stringify({ command: "delete", type: result.type, stackName, region, leftBehind: left, elapsedMs }, null, 2));
+  }
+}
+
+async function deleteNoop(cfn: CfnApi, stackName: string, region: string, options: StackCommandOptions, reporter: Reporter): Promise<void> {
+  const { previewDelete } = await import("../../deploy/delete-preview");
+  const preview = await previewDelete(cfn, stackName);
+  if (!preview.exists) {
+    reporter.info(`Stack ${stackName} does not exist in ${region}: nothing would be deleted.`);
+  } else {
+    const count = preview.resources.length;
+    reporter.info(`Would delete stack ${stackName} (${region}, ${preview.status}) and its ${count} resource${count === 1 ? "" : "s"}:`);
+    const width = Math.max(...preview.resources.map((r) => r.logicalId.length), 0);
+    const typeWidth = Math.max(...preview.resources.map((r) => r.type.length), 0);
+    for (const r of preview.resources) reporter.info(`  ${r.logicalId.padEnd(width)}  ${r.type.padEnd(typeWidth)}  ${r.physicalId ?? ""}`.trimEnd());
+    for (const item of preview.leftBehind) reporter.info(`Would leave behind: ${item}`);
+    reporter.info("Nothing was deleted (--noop).");
+  }
+  if (options.json) {
+    const { exists, status, resources, leftBehind } = preview;
+    reporter.result(JSON.stringify({ command: "delete", type: "noop", stackName, region, exists, status, resources, leftBehind, elapsedMs: null }, null, 2));
   }
 }

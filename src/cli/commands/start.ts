@@ -52,7 +52,8 @@ export interface StartResult {
   type: "started" | "succeeded" | "failed";
   buildId: string;
   buildNumber: number | null;
-  projectName: string;
+  /** The CodeBuild project (docs/json.md: `project` in every command). */
+  project: string;
   status: string;
   complete: boolean;
   succeeded: boolean;
@@ -78,7 +79,7 @@ function startResult(build: Build, extra: { projectName: string; waited: boolean
     type: !extra.waited ? "started" : buildSucceeded(build) ? "succeeded" : "failed",
     buildId: build.id ?? "",
     buildNumber: build.buildNumber ?? null,
-    projectName: build.projectName ?? extra.projectName,
+    project: build.projectName ?? extra.projectName,
     status: build.buildStatus ?? "UNKNOWN",
     complete: finished,
     succeeded: buildSucceeded(build),

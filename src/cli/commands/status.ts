@@ -37,7 +37,8 @@ export interface BuildReport {
   endTime: string | null;
   durationSeconds: number | null;
   phases: PhaseReport[];
-  logs: { groupName: string | null; streamName: string | null };
+  /** Where the log is, as in `start --json` (docs/json.md); null until CodeBuild says. */
+  logs: { group: string; stream: string } | null;
   consoleUrl: string;
 }
 
@@ -90,7 +91,7 @@ export function buildReport(build: Build, region: string, now: Date): BuildRepor
       endTime: iso(p.endTime),
       message: p.contexts?.map((c) => c.message).filter(Boolean).join("; ") || null,
     })),
-    logs: { groupName: build.logs?.groupName ?? null, streamName: build.logs?.streamName ?? null },
+    logs: build.logs?.groupName && build.logs.streamName ? { group: build.logs.groupName, stream: build.logs.streamName } : null,
     consoleUrl: consoleUrl(region, project, id),
   };
 }

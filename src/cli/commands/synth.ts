@@ -5,7 +5,7 @@ import type { Reporter } from "../../io/reporter";
 import type { TemplateFormat } from "../../synth/serialize";
 import { displayPath } from "../format-error";
 import type { ProjectOptions } from "../options";
-import { synthProject } from "../project-synth";
+import { printProjectWarnings, synthProject } from "../project-synth";
 import { envSource, unknownEnvWarning } from "./env-check";
 
 export interface SynthOptions extends ProjectOptions {
@@ -19,6 +19,7 @@ export async function synthCommand(projectName: string | undefined, options: Syn
   const warning = unknownEnvWarning({ env: project.env, from: envSource(options.env), root: project.root, type: project.type, settings: project.settings });
   if (warning) reporter.warn(warning);
   for (const text of warnings) reporter.warn(text);
+  printProjectWarnings(project, reporter);
   if (options.out) {
     const out = resolve(cwd, options.out);
     writeFileSync(out, body);

@@ -4,5 +4,6 @@ import { defineSchedule } from "codybuild";
 export default defineSchedule({
   rate: "1 day",
   // cron: "0 10 * * ? *",   // six EventBridge fields: 10:00 UTC every day
-  enabled: true,
+  // Off until you switch it on: every scheduled build is a paid CodeBuild run. Set true, then cody deploy.
+  enabled: false,
 });
