@@ -9,6 +9,7 @@ import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-clo
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { CodeBuildClient } from "@aws-sdk/client-codebuild";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { SSMClient } from "@aws-sdk/client-ssm";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { expect, inject } from "vitest";
 import { motoEnv } from "../support/moto";
@@ -146,6 +147,7 @@ export interface MotoClients {
   events: EventBridgeClient;
   iam: IAMClient;
   logs: CloudWatchLogsClient;
+  ssm: SSMClient;
 }
 
 /** SDK clients for moto at `endpoint`, as its dummy user. */
@@ -157,6 +159,7 @@ export function motoClients(endpoint: string): MotoClients {
     events: new EventBridgeClient(config),
     iam: new IAMClient(config),
     logs: new CloudWatchLogsClient(config),
+    ssm: new SSMClient(config),
   };
 }
 

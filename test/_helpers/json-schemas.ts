@@ -22,15 +22,24 @@ const resourceChange = z
 export const deploySchema = z
   .object({
     command: z.literal("deploy"),
-    type: z.enum(["deployed", "no-changes", "started"]),
+    type: z.enum(["deployed", "no-changes", "started", "created"]),
     stackName: z.string(),
     region,
     status: z.string().nullable(),
     changes: z.array(resourceChange),
     outputs: z.record(z.string(), z.string()),
     elapsedMs: z.number().nullable(),
+    /** Warnings about the build role (docs/dsl.md). */
+    warnings: z.array(z.string()),
+    /** Set when --no-execute left the change set for review. */
+    changeSetName: z.string().nullable(),
   })
   .strict();
+
+/** A changed property: its path with the deployed and the new value. */
+const valueChange = z.object({ path: z.string(), old: z.unknown(), new: z.unknown() }).strict();
+/** A row of the IAM security-changes table (src/review/iam-changes.ts). */
+const iamChange = z.object({ change: z.enum(["+", "-"]), logicalId: z.string(), kind: z.string() }).passthrough();
 
 export const diffSchema = z
   .object({
@@ -40,7 +49,10 @@ export const diffSchema = z
     region,
     isNew: z.boolean(),
     recreate: z.string().nullable(),
-    changes: z.array(resourceChange),
+    changes: z.array(resourceChange.extend({ values: z.array(valueChange) }).strict()),
+    iam: z.array(iamChange),
+    broadening: z.boolean(),
+    missingReferences: z.array(z.object({ kind: z.string(), name: z.string() }).passthrough()),
   })
   .strict();
 
@@ -60,13 +72,17 @@ export const deleteSchema = z.union([
 ]);
 
 const principal = z.object({ kind: z.string(), callerArn: z.string(), arn: z.string(), account: z.string(), partition: z.string() }).strict();
+const engine = z.enum(["simulator", "local", "none"]);
 const preflightBase = { command: z.literal("preflight"), region, commands: z.array(z.string()) };
+/** Which engine answered, and why the simulator did not when the local one did (docs/preflight.md). */
+const engineFields = { engine, simulatorUnavailable: z.string().optional() };
 export const preflightSchema = z.union([
-  z.object({ ...preflightBase, type: z.literal("ok"), principal, checked: z.number(), warnings: z.array(z.string()), notes: z.array(z.string()) }).strict(),
+  z.object({ ...preflightBase, type: z.literal("ok"), ...engineFields, principal, checked: z.number(), warnings: z.array(z.string()), notes: z.array(z.string()) }).strict(),
   z
     .object({
       ...preflightBase,
       type: z.literal("denied"),
+      ...engineFields,
       principal,
       checked: z.number(),
       denied: z.array(z.object({ action: z.string(), resource: z.string() }).passthrough()),

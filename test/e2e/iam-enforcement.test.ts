@@ -14,6 +14,7 @@
 // Preflight here: moto has no simulator, so preflight reads the user's own policies (the local engine)
 // when the user may make those reads, and otherwise says it could not run.
 import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from "@aws-sdk/client-iam";
+import { PutParameterCommand } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { motoAvailable, startMoto, type MotoServer } from "../support/moto";
 import { DEMO_STACK as STACK, demoProject, motoClients, removeTempDirs, requireBuiltCli, runCli, stackStatus as statusOf, type MotoClients } from "../_helpers/e2e";
@@ -177,6 +178,8 @@ describe.skipIf(!available)("IAM enforcement in moto: `cody policy` is enough, a
 
   it("without iam:SimulatePrincipalPolicy (a real AccessDenied) the local engine answers, and --strict passes", async () => {
     const keys = await userWith("nosim", withReads(without(forMoto(policy), "iam:SimulatePrincipalPolicy")));
+    // --strict also stops on a name the template uses that does not exist: the demo's parameter exists here.
+    await aws.ssm.send(new PutParameterCommand({ Name: "/demo/api-token", Value: "not-a-secret", Type: "SecureString" }));
     await auth("0");
 
     const strict = await cody(["deploy", "--strict", "--debug"], dir, keys);
