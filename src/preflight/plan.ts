@@ -1,6 +1,7 @@
 // What to check: the requirements as single questions (whose policies, one resource, the request's
 // context, the actions on it). Both engines answer the same questions, so the simulator and the local
 // evaluation check exactly the same requests with the same context.
+import { requestedRegion as requestedRegionOf } from "../iam/regions";
 import type { ContextEntry } from "@aws-sdk/client-iam";
 import type { Requirement } from "../iam/requirements";
 
@@ -37,10 +38,6 @@ export interface Verdict {
 /** Per batch (same order as the plan), per action. */
 export type Verdicts = Array<Map<string, Verdict>>;
 
-/** Where `aws:RequestedRegion` is for global services (IAM answers from one region per partition). */
-const GLOBAL_REGION: Record<string, string> = { aws: "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1" };
-const GLOBAL_SERVICES = new Set(["iam", "organizations", "cloudfront", "route53"]);
-
 /** A context key's values as one request carries them: set operators take the list, others one value each. */
 function contextVariants(condition: Requirement["condition"]): ContextEntry[][] {
   let variants: ContextEntry[][] = [[]];
@@ -61,9 +58,9 @@ function contextVariants(condition: Requirement["condition"]): ContextEntry[][] 
   return variants;
 }
 
+/** The request's `aws:RequestedRegion` (the same rule as `cody policy --check`). */
 function requestedRegion(action: string, region: string, partition: string): string {
-  const service = action.split(":")[0];
-  return GLOBAL_SERVICES.has(service) ? (GLOBAL_REGION[partition] ?? region) : region;
+  return requestedRegionOf(action, region, partition) ?? region;
 }
 
 /** A key that is the same for the same (principal, resource, context) whatever order it was built in. */
