@@ -25,6 +25,8 @@ export interface DeleteOptions {
   timeoutMs?: number;
   /** Named in the question, so nobody deletes in the wrong region by mistake. */
   region?: string;
+  /** A CloudFormation service role (`--role-arn`): DeleteStack's RoleARN. */
+  roleArn?: string;
 }
 
 /**
@@ -65,7 +67,7 @@ export async function deleteStack(options: DeleteOptions): Promise<DeleteResult>
   });
   if (options.signal?.aborted) throw notDeleted();
   try {
-    await cfn.deleteStack({ StackName: stack.stackId ?? stackName });
+    await cfn.deleteStack({ StackName: stack.stackId ?? stackName, ...(options.roleArn ? { RoleARN: options.roleArn } : {}) });
   } catch (error) {
     if (!mayHaveLanded(error)) throw error;
     const note = `The delete of ${stackName} may have started (its answer did not come back): \`cody delete\` again waits for it, or watch it in the CloudFormation console.`;

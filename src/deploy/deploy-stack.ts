@@ -70,6 +70,8 @@ export interface DeployOptions {
   changeSetName?: string;
   /** Let the change set adopt existing named, retained resources (src/review/adopt.ts). */
   importExisting?: boolean;
+  /** A CloudFormation service role (`--role-arn`): RoleARN of the change set and of any DeleteStack. */
+  roleArn?: string;
   /**
    * The review seam (src/review/, called from the CLI): shows the change set and decides. `keep` leaves
    * it for review, `refuse` deletes it (and the empty stack a CREATE made) and throws `error`.
@@ -88,7 +90,7 @@ export const CHANGE_SET_MAX_MS = 10 * 60_000;
 
 /** The parts every cody change set shares: the template, the IAM capabilities its roles need, the stack's tags. */
 export function changeSetInput(
-  options: Pick<DeployOptions, "stackName" | "templateBody" | "tags" | "importExisting">,
+  options: Pick<DeployOptions, "stackName" | "templateBody" | "tags" | "importExisting" | "roleArn">,
   name: string,
   type: "CREATE" | "UPDATE",
   description: string,
@@ -100,6 +102,7 @@ export function changeSetInput(
     ChangeSetType: type,
     TemplateBody: options.templateBody,
     Capabilities: ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
+    ...(options.roleArn ? { RoleARN: options.roleArn } : {}),
     Tags: Object.entries(options.tags).map(([Key, Value]) => ({ Key, Value })),
     Description: description,
   };
@@ -159,7 +162,7 @@ async function deploy(options: DeployOptions): Promise<DeployResult> {
   if (stack.exists && isCreationFailure(stack.status)) {
     stopIfInterrupted(options.signal, "Interrupted before cody changed anything: nothing was deployed.");
     reporter.info(`Stack ${stackName} is ${stack.status}: its first create failed and it cannot be updated. Deleting it to create it again.`);
-    await cfn.deleteStack({ StackName: stackName });
+    await cfn.deleteStack({ StackName: stackName, ...(options.roleArn ? { RoleARN: options.roleArn } : {}) });
     await followStack(options, stack, new Date(now()), "Deleting");
     stack = await lookupStack(cfn, stackName);
   }

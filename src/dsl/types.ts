@@ -278,4 +278,9 @@ export interface Settings {
    * `${AWS::Partition}` and `${AWS::AccountId}` (resolved by CloudFormation).
    */
   permissionsBoundary?: string;
+  /**
+   * ARN of a CloudFormation service role (`--role-arn`'s default): CloudFormation makes the stack's resource
+   * calls with it, so the deployer needs only the stack calls and `iam:PassRole` on it. A literal ARN.
+   */
+  roleArn?: string;
 }
