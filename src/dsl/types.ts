@@ -283,4 +283,6 @@ export interface Settings {
    * calls with it, so the deployer needs only the stack calls and `iam:PassRole` on it. A literal ARN.
    */
   roleArn?: string;
+  /** Tags on the stack beside cody's `cody:*` ones; CloudFormation copies them to the project and roles. */
+  stackTags?: Record<string, string>;
 }
