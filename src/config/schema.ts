@@ -491,6 +491,8 @@ export const settingsSchema = strict({
     .optional(),
   permissionsBoundary: boundaryArn.optional(),
   roleArn: roleArn.optional(),
+  /** Set on the stack after each successful deploy (src/deploy/deploy-stack.ts); absent leaves it as it is. */
+  terminationProtection: bool.optional(),
   /** Tags on the stack beside cody's own; checked like project tags in src/config/rules/input-rules.ts. */
   stackTags: z.record(str, str, { error: expected("an object of tag names to string values", () => 'Write {key}: { team: "platform" }.') }).optional(),
 });

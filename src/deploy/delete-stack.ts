@@ -54,6 +54,14 @@ export async function deleteStack(options: DeleteOptions): Promise<DeleteResult>
     // An earlier delete that was still running: it is done now.
     if (!stack.exists || stack.status === "DELETE_COMPLETE") return { type: "deleted", stackName, leftBehind: [], elapsedMs: Date.now() - started };
   }
+  if (stack.terminationProtection) {
+    // DeleteStack would fail with a ValidationError; say why and how, before asking.
+    throw new CodyError(`stack ${stackName} has termination protection on, so it cannot be deleted; nothing was deleted.`, {
+      hint:
+        "Set terminationProtection: false in .cody/settings.ts and run `cody deploy` (it turns the protection off), " +
+        `or: aws cloudformation update-termination-protection --stack-name ${stackName} --no-enable-termination-protection. Then run \`cody delete\` again.`,
+    });
+  }
   const plan = await planOf(cfn, stack);
   const confirmed = await io.confirm(
     plan ? deleteQuestion(stackName, options.region, plan) : `Delete stack ${stackName}${options.region ? ` (${options.region})` : ""} and every resource in it?`,

@@ -72,6 +72,8 @@ export interface DeployOptions {
   importExisting?: boolean;
   /** A CloudFormation service role (`--role-arn`): RoleARN of the change set and of any DeleteStack. */
   roleArn?: string;
+  /** settings' terminationProtection: set on the stack after a successful deploy; undefined leaves it as it is. */
+  terminationProtection?: boolean;
   /**
    * The review seam (src/review/, called from the CLI): shows the change set and decides. `keep` leaves
    * it for review, `refuse` deletes it (and the empty stack a CREATE made) and throws `error`.
@@ -140,6 +142,7 @@ async function deploy(options: DeployOptions): Promise<DeployResult> {
   const healthy =
     stack.exists && !isCreationFailure(stack.status) && stack.status !== "UPDATE_ROLLBACK_FAILED" && stack.status !== "REVIEW_IN_PROGRESS";
   if (healthy && (await templateUnchanged(options, stack))) {
+    await applyTerminationProtection(options, stack);
     return { type: "no-changes", stackName, status: stack.status, outputs: stack.outputs };
   }
   // Checks that must pass before anything is written (the IAM preflight).
@@ -196,6 +199,27 @@ async function deploy(options: DeployOptions): Promise<DeployResult> {
   } catch (error) {
     throw await settleFailure(options, attempt, error);
   }
+}
+
+/**
+ * settings' terminationProtection, once the stack is in a good state: only when it differs from the
+ * stack's, so an unchanged deploy makes no write. A failure here is reported after a deploy that did
+ * happen, so it says so.
+ */
+async function applyTerminationProtection(options: DeployOptions, stack: StackSnapshot): Promise<void> {
+  const wanted = options.terminationProtection;
+  if (wanted === undefined || (stack.terminationProtection ?? false) === wanted) return;
+  try {
+    await options.cfn.updateTerminationProtection({ StackName: stack.stackId ?? options.stackName, EnableTerminationProtection: wanted });
+  } catch (error) {
+    const message = isCodyError(error) || error instanceof Error ? error.message : String(error);
+    throw new CodyError(`stack ${options.stackName} is deployed, but its termination protection could not be turned ${wanted ? "on" : "off"}: ${message}`, {
+      exitCode: isCodyError(error) ? error.exitCode : ExitCode.failed,
+      hint: `Run \`cody deploy\` again (it only sets the protection), or: aws cloudformation update-termination-protection --stack-name ${options.stackName} --${wanted ? "" : "no-"}enable-termination-protection`,
+      cause: error,
+    });
+  }
+  options.io.reporter.info(`Termination protection ${wanted ? "on" : "off"} for stack ${options.stackName} (settings' terminationProtection).`);
 }
 
 /** What one deploy has done so far, for the account of a failure. */
@@ -256,6 +280,7 @@ async function executeAndFollow(options: DeployOptions, attempt: Attempt, stack:
   const followed = await followStack(options, { ...stack, exists: true }, executedAt, isNew ? "Creating" : "Updating", changes.length);
   const final = followed.stack;
   if (!isDeploySuccess(final.status)) throw deploymentFailed(stackName, final, followed.events);
+  await applyTerminationProtection(options, final);
   return { type: "deployed", stackName, status: final.status, outputs: final.outputs, changes, elapsedMs: now() - started };
 }
 

@@ -285,4 +285,9 @@ export interface Settings {
   roleArn?: string;
   /** Tags on the stack beside cody's `cody:*` ones; CloudFormation copies them to the project and roles. */
   stackTags?: Record<string, string>;
+  /**
+   * The stack's termination protection, set after each successful `cody deploy`: `true` on, `false` off.
+   * Unset leaves it as it is. `cody delete` refuses a protected stack. @default undefined
+   */
+  terminationProtection?: boolean;
 }

@@ -123,6 +123,7 @@ export async function deployCommand(projectName: string | undefined, options: De
         changeSetName: options.changeSetName ?? (options.execute === false ? `cody-review-${Date.now()}` : undefined),
         importExisting: adoptable(synth.template).length > 0,
         roleArn,
+        terminationProtection: synth.project.settings.terminationProtection,
         review: seam(options.execute === false, true),
       }),
     undefined,
