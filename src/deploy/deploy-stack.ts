@@ -181,6 +181,7 @@ async function deploy(options: DeployOptions): Promise<DeployResult> {
   // CreateChangeSet whose answer was lost does not make a second change set (nor fail AlreadyExists).
   const changeSetName = options.changeSetName ?? `cody-${now()}`;
   const attempt: Attempt = { changeSetName, madeStack: !stack.exists, executing: false, executed: false };
+  let result: DeployResult;
   try {
     try {
       await cfn.createChangeSet({ ...changeSetInput(options, changeSetName, isNew ? "CREATE" : "UPDATE", "created by cody deploy"), ClientToken: changeSetName });
@@ -195,10 +196,13 @@ async function deploy(options: DeployOptions): Promise<DeployResult> {
       }
       throw error;
     }
-    return await executeAndFollow(options, attempt, stack, isNew, started);
+    result = await executeAndFollow(options, attempt, stack, isNew, started);
   } catch (error) {
     throw await settleFailure(options, attempt, error);
   }
+  // After the deploy's own account of failures: a failure here must not read as a failed deploy.
+  if (result.type === "deployed" && options.terminationProtection !== undefined) await applyTerminationProtection(options, await lookupStack(cfn, stackName));
+  return result;
 }
 
 /**
@@ -280,7 +284,6 @@ async function executeAndFollow(options: DeployOptions, attempt: Attempt, stack:
   const followed = await followStack(options, { ...stack, exists: true }, executedAt, isNew ? "Creating" : "Updating", changes.length);
   const final = followed.stack;
   if (!isDeploySuccess(final.status)) throw deploymentFailed(stackName, final, followed.events);
-  await applyTerminationProtection(options, final);
   return { type: "deployed", stackName, status: final.status, outputs: final.outputs, changes, elapsedMs: now() - started };
 }
 
