@@ -7,6 +7,7 @@ import type {
   CreateChangeSetCommandOutput,
   DeleteChangeSetCommandInput,
   DeleteStackCommandInput,
+  UpdateTerminationProtectionCommandInput,
   DescribeChangeSetCommandInput,
   DescribeChangeSetCommandOutput,
   DescribeStackEventsCommandInput,
@@ -105,6 +106,8 @@ export interface CfnApi {
   deleteChangeSet(input: DeleteChangeSetCommandInput): Promise<unknown>;
   deleteStack(input: DeleteStackCommandInput): Promise<unknown>;
   continueUpdateRollback(input: ContinueUpdateRollbackCommandInput): Promise<unknown>;
+  /** settings' terminationProtection, applied after a successful deploy. */
+  updateTerminationProtection(input: UpdateTerminationProtectionCommandInput): Promise<unknown>;
   /** Finds a project through its stack (the `CodeBuild` resource's physical id). */
   describeStackResources(input: DescribeStackResourcesCommandInput): Promise<DescribeStackResourcesCommandOutput>;
   /** The region the client resolved, for console links and messages. */
@@ -265,6 +268,7 @@ export async function createCloudFormation(options: AwsOptions): Promise<CfnApi>
     deleteChangeSet: (i) => send(new sdk.DeleteChangeSetCommand(i)),
     deleteStack: (i) => send(new sdk.DeleteStackCommand(i)),
     continueUpdateRollback: (i) => send(new sdk.ContinueUpdateRollbackCommand(i)),
+    updateTerminationProtection: (i) => send(new sdk.UpdateTerminationProtectionCommand(i)),
     describeStackResources: (i) => send(new sdk.DescribeStackResourcesCommand(i)),
     region: () => client.config.region(),
   };

@@ -73,6 +73,7 @@ export function buildProgram(reporter: Reporter): Command {
     .option("--no-execute", "create and show the change set, then stop (prints its name and console link)")
     .option("--change-set-name <name>", "name the change set (with --execute-only: the one to execute)")
     .option("--execute-only", "execute the change set --change-set-name names, after checking it still matches the project")
+    .option("--role-arn <arn>", "CloudFormation service role (RoleARN) for the stack's resource calls (default: settings' roleArn)")
     .action(async (project: string | undefined, opts: SynthOptions & DeployCommandOptions & { noop?: boolean }) => {
       if (opts.noop) {
         const { synthCommand } = await import("./commands/synth");
@@ -87,6 +88,7 @@ export function buildProgram(reporter: Reporter): Command {
     .option("--json", "print the changes as JSON")
     .option("--fail", "exit 1 when there are changes (0 when none)")
     .option("--strict", "exit 3 when a parameter, secret, policy or role the template names does not exist")
+    .option("--role-arn <arn>", "CloudFormation service role (RoleARN) for the stack's resource calls (default: settings' roleArn)")
     .action(async (project: string | undefined, opts: DiffOptions) => {
       const { diffCommand } = await import("./commands/diff");
       await diffCommand(project, opts, reporter);
@@ -107,6 +109,7 @@ export function buildProgram(reporter: Reporter): Command {
     .option("--no-wait", "start the delete and return without following it")
     .option("--timeout <duration>", "stop following the delete after this long (e.g. 30m; default 60m); CloudFormation carries on")
     .option("--wait", "follow the delete until it ends (the default)")
+    .option("--role-arn <arn>", "CloudFormation service role (RoleARN) for the stack's resource calls (default: settings' roleArn)")
     .option("--json", "print the result as JSON")
     .action(async (project: string | undefined, opts: StackCommandOptions) => {
       const { deleteCommand } = await import("./commands/stack-commands");
@@ -133,6 +136,7 @@ export function buildProgram(reporter: Reporter): Command {
     .option("--check <file>", "check a policy document against what cody needs")
     .option("--commands <list>", "only what these commands need (comma separated)")
     .option("--permissions-boundary <arn>", "allow role writes only on roles with this permissions boundary (overrides the setting)")
+    .option("--role-arn <arn>", "the deploy passes this CloudFormation service role: the policy grants iam:PassRole on it instead of the resource calls (default: settings' roleArn)")
     .option("--boundary", "print a recommended permissions boundary for the roles cody generates")
     .action(async (project: string | undefined, opts: PolicyOptions) => {
       const { policyCommand } = await import("./commands/policy");

@@ -14,6 +14,7 @@ import {
 import { closest } from "../util/did-you-mean";
 import { regionProblem } from "./naming";
 import { readIamPolicy } from "./rules/statements";
+import { ROLE_ARN_EXAMPLE, roleArnProblem } from "./role-arn";
 
 /**
  * What an error callback hands to validate.ts. zod carries only a message string, so the fix (and,
@@ -451,6 +452,17 @@ const envName = str.regex(ENV_NAME, {
     }),
 });
 
+/** settings `roleArn`: the CloudFormation service role (src/config/role-arn.ts). */
+const roleArn = nonEmpty.superRefine((value, ctx) => {
+  const problem = roleArnProblem(value);
+  if (!problem) return;
+  ctx.addIssue({
+    code: "custom",
+    input: value,
+    message: encodeDetail({ message: `"${value}" is not an IAM role ARN: ${problem}.`, fix: `Write {key}: "${ROLE_ARN_EXAMPLE}".` }),
+  });
+});
+
 export const settingsSchema = strict({
   /** `cody deploy --require-approval`'s default for this project (src/review/approval.ts). */
   requireApproval: oneOf(["never", "any-change", "broadening"] as const, "approval level").optional(),
@@ -478,6 +490,11 @@ export const settingsSchema = strict({
     })
     .optional(),
   permissionsBoundary: boundaryArn.optional(),
+  roleArn: roleArn.optional(),
+  /** Set on the stack after each successful deploy (src/deploy/deploy-stack.ts); absent leaves it as it is. */
+  terminationProtection: bool.optional(),
+  /** Tags on the stack beside cody's own; checked like project tags in src/config/rules/input-rules.ts. */
+  stackTags: z.record(str, str, { error: expected("an object of tag names to string values", () => 'Write {key}: { team: "platform" }.') }).optional(),
 });
 
 export const variablesSchema = z.record(str, z.unknown(), {

@@ -25,6 +25,8 @@ export interface DeleteOptions {
   timeoutMs?: number;
   /** Named in the question, so nobody deletes in the wrong region by mistake. */
   region?: string;
+  /** A CloudFormation service role (`--role-arn`): DeleteStack's RoleARN. */
+  roleArn?: string;
 }
 
 /**
@@ -52,6 +54,14 @@ export async function deleteStack(options: DeleteOptions): Promise<DeleteResult>
     // An earlier delete that was still running: it is done now.
     if (!stack.exists || stack.status === "DELETE_COMPLETE") return { type: "deleted", stackName, leftBehind: [], elapsedMs: Date.now() - started };
   }
+  if (stack.terminationProtection) {
+    // DeleteStack would fail with a ValidationError; say why and how, before asking.
+    throw new CodyError(`stack ${stackName} has termination protection on, so it cannot be deleted; nothing was deleted.`, {
+      hint:
+        "Set terminationProtection: false in .cody/settings.ts and run `cody deploy` (it turns the protection off), " +
+        `or: aws cloudformation update-termination-protection --stack-name ${stackName} --no-enable-termination-protection. Then run \`cody delete\` again.`,
+    });
+  }
   const plan = await planOf(cfn, stack);
   const confirmed = await io.confirm(
     plan ? deleteQuestion(stackName, options.region, plan) : `Delete stack ${stackName}${options.region ? ` (${options.region})` : ""} and every resource in it?`,
@@ -65,7 +75,7 @@ export async function deleteStack(options: DeleteOptions): Promise<DeleteResult>
   });
   if (options.signal?.aborted) throw notDeleted();
   try {
-    await cfn.deleteStack({ StackName: stack.stackId ?? stackName });
+    await cfn.deleteStack({ StackName: stack.stackId ?? stackName, ...(options.roleArn ? { RoleARN: options.roleArn } : {}) });
   } catch (error) {
     if (!mayHaveLanded(error)) throw error;
     const note = `The delete of ${stackName} may have started (its answer did not come back): \`cody delete\` again waits for it, or watch it in the CloudFormation console.`;

@@ -70,6 +70,10 @@ export interface DeployOptions {
   changeSetName?: string;
   /** Let the change set adopt existing named, retained resources (src/review/adopt.ts). */
   importExisting?: boolean;
+  /** A CloudFormation service role (`--role-arn`): RoleARN of the change set and of any DeleteStack. */
+  roleArn?: string;
+  /** settings' terminationProtection: set on the stack after a successful deploy; undefined leaves it as it is. */
+  terminationProtection?: boolean;
   /**
    * The review seam (src/review/, called from the CLI): shows the change set and decides. `keep` leaves
    * it for review, `refuse` deletes it (and the empty stack a CREATE made) and throws `error`.
@@ -88,7 +92,7 @@ export const CHANGE_SET_MAX_MS = 10 * 60_000;
 
 /** The parts every cody change set shares: the template, the IAM capabilities its roles need, the stack's tags. */
 export function changeSetInput(
-  options: Pick<DeployOptions, "stackName" | "templateBody" | "tags" | "importExisting">,
+  options: Pick<DeployOptions, "stackName" | "templateBody" | "tags" | "importExisting" | "roleArn">,
   name: string,
   type: "CREATE" | "UPDATE",
   description: string,
@@ -100,6 +104,7 @@ export function changeSetInput(
     ChangeSetType: type,
     TemplateBody: options.templateBody,
     Capabilities: ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
+    ...(options.roleArn ? { RoleARN: options.roleArn } : {}),
     Tags: Object.entries(options.tags).map(([Key, Value]) => ({ Key, Value })),
     Description: description,
   };
@@ -137,6 +142,7 @@ async function deploy(options: DeployOptions): Promise<DeployResult> {
   const healthy =
     stack.exists && !isCreationFailure(stack.status) && stack.status !== "UPDATE_ROLLBACK_FAILED" && stack.status !== "REVIEW_IN_PROGRESS";
   if (healthy && (await templateUnchanged(options, stack))) {
+    await applyTerminationProtection(options, stack);
     return { type: "no-changes", stackName, status: stack.status, outputs: stack.outputs };
   }
   // Checks that must pass before anything is written (the IAM preflight).
@@ -159,7 +165,7 @@ async function deploy(options: DeployOptions): Promise<DeployResult> {
   if (stack.exists && isCreationFailure(stack.status)) {
     stopIfInterrupted(options.signal, "Interrupted before cody changed anything: nothing was deployed.");
     reporter.info(`Stack ${stackName} is ${stack.status}: its first create failed and it cannot be updated. Deleting it to create it again.`);
-    await cfn.deleteStack({ StackName: stackName });
+    await cfn.deleteStack({ StackName: stackName, ...(options.roleArn ? { RoleARN: options.roleArn } : {}) });
     await followStack(options, stack, new Date(now()), "Deleting");
     stack = await lookupStack(cfn, stackName);
   }
@@ -175,6 +181,7 @@ async function deploy(options: DeployOptions): Promise<DeployResult> {
   // CreateChangeSet whose answer was lost does not make a second change set (nor fail AlreadyExists).
   const changeSetName = options.changeSetName ?? `cody-${now()}`;
   const attempt: Attempt = { changeSetName, madeStack: !stack.exists, executing: false, executed: false };
+  let result: DeployResult;
   try {
     try {
       await cfn.createChangeSet({ ...changeSetInput(options, changeSetName, isNew ? "CREATE" : "UPDATE", "created by cody deploy"), ClientToken: changeSetName });
@@ -189,10 +196,34 @@ async function deploy(options: DeployOptions): Promise<DeployResult> {
       }
       throw error;
     }
-    return await executeAndFollow(options, attempt, stack, isNew, started);
+    result = await executeAndFollow(options, attempt, stack, isNew, started);
   } catch (error) {
     throw await settleFailure(options, attempt, error);
   }
+  // After the deploy's own account of failures: a failure here must not read as a failed deploy.
+  if (result.type === "deployed" && options.terminationProtection !== undefined) await applyTerminationProtection(options, await lookupStack(cfn, stackName));
+  return result;
+}
+
+/**
+ * settings' terminationProtection, once the stack is in a good state: only when it differs from the
+ * stack's, so an unchanged deploy makes no write. A failure here is reported after a deploy that did
+ * happen, so it says so.
+ */
+async function applyTerminationProtection(options: DeployOptions, stack: StackSnapshot): Promise<void> {
+  const wanted = options.terminationProtection;
+  if (wanted === undefined || (stack.terminationProtection ?? false) === wanted) return;
+  try {
+    await options.cfn.updateTerminationProtection({ StackName: stack.stackId ?? options.stackName, EnableTerminationProtection: wanted });
+  } catch (error) {
+    const message = isCodyError(error) || error instanceof Error ? error.message : String(error);
+    throw new CodyError(`stack ${options.stackName} is deployed, but its termination protection could not be turned ${wanted ? "on" : "off"}: ${message}`, {
+      exitCode: isCodyError(error) ? error.exitCode : ExitCode.failed,
+      hint: `Run \`cody deploy\` again (it only sets the protection), or: aws cloudformation update-termination-protection --stack-name ${options.stackName} --${wanted ? "" : "no-"}enable-termination-protection`,
+      cause: error,
+    });
+  }
+  options.io.reporter.info(`Termination protection ${wanted ? "on" : "off"} for stack ${options.stackName} (settings' terminationProtection).`);
 }
 
 /** What one deploy has done so far, for the account of a failure. */

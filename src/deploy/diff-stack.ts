@@ -26,6 +26,8 @@ export interface DiffOptions {
   /** The synthesized template as a value (what templateBody says). */
   template: TemplateLike;
   tags: Record<string, string>;
+  /** A CloudFormation service role (`--role-arn`): the change set's RoleARN, as deploy would pass it. */
+  roleArn?: string;
   sleep: Sleep;
   signal?: AbortSignal;
 }

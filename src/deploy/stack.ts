@@ -12,6 +12,8 @@ export interface StackSnapshot {
   reason?: string;
   outputs: Record<string, string>;
   tags: Record<string, string>;
+  /** EnableTerminationProtection (set only when on): DeleteStack fails while it is on. */
+  terminationProtection?: boolean;
 }
 
 /** CloudFormation says "Stack with id X does not exist" for a stack it does not know. */
@@ -44,6 +46,7 @@ export function snapshot(name: string, stack: Stack): StackSnapshot {
     reason: stack.StackStatusReason,
     outputs: outputsOf(stack.Outputs),
     tags: Object.fromEntries((stack.Tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""])),
+    ...(stack.EnableTerminationProtection ? { terminationProtection: true } : {}),
   };
 }
 

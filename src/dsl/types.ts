@@ -278,4 +278,16 @@ export interface Settings {
    * `${AWS::Partition}` and `${AWS::AccountId}` (resolved by CloudFormation).
    */
   permissionsBoundary?: string;
+  /**
+   * ARN of a CloudFormation service role (`--role-arn`'s default): CloudFormation makes the stack's resource
+   * calls with it, so the deployer needs only the stack calls and `iam:PassRole` on it. A literal ARN.
+   */
+  roleArn?: string;
+  /** Tags on the stack beside cody's `cody:*` ones; CloudFormation copies them to the project and roles. */
+  stackTags?: Record<string, string>;
+  /**
+   * The stack's termination protection, set after each successful `cody deploy`: `true` on, `false` off.
+   * Unset leaves it as it is. `cody delete` refuses a protected stack. @default undefined
+   */
+  terminationProtection?: boolean;
 }

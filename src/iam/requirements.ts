@@ -451,6 +451,9 @@ function drafts(s: Scope, arns: Arns, input: RequirementInput): Draft[] {
       ...grants(["deploy"], "cloudformation:ExecuteChangeSet", "cloudformation:ContinueUpdateRollback"),
       // deploy finds change sets a killed cody run left behind, and those of a concurrent run.
       ...grants(["deploy"], "cloudformation:ListChangeSets"),
+      // settings' terminationProtection is applied after a deploy; asked for always, since the requirement
+      // does not read settings, and it lets its holder do no more than the DeleteStack it already has.
+      ...grants(["deploy"], "cloudformation:UpdateTerminationProtection"),
       // deploy recreates a ROLLBACK_COMPLETE stack; diff removes the empty stack its CREATE change set made.
       ...grants(["deploy", "diff", "delete"], "cloudformation:DeleteStack"),
     ],

@@ -46,7 +46,8 @@ export function synthesize(p: LoadedProject): SynthResult {
   if (resources.Schedule) outputs.ScheduleName = { Description: "EventBridge Scheduler schedule that starts builds", Value: ref("Schedule") };
   if (resources.LogGroup) outputs.LogGroupName = { Description: "Build log group", Value: ref("LogGroup") };
 
-  const stackTags: Record<string, string> = { "cody:tool": "codybuild", "cody:project": p.names.projectName };
+  // The settings' tags first, then cody's (the cody: prefix is reserved there, so they never collide).
+  const stackTags: Record<string, string> = { ...p.settings.stackTags, "cody:tool": "codybuild", "cody:project": p.names.projectName };
   if (p.type) stackTags["cody:type"] = p.type;
   stackTags["cody:env"] = p.env;
 

@@ -12,6 +12,7 @@ import {
   DescribeStackEventsCommand,
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
+  UpdateTerminationProtectionCommand,
   type Change,
   type DescribeChangeSetCommandOutput,
   type Stack,
@@ -53,6 +54,7 @@ export async function mockCfn(): Promise<{ cfn: CfnApi; mock: CfnMock }> {
   mock.on(ExecuteChangeSetCommand).resolves({});
   mock.on(DeleteStackCommand).resolves({});
   mock.on(ContinueUpdateRollbackCommand).resolves({});
+  mock.on(UpdateTerminationProtectionCommand).resolves({});
   const cfn = await createCloudFormation({ region: "us-east-1" });
   // As CloudFormation does: a change set that was deleted is not found any more (cody checks that).
   const deleted = new Set<string>();
@@ -105,7 +107,7 @@ export function stackNotFound(name = STACK): CloudFormationServiceException {
   });
 }
 
-export function stack(status: string, extra: { outputs?: Record<string, string>; tags?: Record<string, string>; reason?: string } = {}): Stack {
+export function stack(status: string, extra: { outputs?: Record<string, string>; tags?: Record<string, string>; reason?: string; protection?: boolean } = {}): Stack {
   return {
     StackName: STACK,
     StackId: STACK_ID,
@@ -114,6 +116,7 @@ export function stack(status: string, extra: { outputs?: Record<string, string>;
     CreationTime: at(-3600),
     Outputs: Object.entries(extra.outputs ?? {}).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
     Tags: Object.entries(extra.tags ?? TAGS).map(([Key, Value]) => ({ Key, Value })),
+    ...(extra.protection !== undefined ? { EnableTerminationProtection: extra.protection } : {}),
   };
 }
 
@@ -162,6 +165,8 @@ export interface Frame {
   tags?: Record<string, string>;
   /** Events that happen in this frame, oldest first. They become visible when the frame does. */
   events?: StackEvent[];
+  /** EnableTerminationProtection. */
+  protection?: boolean;
 }
 
 /**

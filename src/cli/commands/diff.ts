@@ -1,6 +1,7 @@
 // `cody diff`: what a deploy would change, with values and the IAM changes; `--fail` exits 1 when
 // there are changes (for CI), `--strict` exits 3 when a name the template uses does not exist.
 import { createCloudFormation } from "../../aws/clients";
+import { serviceRoleArn } from "../../config/role-arn";
 import { CodyError, ExitCode } from "../../errors";
 import { colors, type Reporter } from "../../io/reporter";
 import { abortableSleep } from "../../deploy/wait";
@@ -13,12 +14,16 @@ export interface DiffOptions extends ProjectOptions {
   json?: boolean;
   fail?: boolean;
   strict?: boolean;
+  /** --role-arn: a CloudFormation service role (default: settings' roleArn). */
+  roleArn?: string;
 }
 
 export async function diffCommand(projectName: string | undefined, options: DiffOptions, reporter: Reporter): Promise<void> {
   const c = colors(reporter);
+  serviceRoleArn(options.roleArn, undefined);
   const synth = await synthProject(projectName, options);
   const { project } = synth;
+  const roleArn = serviceRoleArn(options.roleArn, project.settings.roleArn);
   const warning = unknownEnvWarning({ env: project.env, from: envSource(options.env), root: project.root, type: project.type, settings: project.settings });
   if (warning) reporter.warn(warning);
   for (const text of synth.warnings) reporter.warn(text);
@@ -37,6 +42,7 @@ export async function diffCommand(projectName: string | undefined, options: Diff
         templateBody: synth.templateBody,
         template: synth.template,
         tags: synth.stackTags,
+        roleArn,
         sleep: abortableSleep(signal),
         signal,
       }),

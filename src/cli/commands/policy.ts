@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import { loadProject } from "../../config/load-project";
 import { resolveAws } from "../../config/naming";
 import { findProjectRoot } from "../../config/project-root";
+import { serviceRoleArn } from "../../config/role-arn";
 import { CodyError, configError, ExitCode } from "../../errors";
 import { asArray, parsePolicyDocument, unsupportedFeatures, type PolicyDocument } from "../../iam/evaluate";
 import {
@@ -37,6 +38,8 @@ export interface PolicyOptions extends ProjectOptions {
   check?: string;
   commands?: string;
   permissionsBoundary?: string;
+  /** --role-arn: the CloudFormation service role deploys pass (default: settings' roleArn). */
+  roleArn?: string;
   /** Print the recommended permissions boundary instead of the policy. */
   boundary?: boolean;
 }
@@ -101,6 +104,8 @@ interface Target {
   synth?: SynthResult;
   region?: string;
   account?: string;
+  /** settings' roleArn, inside a project. */
+  roleArn?: string;
 }
 
 async function target(projectName: string | undefined, options: PolicyOptions, cwd: string): Promise<Target> {
@@ -108,12 +113,13 @@ async function target(projectName: string | undefined, options: PolicyOptions, c
     return { region: resolveAws(options).region, account: process.env.AWS_ACCOUNT_ID };
   }
   const project = await loadProject({ cwd, projectName, type: options.type, env: options.env, stackName: options.stackName, region: options.region });
-  return { synth: synthesize(project), region: project.region, account: project.account };
+  return { synth: synthesize(project), region: project.region, account: project.account, roleArn: project.settings.roleArn };
 }
 
 export async function policyCommand(projectName: string | undefined, options: PolicyOptions, reporter: Reporter): Promise<void> {
   const commands = parseCommands(options.commands);
   const permissionsBoundary = parseBoundaryArn(options.permissionsBoundary);
+  serviceRoleArn(options.roleArn, undefined);
   if (options.check !== undefined && options.broad) {
     throw configError({ field: "--broad", message: "--broad prints a policy; it cannot be combined with --check.", fix: "Drop --broad to check a policy file." });
   }
@@ -126,12 +132,21 @@ export async function policyCommand(projectName: string | undefined, options: Po
   }
   const cwd = process.cwd();
   const t = await target(projectName, options, cwd);
+  const serviceRole = serviceRoleArn(options.roleArn, t.roleArn);
   const subject = t.synth ? `stack ${t.synth.stackName}` : "any cody project";
   if (options.boundary) return printBoundary(t, options.format ?? "json", reporter);
-  if (options.check !== undefined) return check(resolve(cwd, options.check), t, commands, subject, options, permissionsBoundary, reporter);
+  if (options.check !== undefined) return check(resolve(cwd, options.check), t, commands, subject, options, { permissionsBoundary, serviceRoleArn: serviceRole }, reporter);
 
   const requirements = callerRequirements(
-    requirementsFor({ synth: t.synth, commands, region: t.region, account: t.account, partition: partitionOf(t.region), permissionsBoundary }),
+    requirementsFor({
+      synth: t.synth,
+      commands,
+      region: t.region,
+      account: t.account,
+      partition: partitionOf(t.region),
+      permissionsBoundary,
+      serviceRoleArn: serviceRole,
+    }),
   );
   const policy = options.broad ? broadPolicy(requirements) : policyDocument(requirements);
   if (options.broad) reporter.warn(BROAD_WARNING);
@@ -268,7 +283,7 @@ function check(
   commands: CommandName[] | undefined,
   subject: string,
   options: PolicyOptions,
-  permissionsBoundary: string | undefined,
+  scope: Pick<RequirementInput, "permissionsBoundary" | "serviceRoleArn">,
   reporter: Reporter,
 ): void {
   const policy = readPolicyFile(file);
@@ -276,7 +291,7 @@ function check(
   const region = t.region ?? named.region;
   const account = t.account ?? named.account;
   const partition = partitionOf(region);
-  const base: RequirementInput = { synth: t.synth, commands, partition, permissionsBoundary };
+  const base: RequirementInput = { synth: t.synth, commands, partition, ...scope };
   // An unknown region or account stays `*`: the requirement then stands for every one of them.
   const requirements = callerRequirements(requirementsFor({ ...base, region, account }));
   reporter.info(regionNote(t, named, options));

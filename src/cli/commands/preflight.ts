@@ -28,6 +28,7 @@ interface CheckInput {
   commands: CommandName[];
   region: string;
   profile?: string;
+  serviceRoleArn?: string;
 }
 
 async function check(input: CheckInput): Promise<PreflightResult> {
@@ -36,8 +37,9 @@ async function check(input: CheckInput): Promise<PreflightResult> {
   return runPreflight({
     identity,
     region: input.region,
+    serviceRoleArn: input.serviceRoleArn,
     requirements: ({ account, partition }) =>
-      requirementsFor({ synth: input.synth, commands: input.commands, region: input.region, account, partition }),
+      requirementsFor({ synth: input.synth, commands: input.commands, region: input.region, account, partition, serviceRoleArn: input.serviceRoleArn }),
   });
 }
 
@@ -62,9 +64,17 @@ function printWarnings(reporter: Reporter, result: PreflightResult, notes: "info
  * The check `cody deploy` runs after synth and before any CloudFormation write. Throws (exit 3) when
  * permissions are missing, or when it could not run and `strict` is set.
  */
-export async function deployPreflight(input: { synth: SynthResult; region: string; profile?: string; strict?: boolean; reporter: Reporter }): Promise<PreflightResult> {
+export async function deployPreflight(input: {
+  synth: SynthResult;
+  region: string;
+  profile?: string;
+  strict?: boolean;
+  reporter: Reporter;
+  /** --role-arn: what CloudFormation does is then checked against that role, not the caller. */
+  serviceRoleArn?: string;
+}): Promise<PreflightResult> {
   const { reporter } = input;
-  const result = await check({ synth: input.synth, commands: ["deploy"], region: input.region, profile: input.profile });
+  const result = await check({ synth: input.synth, commands: ["deploy"], region: input.region, profile: input.profile, serviceRoleArn: input.serviceRoleArn });
   // Ctrl-C during the check: not a check that "could not run", an interrupted deploy.
   if (interruptSignal()?.aborted) throw new Interrupted();
   printWarnings(reporter, result, "debug");

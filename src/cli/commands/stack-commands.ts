@@ -2,6 +2,7 @@
 // AWS call), then hand the template to the deploy engine with the terminal-facing pieces it needs.
 import { createCloudFormation, type CfnApi } from "../../aws/clients";
 import { checkStackName, resolveAws } from "../../config/naming";
+import { serviceRoleArn } from "../../config/role-arn";
 import { projectNaming } from "../../config/project-naming";
 import { findProjectRoot } from "../../config/project-root";
 import { CodyError } from "../../errors";
@@ -22,6 +23,8 @@ export interface StackCommandOptions extends ProjectOptions {
   json?: boolean;
   /** --timeout: longest follow of the stack (30m, 2h). */
   timeout?: string;
+  /** --role-arn: a CloudFormation service role (default: settings' roleArn). */
+  roleArn?: string;
 }
 
 /**
@@ -75,7 +78,9 @@ export async function deployCommand(projectName: string | undefined, options: De
   const timeoutMs = parseDuration(options.timeout);
   const { approvalLevel, checkReviewFlags } = await import("../../review/deploy-flags");
   checkReviewFlags(options);
+  serviceRoleArn(options.roleArn, undefined);
   const synth = await synthProject(projectName, options);
+  const roleArn = serviceRoleArn(options.roleArn, synth.project.settings.roleArn);
   warnEnv(reporter, synth, options);
   const level = approvalLevel(options.requireApproval, synth.project.settings.requireApproval);
   printProjectWarnings(synth.project, reporter);
@@ -92,7 +97,7 @@ export async function deployCommand(projectName: string | undefined, options: De
   const preflight = async () => {
     if (!options.skipPreflight) {
       const { deployPreflight } = await import("./preflight");
-      await deployPreflight({ synth, region, profile: synth.aws.profile, strict: options.strict, reporter });
+      await deployPreflight({ synth, region, profile: synth.aws.profile, strict: options.strict, reporter, serviceRoleArn: roleArn });
     }
     const { referenceCheck } = await import("../reference-check");
     await referenceCheck({ template: synth.template, aws: synth.aws, region, strict: options.strict, reporter });
@@ -117,6 +122,8 @@ export async function deployCommand(projectName: string | undefined, options: De
         // deploy treats as another run's or as left over (src/deploy/change-sets.ts).
         changeSetName: options.changeSetName ?? (options.execute === false ? `cody-review-${Date.now()}` : undefined),
         importExisting: adoptable(synth.template).length > 0,
+        roleArn,
+        terminationProtection: synth.project.settings.terminationProtection,
         review: seam(options.execute === false, true),
       }),
     undefined,
@@ -228,12 +235,14 @@ async function deleteTarget(projectName: string | undefined, options: StackComma
   }
   const naming = await projectNaming({ projectName, type: options.type, env: options.env, stackName: options.stackName, cwd });
   const envWarning = unknownEnvWarning({ env: naming.env, from: envSource(options.env), root: naming.root, type: options.type, settings: naming.settings });
-  return { stackName: naming.names.stackName, aws: resolveAws(options, naming), envWarning };
+  const roleArn = serviceRoleArn(options.roleArn, naming.settings.roleArn);
+  return { stackName: naming.names.stackName, aws: resolveAws(options, naming), envWarning, roleArn };
 }
 
 export async function deleteCommand(projectName: string | undefined, options: StackCommandOptions, reporter: Reporter): Promise<void> {
   const timeoutMs = parseDuration(options.timeout);
-  const { stackName, aws, envWarning } = await deleteTarget(projectName, options);
+  serviceRoleArn(options.roleArn, undefined);
+  const { stackName, aws, envWarning, roleArn } = await deleteTarget(projectName, options);
   if (envWarning) reporter.warn(envWarning);
   const cfn = await createCloudFormation(aws);
   const region = await cfn.region();
@@ -250,6 +259,7 @@ export async function deleteCommand(projectName: string | undefined, options: St
         sleep: abortableSleep(signal),
         signal,
         wait: options.wait,
+        roleArn,
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       }),
     undefined,
