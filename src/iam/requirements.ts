@@ -293,8 +293,9 @@ function scopeFromTemplate(synth: SynthResult, arns: Arns): Scope {
         const id = reference.startsWith("arn:") ? reference.split(":").slice(0, 7).join(":") : arns.regional("secretsmanager", `secret:${reference.split(":")[0]}-??????`);
         if (!secrets.includes(id)) secrets.push(id);
       } else {
-        const name = reference.split(":")[0].replace(/\$\{[^}]*\}/g, "*");
-        const arn = arns.regional("ssm", `parameter/${name.replace(/^\//, "")}`);
+        // A name (`/team/token[:version]`) or, for a shared parameter, its ARN (which has colons of its own).
+        const name = (reference.startsWith("arn:") ? reference.split(":").slice(0, 6).join(":") : reference.split(":")[0]).replace(/\$\{[^}]*\}/g, "*");
+        const arn = name.startsWith("arn:") ? name : arns.regional("ssm", `parameter/${name.replace(/^\//, "")}`);
         if (!ssmParameters.includes(arn)) ssmParameters.push(arn);
       }
     }

@@ -10,6 +10,7 @@ import type { LoadedProject } from "../load-project";
 import { BADGE_SOURCES, resolveSource, WEBHOOK_SOURCES } from "../source";
 import { TEMPLATE_BODY_LIMIT } from "../../synth/serialize";
 import { checkRole } from "./role-rules";
+import { checkDynamicReferences } from "./dynamic-references";
 import { checkEventPattern } from "./event-pattern";
 import { checkAt, checkCron, checkRate } from "./schedule-expression";
 
@@ -176,6 +177,8 @@ export function checkProject(p: LoadedProject): Issue[] {
     const type = p.schedule.engine === "scheduler" ? "AWS::Scheduler::Schedule" : "AWS::Events::Rule";
     checkProperties(p.schedule.properties, keys, type, p.files.schedule ?? file, `${p.files.schedule ? "" : "schedule."}properties`, issues);
   }
+  // Parameters and secrets named outside environmentVariables: dynamic references only, well formed.
+  issues.push(...checkDynamicReferences(p));
   return issues;
 }
 
