@@ -10,6 +10,8 @@ export type {
   EnvironmentType,
   EnvironmentValue,
   EnvSettings,
+  EventPattern,
+  EventPatternValue,
   ImagePullCredentialsType,
   LinuxEnvironment,
   LogRetentionDays,

@@ -357,6 +357,11 @@ export const scheduleSchema = strict({
   rate: nonEmpty.optional(),
   cron: nonEmpty.optional(),
   at: nonEmpty.optional(),
+  eventPattern: z
+    .record(str, z.unknown(), {
+      error: expected("an event pattern object", () => 'Write {key}: { source: ["aws.ecr"], "detail-type": ["ECR Image Action"] }.'),
+    })
+    .optional(),
   description: str.max(512, { error: encodeDetail({ message: "must be at most 512 characters.", fix: "Shorten {key}." }) }).optional(),
   enabled: bool.optional(),
   input: strict({ environmentVariables: envVars.optional(), sourceVersion: nonEmpty.optional() }).optional(),

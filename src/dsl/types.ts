@@ -177,13 +177,32 @@ export interface ScheduleInput {
   sourceVersion?: string;
 }
 
+/** A value to match in an event pattern: a list of values or matchers, or (under `detail`) nested fields. */
+export type EventPatternValue = readonly unknown[] | { readonly [field: string]: EventPatternValue };
+
+/** An EventBridge event pattern; the event's own fields go under `detail`. */
+export interface EventPattern {
+  source?: readonly unknown[];
+  "detail-type"?: readonly unknown[];
+  detail?: { readonly [field: string]: EventPatternValue };
+  account?: readonly unknown[];
+  region?: readonly unknown[];
+  resources?: readonly unknown[];
+  time?: readonly unknown[];
+  id?: readonly unknown[];
+  version?: readonly unknown[];
+  $or?: readonly EventPattern[];
+}
+
 export interface ScheduleConfig {
-  /** `"1 day"`, `"5 minutes"`: EventBridge `rate()`. Exactly one of `rate`, `cron` (or `at` with the scheduler engine). */
+  /** `"1 day"`, `"5 minutes"`: EventBridge `rate()`. Exactly one of `rate`, `cron`, `eventPattern` (or `at` with the scheduler engine). */
   rate?: string;
   /** Six EventBridge fields: `"0 10 * * ? *"`. */
   cron?: string;
   /** One-time schedule `"2026-12-01T10:00:00"` (scheduler engine only). */
   at?: string;
+  /** Start a build on matching events instead of a time (`engine: "rule"` only), e.g. an ECR image push. */
+  eventPattern?: EventPattern;
   description?: string;
   /** @default true */
   enabled?: boolean;

@@ -7,7 +7,7 @@
 // CloudFormation, with the caller's credentials too unless the stack has a service role, in which
 // case that role needs them instead (`principal`).
 import type { SynthResult } from "../synth/template";
-import { scheduleName } from "../synth/schedule-resource";
+import { ruleBus, scheduleName } from "../synth/schedule-resource";
 import { isPlainObject, type PlainObject } from "../util/merge";
 import { handlerPermissions, RESOURCELESS_ACTIONS, type EmittedResourceType, type ResourceHandler } from "./handler-permissions";
 import { templateReferences } from "../review/references";
@@ -266,8 +266,8 @@ function scopeFromTemplate(synth: SynthResult, arns: Arns): Scope {
   if (ruleEntry) {
     const p = props(ruleEntry[1]);
     const name = str(p.Name) ?? scheduleName(projectName);
-    const bus = str(p.EventBusName);
-    rule = arns.regional("events", `rule/${bus && bus !== "default" ? `${bus}/` : ""}${name}`);
+    const bus = ruleBus(p.EventBusName);
+    rule = arns.regional("events", `rule/${bus === undefined ? "*/" : bus ? `${bus}/` : ""}${name}`);
     for (const target of Array.isArray(p.Targets) ? p.Targets : []) {
       if (isPlainObject(target) && target.RoleArn !== undefined) addPass("events", passed(target.RoleArn));
     }
@@ -293,8 +293,9 @@ function scopeFromTemplate(synth: SynthResult, arns: Arns): Scope {
         const id = reference.startsWith("arn:") ? reference.split(":").slice(0, 7).join(":") : arns.regional("secretsmanager", `secret:${reference.split(":")[0]}-??????`);
         if (!secrets.includes(id)) secrets.push(id);
       } else {
-        const name = reference.split(":")[0].replace(/\$\{[^}]*\}/g, "*");
-        const arn = arns.regional("ssm", `parameter/${name.replace(/^\//, "")}`);
+        // A name (`/team/token[:version]`) or, for a shared parameter, its ARN (which has colons of its own).
+        const name = (reference.startsWith("arn:") ? reference.split(":").slice(0, 6).join(":") : reference.split(":")[0]).replace(/\$\{[^}]*\}/g, "*");
+        const arn = name.startsWith("arn:") ? name : arns.regional("ssm", `parameter/${name.replace(/^\//, "")}`);
         if (!ssmParameters.includes(arn)) ssmParameters.push(arn);
       }
     }

@@ -50,6 +50,14 @@ export function templateReferences(template: TemplateLike, context?: ReferenceCo
       if (variable.type === "PARAMETER_STORE") add("parameter", parameterName(variable.value), what);
       if (variable.type === "SECRETS_MANAGER") add("secret", secretId(variable.value), what);
     });
+    // Dynamic references: CloudFormation fails the deploy on a missing one. An ARN (a parameter shared
+    // from another account) or a name with ${...} still in it cannot be looked up by name here.
+    for (const [service, reference] of dynamicReferences(props)) {
+      if (reference.includes("${")) continue;
+      const what = `${id} dynamic reference`;
+      if (service === "secretsmanager") add("secret", secretId(reference), what);
+      else if (!reference.startsWith("arn:")) add("parameter", reference.split(":")[0], what);
+    }
     if (resource.Type === "AWS::IAM::Role") {
       const managed = Array.isArray(props.ManagedPolicyArns) ? props.ManagedPolicyArns : [];
       for (const arn of managed) add("policy", resolve(arn, context), `${id} managed policy`);
@@ -91,6 +99,15 @@ function walkVariables(value: unknown, visit: (v: Variable) => void): void {
       }
     } else walkVariables(v, visit);
   }
+}
+
+/** `[service, reference]` of every `{{resolve:service:reference}}` in a value's strings (ssm-secure is cody's error). */
+function dynamicReferences(value: unknown, out: Array<[string, string]> = []): Array<[string, string]> {
+  if (typeof value === "string") {
+    for (const m of value.matchAll(/\{\{resolve:(ssm|secretsmanager):([^}]+)\}\}/g)) out.push([m[1]!, m[2]!]);
+  } else if (Array.isArray(value)) value.forEach((v) => dynamicReferences(v, out));
+  else if (isPlainObject(value)) Object.values(value).forEach((v) => dynamicReferences(v, out));
+  return out;
 }
 
 /** A parameter by name (`/demo/token`) or ARN (`arn:aws:ssm:r:a:parameter/demo/token` is `/demo/token`). */

@@ -1,6 +1,6 @@
-// The schedule: cody's AWS::Events::Rule (`EventsRule` + `EventsRuleRole`), or EventBridge Scheduler
-// (`Schedule` + `ScheduleRole`, which has time zones and one-time schedules). Either role may start
-// builds of this project only.
+// The schedule: cody's AWS::Events::Rule (`EventsRule` + `EventsRuleRole`), on a time or an event
+// pattern, or EventBridge Scheduler (`Schedule` + `ScheduleRole`, which has time zones and one-time
+// schedules). Either role may start builds of this project only.
 import { createHash } from "node:crypto";
 import type { LoadedProject } from "../config/load-project";
 import { checkAt, checkCron, checkRate } from "../config/rules/schedule-expression";
@@ -97,6 +97,7 @@ export function scheduleResources(p: LoadedProject): Record<string, PlainObject>
     Name: name,
     Description: description,
     ...(scheduleExpression ? { ScheduleExpression: scheduleExpression } : {}),
+    ...(s.eventPattern ? { EventPattern: s.eventPattern } : {}),
     State: s.enabled === false ? "DISABLED" : "ENABLED",
     Targets: [target],
   };
@@ -110,13 +111,25 @@ export function scheduleResources(p: LoadedProject): Record<string, PlainObject>
 const nameOf = (value: unknown): string => (typeof value === "string" ? value : "*");
 
 /**
+ * The event bus a rule is on, as it appears in the rule's ARN: "" for the default bus, else the bus's
+ * name (also when EventBusName is the bus's ARN), or undefined when it is not a literal.
+ */
+export function ruleBus(bus: unknown): string | undefined {
+  if (bus === undefined || bus === "default") return "";
+  if (typeof bus !== "string") return undefined;
+  if (!bus.startsWith("arn:")) return bus;
+  const name = /:event-bus\/(.+)$/.exec(bus)?.[1];
+  return name === "default" ? "" : name;
+}
+
+/**
  * The rule's ARN, which EventBridge sends as aws:SourceArn when it assumes the target role. Built from the
  * name (a GetAtt of the rule would make a cycle: the rule names the role): `rule/<name>` on the default
  * bus, `rule/<bus>/<name>` on another.
  */
 function ruleArn(properties: PlainObject): PlainObject {
-  const bus = properties.EventBusName;
-  const onBus = typeof bus === "string" && bus !== "default" && !bus.startsWith("arn:") ? `${bus}/` : bus === undefined || bus === "default" ? "" : "*/";
+  const bus = ruleBus(properties.EventBusName);
+  const onBus = bus === undefined ? "*/" : bus === "" ? "" : `${bus}/`;
   return arn("events", `rule/${onBus}${nameOf(properties.Name)}`);
 }
 

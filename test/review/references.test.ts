@@ -124,3 +124,24 @@ describe("checkReferences", () => {
     expect(formatMissing(check)).toEqual(["  secret s could not be checked: access denied: your AWS identity may not call secretsmanager:DescribeSecret."]);
   });
 });
+
+describe("templateReferences: dynamic references", () => {
+  it("finds the parameters and secrets of {{resolve:...}} strings, leaving out ARNs and names still holding ${...}", () => {
+    const template = {
+      Resources: {
+        CodeBuild: {
+          Type: "AWS::CodeBuild::Project",
+          Properties: {
+            Description: "{{resolve:ssm:/ci/description:2}} {{resolve:ssm:arn:aws:ssm:us-east-1:444455556666:parameter/shared}}",
+            Source: { Auth: { Type: "OAUTH", Resource: "{{resolve:secretsmanager:ci/github:SecretString:token}}" } },
+            Tags: [{ Key: "k", Value: { "Fn::Sub": "{{resolve:ssm:/${AWS::StackName}/x}}" } }],
+          },
+        },
+      },
+    };
+    expect(templateReferences(template, CONTEXT)).toEqual([
+      { kind: "parameter", name: "/ci/description", usedBy: ["CodeBuild dynamic reference"] },
+      { kind: "secret", name: "ci/github", usedBy: ["CodeBuild dynamic reference"] },
+    ]);
+  });
+});

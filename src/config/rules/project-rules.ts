@@ -10,6 +10,8 @@ import type { LoadedProject } from "../load-project";
 import { BADGE_SOURCES, resolveSource, WEBHOOK_SOURCES } from "../source";
 import { TEMPLATE_BODY_LIMIT } from "../../synth/serialize";
 import { checkRole } from "./role-rules";
+import { checkDynamicReferences } from "./dynamic-references";
+import { checkEventPattern } from "./event-pattern";
 import { checkAt, checkCron, checkRate } from "./schedule-expression";
 
 const PROJECT_KEYS = [
@@ -175,6 +177,8 @@ export function checkProject(p: LoadedProject): Issue[] {
     const type = p.schedule.engine === "scheduler" ? "AWS::Scheduler::Schedule" : "AWS::Events::Rule";
     checkProperties(p.schedule.properties, keys, type, p.files.schedule ?? file, `${p.files.schedule ? "" : "schedule."}properties`, issues);
   }
+  // Parameters and secrets named outside environmentVariables: dynamic references only, well formed.
+  issues.push(...checkDynamicReferences(p));
   return issues;
 }
 
@@ -183,22 +187,40 @@ function checkSchedule(p: LoadedProject, issues: Issue[]): void {
   const file = p.files.schedule ?? p.files.project;
   const prefix = p.files.schedule ? "" : "schedule.";
   const add = (field: string, message: string, fix: string) => issues.push({ file, field: `${prefix}${field}`, message, fix });
-  const given = (["rate", "cron", "at"] as const).filter((k) => s[k] !== undefined);
-  const custom = s.properties?.ScheduleExpression !== undefined;
-  if (given.length === 0 && !custom) {
-    add("rate", "a schedule needs rate or cron.", 'Add rate: "1 day" or cron: "0 10 * * ? *".');
-    return;
-  }
-  if (given.length > 1) {
-    add(given[1]!, `a schedule takes one of rate, cron or at; this one has ${given.join(" and ")}.`, `Keep only ${given[0]}.`);
-    return;
-  }
   const engine = s.engine ?? "rule";
+  // What starts a build: a time (rate, cron, at) or events (eventPattern), in cody's keys or raw properties.
+  const triggers = [
+    ...(["rate", "cron", "at", "eventPattern"] as const).filter((k) => s[k] !== undefined),
+    ...(["ScheduleExpression", "EventPattern"] as const).filter((k) => s.properties?.[k] !== undefined).map((k) => `properties.${k}`),
+  ];
+  if (triggers.length === 0) {
+    add("rate", "a schedule needs rate, cron or eventPattern.", 'Add rate: "1 day", cron: "0 10 * * ? *", or eventPattern: { source: ["aws.ecr"], ... } to start builds on events.');
+    return;
+  }
+  if (triggers.length > 1) {
+    add(triggers[1]!, `a schedule takes one of rate, cron, at or eventPattern; this one has ${triggers.join(" and ")}.`, `Keep only ${triggers[0]} (one rule or schedule per project; add another project --type for a second trigger).`);
+    return;
+  }
+  const eventDriven = triggers[0] === "eventPattern" || triggers[0] === "properties.EventPattern";
+  if (eventDriven && engine === "scheduler") {
+    add(
+      "engine",
+      "EventBridge Scheduler runs on time only; an event pattern needs an EventBridge rule.",
+      'Remove engine: "scheduler" (the default engine "rule" takes eventPattern), or use rate, cron or at instead of the pattern.',
+    );
+    return;
+  }
   if (s.at !== undefined && engine !== "scheduler") add("at", "one-time schedules (at) need EventBridge Scheduler.", 'Add engine: "scheduler".');
-  if (s.timezone !== undefined && engine !== "scheduler") add("timezone", "time zones need EventBridge Scheduler; rules run in UTC.", 'Add engine: "scheduler", or remove timezone and write the cron in UTC.');
+  if (s.timezone !== undefined && eventDriven) add("timezone", "an event-triggered rule has no time, so a time zone means nothing.", "Remove timezone.");
+  else if (s.timezone !== undefined && engine !== "scheduler") add("timezone", "time zones need EventBridge Scheduler; rules run in UTC.", 'Add engine: "scheduler", or remove timezone and write the cron in UTC.');
   if (s.timezone !== undefined && !isTimeZone(s.timezone)) add("timezone", `"${s.timezone}" is not an IANA time zone.`, 'Use a name like "Europe/Paris" or "America/New_York".');
-  const key = given[0];
-  if (!key) return;
+  const key = triggers[0];
+  if (key === "eventPattern" || key === "properties.EventPattern") {
+    const pattern = key === "eventPattern" ? s.eventPattern : s.properties?.EventPattern;
+    for (const problem of checkEventPattern(pattern)) add(problem.path ? `${key}.${problem.path}` : key, problem.message, problem.fix);
+    return;
+  }
+  if (key !== "rate" && key !== "cron" && key !== "at") return;
   const check = key === "rate" ? checkRate(s.rate!) : key === "cron" ? checkCron(s.cron!) : checkAt(s.at!);
   if (!check.ok) add(key, check.problem, check.fix);
 }
