@@ -12,7 +12,7 @@ import { isPlainObject, type PlainObject } from "../util/merge";
 import { handlerPermissions, RESOURCELESS_ACTIONS, type EmittedResourceType, type ResourceHandler } from "./handler-permissions";
 import { templateReferences } from "../review/references";
 
-export const COMMAND_NAMES = ["deploy", "diff", "delete", "preflight", "start", "stop", "status", "logs", "list", "badge"] as const;
+export const COMMAND_NAMES = ["deploy", "diff", "delete", "preflight", "start", "stop", "status", "logs", "list", "badge", "drift"] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 export function isCommandName(name: string): name is CommandName {
@@ -368,7 +368,8 @@ function genericScope(arns: Arns): Scope {
 }
 
 /** The commands during which CloudFormation runs each handler (a failed deploy rolls back through delete). */
-const HANDLER_COMMANDS: Record<ResourceHandler, readonly CommandName[]> = { create: ["deploy"], read: ["deploy"], update: ["deploy"], delete: LIFECYCLE };
+// Drift detection reads every resource with its read handler's permissions (the caller's own, as for a deploy).
+const HANDLER_COMMANDS: Record<ResourceHandler, readonly CommandName[]> = { create: ["deploy"], read: ["deploy", "drift"], update: ["deploy"], delete: LIFECYCLE };
 
 /** A resource type's handler calls (see handler-permissions.ts) as grants, for the actions `pick` keeps. */
 function handlerGrants(s: Scope, type: EmittedResourceType, pick: (action: string) => boolean = () => true): Grant[] {
@@ -639,6 +640,18 @@ function drafts(s: Scope, arns: Arns, input: RequirementInput): Draft[] {
     resources: s.buildLogs,
     why: `Read build logs from ${s.generic ? "CodeBuild's log groups" : `the log group ${s.buildLogGroup}`} (cody logs, and cody start while it follows a build).`,
     grants: grants(["start", "logs"], "logs:GetLogEvents", "logs:FilterLogEvents"),
+  });
+  out.push({
+    sid: "DriftDetection",
+    resources: [s.stackArn],
+    why: `cody drift asks CloudFormation to compare ${stackWhat} with its template, then reads each drifted resource.`,
+    grants: grants(["drift"], "cloudformation:DetectStackDrift", "cloudformation:DescribeStackResourceDrifts"),
+  });
+  out.push({
+    sid: "DriftDetectionStatus",
+    resources: ["*"],
+    why: "cody drift follows the detection by its id; DescribeStackDriftDetectionStatus takes no resource.",
+    grants: grants(["drift"], "cloudformation:DescribeStackDriftDetectionStatus"),
   });
   out.push({
     sid: "ListProjectsAndBuilds",

@@ -403,3 +403,15 @@ describe("requirementRequests", () => {
     expect(first).toEqual({ action: "codebuild:ListBuilds", resource: "*" });
   });
 });
+
+describe("cody drift", () => {
+  it("needs drift detection on the stack, its status on *, and the read handlers of every resource; nothing that writes", () => {
+    const list = reqs({ synth: example("demo"), commands: ["drift"] });
+    expect(bySid(list, "DriftDetection")?.actions).toEqual(["cloudformation:DescribeStackResourceDrifts", "cloudformation:DetectStackDrift"]);
+    expect(bySid(list, "DriftDetectionStatus")?.resources).toEqual(["*"]);
+    // CloudFormation reads each resource with its read handler (e.g. the role's policies).
+    expect(actionsOf(list)).toEqual(expect.arrayContaining(["iam:GetRole", "iam:ListRolePolicies", "codebuild:BatchGetProjects"]));
+    const writes = actionsOf(list).filter((a) => /:(Create|Put|Update|Delete|Attach|Detach|Tag|Untag|Start|Stop|Execute)/.test(a));
+    expect(writes).toEqual([]);
+  });
+});
