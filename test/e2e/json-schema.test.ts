@@ -62,9 +62,13 @@ describe.skipIf(!endpoint)("--json documents against their schemas (built CLI, m
     const stream = started.buildId.split(":")[1]!;
     await logs.send(new CreateLogGroupCommand({ logGroupName: "/aws/codebuild/demo" })).catch(() => undefined);
     await logs.send(new CreateLogStreamCommand({ logGroupName: "/aws/codebuild/demo", logStreamName: stream }));
-    await logs.send(new PutLogEventsCommand({ logGroupName: "/aws/codebuild/demo", logStreamName: stream, logEvents: [{ timestamp: Date.now(), message: "npm test" }] }));
+    await logs.send(new PutLogEventsCommand({ logGroupName: "/aws/codebuild/demo", logStreamName: stream, logEvents: [{ timestamp: Date.now(), message: "npm test" }, { timestamp: Date.now() + 1, message: "ERROR boom" }] }));
     const read = expectShape(logsSchema, await json(["logs", "--build-id", started.buildId]));
-    expect(read.lines.map((l) => l.message)).toEqual(["npm test"]);
+    expect(read.lines.map((l) => l.message)).toEqual(["npm test", "ERROR boom"]);
+    // --filter: CloudWatch (FilterLogEvents) applies the pattern.
+    const filtered = expectShape(logsSchema, await json(["logs", "--build-id", started.buildId, "--filter", "ERROR"]));
+    expect(filtered.filter).toBe("ERROR");
+    expect(filtered.lines.map((l) => l.message)).toEqual(["ERROR boom"]);
 
     expect(expectShape(badgeSchema, await json(["badge"])).project).toBe("demo");
     expect(expectShape(listSchema, await json(["list"])).map((r) => r.project)).toContain("demo");
