@@ -9,7 +9,7 @@ import { codyChangeSets, describeCleanup, listChangeSets, RECENT_MS, removeChang
 import type { Reporter } from "../io/reporter";
 import { rootCause, StackEventPoller, type StackActivity } from "./events";
 import type { ActivityPrinter } from "./printers";
-import { isCreationFailure, isDeploySuccess, isInProgress, isMissingStackError, lookupStack, type StackSnapshot } from "./stack";
+import { isCreationFailure, isDeploySuccess, isInProgress, isMissingStackError, lookupStack, sameTags, type StackSnapshot } from "./stack";
 import { abortable, Interrupted, type Sleep } from "./wait";
 
 /** One property (or attribute, such as Tags) a Modify changes, from the change set's Details. */
@@ -364,10 +364,8 @@ export async function templateUnchanged(
   options: Pick<DeployOptions, "cfn" | "stackName" | "templateBody" | "tags">,
   stack: StackSnapshot,
 ): Promise<boolean> {
-  // Both ways: a tag removed from the config must reach the stack too (CreateChangeSet replaces the set).
-  const sameTags =
-    Object.keys(stack.tags).length === Object.keys(options.tags).length && Object.entries(options.tags).every(([k, v]) => stack.tags[k] === v);
-  if (!sameTags) return false;
+  // CreateChangeSet replaces the whole tag set, so any difference is a change.
+  if (!sameTags(stack, options.tags)) return false;
   const current = await options.cfn.getTemplate({ StackName: options.stackName, TemplateStage: "Original" });
   return current.TemplateBody === options.templateBody;
 }

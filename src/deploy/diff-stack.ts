@@ -7,7 +7,7 @@ import { review, type Review } from "../review/review";
 import type { TemplateLike } from "../review/template-diff";
 import { removeChangeSet, removeReviewStack, type Cleanup } from "./change-sets";
 import { changeSetInput, waitForChangeSet, type ResourceChangeSummary } from "./deploy-stack";
-import { isCreationFailure, lookupStack, type StackSnapshot } from "./stack";
+import { isCreationFailure, lookupStack, sameTags } from "./stack";
 import type { Sleep } from "./wait";
 
 export interface DiffResult extends Review {
@@ -37,10 +37,6 @@ export async function deployedTemplate(cfn: CfnApi, stackName: string): Promise<
   const res = await cfn.getTemplate({ StackName: stackName, TemplateStage: "Original" });
   if (!res.TemplateBody) return undefined;
   return { body: res.TemplateBody, template: parseTemplateBody(res.TemplateBody) };
-}
-
-function sameTags(stack: StackSnapshot, tags: Record<string, string>): boolean {
-  return Object.keys(stack.tags).length === Object.keys(tags).length && Object.entries(tags).every(([k, v]) => stack.tags[k] === v);
 }
 
 export async function diffStack(options: DiffOptions): Promise<DiffResult> {

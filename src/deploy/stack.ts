@@ -58,3 +58,8 @@ export const isInProgress = (status: string) => status.endsWith("_IN_PROGRESS") 
 /** A create that failed and rolled back: the stack is empty and can only be deleted. */
 export const isCreationFailure = (status: string) => status === "ROLLBACK_COMPLETE" || status === "ROLLBACK_FAILED";
 export const isDeploySuccess = (status: string) => status === "CREATE_COMPLETE" || status === "UPDATE_COMPLETE" || status === "IMPORT_COMPLETE";
+
+/** The stack carries exactly these tags, both ways: a tag removed from the config must reach the stack too. */
+export function sameTags(stack: Pick<StackSnapshot, "tags">, tags: Record<string, string>): boolean {
+  return Object.keys(stack.tags).length === Object.keys(tags).length && Object.entries(tags).every(([k, v]) => stack.tags[k] === v);
+}

@@ -16,6 +16,7 @@ import { coverage } from "../../src/iam/coverage";
 import { evaluatePolicies, parsePolicyDocument, type PolicyDocument, type PolicyStatement } from "../../src/iam/evaluate";
 import { CHECK_USERNAMES, checkPolicies } from "../../src/iam/policy";
 import type { Requirement } from "../../src/iam/requirements";
+import { Gen, rng } from "../_helpers/random";
 
 const SEED = Number(process.env.IAM_SET_SEED ?? 20261203);
 const CASES = Number(process.env.IAM_SET_CASES ?? 2000);
@@ -23,30 +24,6 @@ const ACCOUNT = "123456789012";
 const USER = CHECK_USERNAMES[0];
 /** Concrete requests asked of the oracle per case, at most. */
 const MAX_CONCRETE = 3;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-class Gen {
-  constructor(readonly next: () => number) {}
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
-  }
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Requirements: the shapes cody's requirement model emits, with the region known or not.

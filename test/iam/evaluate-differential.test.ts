@@ -14,43 +14,12 @@
 import { allowedContextKeysForRequest, runSimulation, type RunSimulationResults } from "@cloud-copilot/iam-simulate";
 import { describe, expect, it } from "vitest";
 import { evaluatePolicies, parsePolicyDocument, type Decision, type EvalRequest, type PolicyDocument, type PolicyStatement } from "../../src/iam/evaluate";
+import { Gen, rng } from "../_helpers/random";
 
 const SEED = Number(process.env.IAM_DIFF_SEED ?? 20260927);
 const CASES = Number(process.env.IAM_DIFF_CASES ?? 400);
 const REQUESTS_PER_POLICY = 3;
 const ACCOUNT = "123456789012";
-
-/** mulberry32: small, fast, deterministic. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-class Gen {
-  constructor(readonly next: () => number) {}
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
-  }
-  some<T>(items: readonly T[], min: number, max: number): T[] {
-    const pool = [...items];
-    const out: T[] = [];
-    const n = Math.min(this.int(min, max), pool.length);
-    for (let i = 0; i < n; i++) out.push(pool.splice(Math.floor(this.next() * pool.length), 1)[0]);
-    return out;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Requests: real actions (iam-simulate validates them against iam-data) on ARNs of their resource type.

@@ -12,6 +12,7 @@ import type { Requirement } from "../../src/iam/requirements";
 import type { Caller } from "../../src/preflight/caller";
 import { localVerdicts, type IdentityPolicies } from "../../src/preflight/local";
 import { planSimulation } from "../../src/preflight/plan";
+import { rng } from "../_helpers/random";
 
 const SEED = Number(process.env.PREFLIGHT_DIFF_SEED ?? 20261203);
 const CASES = Number(process.env.PREFLIGHT_DIFF_CASES ?? 150);
@@ -38,17 +39,6 @@ const REQUIREMENTS: Requirement[] = [
   },
   { sid: "Rule", actions: ["events:PutRule", "events:PutTargets"], resources: [RULE], why: "", commands: ["deploy"] },
 ];
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ACTIONS = [
   "*", "cloudformation:*", "cloudformation:*ChangeSet", "cloudformation:Describe*", "codebuild:*", "codebuild:*Project",
