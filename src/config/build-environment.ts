@@ -24,3 +24,14 @@ export function buildEnvironmentType(project: ProjectInput): string {
 export function isLambdaCompute(computeType: string): boolean {
   return computeType.startsWith("BUILD_LAMBDA_");
 }
+
+/** CodeBuild's build timeout when the project sets none. */
+export const DEFAULT_TIMEOUT_MINUTES = 20;
+
+/** An ECR image URI: `<account>.dkr.ecr.<region>.amazonaws.com[.cn]/<repository>[:tag|@digest]`. */
+export const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)/;
+
+/** Curated images are pulled by CodeBuild; anything else (ECR, Docker Hub) with the service role. */
+export function imagePullCredentials(image: string, explicit?: string): string {
+  return explicit ?? (image.startsWith("aws/codebuild/") ? "CODEBUILD" : "SERVICE_ROLE");
+}

@@ -1,5 +1,6 @@
-// Loads a `.cody/` project: settings → env → names → variables → project, role and schedule files,
-// each validated before anything else happens. Pure apart from reading files; never calls AWS.
+// Loads a `.cody/` project for a resolved target (settings, env and names are the target's): variables
+// → project, role and schedule files, each validated before anything else happens. Pure apart from
+// reading files; never calls AWS.
 import { existsSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ConfigError, configError, type Issue } from "../errors";
@@ -7,9 +8,13 @@ import type { CodyContext } from "../dsl/types";
 import { closest } from "../util/did-you-mean";
 import { deepMerge, type PlainObject } from "../util/merge";
 import { evaluateFile } from "./evaluate-file";
-import { projectNaming } from "./project-naming";
-import { CODY_DIR, findProjectRoot, noProjectError } from "./project-root";
-import { checkType, resolveAws, type Names } from "./naming";
+import type { Names } from "./naming";
+import { CODY_DIR, noProjectError } from "./project-root";
+import { loadTarget } from "./pipeline";
+import type { ResolvedProject } from "./resolve";
+import { parseScheduleExpression, type ScheduleCheck } from "./schedule";
+import { resolveSource, type SourceResolution } from "./source";
+import { resolveTarget, type CommandTarget } from "./target";
 import { checkInputs } from "./rules/input-rules";
 import { checkBuildspecRuntimes } from "./rules/buildspec-runtimes";
 import { checkProject } from "./rules/project-rules";
@@ -62,6 +67,10 @@ export interface LoadedProject {
   files: ProjectFiles;
   /** Every TypeScript file read, for watchers and caches. */
   dependencies: string[];
+  /** Where the code comes from, resolved once (the rules report a failure; resolve keeps the success). */
+  source: SourceResolution;
+  /** The schedule's rate, cron or at, parsed once; absent for an event-pattern schedule or none. */
+  scheduleExpression?: ScheduleCheck;
   /** Problems that do not stop a deploy (a deprecated image, an unlisted runtime version): commands print them. */
   warnings?: Issue[];
 }
@@ -71,19 +80,26 @@ function projectDir(root: string, type?: string): string {
   return type ? join(root, CODY_DIR, type) : join(root, CODY_DIR);
 }
 
-export async function loadProject(options: LoadOptions): Promise<LoadedProject> {
-  const environment = options.environment ?? process.env;
-  const search = findProjectRoot(options.cwd, { environment });
-  if (!search.root) throw noProjectError(options.cwd, search);
-  const root = search.root;
-  const codyDir = join(root, CODY_DIR);
-  // The type names a folder: check it before using it in a path.
-  if (options.type !== undefined) checkType(options.type);
-  const dir = projectDir(root, options.type);
-  const projectFile = join(dir, "project.ts");
-  if (!existsSync(projectFile)) throw missingProject(root, dir, projectFile, options.type);
+/** Loads, validates and resolves the project `options` name: what every project command works on. */
+export async function loadProject(options: LoadOptions): Promise<ResolvedProject> {
+  const target = await resolveTarget(
+    { projectName: options.projectName, type: options.type, env: options.env, stackName: options.stackName, region: options.region },
+    { cwd: options.cwd, environment: options.environment ?? process.env, requireProject: true },
+  );
+  return loadTarget(target);
+}
 
-  const dependencies: string[] = [];
+/** Load and validate: evaluates the target's DSL files, checks each against its schema and the rules. */
+export async function readProject(target: CommandTarget): Promise<LoadedProject> {
+  if (!target.hasCodyDir) throw noProjectError(target.cwd, target.search);
+  const { root, env, names, settings, type } = target;
+  const codyDir = join(root, CODY_DIR);
+  const dir = projectDir(root, type);
+  const projectFile = join(dir, "project.ts");
+  if (!existsSync(projectFile)) throw missingProject(root, dir, projectFile, type);
+
+  // Settings were read with the target: they decided the env and the names.
+  const dependencies: string[] = [...target.dependencies];
   /** Loads a DSL file and calls its export when it is a function: the object it defines. */
   const evaluate = async (file: string, helper: string, ...args: unknown[]): Promise<PlainObject> => {
     const loaded = await evaluateFile(file, root, helper, args);
@@ -91,33 +107,26 @@ export async function loadProject(options: LoadOptions): Promise<LoadedProject> 
     return loaded.value;
   };
 
-  // Settings come first: they decide the env and how names are built.
-  const naming = await projectNaming({ ...options, cwd: root, environment });
-  dependencies.push(...naming.dependencies);
-  const { settings, env, names } = naming;
-
   // Variables, in rising precedence.
   const variableFiles = [
     join(codyDir, "variables", "base.ts"),
     join(codyDir, "variables", `${env}.ts`),
-    ...(options.type
-      ? [join(dir, "variables", "base.ts"), join(dir, "variables", `${env}.ts`)]
-      : []),
+    ...(type ? [join(dir, "variables", "base.ts"), join(dir, "variables", `${env}.ts`)] : []),
   ].filter((f) => existsSync(f));
   let vars: PlainObject = {};
   for (const file of variableFiles) {
-    const value = await evaluate(file, "", { env, type: options.type });
+    const value = await evaluate(file, "", { env, type });
     vars = deepMerge(vars, validate(variablesSchema, value, file));
   }
 
   // The region the template is made for is the one cody deploys to.
-  const { region } = resolveAws({ region: options.region }, naming, environment);
-  const account = environment.AWS_ACCOUNT_ID;
+  const { region } = target.aws;
+  const account = target.environment.AWS_ACCOUNT_ID;
   const ctx: CodyContext = {
     projectName: names.projectName,
     fullProjectName: names.fullProjectName,
     env,
-    type: options.type,
+    type,
     vars,
     ...(region ? { region } : {}),
     ...(account ? { account } : {}),
@@ -127,7 +136,7 @@ export async function loadProject(options: LoadOptions): Promise<LoadedProject> 
   const roleFile = join(dir, "role.ts");
   const scheduleFile = join(dir, "schedule.ts");
   const files: ProjectFiles = { project: projectFile, variables: variableFiles };
-  if (naming.settingsFile) files.settings = naming.settingsFile;
+  if (target.settingsFile) files.settings = target.settingsFile;
 
   let role = project.role;
   if (existsSync(roleFile)) {
@@ -146,15 +155,18 @@ export async function loadProject(options: LoadOptions): Promise<LoadedProject> 
     root,
     names,
     env,
-    type: options.type,
+    type,
     region,
-    ...(naming.profile ? { profile: naming.profile } : {}),
+    ...(target.bound.profile ? { profile: target.bound.profile } : {}),
     account,
     settings,
     vars,
     project,
     role,
     schedule,
+    // The two derivations that can fail, made once: the rules report their problems, resolve keeps them.
+    source: resolveSource(project),
+    ...(schedule ? { scheduleExpression: parseScheduleExpression(schedule) } : {}),
     files,
     dependencies,
   };

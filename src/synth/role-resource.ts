@@ -1,17 +1,15 @@
 // The CodeBuild service role (logical ID `IamRole`): least privilege by default. It may write only its
 // own log group and read only the parameters and secrets the project references; no S3 read-all.
-import type { LoadedProject } from "../config/load-project";
-import { buildImage } from "../config/build-environment";
-import { resolveSource } from "../config/source";
+import { ECR_IMAGE } from "../config/build-environment";
+import type { Resolved, ResolvedProject } from "../config/resolve";
 import { deepMerge, type PlainObject } from "../util/merge";
-import {
-  parameterArn,
-  referencedSecrets,
-  secretArn,
-  toEnvironmentVariables,
-} from "./environment-variables";
+import { parameterArn, secretArn } from "./environment-variables";
 import { arn, POLICY_VERSION, sub } from "./intrinsics";
-import { ECR_IMAGE, imagePullCredentials } from "./project-resource";
+
+/** What cody's default statements are made from: the names, the VPC, and what resolve settled. */
+export type StatementSource = Pick<ResolvedProject, "names" | "project"> & {
+  resolved: Pick<Resolved, "source" | "environment" | "references" | "logGroup">;
+};
 
 export const ROLE_PATH = "/cody/";
 /** The name of the inline policy that holds cody's statements and the role's iamPolicy. */
@@ -40,7 +38,7 @@ export function trustPolicy(service: string, sourceArns: PlainObject | PlainObje
 }
 
 /** The ARN of this project, known before CloudFormation creates it (a GetAtt would make a cycle with the role). */
-export function projectArn(p: LoadedProject): PlainObject {
+export function projectArn(p: Pick<ResolvedProject, "names">): PlainObject {
   return arn("codebuild", `project/${p.names.fullProjectName}`);
 }
 
@@ -50,7 +48,7 @@ export function policyArnValue(value: string): string | PlainObject {
 }
 
 /** The boundary every role cody generates carries: the settings', else (for the build role) the role's own. */
-export function settingsBoundary(p: LoadedProject): string | PlainObject | undefined {
+export function settingsBoundary(p: Pick<ResolvedProject, "settings">): string | PlainObject | undefined {
   const boundary = p.settings.permissionsBoundary;
   return boundary ? policyArnValue(boundary) : undefined;
 }
@@ -61,7 +59,7 @@ export function sameBoundary(own: unknown, required: string): boolean {
   return JSON.stringify(value) === JSON.stringify(policyArnValue(required));
 }
 
-export function roleResource(p: LoadedProject): PlainObject {
+export function roleResource(p: ResolvedProject): PlainObject {
   const role = p.role ?? {};
   const statements: PlainObject[] = role.replaceDefaults ? [] : defaultStatements(p);
   statements.push(...(role.iamPolicy ?? []).map(({ statement }) => ({ ...statement })));
@@ -93,25 +91,21 @@ export function managedPolicyArn(name: string) {
 }
 
 /** cody's least-privilege statements for this project (before the role's own). */
-export function defaultStatements(p: LoadedProject): PlainObject[] {
-  const name = p.names.fullProjectName;
+export function defaultStatements(p: StatementSource): PlainObject[] {
+  const { source, environment, references, logGroup } = p.resolved;
   const statements: PlainObject[] = [];
-  const logGroup = `log-group:/aws/codebuild/${name}`;
+  const group = `log-group:${logGroup.name}`;
   statements.push({
     Sid: "WriteBuildLogs",
     Effect: "Allow",
     // With a managed log group the stack creates it, so the role need not.
-    Action: p.project.logRetentionDays
+    Action: logGroup.retentionDays
       ? ["logs:CreateLogStream", "logs:PutLogEvents"]
       : ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-    Resource: [arn("logs", logGroup), arn("logs", `${logGroup}:*`)],
+    Resource: [arn("logs", group), arn("logs", `${group}:*`)],
   });
 
-  const vars = [
-    ...toEnvironmentVariables(p.project.environmentVariables),
-    ...toEnvironmentVariables(p.schedule?.input?.environmentVariables),
-  ];
-  const { parameters, secrets } = referencedSecrets(vars);
+  const { parameters, secrets } = references;
   if (parameters.length > 0) {
     statements.push({ Sid: "ReadReferencedParameters", Effect: "Allow", Action: "ssm:GetParameters", Resource: parameters.map(parameterArn) });
   }
@@ -120,12 +114,11 @@ export function defaultStatements(p: LoadedProject): PlainObject[] {
     statements.push({ Sid: "ReadReferencedSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: arns });
   }
 
-  const source = resolveSource(p.project);
-  if (source.ok && source.type === "CODECOMMIT" && source.location) {
+  if (source.type === "CODECOMMIT" && source.location) {
     const repo = /\/repos\/([^/?#]+)/.exec(source.location)?.[1] ?? /^codecommit::[^:]*:\/\/(.+)$/.exec(source.location)?.[1];
     if (repo) statements.push({ Sid: "PullSource", Effect: "Allow", Action: "codecommit:GitPull", Resource: arn("codecommit", repo) });
   }
-  if (source.ok && source.type === "S3" && source.location) {
+  if (source.type === "S3" && source.location) {
     statements.push({
       Sid: "ReadSource",
       Effect: "Allow",
@@ -134,9 +127,8 @@ export function defaultStatements(p: LoadedProject): PlainObject[] {
     });
   }
 
-  const image = buildImage(p.project);
-  const ecr = ECR_IMAGE.exec(image);
-  if (ecr && imagePullCredentials(image, p.project.linuxEnvironment?.imagePullCredentialsType) === "SERVICE_ROLE") {
+  const ecr = ECR_IMAGE.exec(environment.image);
+  if (ecr && environment.imagePullCredentials === "SERVICE_ROLE") {
     // The service role pulls a private ECR image: a token (which has no resource) and that repository only.
     statements.push({ Sid: "EcrToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" });
     statements.push({

@@ -1,33 +1,15 @@
 // The schedule: cody's AWS::Events::Rule (`EventsRule` + `EventsRuleRole`), on a time or an event
 // pattern, or EventBridge Scheduler (`Schedule` + `ScheduleRole`, which has time zones and one-time
 // schedules). Either role may start builds of this project only.
-import { createHash } from "node:crypto";
-import type { LoadedProject } from "../config/load-project";
-import { checkAt, checkCron, checkRate } from "../config/rules/schedule-expression";
+import type { ResolvedProject } from "../config/resolve";
 import { deepMerge, type PlainObject } from "../util/merge";
-import { toEnvironmentVariables } from "./environment-variables";
 import { arn, getAtt, POLICY_VERSION, sub } from "./intrinsics";
 import { ROLE_PATH, settingsBoundary, trustPolicy } from "./role-resource";
 
-const NAME_MAX = 64;
-
-/** `cody-<full project name>`, shortened with a stable hash when it would pass EventBridge's 64 characters. */
-export function scheduleName(fullProjectName: string): string {
-  const name = `cody-${fullProjectName}`;
-  if (name.length <= NAME_MAX) return name;
-  const hash = createHash("sha256").update(name).digest("hex").slice(0, 8);
-  return `${name.slice(0, NAME_MAX - 9)}-${hash}`;
-}
-
-function expression(s: NonNullable<LoadedProject["schedule"]>): string | undefined {
-  const check = s.rate !== undefined ? checkRate(s.rate) : s.cron !== undefined ? checkCron(s.cron) : s.at !== undefined ? checkAt(s.at) : undefined;
-  if (!check) return undefined;
-  if (!check.ok) throw new Error(`unreachable: invalid schedule (${check.problem})`);
-  return check.expression;
-}
+export { scheduleName } from "../config/schedule";
 
 /** The role the rule or schedule assumes; `sourceArns` are what the service names as aws:SourceArn. */
-function startBuildRole(service: string, p: LoadedProject, sourceArns: PlainObject | PlainObject[]): PlainObject {
+function startBuildRole(service: string, p: ResolvedProject, sourceArns: PlainObject | PlainObject[]): PlainObject {
   const boundary = settingsBoundary(p);
   return {
     Type: "AWS::IAM::Role",
@@ -49,15 +31,12 @@ function startBuildRole(service: string, p: LoadedProject, sourceArns: PlainObje
   };
 }
 
-export function scheduleResources(p: LoadedProject): Record<string, PlainObject> {
-  const s = p.schedule;
-  if (!s) return {};
-  const name = scheduleName(p.names.fullProjectName);
-  const description = s.description ?? `Starts builds of the ${p.names.fullProjectName} CodeBuild project (cody)`;
-  const vars = toEnvironmentVariables(s.input?.environmentVariables);
-  const scheduleExpression = expression(s);
+export function scheduleResources(p: ResolvedProject): Record<string, PlainObject> {
+  const resolved = p.resolved.schedule;
+  if (!resolved) return {};
+  const { config: s, name, description, expression: scheduleExpression, variables: vars } = resolved;
 
-  if (s.engine === "scheduler") {
+  if (resolved.engine === "scheduler") {
     // The universal target calls StartBuild with the API's own (PascalCase) parameters.
     const input: PlainObject = { ProjectName: p.names.fullProjectName };
     if (s.input?.sourceVersion) input.SourceVersion = s.input.sourceVersion;
@@ -66,8 +45,8 @@ export function scheduleResources(p: LoadedProject): Record<string, PlainObject>
       Name: name,
       Description: description,
       ...(scheduleExpression ? { ScheduleExpression: scheduleExpression } : {}),
-      ScheduleExpressionTimezone: s.timezone ?? "UTC",
-      State: s.enabled === false ? "DISABLED" : "ENABLED",
+      ScheduleExpressionTimezone: resolved.timezone,
+      State: resolved.enabled ? "ENABLED" : "DISABLED",
       FlexibleTimeWindow: { Mode: "OFF" },
       Target: {
         // The universal target's ARN, in the stack's partition like every other ARN cody writes.
@@ -98,7 +77,7 @@ export function scheduleResources(p: LoadedProject): Record<string, PlainObject>
     Description: description,
     ...(scheduleExpression ? { ScheduleExpression: scheduleExpression } : {}),
     ...(s.eventPattern ? { EventPattern: s.eventPattern } : {}),
-    State: s.enabled === false ? "DISABLED" : "ENABLED",
+    State: resolved.enabled ? "ENABLED" : "DISABLED",
     Targets: [target],
   };
   const merged = deepMerge(properties, s.properties);

@@ -1,6 +1,6 @@
-// synthesize(): a loaded project → a CloudFormation template. Pure and deterministic: no clients,
+// synthesize(): a resolved project → a CloudFormation template. Pure and deterministic: no clients,
 // no clock, no environment; the same project gives the same bytes.
-import type { LoadedProject } from "../config/load-project";
+import type { ResolvedProject } from "../config/resolve";
 import type { PlainObject } from "../util/merge";
 import { getAtt, ref } from "./intrinsics";
 import { projectResource } from "./project-resource";
@@ -21,16 +21,16 @@ export interface SynthResult {
   stackName: string;
 }
 
-export function synthesize(p: LoadedProject): SynthResult {
-  const generatedRole = !p.project.serviceRole;
+export function synthesize(p: ResolvedProject): SynthResult {
+  const { generatedRole, logGroup } = p.resolved;
   const resources: Record<string, PlainObject> = {};
-  if (p.project.logRetentionDays) {
+  if (logGroup.retentionDays) {
     resources.LogGroup = {
       Type: "AWS::Logs::LogGroup",
       // Logs outlive the stack unless the project says otherwise; Retain (with the static name) also
       // lets a deploy adopt a group earlier builds created (CreateChangeSet's ImportExistingResources).
-      ...(p.project.retainLogGroup === false ? {} : { DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" }),
-      Properties: { LogGroupName: `/aws/codebuild/${p.names.fullProjectName}`, RetentionInDays: p.project.logRetentionDays },
+      ...(logGroup.retain ? { DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" } : {}),
+      Properties: { LogGroupName: logGroup.name, RetentionInDays: logGroup.retentionDays },
     };
   }
   resources.CodeBuild = projectResource(p, generatedRole ? "IamRole" : undefined);
@@ -46,11 +46,6 @@ export function synthesize(p: LoadedProject): SynthResult {
   if (resources.Schedule) outputs.ScheduleName = { Description: "EventBridge Scheduler schedule that starts builds", Value: ref("Schedule") };
   if (resources.LogGroup) outputs.LogGroupName = { Description: "Build log group", Value: ref("LogGroup") };
 
-  // The settings' tags first, then cody's (the cody: prefix is reserved there, so they never collide).
-  const stackTags: Record<string, string> = { ...p.settings.stackTags, "cody:tool": "codybuild", "cody:project": p.names.projectName };
-  if (p.type) stackTags["cody:type"] = p.type;
-  stackTags["cody:env"] = p.env;
-
   return {
     template: {
       AWSTemplateFormatVersion: "2010-09-09",
@@ -58,7 +53,7 @@ export function synthesize(p: LoadedProject): SynthResult {
       Resources: resources,
       Outputs: outputs,
     },
-    stackTags,
+    stackTags: { ...p.resolved.stackTags },
     stackName: p.names.stackName,
   };
 }

@@ -2,11 +2,9 @@
 // (or a stranger's pull request) more power than a build should have. Pure: the commands print them on
 // stderr and put them in --json; they never stop a synth or deploy.
 import { relative } from "node:path";
-import type { LoadedProject } from "../config/load-project";
-import type { RoleStatement } from "../config/rules/statements";
+import type { ResolvedProject } from "../config/resolve";
+import type { RoleStatement } from "../config/resolve";
 import { formatPath } from "../config/validate";
-import { toEnvironmentVariables } from "./environment-variables";
-import { webhookEnabled } from "./project-resource";
 
 /** Services whose whole action set lets the holder act as someone else or change who may do what. */
 const SENSITIVE = ["iam", "sts", "organizations", "kms", "cloudformation"];
@@ -20,14 +18,14 @@ function actionMatches(pattern: string, action: string): boolean {
 
 const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
-export function synthWarnings(p: LoadedProject): string[] {
+export function synthWarnings(p: ResolvedProject): string[] {
   const warnings: string[] = [];
   if (!p.project.serviceRole) warnings.push(...roleWarnings(p));
   warnings.push(...pullRequestWarnings(p));
   return warnings;
 }
 
-function roleWarnings(p: LoadedProject): string[] {
+function roleWarnings(p: ResolvedProject): string[] {
   const file = relative(p.root, p.files.role ?? p.files.project);
   const prefix = p.files.role ? "" : "role.";
   const out: string[] = [];
@@ -92,11 +90,11 @@ function passesAnyRole(resource: unknown, notResource: unknown): boolean {
  * stranger's code: with privileged mode or the project's secrets, it can take them. CodeBuild's
  * ACTOR_ACCOUNT_ID filter limits the builds to trusted authors.
  */
-function pullRequestWarnings(p: LoadedProject): string[] {
+function pullRequestWarnings(p: ResolvedProject): string[] {
   const project = p.project;
-  if (!webhookEnabled(project.triggers)) return [];
-  const privileged = Boolean(project.privileged || project.linuxEnvironment?.privileged);
-  const secrets = toEnvironmentVariables(project.environmentVariables)
+  if (!p.resolved.webhook) return [];
+  const privileged = p.resolved.environment.privileged;
+  const secrets = p.resolved.environment.variables
     .filter((v) => v.Type !== "PLAINTEXT")
     .map((v) => v.Name);
   if (!privileged && secrets.length === 0) return [];

@@ -1,9 +1,10 @@
 // Temporary `.cody/` projects for unit tests of the pure core: write files into a fresh temp dir,
-// load them with loadProject and synthesize the template, with no CLI and no machine environment.
+// load (and resolve) them with loadProject and synthesize the template, with no CLI and no machine environment.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { loadProject, type LoadedProject, type LoadOptions } from "../../src/config/load-project";
+import { loadProject, type LoadOptions } from "../../src/config/load-project";
+import type { ResolvedProject } from "../../src/config/resolve";
 import { isConfigError, type ConfigError } from "../../src/errors";
 import { synthesize, type SynthResult, type Template } from "../../src/synth/template";
 
@@ -66,13 +67,13 @@ export function minimalProject(extra = "", files: ProjectFiles = {}): ProjectFil
 }
 
 /** Loads a project from a directory with a clean environment (overridable through `options`). */
-export function loadAt(root: string, options: TestLoadOptions = {}): Promise<LoadedProject> {
+export function loadAt(root: string, options: TestLoadOptions = {}): Promise<ResolvedProject> {
   return loadProject({ environment: {}, ...options, cwd: root });
 }
 
 export interface SynthOutcome extends SynthResult {
   root: string;
-  loaded: LoadedProject;
+  loaded: ResolvedProject;
 }
 
 /** Writes the project, loads and synthesizes it; everything a test may want to look at. */

@@ -6,7 +6,6 @@ import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import type { Issue } from "../../errors";
 import type { LoadedProject } from "../load-project";
-import { resolveSource } from "../source";
 import { utf8Problem } from "../utf8";
 import { isPlainObject } from "../../util/merge";
 import { readSource } from "../validate";
@@ -349,7 +348,7 @@ function checkSourceVersions(p: LoadedProject, issues: Issue[]): void {
   };
   const project = p.project;
   // An S3 source's version is an object version ID, not a git name.
-  const source = resolveSource(project);
+  const source = p.source;
   if (source.ok && source.type === "S3") return;
   check(project.gitBranch, p.files.project, "gitBranch");
   if (project.sourceVersion !== project.gitBranch) check(project.sourceVersion, p.files.project, "sourceVersion");

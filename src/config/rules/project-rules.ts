@@ -7,12 +7,11 @@ import type { Issue } from "../../errors";
 import { closest } from "../../util/did-you-mean";
 import { buildComputeType, buildEnvironmentType, isLambdaCompute } from "../build-environment";
 import type { LoadedProject } from "../load-project";
-import { BADGE_SOURCES, resolveSource, WEBHOOK_SOURCES } from "../source";
+import { BADGE_SOURCES, WEBHOOK_SOURCES } from "../source";
 import { TEMPLATE_BODY_LIMIT } from "../../synth/serialize";
 import { checkRole } from "./role-rules";
 import { checkDynamicReferences } from "./dynamic-references";
 import { checkEventPattern } from "./event-pattern";
-import { checkAt, checkCron, checkRate } from "./schedule-expression";
 
 const PROJECT_KEYS = [
   "Artifacts", "AutoRetryLimit", "BadgeEnabled", "BuildBatchConfig", "Cache", "ConcurrentBuildLimit", "Description",
@@ -42,7 +41,7 @@ export function checkProject(p: LoadedProject): Issue[] {
   const add = (issue: Omit<Issue, "file"> & { file?: string }) => issues.push({ file, ...issue });
 
   // Source
-  const source = resolveSource(project);
+  const source = p.source;
   if (!source.ok) {
     // gitProvider only when it is set and asks for the githubUrl that is missing; otherwise githubUrl is at fault.
     add({ field: project.gitProvider && !project.githubUrl ? "gitProvider" : "githubUrl", message: source.problem, fix: source.fix });
@@ -221,8 +220,9 @@ function checkSchedule(p: LoadedProject, issues: Issue[]): void {
     return;
   }
   if (key !== "rate" && key !== "cron" && key !== "at") return;
-  const check = key === "rate" ? checkRate(s.rate!) : key === "cron" ? checkCron(s.cron!) : checkAt(s.at!);
-  if (!check.ok) add(key, check.problem, check.fix);
+  // Parsed once at load (rate, cron or at: the only one set, as checked above).
+  const check = p.scheduleExpression;
+  if (check && !check.ok) add(key, check.problem, check.fix);
 }
 
 function isTimeZone(zone: string): boolean {

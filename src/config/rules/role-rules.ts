@@ -7,6 +7,7 @@ import { iamActionProblem, iamServiceProblem, type ActionProblem } from "../../i
 import { CODY_POLICY_NAME, defaultStatements, sameBoundary } from "../../synth/role-resource";
 import { isPlainObject } from "../../util/merge";
 import type { LoadedProject } from "../load-project";
+import { resolveProject } from "../resolve";
 import { formatPath } from "../validate";
 
 export function checkRole(p: LoadedProject, file: string, prefix: string): Issue[] {
@@ -73,7 +74,9 @@ function nextLiteral(source: string, value: string, from: number): number {
 /** IAM refuses a policy whose statements share a Sid; the user's go into one policy with cody's own. */
 function checkSids(p: LoadedProject, file: string, prefix: string, issues: Issue[]): void {
   const taken = new Map<string, string>();
-  if (!p.role?.replaceDefaults) for (const s of defaultStatements(p)) if (typeof s.Sid === "string") taken.set(s.Sid, "cody's default statements");
+  // cody's statements as resolve settles them; a project whose source or schedule failed has other errors first.
+  const resolvable = p.source.ok && p.scheduleExpression?.ok !== false;
+  if (!p.role?.replaceDefaults && resolvable) for (const s of defaultStatements(resolveProject(p))) if (typeof s.Sid === "string") taken.set(s.Sid, "cody's default statements");
   for (const { statement, path, keys } of p.role?.iamPolicy ?? []) {
     if (!statement.Sid) continue;
     const other = taken.get(statement.Sid);
