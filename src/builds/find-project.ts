@@ -3,7 +3,7 @@
 // gets the stack fallback, and a project name is enough outside a `.cody/` folder.
 import type { CfnApi, CodeBuildApi } from "../aws/clients";
 import { STACK_NAME } from "../config/naming";
-import { projectNaming, type NamingTarget } from "../config/project-naming";
+import { projectNaming, type NamingTarget, type ProjectNaming } from "../config/project-naming";
 import { isMissingStackError } from "../deploy/stack";
 import { CodyError } from "../errors";
 
@@ -17,8 +17,10 @@ export async function findProject(
   apis: { codebuild: CodeBuildApi; cfn: () => Promise<CfnApi> },
   /** The command being run, so the hint's example is one to type. */
   command = "status",
+  /** The names, when the command's target already settled them. */
+  resolved?: Pick<ProjectNaming, "names" | "hasCodyDir">,
 ): Promise<FoundProject> {
-  const { names, hasCodyDir } = await projectNaming(target);
+  const { names, hasCodyDir } = resolved ?? (await projectNaming(target));
   const byName = await apis.codebuild.batchGetProjects({ names: [names.fullProjectName] });
   if (byName.projects?.some((p) => p.name === names.fullProjectName)) {
     return { projectName: names.fullProjectName, via: "name" };

@@ -5,6 +5,7 @@ import { createCloudFormation, createCodeBuild, type AwsOptions, type CfnApi, ty
 import { resolveAws } from "../config/naming";
 import { projectNaming } from "../config/project-naming";
 import { findProjectRoot } from "../config/project-root";
+import type { CommandTarget } from "../config/target";
 import { CodyError } from "../errors";
 import { findProject, latestBuildId, type FoundProject } from "./find-project";
 
@@ -24,6 +25,8 @@ export interface TargetContext {
   environment?: Record<string, string | undefined>;
   /** The command's name, for the examples in its hints (default: status). */
   command?: string;
+  /** The command's target, resolved once (config/target.ts): its settings are not read again. */
+  target?: CommandTarget;
 }
 
 export interface BuildTarget extends FoundProject {
@@ -36,6 +39,7 @@ export interface BuildTarget extends FoundProject {
  * open), so a project name or a build id works anywhere.
  */
 export async function targetAws(projectName: string | undefined, options: TargetOptions, context: TargetContext = {}): Promise<AwsOptions> {
+  if (context.target) return context.target.aws;
   const cwd = context.cwd ?? process.cwd();
   const environment = context.environment ?? process.env;
   const bound =
@@ -55,6 +59,7 @@ export async function openTarget(projectName: string | undefined, options: Targe
     { projectName, type: options.type, env: options.env, stackName: options.stackName, cwd, ...(context.environment ? { environment: context.environment } : {}) },
     { codebuild, cfn: () => (cfn ??= createCloudFormation(aws)) },
     context.command,
+    context.target,
   );
   return { ...found, aws, codebuild };
 }

@@ -1,7 +1,7 @@
 // Load and synthesize the project in the current folder, as every project command does first: bad
 // input fails here, before any AWS call. The target is resolved once; synth/pipeline.ts does the rest.
 import type { LoadedProject } from "../config/load-project";
-import { resolveTarget, type CommandTarget } from "../config/target";
+import { commandTarget } from "./command-target";
 import { synthTarget, type ProjectSynth } from "../synth/pipeline";
 import type { TemplateFormat } from "../synth/serialize";
 import type { Reporter } from "../io/reporter";
@@ -9,21 +9,14 @@ import { formatIssue } from "./format-error";
 import type { ProjectOptions } from "./options";
 
 export type { ProjectSynth };
-
-/** The target of a project command from its positional argument and flags. */
-export function commandTarget(projectName: string | undefined, options: ProjectOptions, requireProject = false): Promise<CommandTarget> {
-  return resolveTarget(
-    { projectName, type: options.type, env: options.env, stackName: options.stackName, region: options.region, profile: options.profile },
-    { requireProject },
-  );
-}
+export { commandTarget, warnedTarget } from "./command-target";
 
 export async function synthProject(
   projectName: string | undefined,
   options: ProjectOptions,
   format: TemplateFormat = "yaml",
 ): Promise<ProjectSynth> {
-  return synthTarget(await commandTarget(projectName, options, true), format);
+  return synthTarget(await commandTarget(projectName, options, { requireProject: true }), format);
 }
 
 /** The project's warnings (deprecated image, unlisted runtime version), each with its file, line and fix. */

@@ -5,7 +5,7 @@ import { BADGE_SOURCES } from "../../config/source";
 import { CodyError } from "../../errors";
 import type { Reporter } from "../../io/reporter";
 import type { ProjectOptions } from "../options";
-import { warnUnknownEnv } from "./env-check";
+import { warnedTarget } from "../command-target";
 
 export interface BadgeOptions extends ProjectOptions {
   branch?: string;
@@ -15,8 +15,8 @@ export interface BadgeOptions extends ProjectOptions {
 }
 
 export async function badgeCommand(projectName: string | undefined, options: BadgeOptions, reporter: Reporter, deps: TargetContext = {}): Promise<void> {
-  await warnUnknownEnv(projectName, options, reporter, deps);
-  const target = await openTarget(projectName, options, { ...deps, command: "badge" });
+  const resolved = await warnedTarget(projectName, options, reporter, deps);
+  const target = await openTarget(projectName, options, { ...deps, command: "badge", target: resolved });
   const out = await target.codebuild.batchGetProjects({ names: [target.projectName] });
   const project = out.projects?.find((p) => p.name === target.projectName);
   if (!project) throw new CodyError(`CodeBuild project ${target.projectName} not found.`, { hint: "Deploy it with `cody deploy`." });

@@ -8,7 +8,6 @@ import { abortableSleep } from "../../deploy/wait";
 import { withInterrupt } from "../interrupt";
 import type { ProjectOptions } from "../options";
 import { printProjectWarnings, synthProject } from "../project-synth";
-import { envSource, unknownEnvWarning } from "./env-check";
 
 export interface DiffOptions extends ProjectOptions {
   json?: boolean;
@@ -24,8 +23,7 @@ export async function diffCommand(projectName: string | undefined, options: Diff
   const synth = await synthProject(projectName, options);
   const { project } = synth;
   const roleArn = serviceRoleArn(options.roleArn, project.settings.roleArn);
-  const warning = unknownEnvWarning({ env: project.env, from: envSource(options.env), root: project.root, type: project.type, settings: project.settings });
-  if (warning) reporter.warn(warning);
+  if (synth.target.envWarning) reporter.warn(synth.target.envWarning);
   for (const text of synth.warnings) reporter.warn(text);
   printProjectWarnings(project, reporter);
   const cfn = await createCloudFormation(synth.aws);

@@ -3,13 +3,14 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createDrift } from "../../aws/clients";
-import { checkStackName, resolveAws } from "../../config/naming";
-import { CODY_DIR, projectNaming } from "../../config/project-naming";
+import { checkStackName } from "../../config/naming";
+import { CODY_DIR } from "../../config/project-root";
 import { CodyError, ExitCode } from "../../errors";
 import { colors, type Reporter } from "../../io/reporter";
 import { abortableSleep } from "../../deploy/wait";
 import { formatPair, formatValue } from "../../review/template-diff";
 import type { ResourceDrift } from "../../deploy/drift";
+import { commandTarget } from "../command-target";
 import { withInterrupt } from "../interrupt";
 import type { ProjectOptions } from "../options";
 
@@ -38,9 +39,9 @@ export async function driftCommand(projectName: string | undefined, options: Dri
       hint: "Run it in the project's repository, or name it: cody drift <project> or cody drift --stack-name <stack>.",
     });
   }
-  const naming = await projectNaming({ projectName, type: options.type, env: options.env, stackName: options.stackName, cwd });
-  const stackName = naming.names.stackName;
-  const aws = resolveAws(options, naming);
+  const target = await commandTarget(projectName, options, { cwd });
+  const stackName = target.names.stackName;
+  const { aws } = target;
   const api = await createDrift(aws);
   const region = await api.region();
   const { detectDrift } = await import("../../deploy/drift");

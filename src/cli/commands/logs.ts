@@ -22,7 +22,7 @@ import { colors, type Reporter } from "../../io/reporter";
 import { buildFailed, followFromCli, type BuildCommandDeps } from "../follow";
 import { withInterrupt } from "../interrupt";
 import type { ProjectOptions } from "../options";
-import { warnUnknownEnv } from "./env-check";
+import { warnedTarget } from "../command-target";
 
 export interface LogsOptions extends ProjectOptions {
   buildId?: string;
@@ -80,8 +80,8 @@ export async function logsCommand(projectArg: string | undefined, options: LogsO
   checkFlags(options);
   const since = options.since !== undefined ? parseSince(options.since, deps.now?.() ?? new Date()) : undefined;
   parseDuration(options.timeout);
-  await warnUnknownEnv(projectArg, options, reporter, deps);
-  const target = await resolveBuild(projectArg, options, { ...deps, command: "logs" });
+  const resolved = await warnedTarget(projectArg, options, reporter, deps);
+  const target = await resolveBuild(projectArg, options, { ...deps, command: "logs", target: resolved });
   const { codebuild, buildId } = target;
   const json = (type: LogsResult["type"], fields: Partial<LogsResult> = {}): void => {
     if (!options.json) return;

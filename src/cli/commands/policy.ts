@@ -3,7 +3,6 @@
 // policy offline against the same requirement. No AWS call and no AWS SDK: everything here is local.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { loadProject } from "../../config/load-project";
 import { resolveAws } from "../../config/naming";
 import { findProjectRoot } from "../../config/project-root";
 import { serviceRoleArn } from "../../config/role-arn";
@@ -27,6 +26,8 @@ import { boundaryNote, escalationMessage, findEscalation } from "../../iam/escal
 import type { Reporter } from "../../io/reporter";
 import { toCloudFormationYaml } from "../../synth/serialize";
 import { synthesize, type SynthResult } from "../../synth/template";
+import { loadTarget } from "../../config/pipeline";
+import { commandTarget } from "../command-target";
 import { didYouMean } from "../../util/did-you-mean";
 import { textTable } from "../../util/table";
 import { displayPath } from "../format-error";
@@ -112,7 +113,7 @@ async function target(projectName: string | undefined, options: PolicyOptions, c
   if (!findProjectRoot(cwd).root) {
     return { region: resolveAws(options).region, account: process.env.AWS_ACCOUNT_ID };
   }
-  const project = await loadProject({ cwd, projectName, type: options.type, env: options.env, stackName: options.stackName, region: options.region });
+  const project = await loadTarget(await commandTarget(projectName, options, { cwd, requireProject: true }));
   return { synth: synthesize(project), region: project.region, account: project.account, roleArn: project.settings.roleArn };
 }
 

@@ -13,7 +13,6 @@ import { runPreflight, type PreflightResult } from "../../preflight/preflight";
 import type { SynthResult } from "../../synth/template";
 import type { ProjectOptions } from "../options";
 import { synthProject, type ProjectSynth } from "../project-synth";
-import { envSource, unknownEnvWarning } from "./env-check";
 
 export interface PreflightOptions extends ProjectOptions {
   strict?: boolean;
@@ -107,9 +106,7 @@ async function projectSynth(projectName: string | undefined, options: PreflightO
 export async function preflightCommand(projectName: string | undefined, options: PreflightOptions, reporter: Reporter): Promise<void> {
   const { synth, aws } = await projectSynth(projectName, options);
   if (synth) {
-    const { project } = synth;
-    const warning = unknownEnvWarning({ env: project.env, from: envSource(options.env), root: project.root, type: project.type, settings: project.settings });
-    if (warning) reporter.warn(warning);
+    if (synth.target.envWarning) reporter.warn(synth.target.envWarning);
   }
   // The region the other commands would use; a region left to the SDK is read from its config.
   const region = aws.region ?? (await (await createCloudFormation(aws)).region());

@@ -1,10 +1,8 @@
 // `cody deploy` and `cody delete` (`cody diff` is diff.ts): load and synthesize locally (bad input fails before any
 // AWS call), then hand the template to the deploy engine with the terminal-facing pieces it needs.
 import { createCloudFormation, type CfnApi } from "../../aws/clients";
-import { checkStackName, resolveAws } from "../../config/naming";
+import { checkStackName } from "../../config/naming";
 import { serviceRoleArn } from "../../config/role-arn";
-import { projectNaming } from "../../config/project-naming";
-import { findProjectRoot } from "../../config/project-root";
 import { CodyError } from "../../errors";
 import type { DeployIo } from "../../deploy/deploy-stack";
 import { colors, terminalPrompt, type Reporter } from "../../io/reporter";
@@ -12,8 +10,8 @@ import { createPrinter } from "../../deploy/printers";
 import { abortableSleep, parseDuration } from "../../deploy/wait";
 import { withInterrupt } from "../interrupt";
 import type { ProjectOptions } from "../options";
+import { commandTarget } from "../command-target";
 import { printProjectWarnings, synthProject, type ProjectSynth } from "../project-synth";
-import { envSource, unknownEnvWarning } from "./env-check";
 
 export interface StackCommandOptions extends ProjectOptions {
   wait?: boolean;
@@ -47,11 +45,9 @@ function createIo(reporter: Reporter, yes: boolean | undefined, refusal?: string
   };
 }
 
-/** A warning for an env chosen by --env or CODY_ENV that the project does not define. */
-function warnEnv(reporter: Reporter, synth: ProjectSynth, options: ProjectOptions): void {
-  const { project } = synth;
-  const warning = unknownEnvWarning({ env: project.env, from: envSource(options.env), root: project.root, type: project.type, settings: project.settings });
-  if (warning) reporter.warn(warning);
+/** A warning for an env chosen by --env or CODY_ENV that the project does not define, then the role's. */
+function warnEnv(reporter: Reporter, synth: ProjectSynth): void {
+  if (synth.target.envWarning) reporter.warn(synth.target.envWarning);
   for (const text of synth.warnings) reporter.warn(text);
 }
 
@@ -81,7 +77,7 @@ export async function deployCommand(projectName: string | undefined, options: De
   serviceRoleArn(options.roleArn, undefined);
   const synth = await synthProject(projectName, options);
   const roleArn = serviceRoleArn(options.roleArn, synth.project.settings.roleArn);
-  warnEnv(reporter, synth, options);
+  warnEnv(reporter, synth);
   const level = approvalLevel(options.requireApproval, synth.project.settings.requireApproval);
   printProjectWarnings(synth.project, reporter);
   const cfn = await createCloudFormation(synth.aws);
@@ -224,19 +220,14 @@ async function executeOnly(
 /** The stack to delete, from names alone (settings, not the whole project): a broken project can still be deleted. */
 async function deleteTarget(projectName: string | undefined, options: StackCommandOptions) {
   if (options.stackName) checkStackName(options.stackName, "--stack-name");
-  const cwd = process.cwd();
-  if (!options.stackName && !projectName) {
-    const search = findProjectRoot(cwd);
-    if (!search.root) {
-      throw new CodyError(`no .cody/ folder found (cody looked in ${search.searched.join(", ")}), so cody cannot tell which stack to delete.`, {
-        hint: "Run it in the project's repository, set CODY_ROOT, or name it: cody delete <project> or cody delete --stack-name <stack>.",
-      });
-    }
+  const target = await commandTarget(projectName, options);
+  if (!options.stackName && !projectName && !target.hasCodyDir) {
+    throw new CodyError(`no .cody/ folder found (cody looked in ${target.search.searched.join(", ")}), so cody cannot tell which stack to delete.`, {
+      hint: "Run it in the project's repository, set CODY_ROOT, or name it: cody delete <project> or cody delete --stack-name <stack>.",
+    });
   }
-  const naming = await projectNaming({ projectName, type: options.type, env: options.env, stackName: options.stackName, cwd });
-  const envWarning = unknownEnvWarning({ env: naming.env, from: envSource(options.env), root: naming.root, type: options.type, settings: naming.settings });
-  const roleArn = serviceRoleArn(options.roleArn, naming.settings.roleArn);
-  return { stackName: naming.names.stackName, aws: resolveAws(options, naming), envWarning, roleArn };
+  const roleArn = serviceRoleArn(options.roleArn, target.settings.roleArn);
+  return { stackName: target.names.stackName, aws: target.aws, envWarning: target.envWarning, roleArn };
 }
 
 export async function deleteCommand(projectName: string | undefined, options: StackCommandOptions, reporter: Reporter): Promise<void> {

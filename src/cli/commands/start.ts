@@ -15,7 +15,7 @@ import { colors, type Reporter } from "../../io/reporter";
 import { awsFlags, buildFailed, followFromCli, type BuildCommandDeps } from "../follow";
 import { withInterrupt } from "../interrupt";
 import type { ProjectOptions } from "../options";
-import { warnUnknownEnv } from "./env-check";
+import { warnedTarget } from "../command-target";
 
 export interface StartOptions extends ProjectOptions {
   branch?: string;
@@ -112,8 +112,8 @@ export async function startCommand(projectArg: string | undefined, options: Star
   parseDuration(options.timeout);
   const c = colors(reporter);
 
-  await warnUnknownEnv(projectArg, options, reporter, deps);
-  const { aws, codebuild, projectName } = await openTarget(projectArg, options, { ...deps, command: "start" });
+  const resolved = await warnedTarget(projectArg, options, reporter, deps);
+  const { aws, codebuild, projectName } = await openTarget(projectArg, options, { ...deps, command: "start", target: resolved });
   // Listening for Ctrl-C from before StartBuild, so one during the call cannot leave a build nobody was told about.
   await withInterrupt(async (signal) => {
     if (signal.aborted) throw new Interrupted("Interrupted before the build was started: nothing was started.");

@@ -6,7 +6,7 @@ import { consoleUrl, formatDuration, formatTime, paintStatus, secondsBetween } f
 import { resolveBuild, type TargetContext } from "../../builds/target";
 import { colors, type Reporter } from "../../io/reporter";
 import type { ProjectOptions } from "../options";
-import { warnUnknownEnv } from "./env-check";
+import { warnedTarget } from "../command-target";
 
 export interface StatusOptions extends ProjectOptions {
   buildId?: string;
@@ -48,8 +48,8 @@ export interface CommandDeps extends TargetContext {
 }
 
 export async function statusCommand(projectName: string | undefined, options: StatusOptions, reporter: Reporter, deps: CommandDeps = {}): Promise<void> {
-  await warnUnknownEnv(projectName, options, reporter, deps);
-  const target = await resolveBuild(projectName, options, { ...deps, command: "status" });
+  const resolved = await warnedTarget(projectName, options, reporter, deps);
+  const target = await resolveBuild(projectName, options, { ...deps, command: "status", target: resolved });
   if (!target.buildId) {
     if (options.json) reporter.result(JSON.stringify({ command: "status", type: "no-builds", project: target.projectName, buildId: null }, null, 2));
     reporter.info(`No builds found for project ${target.projectName}: start one with \`cody start${projectName ? ` ${projectName}` : ""}\`.`);

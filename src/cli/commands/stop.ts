@@ -6,7 +6,7 @@ import { resolveBuild, type TargetContext } from "../../builds/target";
 import { CodyError } from "../../errors";
 import { terminalPrompt, type Prompt, type Reporter } from "../../io/reporter";
 import type { ProjectOptions } from "../options";
-import { warnUnknownEnv } from "./env-check";
+import { warnedTarget } from "../command-target";
 
 export interface StopOptions extends ProjectOptions {
   buildId?: string;
@@ -27,8 +27,8 @@ export async function stopCommand(
   deps: TargetContext & { io?: StopIo } = {},
 ): Promise<void> {
   const io = deps.io ?? terminalPrompt();
-  await warnUnknownEnv(projectName, options, reporter, deps);
-  const target = await resolveBuild(projectName, options, { ...deps, command: "stop" });
+  const resolved = await warnedTarget(projectName, options, reporter, deps);
+  const target = await resolveBuild(projectName, options, { ...deps, command: "stop", target: resolved });
   // The same keys for every outcome; status is the build's status (null when there is no build).
   const json = (type: StopResult, status: string | null = null) => {
     if (options.json) reporter.result(JSON.stringify({ command: "stop", type, project: target.projectName, buildId: target.buildId ?? null, status }, null, 2));
