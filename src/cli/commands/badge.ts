@@ -6,6 +6,7 @@ import { CodyError } from "../../errors";
 import type { Reporter } from "../../io/reporter";
 import type { ProjectOptions } from "../options";
 import { warnedTarget } from "../command-target";
+import { printResult } from "../print-result";
 
 export interface BadgeOptions extends ProjectOptions {
   branch?: string;
@@ -44,7 +45,7 @@ export async function badgeCommand(projectName: string | undefined, options: Bad
   const badgeUrl = withBranch(url, options.branch);
   const markdown = `![Build status](${badgeUrl})`;
   if (options.json) {
-    reporter.result(JSON.stringify({ command: "badge", type: "badge", project: target.projectName, branch: options.branch ?? null, url: badgeUrl, markdown }, null, 2));
+    printResult(reporter, "badge", "badge", { project: target.projectName, branch: options.branch ?? null, url: badgeUrl, markdown });
   } else {
     reporter.result(options.markdown === false ? badgeUrl : markdown);
   }

@@ -8,6 +8,7 @@ import { abortableSleep } from "../../deploy/wait";
 import { withInterrupt } from "../interrupt";
 import type { ProjectOptions } from "../options";
 import { printProjectWarnings, synthProject } from "../project-synth";
+import { printResult } from "../print-result";
 
 export interface DiffOptions extends ProjectOptions {
   json?: boolean;
@@ -53,24 +54,16 @@ export async function diffCommand(projectName: string | undefined, options: Diff
   }
   if (options.json) {
     const { stackName, isNew, changes, iam, broadening } = result;
-    reporter.result(
-      JSON.stringify(
-        {
-          command: "diff",
-          type: changes.length === 0 ? "no-changes" : "changes",
-          stackName,
-          region,
-          isNew,
-          recreate: result.recreate ?? null,
-          changes: changes.map(({ values, ...change }) => ({ ...change, values: jsonValues(values) })),
-          iam,
-          broadening,
-          missingReferences: references.missing,
-        },
-        null,
-        2,
-      ),
-    );
+    printResult(reporter, "diff", changes.length === 0 ? "no-changes" : "changes", {
+      stackName,
+      region,
+      isNew,
+      recreate: result.recreate ?? null,
+      changes: changes.map(({ values, ...change }) => ({ ...change, values: jsonValues(values) })),
+      iam,
+      broadening,
+      missingReferences: references.missing,
+    });
   } else if (result.changes.length === 0) {
     reporter.success(`No changes: stack ${synth.stackName} (${region}) is up to date.`);
   } else {

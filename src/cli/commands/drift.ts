@@ -12,6 +12,7 @@ import { formatPair, formatValue } from "../../review/template-diff";
 import type { ResourceDrift } from "../../deploy/drift";
 import { commandTarget } from "../command-target";
 import { withInterrupt } from "../interrupt";
+import { printResult } from "../print-result";
 import type { ProjectOptions } from "../options";
 
 export interface DriftOptions extends ProjectOptions {
@@ -49,21 +50,13 @@ export async function driftCommand(projectName: string | undefined, options: Dri
   const result = await withInterrupt((signal) => detectDrift({ api, stackName, sleep: abortableSleep(signal), signal }), undefined, reporter);
   if (result.reason) reporter.warn(`drift detection did not check everything: ${result.reason}`);
   if (options.json) {
-    reporter.result(
-      JSON.stringify(
-        {
-          command: "drift",
-          type: result.drifted ? "drifted" : "in-sync",
-          stackName,
-          region,
-          detectionStatus: result.detectionStatus,
-          reason: result.reason ?? null,
-          resources: result.resources,
-        },
-        null,
-        2,
-      ),
-    );
+    printResult(reporter, "drift", result.drifted ? "drifted" : "in-sync", {
+      stackName,
+      region,
+      detectionStatus: result.detectionStatus,
+      reason: result.reason ?? null,
+      resources: result.resources,
+    });
   } else if (!result.drifted) {
     reporter.success(`In sync: stack ${stackName} (${region}) matches its template.`);
   } else {

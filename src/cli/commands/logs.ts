@@ -23,6 +23,7 @@ import { buildFailed, followFromCli, type BuildCommandDeps } from "../follow";
 import { withInterrupt } from "../interrupt";
 import type { ProjectOptions } from "../options";
 import { warnedTarget } from "../command-target";
+import { printResult } from "../print-result";
 
 export interface LogsOptions extends ProjectOptions {
   buildId?: string;
@@ -98,7 +99,8 @@ export async function logsCommand(projectArg: string | undefined, options: LogsO
       lines: [],
       ...fields,
     };
-    reporter.result(JSON.stringify(result, null, 2));
+    const { command, type: kind, ...payload } = result;
+    printResult(reporter, command, kind, payload);
   };
   if (!buildId) {
     json("no-builds");

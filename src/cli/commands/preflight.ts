@@ -13,6 +13,7 @@ import { runPreflight, type PreflightResult } from "../../preflight/preflight";
 import type { SynthResult } from "../../synth/template";
 import type { ProjectOptions } from "../options";
 import { synthProject, type ProjectSynth } from "../project-synth";
+import { printResult } from "../print-result";
 
 export interface PreflightOptions extends ProjectOptions {
   strict?: boolean;
@@ -115,7 +116,7 @@ export async function preflightCommand(projectName: string | undefined, options:
   if (options.json) {
     // command and type first, as in every --json result.
     const { type, ...rest } = result;
-    reporter.result(JSON.stringify({ command: "preflight", type, region, commands: ALL_COMMANDS, ...rest }, null, 2));
+    printResult(reporter, "preflight", type, { region, commands: ALL_COMMANDS, ...rest });
   }
   if (result.type === "ok") {
     if (!options.json) reporter.success(formatOk(result));

@@ -12,6 +12,7 @@ import { withInterrupt } from "../interrupt";
 import type { ProjectOptions } from "../options";
 import { commandTarget } from "../command-target";
 import { printProjectWarnings, synthProject, type ProjectSynth } from "../project-synth";
+import { printResult } from "../print-result";
 
 export interface StackCommandOptions extends ProjectOptions {
   wait?: boolean;
@@ -151,24 +152,16 @@ async function finish(result: Finished, o: { options: DeployCommandOptions; regi
   }
   if (options.json) {
     // The same keys for every type: null or empty where a type has nothing to say.
-    reporter.result(
-      JSON.stringify(
-        {
-          command: "deploy",
-          type: result.type,
-          stackName: result.stackName,
-          region,
-          status: result.type === "no-changes" || result.type === "deployed" ? result.status : null,
-          changes: result.type === "no-changes" ? [] : (result.changes ?? []),
-          outputs: outputs ?? {},
-          elapsedMs: result.type === "deployed" ? (result.elapsedMs ?? null) : null,
-          warnings,
-          changeSetName: result.type === "created" ? result.changeSetName : null,
-        },
-        null,
-        2,
-      ),
-    );
+    printResult(reporter, "deploy", result.type, {
+      stackName: result.stackName,
+      region,
+      status: result.type === "no-changes" || result.type === "deployed" ? result.status : null,
+      changes: result.type === "no-changes" ? [] : (result.changes ?? []),
+      outputs: outputs ?? {},
+      elapsedMs: result.type === "deployed" ? (result.elapsedMs ?? null) : null,
+      warnings,
+      changeSetName: result.type === "created" ? result.changeSetName : null,
+    });
   }
 }
 
@@ -264,7 +257,7 @@ export async function deleteCommand(projectName: string | undefined, options: St
   for (const item of left) reporter.info(`Left behind: ${item}`);
   if (options.json) {
     const elapsedMs = result.type === "deleted" ? result.elapsedMs : null;
-    reporter.result(JSON.stringify({ command: "delete", type: result.type, stackName, region, leftBehind: left, elapsedMs }, null, 2));
+    printResult(reporter, "delete", result.type, { stackName, region, leftBehind: left, elapsedMs });
   }
 }
 
@@ -284,6 +277,6 @@ async function deleteNoop(cfn: CfnApi, stackName: string, region: string, option
   }
   if (options.json) {
     const { exists, status, resources, leftBehind } = preview;
-    reporter.result(JSON.stringify({ command: "delete", type: "noop", stackName, region, exists, status, resources, leftBehind, elapsedMs: null }, null, 2));
+    printResult(reporter, "delete", "noop", { stackName, region, exists, status, resources, leftBehind, elapsedMs: null });
   }
 }

@@ -16,6 +16,7 @@ import { awsFlags, buildFailed, followFromCli, type BuildCommandDeps } from "../
 import { withInterrupt } from "../interrupt";
 import type { ProjectOptions } from "../options";
 import { warnedTarget } from "../command-target";
+import { printResult } from "../print-result";
 
 export interface StartOptions extends ProjectOptions {
   branch?: string;
@@ -68,6 +69,11 @@ export interface StartResult {
   endTime: string | null;
   durationSeconds: number | null;
   failedPhases: FailedPhase[];
+}
+
+function printStart(reporter: Reporter, result: StartResult): void {
+  const { command, type, ...payload } = result;
+  printResult(reporter, command, type, payload);
 }
 
 function startResult(build: Build, extra: { projectName: string; waited: boolean; sourceVersion?: string; overrides: EnvOverride[]; url: string }): StartResult {
@@ -138,7 +144,7 @@ export async function startCommand(projectArg: string | undefined, options: Star
 
     if (options.wait === false) {
       if (options.json) {
-        reporter.result(JSON.stringify(startResult(build, { ...extra, waited: false }), null, 2));
+        printStart(reporter, startResult(build, { ...extra, waited: false }));
       } else {
         // The id on stdout is for `id=$(cody start --no-wait)`; on a terminal the line below says it already.
         if (!reporter.outIsTTY) reporter.result(buildId);
@@ -157,7 +163,7 @@ export async function startCommand(projectArg: string | undefined, options: Star
       printLine: options.json ? (text) => reporter.info(text) : (text) => reporter.result(text),
     });
     printSummary(result.build, reporter);
-    if (options.json) reporter.result(JSON.stringify(startResult(result.build, { ...extra, waited: true }), null, 2));
+    if (options.json) printStart(reporter, startResult(result.build, { ...extra, waited: true }));
     if (!buildSucceeded(result.build)) throw buildFailed(result.build);
   }, deps.signal, reporter);
 }

@@ -7,6 +7,7 @@ import { resolveBuild, type TargetContext } from "../../builds/target";
 import { colors, type Reporter } from "../../io/reporter";
 import type { ProjectOptions } from "../options";
 import { warnedTarget } from "../command-target";
+import { printResult } from "../print-result";
 
 export interface StatusOptions extends ProjectOptions {
   buildId?: string;
@@ -51,13 +52,13 @@ export async function statusCommand(projectName: string | undefined, options: St
   const resolved = await warnedTarget(projectName, options, reporter, deps);
   const target = await resolveBuild(projectName, options, { ...deps, command: "status", target: resolved });
   if (!target.buildId) {
-    if (options.json) reporter.result(JSON.stringify({ command: "status", type: "no-builds", project: target.projectName, buildId: null }, null, 2));
+    if (options.json) printResult(reporter, "status", "no-builds", { project: target.projectName, buildId: null });
     reporter.info(`No builds found for project ${target.projectName}: start one with \`cody start${projectName ? ` ${projectName}` : ""}\`.`);
     return;
   }
   const build = await getBuild(target.codebuild, target.buildId);
   const report = buildReport(build, await target.codebuild.region(), deps.now?.() ?? new Date());
-  if (options.json) reporter.result(JSON.stringify({ command: "status", type: "build", ...report }, null, 2));
+  if (options.json) printResult(reporter, "status", "build", report);
   // The lines go to stdout: colour follows stdout (a terminal), not stderr.
   else for (const line of formatReport(report, { color: reporter.outColor })) reporter.result(line);
 }

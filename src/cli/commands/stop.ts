@@ -7,6 +7,7 @@ import { CodyError } from "../../errors";
 import { terminalPrompt, type Prompt, type Reporter } from "../../io/reporter";
 import type { ProjectOptions } from "../options";
 import { warnedTarget } from "../command-target";
+import { printResult } from "../print-result";
 
 export interface StopOptions extends ProjectOptions {
   buildId?: string;
@@ -31,7 +32,7 @@ export async function stopCommand(
   const target = await resolveBuild(projectName, options, { ...deps, command: "stop", target: resolved });
   // The same keys for every outcome; status is the build's status (null when there is no build).
   const json = (type: StopResult, status: string | null = null) => {
-    if (options.json) reporter.result(JSON.stringify({ command: "stop", type, project: target.projectName, buildId: target.buildId ?? null, status }, null, 2));
+    if (options.json) printResult(reporter, "stop", type, { project: target.projectName, buildId: target.buildId ?? null, status });
   };
   if (!target.buildId) {
     reporter.info(`No builds found for project ${target.projectName}: nothing to stop.`);

@@ -6,7 +6,6 @@ import type { TemplateFormat } from "../../synth/serialize";
 import { displayPath } from "../format-error";
 import type { ProjectOptions } from "../options";
 import { printProjectWarnings, synthProject } from "../project-synth";
-import { envSource, unknownEnvWarning } from "./env-check";
 
 export interface SynthOptions extends ProjectOptions {
   format?: TemplateFormat;
@@ -15,9 +14,8 @@ export interface SynthOptions extends ProjectOptions {
 
 export async function synthCommand(projectName: string | undefined, options: SynthOptions, reporter: Reporter): Promise<void> {
   const cwd = process.cwd();
-  const { templateBody: body, stackName, project, warnings } = await synthProject(projectName, options, options.format ?? "yaml");
-  const warning = unknownEnvWarning({ env: project.env, from: envSource(options.env), root: project.root, type: project.type, settings: project.settings });
-  if (warning) reporter.warn(warning);
+  const { templateBody: body, stackName, project, warnings, target } = await synthProject(projectName, options, options.format ?? "yaml");
+  if (target.envWarning) reporter.warn(target.envWarning);
   for (const text of warnings) reporter.warn(text);
   printProjectWarnings(project, reporter);
   if (options.out) {
