@@ -32,6 +32,9 @@ import { didYouMean } from "../../util/did-you-mean";
 import { textTable } from "../../util/table";
 import { displayPath } from "../format-error";
 import type { ProjectOptions } from "../options";
+import { partitionOf } from "../../aws/partition";
+
+export { partitionOf };
 
 export interface PolicyOptions extends ProjectOptions {
   format?: "json" | "yaml" | "cli";
@@ -92,14 +95,6 @@ export function parseCommands(list: string | undefined): CommandName[] | undefin
   return COMMAND_NAMES.filter((c) => names.includes(c));
 }
 
-/** The partition a region belongs to (China and GovCloud have their own ARNs). */
-export function partitionOf(region: string | undefined): string {
-  if (region?.startsWith("cn-")) return "aws-cn";
-  if (region?.startsWith("us-gov-")) return "aws-us-gov";
-  if (region?.startsWith("us-iso-")) return "aws-iso";
-  if (region?.startsWith("us-isob-")) return "aws-iso-b";
-  return "aws";
-}
 
 interface Target {
   synth?: SynthResult;

@@ -93,7 +93,7 @@ export async function deployCommand(projectName: string | undefined, options: De
   // Then the names the template uses (parameters, secrets, policies, roles): a warning, exit 3 with --strict.
   const preflight = async () => {
     if (!options.skipPreflight) {
-      const { deployPreflight } = await import("./preflight");
+      const { deployPreflight } = await import("../../preflight/deploy-check");
       await deployPreflight({ synth, region, profile: synth.aws.profile, strict: options.strict, reporter, serviceRoleArn: roleArn });
     }
     const { referenceCheck } = await import("../reference-check");
