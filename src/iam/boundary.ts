@@ -7,7 +7,7 @@
 import { POLICY_VERSION } from "../synth/intrinsics";
 import type { SynthResult } from "../synth/template";
 import { isPlainObject, type PlainObject } from "../util/merge";
-import type { PolicyStatement } from "./evaluate";
+import type { PolicyStatement } from "../policy/evaluate";
 import type { IamPolicy } from "./policy";
 
 export interface BoundaryInput {

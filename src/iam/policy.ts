@@ -2,8 +2,8 @@
 // cody's broad variant for comparison, the `aws iam` set-up script, and the offline check of a
 // user's policy against the requirement (`cody policy --check`).
 import { POLICY_VERSION } from "../synth/intrinsics";
-import { ANY_VALUE, coverage, type CoverageResult, type SetContextValue } from "./coverage";
-import { actionMatches, asArray, type Decision, type PolicyDocument, type PolicyStatement } from "./evaluate";
+import { ANY_VALUE, coverage, type CoverageResult, type SetContextValue } from "../policy/coverage";
+import { actionMatches, asArray, type Decision, type PolicyDocument, type PolicyStatement } from "../policy/evaluate";
 import { requestedRegion } from "./regions";
 import { requirementRequests, type CommandName, type ConditionBlock, type Requirement, type RequirementRequest } from "./requirements";
 

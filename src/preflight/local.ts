@@ -8,7 +8,7 @@
 // identity policies; a local "passed" can still be narrowed by them.
 import type { ContextEntry } from "@aws-sdk/client-iam";
 import type { IdentityApi } from "../aws/clients";
-import { actionMatches, asArray, evaluatePolicies, resourceMatches, splitArn, type ConditionValue, type PolicyDocument, type PolicyStatement } from "../iam/evaluate";
+import { actionMatches, asArray, evaluatePolicies, resourceMatches, splitArn, type ConditionValue, type PolicyDocument, type PolicyStatement } from "../policy/evaluate";
 import { nameOf, type Caller } from "./caller";
 import type { Plan, Verdict, Verdicts } from "./plan";
 import { pool } from "./simulate";

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it, test } from "vitest";
 import { IAM_DATA_VERSION } from "../../src/generated/iam-actions";
-import { iamActionProblem, iamActionsOf, iamServiceProblem, iamServices, isIamAction } from "../../src/iam/actions";
+import { iamActionProblem, iamActionsOf, iamServiceProblem, iamServices, isIamAction } from "../../src/policy/actions";
 
 const GENERATOR = pathToFileURL(`${__dirname}/../../scripts/gen-iam-actions.mjs`).href;
 const GENERATED = `${__dirname}/../../src/generated/iam-actions.ts`;

@@ -12,8 +12,8 @@
 // reason is documented in the header of src/iam/evaluate.ts. Replay with IAM_SET_SEED / IAM_SET_CASES.
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { describe, expect, it } from "vitest";
-import { coverage } from "../../src/iam/coverage";
-import { evaluatePolicies, parsePolicyDocument, type PolicyDocument, type PolicyStatement } from "../../src/iam/evaluate";
+import { coverage } from "../../src/policy/coverage";
+import { evaluatePolicies, parsePolicyDocument, type PolicyDocument, type PolicyStatement } from "../../src/policy/evaluate";
 import { CHECK_USERNAMES, checkPolicies } from "../../src/iam/policy";
 import type { Requirement } from "../../src/iam/requirements";
 import { Gen, rng } from "../_helpers/random";

@@ -4,9 +4,9 @@
 // `${aws:username}`, condition values that are patterns. The broad agreement with iam-simulate is in
 // evaluate-coverage-differential.test.ts.
 import { describe, expect, it } from "vitest";
-import { coverage } from "../../src/iam/coverage";
-import type { PolicyDocument, PolicyStatement } from "../../src/iam/evaluate";
-import { findWitness, lit, matches, outside, overlap, STAR } from "../../src/iam/glob-sets";
+import { coverage } from "../../src/policy/coverage";
+import type { PolicyDocument, PolicyStatement } from "../../src/policy/evaluate";
+import { findWitness, lit, matches, outside, overlap, STAR } from "../../src/policy/glob-sets";
 import { checkPolicies, type CheckOptions } from "../../src/iam/policy";
 import type { Requirement } from "../../src/iam/requirements";
 

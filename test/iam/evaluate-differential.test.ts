@@ -13,7 +13,7 @@
 // from `2001:db8::17`, and NotIpAddress of a single IPv6 address is false for any IPv4 request).
 import { allowedContextKeysForRequest, runSimulation, type RunSimulationResults } from "@cloud-copilot/iam-simulate";
 import { describe, expect, it } from "vitest";
-import { evaluatePolicies, parsePolicyDocument, type Decision, type EvalRequest, type PolicyDocument, type PolicyStatement } from "../../src/iam/evaluate";
+import { evaluatePolicies, parsePolicyDocument, type Decision, type EvalRequest, type PolicyDocument, type PolicyStatement } from "../../src/policy/evaluate";
 import { Gen, rng } from "../_helpers/random";
 
 const SEED = Number(process.env.IAM_DIFF_SEED ?? 20260927);

@@ -13,7 +13,7 @@ import {
   type EvalRequest,
   type PolicyDocument,
   type PolicyStatement,
-} from "../../src/iam/evaluate";
+} from "../../src/policy/evaluate";
 import { configErrorFrom } from "../_helpers/project";
 
 const ACCOUNT = "123456789012";

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadProject } from "../../src/config/load-project";
-import { parsePolicyDocument, type PolicyStatement } from "../../src/iam/evaluate";
+import { parsePolicyDocument, type PolicyStatement } from "../../src/policy/evaluate";
 import {
   broadPolicy,
   callerRequirements,

@@ -7,7 +7,7 @@
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import type { ContextEntry } from "@aws-sdk/client-iam";
 import { describe, expect, it } from "vitest";
-import type { PolicyDocument, PolicyStatement } from "../../src/iam/evaluate";
+import type { PolicyDocument, PolicyStatement } from "../../src/policy/evaluate";
 import type { Requirement } from "../../src/iam/requirements";
 import type { Caller } from "../../src/preflight/caller";
 import { localVerdicts, type IdentityPolicies } from "../../src/preflight/local";
