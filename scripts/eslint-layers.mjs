@@ -48,7 +48,8 @@ const layers = {
       ExportNamedDeclaration: source,
       ExportAllDeclaration: source,
       ImportExpression: source,
-      TSImportType: (node) => check(node, node.argument?.literal?.value ?? node.argument?.value),
+      // typescript-eslint 8.x names the specifier `source` (older versions: `argument.literal`).
+      TSImportType: (node) => check(node, "source" in node ? node.source?.value : node.argument?.literal?.value),
     };
   },
 };

@@ -124,7 +124,10 @@ export function findCycles(edges) {
       if (state.get(to) === "open") {
         const cycle = [...stack.slice(stack.indexOf(to)), to];
         const key = [...cycle.slice(0, -1)].sort().join(",");
-        if (!seen.has(key)) (seen.add(key), cycles.push(cycle));
+        if (!seen.has(key)) {
+          seen.add(key);
+          cycles.push(cycle);
+        }
       } else if (!state.has(to)) visit(to);
     }
     stack.pop();
