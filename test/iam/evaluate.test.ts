@@ -375,7 +375,7 @@ describe("parsePolicyDocument", () => {
     expect((doc.Statement as IamStatement).Resource).toBe("arn:aws:s3:::b/kA\n");
   });
 
-  // cody's docs page (reference/cody.md §6.1b) shipped this policy with a trailing comma after "ssm:*".
+  // Ruby cody's docs page (docs/architecture.md#ruby-codys-bugs) shipped this policy with a trailing comma after "ssm:*".
   const codySeed = `{
   "Version": "2012-10-17",
   "Statement": [
