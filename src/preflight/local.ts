@@ -1,5 +1,5 @@
 // The second engine: the caller's own IAM policies, read with IAM's read calls and evaluated with the
-// offline evaluator (src/iam/evaluate.ts) on the same questions the simulator gets. For an IAM user:
+// offline evaluator (src/policy/evaluate.ts) on the same questions the simulator gets. For an IAM user:
 // its inline and attached managed policies and those of its groups; for a role: its inline and attached
 // policies; in both cases the permissions boundary, which must allow an action too.
 //

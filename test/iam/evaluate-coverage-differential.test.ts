@@ -1,4 +1,4 @@
-// Differential test of `cody policy --check` (checkPolicies → src/iam/coverage.ts) for requirement
+// Differential test of `cody policy --check` (checkPolicies → src/policy/coverage.ts) for requirement
 // *patterns* against @cloud-copilot/iam-simulate (AGPL: a dev dependency, an oracle only).
 //
 // A requirement resource like `role/cody/app-cody-*` stands for every ARN it matches; iam-simulate
@@ -9,7 +9,7 @@
 //
 // The one hard rule: the check never says "covered" where the oracle denies any of those requests.
 // The other way round (not covered, yet every tried request is allowed) is counted by reason; each
-// reason is documented in the header of src/iam/evaluate.ts. Replay with IAM_SET_SEED / IAM_SET_CASES.
+// reason is documented in the header of src/policy/evaluate.ts. Replay with IAM_SET_SEED / IAM_SET_CASES.
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { describe, expect, it } from "vitest";
 import { coverage } from "../../src/policy/coverage";
@@ -254,7 +254,7 @@ async function oracle(c: Case, request: { resource: string; region: string }): P
   return result.resultType === "single" ? result.overallResult : `error ${JSON.stringify(result.resultType === "error" ? result.errors : result.resultType)}`;
 }
 
-/** Why the check said "not covered" where every tried request was allowed (see src/iam/evaluate.ts). */
+/** Why the check said "not covered" where every tried request was allowed (see src/policy/evaluate.ts). */
 function reason(c: Case, decision: string, example: string | undefined): string {
   const text = JSON.stringify(c.policies);
   if (example !== undefined && /[/:]$/.test(example)) return "an empty name (iam-simulate refuses it)";

@@ -1,4 +1,4 @@
-// Regressions for `cody policy --check` on requirement *patterns* (src/iam/coverage.ts through
+// Regressions for `cody policy --check` on requirement *patterns* (src/policy/coverage.ts through
 // checkPolicies): a pattern is covered only when every ARN it stands for is allowed and none is denied.
 // One table per class the issue named: narrower Deny, NotResource, `?`, partial Allow, region both ways,
 // `${aws:username}`, condition values that are patterns. The broad agreement with iam-simulate is in

@@ -1,10 +1,10 @@
-// Differential test of src/iam/evaluate.ts against @cloud-copilot/iam-simulate (AGPL: a dev dependency,
+// Differential test of src/policy/evaluate.ts against @cloud-copilot/iam-simulate (AGPL: a dev dependency,
 // used here as an oracle only). A seeded generator builds identity policies mixing Allow/Deny,
 // Action/NotAction, Resource/NotResource with wildcards and conditions over the operators the evaluator
 // supports, and realistic cody requests; both engines must agree on the decision and on which
 // statements matched. Replay a run with IAM_DIFF_SEED=<seed> (and IAM_DIFF_CASES=<n>).
 //
-// Left out on purpose (documented as unsupported or divergent in src/iam/evaluate.ts): policy variables,
+// Left out on purpose (documented as unsupported or divergent in src/policy/evaluate.ts): policy variables,
 // service wildcards, short ARNs in NotResource and Arn conditions, `ForAnyValue:...IfExists`, Date
 // operators (iam-simulate reads epoch values unscaled), empty multivalued keys, wildcard request resources,
 // sts:GetCallerIdentity (always allowed by AWS), and `/0` CIDRs (iam-simulate 0.1.173 computes the /0

@@ -1,4 +1,4 @@
-// Unit tests of the offline IAM evaluator (src/iam/evaluate.ts), one table per rule. The broad
+// Unit tests of the offline IAM evaluator (src/policy/evaluate.ts), one table per rule. The broad
 // agreement with iam-simulate is in evaluate-differential.test.ts; these pin each rule, including
 // the places where we deliberately differ from it.
 import { describe, expect, it } from "vitest";

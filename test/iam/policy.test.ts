@@ -1,5 +1,5 @@
 // Requirements → policy document, the broad variant, the `aws iam` script, and the offline check
-// (with the evaluator of src/iam/evaluate.ts).
+// (with the evaluator of src/policy/evaluate.ts).
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
