@@ -2,9 +2,10 @@
 // strict order, so a folder cycle needs an import that points up or sideways: reporting those (except
 // the few in ALLOWED) keeps the folders free of cycles. Type-only imports count (docs/architecture.md#layers).
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { ALLOWED, findCycles, folderGraph, isAllowed, layerOf, layerProblem } from "./layers.mjs";
 
-const root = resolve(import.meta.dirname, "..");
+const root = resolve(fileURLToPath(new URL("..", import.meta.url)));
 let cycleEdges;
 
 /** The folder edges that take part in a cycle, found once per lint run from the files on disk. */

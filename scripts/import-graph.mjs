@@ -4,11 +4,12 @@
 //   node scripts/import-graph.mjs [--root DIR] [--files]
 // --files lists the file imports behind each edge. See docs/architecture.md#layers.
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { ALLOWED, findCycles, folderGraph, isAllowed, layerProblem } from "./layers.mjs";
 
 const args = process.argv.slice(2);
 const rootAt = args.indexOf("--root");
-const root = resolve(rootAt >= 0 ? args[rootAt + 1] : resolve(import.meta.dirname, ".."));
+const root = resolve(rootAt >= 0 ? args[rootAt + 1] : fileURLToPath(new URL("..", import.meta.url)));
 const showFiles = args.includes("--files");
 
 const edges = folderGraph(root);

@@ -1,5 +1,6 @@
 // The layer rule of `npm run lint` (scripts/eslint-layers.mjs, layers in scripts/layers.mjs), run through
-// the repository's own eslint.config.js on fixture sources placed at paths inside src/.
+// the repository's own eslint.config.js on fixture sources placed at paths inside src/. That src/ itself
+// passes is `npm run lint`.
 import { resolve } from "node:path";
 import { ESLint } from "eslint";
 import { describe, expect, it } from "vitest";
@@ -64,10 +65,4 @@ describe("the layer rule", () => {
     expect(await layerErrors("src/builds/follow-build.ts", 'import { abortable } from "../deploy/wait";\nexport const a = abortable;\n')).toEqual([]);
     expect(await layerErrors("src/builds/format.ts", 'import { abortable } from "../deploy/wait";\nexport const a = abortable;\n')).toHaveLength(1);
   });
-
-  it("holds for the whole of src/", async () => {
-    const results = await eslint.lintFiles(["src/**/*.ts"]);
-    const broken = results.flatMap((r) => r.messages.filter((m) => m.ruleId === "cody/layers").map((m) => m.message));
-    expect(broken).toEqual([]);
-  }, 120_000);
 });
