@@ -1,5 +1,6 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import layers from "./scripts/eslint-layers.mjs";
 
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "coverage/", "examples/**/.cody/codybuild.d.ts", "test/fixtures/**/codybuild.d.ts",
@@ -14,6 +15,12 @@ export default tseslint.config(
     // Terminal output belongs to the reporter (src/io/reporter.ts carries its own exemption).
     files: ["src/**/*.ts"],
     rules: { "no-console": "error" },
+  },
+  {
+    // Imports point down the layers and folders form no cycle: scripts/layers.mjs, docs/architecture.md#layers.
+    files: ["src/**/*.ts"],
+    plugins: { cody: layers },
+    rules: { "cody/layers": "error" },
   },
   {
     rules: { "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }] },

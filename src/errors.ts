@@ -2,7 +2,7 @@
 // and sets the exit code. Branded with a global symbol so two copies of the package still agree.
 const BRAND = Symbol.for("codybuild.error");
 
-/** Exit codes of product.md §4. */
+/** Exit codes: docs/architecture.md#exit-codes. */
 export const ExitCode = {
   ok: 0,
   input: 1,

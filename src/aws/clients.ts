@@ -1,255 +1,12 @@
 // The one place that builds AWS SDK clients. The SDK is imported here, lazily, so commands that
-// never call AWS (--help, synth, init, policy) never load it. Engine code sees narrow interfaces.
-import type {
-  CloudFormationClient,
-  ContinueUpdateRollbackCommandInput,
-  CreateChangeSetCommandInput,
-  CreateChangeSetCommandOutput,
-  DeleteChangeSetCommandInput,
-  DeleteStackCommandInput,
-  UpdateTerminationProtectionCommandInput,
-  DescribeChangeSetCommandInput,
-  DescribeChangeSetCommandOutput,
-  DescribeStackEventsCommandInput,
-  DescribeStackEventsCommandOutput,
-  DescribeStackResourcesCommandInput,
-  DescribeStackResourcesCommandOutput,
-  DescribeStacksCommandInput,
-  DescribeStacksCommandOutput,
-  DescribeStackDriftDetectionStatusCommandInput,
-  DescribeStackDriftDetectionStatusCommandOutput,
-  DescribeStackResourceDriftsCommandInput,
-  DescribeStackResourceDriftsCommandOutput,
-  DetectStackDriftCommandInput,
-  DetectStackDriftCommandOutput,
-  ExecuteChangeSetCommandInput,
-  GetTemplateCommandInput,
-  GetTemplateCommandOutput,
-  ListChangeSetsCommandInput,
-  ListChangeSetsCommandOutput,
-} from "@aws-sdk/client-cloudformation";
-import type {
-  BatchGetBuildsCommandInput,
-  BatchGetBuildsCommandOutput,
-  BatchGetProjectsCommandInput,
-  BatchGetProjectsCommandOutput,
-  ListBuildsCommandInput,
-  ListBuildsCommandOutput,
-  ListBuildsForProjectCommandInput,
-  ListBuildsForProjectCommandOutput,
-  ListProjectsCommandInput,
-  ListProjectsCommandOutput,
-  StartBuildCommandInput,
-  StartBuildCommandOutput,
-  StopBuildCommandInput,
-  StopBuildCommandOutput,
-} from "@aws-sdk/client-codebuild";
-import type {
-  FilterLogEventsCommandInput,
-  FilterLogEventsCommandOutput,
-  GetLogEventsCommandInput,
-  GetLogEventsCommandOutput,
-} from "@aws-sdk/client-cloudwatch-logs";
-import type { GetCallerIdentityCommandOutput } from "@aws-sdk/client-sts";
-import type {
-  GetGroupPolicyCommandInput,
-  GetGroupPolicyCommandOutput,
-  GetPolicyCommandInput,
-  GetPolicyCommandOutput,
-  GetPolicyVersionCommandInput,
-  GetPolicyVersionCommandOutput,
-  GetRoleCommandInput,
-  GetRoleCommandOutput,
-  GetRolePolicyCommandInput,
-  GetRolePolicyCommandOutput,
-  GetUserCommandInput,
-  GetUserCommandOutput,
-  GetUserPolicyCommandInput,
-  GetUserPolicyCommandOutput,
-  ListAttachedGroupPoliciesCommandInput,
-  ListAttachedGroupPoliciesCommandOutput,
-  ListAttachedRolePoliciesCommandInput,
-  ListAttachedRolePoliciesCommandOutput,
-  ListAttachedUserPoliciesCommandInput,
-  ListAttachedUserPoliciesCommandOutput,
-  ListGroupPoliciesCommandInput,
-  ListGroupPoliciesCommandOutput,
-  ListGroupsForUserCommandInput,
-  ListGroupsForUserCommandOutput,
-  ListRolePoliciesCommandInput,
-  ListRolePoliciesCommandOutput,
-  ListUserPoliciesCommandInput,
-  ListUserPoliciesCommandOutput,
-  SimulatePrincipalPolicyCommandInput,
-  SimulatePrincipalPolicyCommandOutput,
-} from "@aws-sdk/client-iam";
-import { configError, Interrupted } from "../errors";
-import type { ReferenceApi } from "../review/references";
-import { toCodyError } from "./errors";
-import { interruptSignal } from "./interrupt-signal";
+// never call AWS (--help, synth, init, policy) never load it. Engine code sees narrow interfaces
+// (apis.ts); how each client sends, retries and times out is send.ts.
+import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import type { AwsOptions, CfnApi, CodeBuildApi, DriftApi, IdentityApi, LogsApi, ReferenceApi } from "./apis";
+import { clientConfig, guard, quietSdk, requestTimeoutMs, sender, SIMULATOR_ATTEMPTS } from "./send";
 
-export interface AwsOptions {
-  profile?: string;
-  region?: string;
-}
-
-/** The CloudFormation calls cody makes; nothing else is reachable from engine code. */
-export interface CfnApi {
-  describeStacks(input: DescribeStacksCommandInput): Promise<DescribeStacksCommandOutput>;
-  describeStackEvents(input: DescribeStackEventsCommandInput): Promise<DescribeStackEventsCommandOutput>;
-  getTemplate(input: GetTemplateCommandInput): Promise<GetTemplateCommandOutput>;
-  createChangeSet(input: CreateChangeSetCommandInput): Promise<CreateChangeSetCommandOutput>;
-  describeChangeSet(input: DescribeChangeSetCommandInput): Promise<DescribeChangeSetCommandOutput>;
-  /** Finds change sets earlier cody runs left behind, and those of a concurrent run. */
-  listChangeSets(input: ListChangeSetsCommandInput): Promise<ListChangeSetsCommandOutput>;
-  executeChangeSet(input: ExecuteChangeSetCommandInput): Promise<unknown>;
-  deleteChangeSet(input: DeleteChangeSetCommandInput): Promise<unknown>;
-  deleteStack(input: DeleteStackCommandInput): Promise<unknown>;
-  continueUpdateRollback(input: ContinueUpdateRollbackCommandInput): Promise<unknown>;
-  /** settings' terminationProtection, applied after a successful deploy. */
-  updateTerminationProtection(input: UpdateTerminationProtectionCommandInput): Promise<unknown>;
-  /** Finds a project through its stack (the `CodeBuild` resource's physical id). */
-  describeStackResources(input: DescribeStackResourcesCommandInput): Promise<DescribeStackResourcesCommandOutput>;
-  /** The region the client resolved, for console links and messages. */
-  region(): Promise<string>;
-}
-
-/** The SDK's retries for every client (identity ones too): adaptive, so throttling backs off instead of failing a long deploy. */
-export const MAX_ATTEMPTS = 8;
-const DEFAULT_REQUEST_TIMEOUT_S = 30;
-const TIMEOUT_VARIABLE = "CODY_REQUEST_TIMEOUT";
-
-/**
- * How long one request waits for an answer, from CODY_REQUEST_TIMEOUT (seconds, default 30). A bad
- * value is bad input, reported before any call.
- */
-export function requestTimeoutMs(environment: Record<string, string | undefined> = process.env): number {
-  const raw = environment[TIMEOUT_VARIABLE];
-  if (raw === undefined || raw.trim() === "") return DEFAULT_REQUEST_TIMEOUT_S * 1000;
-  const seconds = Number(raw);
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
-    throw configError({
-      field: TIMEOUT_VARIABLE,
-      message: `${TIMEOUT_VARIABLE}="${raw}" is not a number of seconds between 0 and 3600.`,
-      fix: `Set it to how long one AWS request may wait for an answer, e.g. ${TIMEOUT_VARIABLE}=30, or unset it (default ${DEFAULT_REQUEST_TIMEOUT_S}).`,
-    });
-  }
-  return Math.round(seconds * 1000);
-}
-
-/**
- * The longest one call may take, its retries included: two unanswered requests and their backoff.
- * A held request then ends the command in about a minute (default timeout), never hangs it; answered
- * errors (throttling) retry well within it.
- */
-export function callBudgetMs(timeoutMs: number): number {
-  return timeoutMs * 2 + Math.min(10_000, timeoutMs);
-}
-
-/** Attempts for iam:SimulatePrincipalPolicy, which has a local fallback. */
-const SIMULATOR_ATTEMPTS = 2;
-
-export function clientConfig(options: AwsOptions, timeoutMs = requestTimeoutMs()) {
-  return {
-    ...(options.region ? { region: options.region } : {}),
-    ...(options.profile ? { profile: options.profile } : {}),
-    retryMode: "adaptive" as const,
-    maxAttempts: MAX_ATTEMPTS,
-    // Without these a request nobody answers waits forever (the SDK's defaults are 0: no timeout).
-    requestHandler: { connectionTimeout: Math.min(timeoutMs, 10_000), requestTimeout: timeoutMs, throwOnRequestTimeout: true },
-  };
-}
-
-/** What the SDK client offers that `send` needs: send with an abort signal, and a middleware stack. */
-interface SdkClient {
-  send(command: never, options: never): Promise<unknown>;
-  middlewareStack: { add(middleware: never, options: never): void };
-}
-type Send = (command: object, options: { abortSignal: AbortSignal }) => Promise<unknown>;
-type AddMiddleware = (middleware: unknown, options: { step: "finalizeRequest"; name: string; priority: "low" }) => void;
-
-interface SentRequest {
-  protocol?: string;
-  hostname?: string;
-  port?: number;
-}
-
-/**
- * Marks every failed attempt with the endpoint it went to, so messages can name it; returns the
- * last endpoint used, for an abort that lands between attempts (in the retry's backoff).
- */
-function recordEndpoint(client: SdkClient): () => string | undefined {
-  let last: string | undefined;
-  const middleware =
-    (next: (args: { request: unknown }) => Promise<unknown>) =>
-    async (args: { request: unknown }): Promise<unknown> => {
-      try {
-        return await next(args);
-      } catch (error) {
-        const request = args.request as SentRequest;
-        if (request.hostname) last = `${request.protocol ?? "https:"}//${request.hostname}${request.port ? `:${request.port}` : ""}`;
-        if (error && typeof error === "object" && last) Object.defineProperty(error, "$endpoint", { value: last, configurable: true });
-        throw error;
-      }
-    };
-  // Inside the retry loop (finalizeRequest, after the retry middleware), outside the deserializer.
-  (client.middlewareStack.add as AddMiddleware).call(client.middlewareStack, middleware, { step: "finalizeRequest", name: "codyEndpoint", priority: "low" });
-  return () => last;
-}
-
-/**
- * `client.send` bounded twice: by Ctrl-C (the interrupt signal aborts the request in flight) and by
- * the call's budget. Either one becomes a CodyError that says what happened; nothing else changes.
- */
-function sender(client: SdkClient, timeoutMs: number): (command: object) => Promise<never> {
-  const lastEndpoint = recordEndpoint(client);
-  const budgetMs = callBudgetMs(timeoutMs);
-  return async (command) => {
-    const interrupt = interruptSignal();
-    // Not sent at all: nothing can have happened (mayHaveLanded tells the two apart).
-    if (interrupt?.aborted) throw Object.assign(new Interrupted(), { notSent: true });
-    const budget = AbortSignal.timeout(budgetMs);
-    const abortSignal = interrupt ? AbortSignal.any([interrupt, budget]) : budget;
-    try {
-      return (await (client.send as Send).call(client, command, { abortSignal })) as never;
-    } catch (error) {
-      if (interrupt?.aborted) throw new Interrupted();
-      if (budget.aborted) {
-        const endpoint = endpointOf(error) ?? lastEndpoint();
-        throw Object.assign(new Error(`no answer within ${budgetMs} ms`), { name: "TimeoutError", $budgetMs: budgetMs, $timeoutMs: timeoutMs, $endpoint: endpoint, cause: error });
-      }
-      if (error && typeof error === "object" && (error as { name?: string }).name === "TimeoutError") Object.defineProperty(error, "$timeoutMs", { value: timeoutMs });
-      throw error;
-    }
-  };
-}
-
-function endpointOf(error: unknown): string | undefined {
-  return error && typeof error === "object" ? (error as { $endpoint?: string }).$endpoint : undefined;
-}
-
-/** Wraps each call so SDK errors become CodyErrors with the action named (and the profile, to check it exists). */
-function guard<T extends object>(service: string, target: T, options: AwsOptions): T {
-  return new Proxy(target, {
-    get(obj, key, receiver) {
-      const value = Reflect.get(obj, key, receiver);
-      if (typeof value !== "function") return value;
-      return async (...args: unknown[]) => {
-        try {
-          return await value.apply(obj, args);
-        } catch (error) {
-          const action = `${service}:${String(key).charAt(0).toUpperCase()}${String(key).slice(1)}`;
-          throw toCodyError(error, action, options.profile ? { profile: options.profile } : {});
-        }
-      };
-    },
-  });
-}
-
-/** The SDK warns on Node 20 about its future support window; that is not the user's business. */
-function quietSdk(): void {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
-}
+export type { AwsOptions, CfnApi, CodeBuildApi, DriftApi, IdentityApi, LogsApi, ReferenceApi } from "./apis";
+export { callBudgetMs, clientConfig, MAX_ATTEMPTS, requestTimeoutMs } from "./send";
 
 export async function createCloudFormation(options: AwsOptions): Promise<CfnApi> {
   quietSdk();
@@ -275,19 +32,6 @@ export async function createCloudFormation(options: AwsOptions): Promise<CfnApi>
   return guard("cloudformation", api, options);
 }
 
-/** The CodeBuild calls of start, status, stop, list and badge. */
-export interface CodeBuildApi {
-  startBuild(input: StartBuildCommandInput): Promise<StartBuildCommandOutput>;
-  stopBuild(input: StopBuildCommandInput): Promise<StopBuildCommandOutput>;
-  batchGetBuilds(input: BatchGetBuildsCommandInput): Promise<BatchGetBuildsCommandOutput>;
-  batchGetProjects(input: BatchGetProjectsCommandInput): Promise<BatchGetProjectsCommandOutput>;
-  listBuildsForProject(input: ListBuildsForProjectCommandInput): Promise<ListBuildsForProjectCommandOutput>;
-  listProjects(input: ListProjectsCommandInput): Promise<ListProjectsCommandOutput>;
-  region(): Promise<string>;
-  /** Account-wide build ids, newest first: `cody list` finds each project's latest build without N+1 calls. */
-  listBuilds(input: ListBuildsCommandInput): Promise<ListBuildsCommandOutput>;
-}
-
 export async function createCodeBuild(options: AwsOptions): Promise<CodeBuildApi> {
   quietSdk();
   const sdk = await import("@aws-sdk/client-codebuild");
@@ -307,12 +51,6 @@ export async function createCodeBuild(options: AwsOptions): Promise<CodeBuildApi
   return guard("codebuild", api, options);
 }
 
-/** The CloudWatch Logs calls of logs and start. */
-export interface LogsApi {
-  getLogEvents(input: GetLogEventsCommandInput): Promise<GetLogEventsCommandOutput>;
-  filterLogEvents(input: FilterLogEventsCommandInput): Promise<FilterLogEventsCommandOutput>;
-}
-
 export async function createLogs(options: AwsOptions): Promise<LogsApi> {
   quietSdk();
   const sdk = await import("@aws-sdk/client-cloudwatch-logs");
@@ -324,30 +62,6 @@ export async function createLogs(options: AwsOptions): Promise<LogsApi> {
     filterLogEvents: (i) => send(new sdk.FilterLogEventsCommand(i)),
   };
   return guard("logs", api, options);
-}
-
-/**
- * What preflight asks: who is calling, the real ARN of an assumed role, the policy simulator, and, when
- * the simulator is unavailable or denied, the caller's own policies to evaluate them locally.
- * The list calls return one page; preflight follows `Marker` while `IsTruncated`.
- */
-export interface IdentityApi {
-  getCallerIdentity(): Promise<GetCallerIdentityCommandOutput>;
-  getRole(input: GetRoleCommandInput): Promise<GetRoleCommandOutput>;
-  simulatePrincipalPolicy(input: SimulatePrincipalPolicyCommandInput): Promise<SimulatePrincipalPolicyCommandOutput>;
-  getUser(input: GetUserCommandInput): Promise<GetUserCommandOutput>;
-  listUserPolicies(input: ListUserPoliciesCommandInput): Promise<ListUserPoliciesCommandOutput>;
-  getUserPolicy(input: GetUserPolicyCommandInput): Promise<GetUserPolicyCommandOutput>;
-  listAttachedUserPolicies(input: ListAttachedUserPoliciesCommandInput): Promise<ListAttachedUserPoliciesCommandOutput>;
-  listGroupsForUser(input: ListGroupsForUserCommandInput): Promise<ListGroupsForUserCommandOutput>;
-  listGroupPolicies(input: ListGroupPoliciesCommandInput): Promise<ListGroupPoliciesCommandOutput>;
-  getGroupPolicy(input: GetGroupPolicyCommandInput): Promise<GetGroupPolicyCommandOutput>;
-  listAttachedGroupPolicies(input: ListAttachedGroupPoliciesCommandInput): Promise<ListAttachedGroupPoliciesCommandOutput>;
-  listRolePolicies(input: ListRolePoliciesCommandInput): Promise<ListRolePoliciesCommandOutput>;
-  getRolePolicy(input: GetRolePolicyCommandInput): Promise<GetRolePolicyCommandOutput>;
-  listAttachedRolePolicies(input: ListAttachedRolePoliciesCommandInput): Promise<ListAttachedRolePoliciesCommandOutput>;
-  getPolicy(input: GetPolicyCommandInput): Promise<GetPolicyCommandOutput>;
-  getPolicyVersion(input: GetPolicyVersionCommandInput): Promise<GetPolicyVersionCommandOutput>;
 }
 
 export async function createIdentity(options: AwsOptions): Promise<IdentityApi> {
@@ -386,14 +100,6 @@ export async function createIdentity(options: AwsOptions): Promise<IdentityApi> 
   };
   const guardedIdentity = guard("sts", identity, options);
   return { getCallerIdentity: () => guardedIdentity.getCallerIdentity(), ...guard("iam", reads, options) };
-}
-
-/** The drift calls of `cody drift` (CloudFormation compares each resource with the template). */
-export interface DriftApi {
-  detectStackDrift(input: DetectStackDriftCommandInput): Promise<DetectStackDriftCommandOutput>;
-  describeStackDriftDetectionStatus(input: DescribeStackDriftDetectionStatusCommandInput): Promise<DescribeStackDriftDetectionStatusCommandOutput>;
-  describeStackResourceDrifts(input: DescribeStackResourceDriftsCommandInput): Promise<DescribeStackResourceDriftsCommandOutput>;
-  region(): Promise<string>;
 }
 
 export async function createDrift(options: AwsOptions): Promise<DriftApi> {

@@ -4,9 +4,9 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { closestRegion } from "../config/naming";
 import { CodyError, ExitCode, isCodyError } from "../errors";
 import { closest } from "../util/did-you-mean";
+import { closestRegion } from "./regions";
 
 interface SdkErrorShape {
   name?: string;

@@ -1,5 +1,5 @@
 // Loads a user's `.cody/*.ts` file. Node 20 cannot run TypeScript, so a require hook strips the
-// types with sucrase (pure JS, ~30 ms bundled; see bench/ and reference/perf.md) and runs the file as
+// types with sucrase (pure JS, ~30 ms bundled; see bench/ and docs/architecture.md#start-up) and runs the file as
 // CommonJS. `import ... from "codybuild"` always resolves to this copy of cody, so a globally
 // installed `cody` works in a repository without node_modules, and the DSL matches the CLI's version.
 import { existsSync, readFileSync } from "node:fs";

@@ -12,23 +12,9 @@ import type { ActivityPrinter } from "./printers";
 import { isCreationFailure, isDeploySuccess, isInProgress, isMissingStackError, lookupStack, sameTags, type StackSnapshot } from "./stack";
 import { abortable, Interrupted, type Sleep } from "./wait";
 
-/** One property (or attribute, such as Tags) a Modify changes, from the change set's Details. */
-export interface PropertyChange {
-  /** The property name, e.g. `Environment`; the attribute (`Tags`, `Metadata`, ...) when not a property. */
-  name: string;
-  /** CloudFormation's RequiresRecreation: `Never`, `Conditionally` or `Always`; null when not given. */
-  requiresRecreation: string | null;
-}
-
-export interface ResourceChangeSummary {
-  action: string;
-  logicalId: string;
-  resourceType: string;
-  /** CloudFormation's Replacement for a Modify (`True`, `False`, `Conditional`); null otherwise. */
-  replacement: string | null;
-  /** What a Modify changes, by name only, in the change set's order; [] for Add and Remove. */
-  properties: PropertyChange[];
-}
+// The change set's resource changes are review's vocabulary (review/review.ts); deploy reports them.
+import type { PropertyChange, ResourceChangeSummary } from "../review/review";
+export type { PropertyChange, ResourceChangeSummary };
 
 export type DeployResult =
   | { type: "no-changes"; stackName: string; status: string; outputs: Record<string, string> }

@@ -7,7 +7,7 @@
 import { POLICY_VERSION } from "../synth/intrinsics";
 import type { SynthResult } from "../synth/template";
 import { isPlainObject, type PlainObject } from "../util/merge";
-import type { PolicyStatement } from "./evaluate";
+import type { IamStatement } from "../policy/evaluate";
 import type { IamPolicy } from "./policy";
 
 export interface BoundaryInput {
@@ -45,7 +45,7 @@ export const DENIED_IAM_WRITES = [
   "iam:Upload*",
 ];
 
-function baseline(partition: string, region: string, account: string): PolicyStatement[] {
+function baseline(partition: string, region: string, account: string): IamStatement[] {
   const arn = (service: string, resource: string, global = false) => `arn:${partition}:${service}:${global ? "" : region}:${account}:${resource}`;
   return [
     {
@@ -104,7 +104,7 @@ function baseline(partition: string, region: string, account: string): PolicySta
   ];
 }
 
-const DENIES: PolicyStatement[] = [
+const DENIES: IamStatement[] = [
   { Sid: "DenyIamWrites", Effect: "Deny", Action: DENIED_IAM_WRITES, Resource: "*" },
   { Sid: "DenyOrganizationsAndAccount", Effect: "Deny", Action: ["account:*", "organizations:*"], Resource: "*" },
 ];
@@ -124,8 +124,8 @@ function fill(value: unknown, partition: string, region: string, account: string
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
 
 /** The Allow statements of the template's roles, with their ARNs filled in. */
-function projectStatements(synth: SynthResult, partition: string, region: string, account: string): { statements: PolicyStatement[]; skipped: string[] } {
-  const statements: PolicyStatement[] = [];
+function projectStatements(synth: SynthResult, partition: string, region: string, account: string): { statements: IamStatement[]; skipped: string[] } {
+  const statements: IamStatement[] = [];
   const skipped: string[] = [];
   const resources = synth.template.Resources;
   const project = Object.values(resources).find((r) => r.Type === "AWS::CodeBuild::Project");
@@ -149,8 +149,8 @@ function projectStatements(synth: SynthResult, partition: string, region: string
         const known = filled.filter((r): r is string => r !== undefined);
         if (known.length < filled.length) skipped.push(`${label}: ${filled.length - known.length} resource(s) only known after deploy`);
         if (actions.length === 0 || known.length === 0) return;
-        const statement: PolicyStatement = { Sid: `Project${logicalId}${i + 1}`.replace(/[^A-Za-z0-9]/g, ""), Effect: "Allow", Action: actions, Resource: known };
-        if (isPlainObject(s.Condition)) statement.Condition = s.Condition as PolicyStatement["Condition"];
+        const statement: IamStatement = { Sid: `Project${logicalId}${i + 1}`.replace(/[^A-Za-z0-9]/g, ""), Effect: "Allow", Action: actions, Resource: known };
+        if (isPlainObject(s.Condition)) statement.Condition = s.Condition as IamStatement["Condition"];
         statements.push(statement);
       });
     }

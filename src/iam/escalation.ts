@@ -5,7 +5,7 @@
 // buildspec runs with the role) or UpdateAssumeRolePolicy (trust itself and assume it). With the role
 // writes conditioned on `iam:PermissionsBoundary`, a role without the boundary cannot be written: the
 // holder gets at most the boundary's permissions. Evaluated offline, on a probe role with no boundary.
-import { evaluatePolicies, type PolicyDocument } from "./evaluate";
+import { evaluatePolicies, type PolicyDocument } from "../policy/evaluate";
 import type { Requirement } from "./requirements";
 
 const PROBE_REGION = "us-east-1";

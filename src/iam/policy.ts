@@ -2,8 +2,8 @@
 // cody's broad variant for comparison, the `aws iam` set-up script, and the offline check of a
 // user's policy against the requirement (`cody policy --check`).
 import { POLICY_VERSION } from "../synth/intrinsics";
-import { ANY_VALUE, coverage, type CoverageResult, type SetContextValue } from "./coverage";
-import { actionMatches, asArray, type Decision, type PolicyDocument, type PolicyStatement } from "./evaluate";
+import { ANY_VALUE, coverage, type CoverageResult, type SetContextValue } from "../policy/coverage";
+import { actionMatches, asArray, type Decision, type PolicyDocument, type IamStatement } from "../policy/evaluate";
 import { requestedRegion } from "./regions";
 import { requirementRequests, type CommandName, type ConditionBlock, type Requirement, type RequirementRequest } from "./requirements";
 
@@ -12,7 +12,7 @@ export { POLICY_VERSION };
 /** A policy as cody writes it: Statement always an array, every statement with a Sid. */
 export interface IamPolicy extends PolicyDocument {
   Version: typeof POLICY_VERSION;
-  Statement: PolicyStatement[];
+  Statement: IamStatement[];
 }
 
 /** IAM's limit for a customer managed policy, counted without whitespace. */
@@ -24,7 +24,7 @@ export function callerRequirements(requirements: Requirement[]): Requirement[] {
 }
 
 /** A statement as cody writes it: an Allow with explicit lists of actions and resources. */
-export interface AllowStatement extends PolicyStatement {
+export interface AllowStatement extends IamStatement {
   Effect: "Allow";
   Action: string[];
   Resource: string[];
@@ -177,7 +177,7 @@ export interface CheckResult {
    * the requirement's statements, narrowed. Their Sids never repeat one the checked policies already
    * have (IAM rejects duplicate Sids).
    */
-  statementsToAdd: PolicyStatement[];
+  statementsToAdd: IamStatement[];
   /** Statements to add whose Sid was suffixed because a checked policy already has `existing`. */
   renamed: Array<{ sid: string; existing: string }>;
   /** Ways the policy grants more than cody needs. */
@@ -258,7 +258,7 @@ export function checkPolicies(policies: PolicyDocument[], requirements: Requirem
     }
   }
 
-  const statementsToAdd: PolicyStatement[] = [];
+  const statementsToAdd: IamStatement[] = [];
   for (const requirement of requirements) {
     const gaps = missing.filter((m) => m.sid === requirement.sid && !m.optional && m.decision === "implicitDeny");
     if (gaps.length === 0) continue;
@@ -276,7 +276,7 @@ export function checkPolicies(policies: PolicyDocument[], requirements: Requirem
  * `CloudFormationStack` becomes `CloudFormationStackMissing` (then `…Missing2`, …). Compared ignoring
  * case, to be safe. Renames in place and returns what was renamed.
  */
-export function distinctSids(statements: PolicyStatement[], policies: PolicyDocument[]): Array<{ sid: string; existing: string }> {
+export function distinctSids(statements: IamStatement[], policies: PolicyDocument[]): Array<{ sid: string; existing: string }> {
   const existing = new Map<string, string>();
   for (const policy of policies) {
     for (const statement of asArray(policy.Statement)) {

@@ -1,7 +1,7 @@
 // Who is calling: STS names the caller; an assumed role is resolved to its real role ARN (with its
 // path), because the simulator rejects session ARNs and the local engine reads the role's policies.
 import type { IdentityApi } from "../aws/clients";
-import { splitArn } from "../iam/evaluate";
+import { splitArn } from "../policy/evaluate";
 import { failureOf, isFatal } from "./reasons";
 
 export type PrincipalKind = "user" | "role" | "root" | "federated-user";

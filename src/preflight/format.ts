@@ -1,8 +1,8 @@
 // Pure formatting of a preflight result: the table of denied actions and the statement(s) to add.
 // Returns lines; the command prints them through the reporter.
-import { POLICY_VERSION } from "../iam/policy";
+import { POLICY_VERSION, type AllowStatement } from "../iam/policy";
 import { textTable } from "../util/table";
-import { ENGINE_NAMES, type DeniedAction, type Engine, type PolicyStatement, type PreflightResult } from "./preflight";
+import { ENGINE_NAMES, type DeniedAction, type Engine, type PreflightResult } from "./preflight";
 
 export interface FormatOptions {
   /** Add a column with the commands that need each action (cody preflight checks several). */
@@ -36,7 +36,7 @@ export function formatDeniedTable(denied: DeniedAction[], options: FormatOptions
 }
 
 /** The statements as a policy document a user can paste (or merge into an existing one). */
-export function formatStatements(statements: PolicyStatement[]): string {
+export function formatStatements(statements: AllowStatement[]): string {
   return JSON.stringify({ Version: POLICY_VERSION, Statement: statements }, null, 2);
 }
 

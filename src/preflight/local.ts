@@ -1,5 +1,5 @@
 // The second engine: the caller's own IAM policies, read with IAM's read calls and evaluated with the
-// offline evaluator (src/iam/evaluate.ts) on the same questions the simulator gets. For an IAM user:
+// offline evaluator (src/policy/evaluate.ts) on the same questions the simulator gets. For an IAM user:
 // its inline and attached managed policies and those of its groups; for a role: its inline and attached
 // policies; in both cases the permissions boundary, which must allow an action too.
 //
@@ -8,7 +8,7 @@
 // identity policies; a local "passed" can still be narrowed by them.
 import type { ContextEntry } from "@aws-sdk/client-iam";
 import type { IdentityApi } from "../aws/clients";
-import { actionMatches, asArray, evaluatePolicies, resourceMatches, splitArn, type ConditionValue, type PolicyDocument, type PolicyStatement } from "../iam/evaluate";
+import { actionMatches, asArray, evaluatePolicies, resourceMatches, splitArn, type ConditionValue, type PolicyDocument, type IamStatement } from "../policy/evaluate";
 import { nameOf, type Caller } from "./caller";
 import type { Plan, Verdict, Verdicts } from "./plan";
 import { pool } from "./simulate";
@@ -102,7 +102,7 @@ export function decodePolicyDocument(text: string, origin: string): PolicyDocume
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error(`${origin} is not a JSON object`);
   const statement = (parsed as { Statement?: unknown }).Statement;
   const statements = (Array.isArray(statement) ? statement : statement === undefined ? [] : [statement]).filter(
-    (s): s is PolicyStatement => typeof s === "object" && s !== null && !Array.isArray(s),
+    (s): s is IamStatement => typeof s === "object" && s !== null && !Array.isArray(s),
   );
   return { Version: String((parsed as { Version?: unknown }).Version ?? ""), Statement: statements };
 }
@@ -239,7 +239,7 @@ export function substituteVariables(document: PolicyDocument, context: Context, 
     });
   const many = <T extends string | string[] | undefined>(value: T): T => (value === undefined ? value : Array.isArray(value) ? (value.map(one) as T) : (one(value) as T));
   const statements = asArray(document.Statement).map((s) => {
-    const out: PolicyStatement = { ...s };
+    const out: IamStatement = { ...s };
     if (s.Resource !== undefined) out.Resource = many(s.Resource);
     if (s.NotResource !== undefined) out.NotResource = many(s.NotResource);
     if (s.Condition) {

@@ -14,10 +14,8 @@ import { SimulationError, simulatorVerdicts } from "./simulate";
 
 export { classifyCaller, type Principal, type PrincipalKind } from "./caller";
 
-/** A statement to add, as `cody policy` writes it. */
-export type PolicyStatement = AllowStatement;
-
-export type Decision = "implicitDeny" | "explicitDeny";
+/** Why IAM refuses an action: no Allow matches it, or a Deny does. */
+export type DenyDecision = "implicitDeny" | "explicitDeny";
 
 /** Who answered: IAM's policy simulator, or cody's evaluator on the caller's policies. */
 export type Engine = "simulator" | "local";
@@ -31,9 +29,9 @@ export const ENGINE_NAMES: Record<Engine, string> = {
 export interface DeniedAction {
   action: string;
   resource: string;
-  decision: Decision;
+  decision: DenyDecision;
   /** The Allow statement that grants it (for an explicit deny, adding it is not enough). */
-  statementToAdd: PolicyStatement;
+  statementToAdd: AllowStatement;
   /** Commands that need it. */
   commands: CommandName[];
   /** Denied although identity policies may allow it: an SCP or the permissions boundary said no. */
@@ -63,7 +61,7 @@ export type PreflightResult =
       type: "denied";
       denied: DeniedAction[];
       /** One statement per requirement with something missing, in requirement order. */
-      statements: PolicyStatement[];
+      statements: AllowStatement[];
     } & Checked & { engine: Engine })
   | { type: "could-not-run"; reason: string; principal?: Principal };
 
@@ -220,7 +218,7 @@ function assemble(input: AssembleInput): PreflightResult {
 
   if (denied.length === 0) return { type: "ok", ...common };
 
-  const statements = new Map<Requirement, PolicyStatement>();
+  const statements = new Map<Requirement, AllowStatement>();
   for (const requirement of requirements) {
     const miss = missing.get(requirement);
     if (!miss) continue;

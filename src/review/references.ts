@@ -2,12 +2,12 @@
 // builds read, managed and boundary policies the roles name, an existing service role. A typo there
 // is otherwise found by a failed build or a rolled-back stack. Extraction is pure; the check goes
 // through a narrow API (names only: a parameter's or secret's value is never read).
-import type { DescribeParametersCommandInput, DescribeParametersCommandOutput } from "@aws-sdk/client-ssm";
-import type { DescribeSecretCommandInput } from "@aws-sdk/client-secrets-manager";
-import type { GetPolicyCommandInput, GetRoleCommandInput } from "@aws-sdk/client-iam";
+import type { ReferenceApi } from "../aws/apis";
 import { errorChain } from "../aws/errors";
 import { isPlainObject } from "../util/merge";
 import type { TemplateLike } from "./template-diff";
+
+export type { ReferenceApi };
 
 export type ReferenceKind = "parameter" | "secret" | "policy" | "role";
 
@@ -140,14 +140,6 @@ function resolve(value: unknown, context: ReferenceContext | undefined): string 
 }
 
 // ---------------------------------------------------------------- the check
-
-/** The reads the check makes; AWS errors arrive as thrown errors (not-found ones by their SDK names). */
-export interface ReferenceApi {
-  describeParameters(input: DescribeParametersCommandInput): Promise<Pick<DescribeParametersCommandOutput, "Parameters" | "NextToken">>;
-  describeSecret(input: DescribeSecretCommandInput): Promise<unknown>;
-  getPolicy(input: GetPolicyCommandInput): Promise<unknown>;
-  getRole(input: GetRoleCommandInput): Promise<unknown>;
-}
 
 export interface ReferenceCheck {
   missing: Reference[];

@@ -1,9 +1,26 @@
 // A change set, reviewed: CloudFormation's list of resource changes (with its replacement verdicts)
 // joined with the values the template diff shows, plus the IAM changes. What `cody diff` prints and
 // what `cody deploy` shows before it executes. Pure.
-import type { PropertyChange, ResourceChangeSummary } from "../deploy/deploy-stack";
 import { formatIamTable, iamChanges, isBroadening, type IamChange } from "./iam-changes";
 import { diffTemplates, formatChange, type TemplateLike, type ValueChange } from "./template-diff";
+
+/** One property (or attribute, such as Tags) a Modify changes, from the change set's Details. */
+export interface PropertyChange {
+  /** The property name, e.g. `Environment`; the attribute (`Tags`, `Metadata`, ...) when not a property. */
+  name: string;
+  /** CloudFormation's RequiresRecreation: `Never`, `Conditionally` or `Always`; null when not given. */
+  requiresRecreation: string | null;
+}
+
+export interface ResourceChangeSummary {
+  action: string;
+  logicalId: string;
+  resourceType: string;
+  /** CloudFormation's Replacement for a Modify (`True`, `False`, `Conditional`); null otherwise. */
+  replacement: string | null;
+  /** What a Modify changes, by name only, in the change set's order; [] for Add and Remove. */
+  properties: PropertyChange[];
+}
 
 export interface ReviewedChange extends ResourceChangeSummary {
   /** Changed property paths with old and new values, from the templates; [] for Add and Remove. */

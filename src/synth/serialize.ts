@@ -1,11 +1,12 @@
 // Template text. YAML is the default (readable in the console and in diffs); both forms are checked
 // against CloudFormation's 51,200-byte limit for an inline TemplateBody.
 import { Document, isScalar, visit } from "yaml";
+import { TEMPLATE_BODY_LIMIT } from "../aws/limits";
 import { configError } from "../errors";
 import type { Template } from "./template";
 
 export type TemplateFormat = "yaml" | "json";
-export const TEMPLATE_BODY_LIMIT = 51_200;
+export { TEMPLATE_BODY_LIMIT };
 const MERGE_MARKER = "__cody_yaml_merge_literal__";
 
 export function serializeTemplate(template: Template, format: TemplateFormat): string {

@@ -1,4 +1,4 @@
-// The offline commands must never load the AWS SDK: it costs +100 ms of start-up (reference/perf.md §2)
+// The offline commands must never load the AWS SDK: it costs +100 ms of start-up (docs/architecture.md#start-up)
 // and would make `--help`, `synth`, `init` and `policy` depend on it. Each command runs as the BUILT
 // binary with a preload (record-modules.cjs) that lists every module file the process loads.
 import { spawnSync } from "node:child_process";

@@ -1,4 +1,4 @@
-// loadProject (product.md §1-2): how DSL files are evaluated, the context they get, variables and
+// loadProject (docs/architecture.md#loading, #names): how DSL files are evaluated, the context they get, variables and
 // settings layering, role/schedule placement, `--type`, the "codybuild" import and fresh re-reads.
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";

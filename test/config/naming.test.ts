@@ -1,4 +1,4 @@
-// Names and env (product.md §2): project name, full project name, stack name and the env, both
+// Names and env (docs/architecture.md#names): project name, full project name, stack name and the env, both
 // through the pure functions and through loadProject with settings and an explicit environment.
 import { afterAll, describe, expect, it } from "vitest";
 import { closestRegion, REGION_NAME, regionProblem, resolveAws, resolveEnv, resolveNames, sanitizeProjectName, type NamingInput } from "../../src/config/naming";

@@ -1,4 +1,4 @@
-// The error corpus (product.md §7): every folder of test/fixtures/errors is a real project with one
+// The error corpus (docs/architecture.md#errors): every folder of test/fixtures/errors is a real project with one
 // mistake, run through the built CLI. Each must fail with exit 1, name the file, field and line the
 // case lists, say how to fix it, print no stack trace, write nothing to stdout and call no AWS API.
 import { execFile } from "node:child_process";

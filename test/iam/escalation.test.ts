@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadProject } from "../../src/config/load-project";
 import { boundaryPolicy, DENIED_IAM_WRITES } from "../../src/iam/boundary";
 import { escalationMessage, findEscalation } from "../../src/iam/escalation";
-import { actionMatches, evaluatePolicies, type PolicyDocument } from "../../src/iam/evaluate";
+import { actionMatches, evaluatePolicies, type PolicyDocument } from "../../src/policy/evaluate";
 import { callerRequirements, policyDocument } from "../../src/iam/policy";
 import { BOUNDARY_GUARDED_ACTIONS, requirementsFor, type Requirement, type RequirementInput } from "../../src/iam/requirements";
 import { synthesize, type SynthResult } from "../../src/synth/template";

@@ -1,4 +1,4 @@
-// Differential test of `cody policy --check` (checkPolicies → src/iam/coverage.ts) for requirement
+// Differential test of `cody policy --check` (checkPolicies → src/policy/coverage.ts) for requirement
 // *patterns* against @cloud-copilot/iam-simulate (AGPL: a dev dependency, an oracle only).
 //
 // A requirement resource like `role/cody/app-cody-*` stands for every ARN it matches; iam-simulate
@@ -9,11 +9,11 @@
 //
 // The one hard rule: the check never says "covered" where the oracle denies any of those requests.
 // The other way round (not covered, yet every tried request is allowed) is counted by reason; each
-// reason is documented in the header of src/iam/evaluate.ts. Replay with IAM_SET_SEED / IAM_SET_CASES.
+// reason is documented in the header of src/policy/evaluate.ts. Replay with IAM_SET_SEED / IAM_SET_CASES.
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { describe, expect, it } from "vitest";
-import { coverage } from "../../src/iam/coverage";
-import { evaluatePolicies, parsePolicyDocument, type PolicyDocument, type PolicyStatement } from "../../src/iam/evaluate";
+import { coverage } from "../../src/policy/coverage";
+import { evaluatePolicies, parsePolicyDocument, type PolicyDocument, type IamStatement } from "../../src/policy/evaluate";
 import { CHECK_USERNAMES, checkPolicies } from "../../src/iam/policy";
 import type { Requirement } from "../../src/iam/requirements";
 import { Gen, rng } from "../_helpers/random";
@@ -114,8 +114,8 @@ function variant(g: Gen, r: string, region: string | undefined): string {
 const REGION_VALUES = [...REGIONS, "us-*", "eu-west-?", "*", "US-EAST-1", "ap-*"] as const;
 const REGION_OPS = ["StringEquals", "StringNotEquals", "StringLike", "StringNotLike", "StringEqualsIgnoreCase", "StringEqualsIfExists", "StringNotLikeIfExists"] as const;
 
-function condition(g: Gen, c: Pick<Case, "passTo" | "region">): PolicyStatement["Condition"] {
-  const out: NonNullable<PolicyStatement["Condition"]> = {};
+function condition(g: Gen, c: Pick<Case, "passTo" | "region">): IamStatement["Condition"] {
+  const out: NonNullable<IamStatement["Condition"]> = {};
   const n = g.int(1, 2);
   for (let i = 0; i < n; i++) {
     const k = g.int(0, 9);
@@ -133,9 +133,9 @@ function condition(g: Gen, c: Pick<Case, "passTo" | "region">): PolicyStatement[
   return out;
 }
 
-function statement(g: Gen, sid: string, c: Case): PolicyStatement {
+function statement(g: Gen, sid: string, c: Case): IamStatement {
   const deny = g.chance(0.35);
-  const s: PolicyStatement = { Sid: sid, Effect: deny ? "Deny" : "Allow" };
+  const s: IamStatement = { Sid: sid, Effect: deny ? "Deny" : "Allow" };
   const [service] = c.action.split(":");
   const action = g.pick([c.action, `${service}:*`, "*", c.action.toLowerCase(), `${service}:${c.action.split(":")[1].slice(0, 3)}*`, "s3:GetObject"]);
   if (g.chance(0.1)) s.NotAction = g.pick(["s3:*", c.action]);
@@ -157,7 +157,7 @@ function generate(g: Gen): Case {
   const resource = shape.resource.replace("{region}", region ?? "*").replace("{account}", account);
   const c: Case = { action, resource, region, passTo: shape.passTo, policies: [] };
   // Usually one statement that covers the requirement, so "covered" is a frequent answer to test.
-  const statements: PolicyStatement[] = [];
+  const statements: IamStatement[] = [];
   if (g.chance(0.7)) statements.push({ Sid: "Base", Effect: "Allow", Action: action, Resource: g.chance(0.5) ? "*" : pinAccount(resource) });
   const n = g.int(1, 3);
   for (let i = 0; i < n; i++) statements.push(statement(g, `S${i}`, c));
@@ -254,7 +254,7 @@ async function oracle(c: Case, request: { resource: string; region: string }): P
   return result.resultType === "single" ? result.overallResult : `error ${JSON.stringify(result.resultType === "error" ? result.errors : result.resultType)}`;
 }
 
-/** Why the check said "not covered" where every tried request was allowed (see src/iam/evaluate.ts). */
+/** Why the check said "not covered" where every tried request was allowed (see src/policy/evaluate.ts). */
 function reason(c: Case, decision: string, example: string | undefined): string {
   const text = JSON.stringify(c.policies);
   if (example !== undefined && /[/:]$/.test(example)) return "an empty name (iam-simulate refuses it)";

@@ -1,12 +1,12 @@
-// Regressions for `cody policy --check` on requirement *patterns* (src/iam/coverage.ts through
+// Regressions for `cody policy --check` on requirement *patterns* (src/policy/coverage.ts through
 // checkPolicies): a pattern is covered only when every ARN it stands for is allowed and none is denied.
 // One table per class the issue named: narrower Deny, NotResource, `?`, partial Allow, region both ways,
 // `${aws:username}`, condition values that are patterns. The broad agreement with iam-simulate is in
 // evaluate-coverage-differential.test.ts.
 import { describe, expect, it } from "vitest";
-import { coverage } from "../../src/iam/coverage";
-import type { PolicyDocument, PolicyStatement } from "../../src/iam/evaluate";
-import { findWitness, lit, matches, outside, overlap, STAR } from "../../src/iam/glob-sets";
+import { coverage } from "../../src/policy/coverage";
+import type { PolicyDocument, IamStatement } from "../../src/policy/evaluate";
+import { findWitness, lit, matches, outside, overlap, STAR } from "../../src/policy/glob-sets";
 import { checkPolicies, type CheckOptions } from "../../src/iam/policy";
 import type { Requirement } from "../../src/iam/requirements";
 
@@ -14,9 +14,9 @@ const ACCOUNT = "123456789012";
 const ROLES = `arn:aws:iam::${ACCOUNT}:role/cody/app-cody-*`;
 const role = (name: string) => `arn:aws:iam::${ACCOUNT}:role/cody/${name}`;
 
-const doc = (...Statement: PolicyStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement });
-const allow = (Resource: string | string[], extra: Partial<PolicyStatement> = {}): PolicyStatement => ({ Effect: "Allow", Action: "iam:PassRole", Resource, ...extra });
-const deny = (Resource: string | string[], extra: Partial<PolicyStatement> = {}): PolicyStatement => ({ Sid: "NoAdmin", Effect: "Deny", Action: "iam:*", Resource, ...extra });
+const doc = (...Statement: IamStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement });
+const allow = (Resource: string | string[], extra: Partial<IamStatement> = {}): IamStatement => ({ Effect: "Allow", Action: "iam:PassRole", Resource, ...extra });
+const deny = (Resource: string | string[], extra: Partial<IamStatement> = {}): IamStatement => ({ Sid: "NoAdmin", Effect: "Deny", Action: "iam:*", Resource, ...extra });
 
 function requirement(action: string, resource: string, condition?: Requirement["condition"]): Requirement {
   return { sid: "Need", actions: [action], resources: [resource], ...(condition ? { condition } : {}), why: "test", commands: ["deploy"] };
@@ -54,7 +54,7 @@ describe("glob sets", () => {
 });
 
 describe("wildcard requirement resources", () => {
-  it.each<[string, PolicyStatement[]]>([
+  it.each<[string, IamStatement[]]>([
     ["the same pattern", [allow(ROLES)]],
     ["a wider pattern", [allow(`arn:aws:iam::${ACCOUNT}:role/cody/*`)]],
     ["any account, path and name", [allow("arn:aws:iam::*:role/*")]],
@@ -130,7 +130,7 @@ describe("aws:RequestedRegion", () => {
   const projects = (region: string) => requirement("codebuild:StartBuild", `arn:aws:codebuild:${region}:${ACCOUNT}:project/*`);
   const inRegion = (op: string, value: string | string[]) => allow("*", { Action: "codebuild:*", Condition: { [op]: { "aws:RequestedRegion": value } } });
 
-  it.each<[string, PolicyStatement, string | undefined, boolean]>([
+  it.each<[string, IamStatement, string | undefined, boolean]>([
     ["StringEquals, same region", inRegion("StringEquals", "us-east-1"), "us-east-1", true],
     ["StringEquals, another region", inRegion("StringEquals", "eu-west-1"), "us-east-1", false],
     ["StringLike us-*", inRegion("StringLike", "us-*"), "us-east-1", true],
@@ -200,9 +200,9 @@ describe("${aws:username}", () => {
 
 describe("requirement condition values that are patterns", () => {
   const attach = requirement("iam:AttachRolePolicy", ROLES, { ArnLike: { "iam:PolicyARN": `arn:aws:iam::${ACCOUNT}:policy/cody/*` } });
-  const grant = (condition: PolicyStatement["Condition"]) => doc(allow(ROLES, { Action: "iam:AttachRolePolicy", Condition: condition }));
+  const grant = (condition: IamStatement["Condition"]) => doc(allow(ROLES, { Action: "iam:AttachRolePolicy", Condition: condition }));
 
-  it.each<[string, PolicyStatement["Condition"], boolean]>([
+  it.each<[string, IamStatement["Condition"], boolean]>([
     ["the same ArnLike", { ArnLike: { "iam:PolicyARN": `arn:aws:iam::${ACCOUNT}:policy/cody/*` } }, true],
     ["a wider ArnLike", { ArnLike: { "iam:PolicyARN": "arn:aws:iam::*:policy/*" } }, true],
     ["a narrower ArnLike", { ArnLike: { "iam:PolicyARN": `arn:aws:iam::${ACCOUNT}:policy/cody/build-*` } }, false],

@@ -1,10 +1,10 @@
-// Differential test of src/iam/evaluate.ts against @cloud-copilot/iam-simulate (AGPL: a dev dependency,
+// Differential test of src/policy/evaluate.ts against @cloud-copilot/iam-simulate (AGPL: a dev dependency,
 // used here as an oracle only). A seeded generator builds identity policies mixing Allow/Deny,
 // Action/NotAction, Resource/NotResource with wildcards and conditions over the operators the evaluator
 // supports, and realistic cody requests; both engines must agree on the decision and on which
 // statements matched. Replay a run with IAM_DIFF_SEED=<seed> (and IAM_DIFF_CASES=<n>).
 //
-// Left out on purpose (documented as unsupported or divergent in src/iam/evaluate.ts): policy variables,
+// Left out on purpose (documented as unsupported or divergent in src/policy/evaluate.ts): policy variables,
 // service wildcards, short ARNs in NotResource and Arn conditions, `ForAnyValue:...IfExists`, Date
 // operators (iam-simulate reads epoch values unscaled), empty multivalued keys, wildcard request resources,
 // sts:GetCallerIdentity (always allowed by AWS), and `/0` CIDRs (iam-simulate 0.1.173 computes the /0
@@ -13,7 +13,7 @@
 // from `2001:db8::17`, and NotIpAddress of a single IPv6 address is false for any IPv4 request).
 import { allowedContextKeysForRequest, runSimulation, type RunSimulationResults } from "@cloud-copilot/iam-simulate";
 import { describe, expect, it } from "vitest";
-import { evaluatePolicies, parsePolicyDocument, type Decision, type EvalRequest, type PolicyDocument, type PolicyStatement } from "../../src/iam/evaluate";
+import { evaluatePolicies, parsePolicyDocument, type Decision, type EvalRequest, type PolicyDocument, type IamStatement } from "../../src/policy/evaluate";
 import { Gen, rng } from "../_helpers/random";
 
 const SEED = Number(process.env.IAM_DIFF_SEED ?? 20260927);
@@ -158,7 +158,7 @@ const STRING_OPS = ["StringEquals", "StringNotEquals", "StringEqualsIgnoreCase",
 const NUMERIC_OPS = ["NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals"] as const;
 const ARN_OPS = ["ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike"] as const;
 
-type ConditionBlock = NonNullable<PolicyStatement["Condition"]>;
+type ConditionBlock = NonNullable<IamStatement["Condition"]>;
 
 /** Policy values that the target request's context value meets (or narrowly misses). */
 function near(key: string, value: string | string[] | undefined): string[] {
@@ -253,8 +253,8 @@ function resourceLike(g: Gen, resource: string): string {
   return parts.join(":");
 }
 
-function statement(g: Gen, sid: string, target: EvalRequest): PolicyStatement {
-  const s: PolicyStatement = { Sid: sid, Effect: g.chance(0.65) ? "Allow" : "Deny" };
+function statement(g: Gen, sid: string, target: EvalRequest): IamStatement {
+  const s: IamStatement = { Sid: sid, Effect: g.chance(0.65) ? "Allow" : "Deny" };
   const notAction = g.chance(0.2);
   const actions = g.some(ACTION_PATTERNS, notAction ? 1 : 0, 2);
   // Statements are biased toward the target request, or most would never reach their conditions.

@@ -1,4 +1,4 @@
-// Unit tests of the offline IAM evaluator (src/iam/evaluate.ts), one table per rule. The broad
+// Unit tests of the offline IAM evaluator (src/policy/evaluate.ts), one table per rule. The broad
 // agreement with iam-simulate is in evaluate-differential.test.ts; these pin each rule, including
 // the places where we deliberately differ from it.
 import { describe, expect, it } from "vitest";
@@ -12,8 +12,8 @@ import {
   unsupportedFeatures,
   type EvalRequest,
   type PolicyDocument,
-  type PolicyStatement,
-} from "../../src/iam/evaluate";
+  type IamStatement,
+} from "../../src/policy/evaluate";
 import { configErrorFrom } from "../_helpers/project";
 
 const ACCOUNT = "123456789012";
@@ -22,11 +22,11 @@ const STACK = `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/cody-demo-dev/0
 const PROJECT = `arn:aws:codebuild:us-east-1:${ACCOUNT}:project/cody-demo-dev`;
 const LOG_STREAM = `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/codebuild/cody-demo-dev:log-stream:abc/123`;
 
-const policy = (...Statement: PolicyStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement });
-const allow = (extra: Partial<PolicyStatement> = {}): PolicyStatement => ({ Effect: "Allow", Action: "*", Resource: "*", ...extra });
+const policy = (...Statement: IamStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement });
+const allow = (extra: Partial<IamStatement> = {}): IamStatement => ({ Effect: "Allow", Action: "*", Resource: "*", ...extra });
 
 /** The decision for one statement under the given request context. */
-function decide(statement: PolicyStatement, request: Partial<EvalRequest> = {}): string {
+function decide(statement: IamStatement, request: Partial<EvalRequest> = {}): string {
   return evaluatePolicies([policy(statement)], { action: "iam:PassRole", resource: ROLE, ...request }).decision;
 }
 
@@ -91,7 +91,7 @@ describe("decision", () => {
   });
 
   it("ignores statements IAM would reject (no Action/NotAction, no Resource/NotResource, bad Effect)", () => {
-    const invalid: PolicyStatement[] = [
+    const invalid: IamStatement[] = [
       { Effect: "Allow", Resource: "*" },
       { Effect: "Allow", Action: "*" },
       { Effect: "allow" as "Allow", Action: "*", Resource: "*" },
@@ -196,14 +196,14 @@ describe("Resource matching", () => {
     expect(decide(allow({ Resource: undefined, NotResource: [PROJECT, STACK] }))).toBe("allowed");
     expect(decide(allow({ Resource: undefined, NotResource: [] }))).toBe("allowed");
     // The classic guard: deny everything outside the cody path.
-    const guard: PolicyStatement = { Effect: "Deny", Action: "iam:PassRole", NotResource: `arn:aws:iam::${ACCOUNT}:role/cody/*` };
+    const guard: IamStatement = { Effect: "Deny", Action: "iam:PassRole", NotResource: `arn:aws:iam::${ACCOUNT}:role/cody/*` };
     expect(evaluatePolicies([policy(allow(), guard)], { action: "iam:PassRole", resource: ROLE }).decision).toBe("allowed");
     expect(evaluatePolicies([policy(allow(), guard)], { action: "iam:PassRole", resource: `arn:aws:iam::${ACCOUNT}:role/Admin` }).decision).toBe("explicitDeny");
   });
 });
 
 describe("Condition", () => {
-  type Row = [string, PolicyStatement["Condition"], Record<string, string | string[]>, boolean];
+  type Row = [string, IamStatement["Condition"], Record<string, string | string[]>, boolean];
   const cb = "codebuild.amazonaws.com";
   const ev = "events.amazonaws.com";
 
@@ -309,7 +309,7 @@ describe("Condition", () => {
     ["two operators are AND-ed", { StringEquals: { "iam:PassedToService": cb }, Bool: { "aws:SecureTransport": "true" } }, { "iam:PassedToService": cb, "aws:SecureTransport": "false" }, false],
     ["an empty Condition holds", {}, {}, true],
     // Unsupported or invalid
-    ["an unknown operator never holds", { StringEqual: { "iam:PassedToService": cb } } as PolicyStatement["Condition"], { "iam:PassedToService": cb }, false],
+    ["an unknown operator never holds", { StringEqual: { "iam:PassedToService": cb } } as IamStatement["Condition"], { "iam:PassedToService": cb }, false],
     ["policy variables are filled from the context", { StringEquals: { "aws:RequestedRegion": "${aws:username}" } }, { "aws:RequestedRegion": "us-east-1", "aws:username": "us-east-1" }, true],
   ];
 
@@ -372,10 +372,10 @@ describe("parsePolicyDocument", () => {
 
   it("decodes JSON string escapes", () => {
     const doc = parsePolicyDocument(`{"Statement":{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::b\\/k\\u0041\\n"}}`);
-    expect((doc.Statement as PolicyStatement).Resource).toBe("arn:aws:s3:::b/kA\n");
+    expect((doc.Statement as IamStatement).Resource).toBe("arn:aws:s3:::b/kA\n");
   });
 
-  // cody's docs page (reference/cody.md §6.1b) shipped this policy with a trailing comma after "ssm:*".
+  // Ruby cody's docs page (docs/architecture.md#ruby-codys-bugs) shipped this policy with a trailing comma after "ssm:*".
   const codySeed = `{
   "Version": "2012-10-17",
   "Statement": [
@@ -530,7 +530,7 @@ describe("policy variables (one request)", () => {
 
   it("without a value, an Allow that needs it covers nothing and a Deny that uses it applies", () => {
     expect(evaluatePolicies([policy(self)], { action: "iam:GetUser", resource: user("alice") }).decision).toBe("implicitDeny");
-    const deny: PolicyStatement = { Effect: "Deny", Action: "iam:*", Resource: `arn:aws:iam::${ACCOUNT}:user/\${aws:userid}` };
+    const deny: IamStatement = { Effect: "Deny", Action: "iam:*", Resource: `arn:aws:iam::${ACCOUNT}:user/\${aws:userid}` };
     expect(evaluatePolicies([policy(allow(), deny)], { action: "iam:GetUser", resource: user("alice") }).decision).toBe("explicitDeny");
   });
 

@@ -1,10 +1,10 @@
 // Requirements → policy document, the broad variant, the `aws iam` script, and the offline check
-// (with the evaluator of src/iam/evaluate.ts).
+// (with the evaluator of src/policy/evaluate.ts).
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadProject } from "../../src/config/load-project";
-import { parsePolicyDocument, type PolicyStatement } from "../../src/iam/evaluate";
+import { parsePolicyDocument, type IamStatement } from "../../src/policy/evaluate";
 import {
   broadPolicy,
   callerRequirements,
@@ -34,7 +34,7 @@ const requirementsOf = (name?: string, extra: Partial<Parameters<typeof requirem
   requirementsFor({ ...(name ? { synth: synths.get(name)! } : {}), region: REGION, account: ACCOUNT, ...extra });
 
 const statements = (policy: IamPolicy) => policy.Statement;
-const actionsIn = (s: PolicyStatement) => (Array.isArray(s.Action) ? s.Action : s.Action ? [s.Action] : []);
+const actionsIn = (s: IamStatement) => (Array.isArray(s.Action) ? s.Action : s.Action ? [s.Action] : []);
 
 describe("policyDocument", () => {
   it("is valid JSON that IAM's grammar accepts, for every example and the generic policy", () => {
@@ -194,7 +194,7 @@ describe("checkPolicies", () => {
   it("never reuses a Sid the checked policy has: suffixes Missing, de-duplicated, ignoring case", () => {
     const requirements = requirementsOf("demo");
     const full = policyDocument(requirements);
-    const without = (s: PolicyStatement, action: string) => ({ ...s, Action: actionsIn(s).filter((a) => a !== action) });
+    const without = (s: IamStatement, action: string) => ({ ...s, Action: actionsIn(s).filter((a) => a !== action) });
     // An older policy: cody's Sids, two statements narrower than today's, one Sid in other case, and a
     // statement of the user's own that already carries the first suffix.
     const older = {

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadProject } from "../../src/config/load-project";
 import { CFN_HANDLER_PERMISSIONS, CFN_HANDLER_PERMISSIONS_SOURCE } from "../../src/generated/cfn-handler-permissions";
-import { evaluatePolicies, type PolicyDocument } from "../../src/iam/evaluate";
+import { evaluatePolicies, type PolicyDocument } from "../../src/policy/evaluate";
 import {
   CODEBUILD_PROJECT_PERMISSIONS,
   EMITTED_RESOURCE_TYPES,

@@ -9,7 +9,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { createCloudFormation, createCodeBuild } from "../../src/aws/clients";
 import { findProject } from "../../src/builds/find-project";
 import { loadProject } from "../../src/config/load-project";
-import { evaluatePolicies } from "../../src/iam/evaluate";
+import { evaluatePolicies } from "../../src/policy/evaluate";
 import { callerRequirements, policyDocument } from "../../src/iam/policy";
 import { requirementsFor, type CommandName } from "../../src/iam/requirements";
 import { synthesize } from "../../src/synth/template";

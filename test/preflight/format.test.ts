@@ -2,14 +2,15 @@
 // cannot fix, and a pasteable policy document with the statement(s) to add.
 import { describe, expect, it } from "vitest";
 import { formatCouldNotRun, formatDenied, formatDeniedTable, formatFallback, formatOk, formatStatements } from "../../src/preflight/format";
-import type { DeniedAction, PolicyStatement, PreflightResult, Principal } from "../../src/preflight/preflight";
+import type { AllowStatement } from "../../src/iam/policy";
+import type { DeniedAction, PreflightResult, Principal } from "../../src/preflight/preflight";
 
 const principal: Principal = { kind: "user", callerArn: "arn:aws:iam::123456789012:user/deployer", arn: "arn:aws:iam::123456789012:user/deployer", account: "123456789012", partition: "aws" };
 const STACK = "arn:aws:cloudformation:us-east-1:123456789012:stack/demo-cody/*";
 const ROLES = "arn:aws:iam::123456789012:role/cody/*";
 
-const stackStatement: PolicyStatement = { Sid: "CloudFormationStack", Effect: "Allow", Action: ["cloudformation:CreateChangeSet"], Resource: [STACK] };
-const passStatement: PolicyStatement = {
+const stackStatement: AllowStatement = { Sid: "CloudFormationStack", Effect: "Allow", Action: ["cloudformation:CreateChangeSet"], Resource: [STACK] };
+const passStatement: AllowStatement = {
   Sid: "PassRoles",
   Effect: "Allow",
   Action: ["iam:PassRole"],

@@ -20,7 +20,7 @@ import {
   ListUserPoliciesCommand,
 } from "@aws-sdk/client-iam";
 import type { AwsClientStub } from "aws-sdk-client-mock";
-import type { PolicyDocument } from "../../src/iam/evaluate";
+import type { PolicyDocument } from "../../src/policy/evaluate";
 
 export interface FakeIdentity {
   path?: string;

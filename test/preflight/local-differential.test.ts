@@ -7,7 +7,7 @@
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import type { ContextEntry } from "@aws-sdk/client-iam";
 import { describe, expect, it } from "vitest";
-import type { PolicyDocument, PolicyStatement } from "../../src/iam/evaluate";
+import type { PolicyDocument, IamStatement } from "../../src/policy/evaluate";
 import type { Requirement } from "../../src/iam/requirements";
 import type { Caller } from "../../src/preflight/caller";
 import { localVerdicts, type IdentityPolicies } from "../../src/preflight/local";
@@ -49,7 +49,7 @@ const RESOURCES = [
   `arn:aws:codebuild:${REGION}:${ACCOUNT}:project/*`, `arn:aws:codebuild:*:${ACCOUNT}:project/other`, `arn:aws:iam::${ACCOUNT}:role/cody/*`,
   `arn:aws:iam::${ACCOUNT}:role/cody/demo-cody-*`, `arn:aws:iam::${ACCOUNT}:role/other/*`, `arn:aws:events:*:${ACCOUNT}:rule/cody-*`, "arn:aws:events:*:*:*",
 ];
-const CONDITIONS: Array<NonNullable<PolicyStatement["Condition"]>> = [
+const CONDITIONS: Array<NonNullable<IamStatement["Condition"]>> = [
   { StringEquals: { "iam:PassedToService": "codebuild.amazonaws.com" } },
   { StringLike: { "iam:PassedToService": "events.*" } },
   { StringEquals: { "aws:RequestedRegion": [REGION, "us-east-1"] } },
@@ -58,7 +58,7 @@ const CONDITIONS: Array<NonNullable<PolicyStatement["Condition"]>> = [
 
 function generate(next: () => number): { identity: PolicyDocument[]; boundary?: PolicyDocument } {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
-  const statement = (allowRate: number): PolicyStatement => ({
+  const statement = (allowRate: number): IamStatement => ({
     Effect: next() < allowRate ? "Allow" : "Deny",
     ...(next() < 0.15 ? { NotAction: [pick(ACTIONS.slice(1))] } : { Action: [pick(ACTIONS), pick(ACTIONS)] }),
     ...(next() < 0.1 ? { NotResource: pick(RESOURCES.slice(1)) } : { Resource: [pick(RESOURCES), pick(RESOURCES)] }),

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { toCodyError } from "../../src/aws/errors";
 import { CodyError, ExitCode } from "../../src/errors";
-import type { PolicyDocument } from "../../src/iam/evaluate";
+import type { PolicyDocument } from "../../src/policy/evaluate";
 import { decodePolicyDocument, substituteVariables } from "../../src/preflight/local";
 import { failureOf, isFatal } from "../../src/preflight/reasons";
 import { urlEncoded } from "./iam-fake";

@@ -17,7 +17,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createIdentity, type IdentityApi } from "../../src/aws/clients";
 import { isCodyError } from "../../src/errors";
-import { evaluatePolicies, type PolicyDocument } from "../../src/iam/evaluate";
+import { evaluatePolicies, type PolicyDocument } from "../../src/policy/evaluate";
 import type { Requirement } from "../../src/iam/requirements";
 import { LOCAL_ENGINE_CALLS } from "../../src/preflight/local";
 import { classifyCaller, LOCAL_LIMITS, runPreflight, type PreflightResult } from "../../src/preflight/preflight";

@@ -1,4 +1,4 @@
-// One focused test per convenience key of ProjectConfig and LinuxEnvironment (product.md §1, §3):
+// One focused test per convenience key of ProjectConfig and LinuxEnvironment (docs/architecture.md#template):
 // the DSL file is written to a temp dir, loaded and synthesized, and the CodeBuild resource checked.
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -211,7 +211,7 @@ describe("linuxImage and image pull credentials", () => {
   // Was a bug (fixed): with SERVICE_ROLE pull credentials CodeBuild pulls a private ECR image with the project's
   // role, but the generated least-privilege role has no ECR permissions, so the first build fails
   // with "CLIENT_ERROR: ... not authorized to perform ecr:GetAuthorizationToken" unless the user
-  // discovers that and adds them by hand (the same breakage cody.md §6.7 lists for cody).
+  // discovers that and adds them by hand (the same breakage Ruby cody had: docs/architecture.md#ruby-codys-bugs).
   it("an ECR image gives the generated role permission to pull it", async () => {
     const image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/build-images:node20";
     const template = await synthFor(minimalProject(`linuxImage: "${image}",`));

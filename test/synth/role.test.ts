@@ -1,4 +1,4 @@
-// The generated CodeBuild role (product.md §1 Role, §3): least privilege by default, the DSL's
+// The generated CodeBuild role (docs/architecture.md#template): least privilege by default, the DSL's
 // iamPolicy / managedIamPolicy / permissionsBoundary / properties, and source-specific statements.
 import { afterAll, describe, expect, it } from "vitest";
 import { isConfigError } from "../../src/errors";
@@ -161,7 +161,7 @@ describe("default statements: least privilege", () => {
   // Was a bug (fixed): `properties: { Name }` is accepted (Name is a known raw key) and renames the CodeBuild
   // project, but the role's log permissions (and the managed LogGroup) still use the derived full
   // project name, so every build of the renamed project is denied writing its logs. cody had the same
-  // class of bug for its schedule role (reference/cody.md §6.5). Refusing the override would fix it too.
+  // class of bug for its schedule role (docs/architecture.md#ruby-codys-bugs). Refusing the override would fix it too.
   it("a Name override in properties moves the log permissions along (or is refused)", async () => {
     const outcome = await synthFor(minimalProject(`properties: { Name: "custom-name" },`)).catch((error: unknown) => error);
     if (isConfigError(outcome)) {

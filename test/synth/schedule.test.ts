@@ -1,4 +1,4 @@
-// The schedule (product.md §1 Schedule, §3): cody's EventBridge rule, or EventBridge Scheduler with
+// The schedule (docs/architecture.md#template, #schedule-expressions): cody's EventBridge rule, or EventBridge Scheduler with
 // `engine: "scheduler"`; either role may start builds of this project only.
 import { afterAll, describe, expect, it } from "vitest";
 import { isConfigError } from "../../src/errors";

@@ -1,4 +1,4 @@
-// The template as a whole (product.md §3): header, outputs, stack tags, deterministic bytes, YAML that
+// The template as a whole (docs/architecture.md#template): header, outputs, stack tags, deterministic bytes, YAML that
 // CloudFormation reads as intended, and the 51,200-byte inline limit.
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -221,7 +221,7 @@ describe("YAML output", () => {
 
   // Was a bug (fixed): serialize.ts leaves a value of exactly "=" or "<<" unquoted. YAML 1.1 gives those plain
   // scalars the special `value` and `merge` tags, and PyYAML-based readers (cfn-lint, whose zero
-  // errors product.md §3 requires) refuse the template: "could not determine a constructor for the
+  // errors docs/architecture.md#template requires) refuse the template: "could not determine a constructor for the
   // tag 'tag:yaml.org,2002:value'" (checked with cfn-lint on a one-resource template).
   it('values "=" and "<<" are quoted', async () => {
     const yaml = serializeTemplate(

@@ -7,7 +7,7 @@ import { resolveAws } from "../../config/naming";
 import { findProjectRoot } from "../../config/project-root";
 import { serviceRoleArn } from "../../config/role-arn";
 import { CodyError, configError, ExitCode } from "../../errors";
-import { asArray, parsePolicyDocument, unsupportedFeatures, type PolicyDocument } from "../../iam/evaluate";
+import { asArray, parsePolicyDocument, unsupportedFeatures, type PolicyDocument } from "../../policy/evaluate";
 import {
   BROAD_WARNING,
   broadPolicy,

@@ -3,12 +3,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { isMap, isScalar, LineCounter, parseDocument, stringify, type Document } from "yaml";
+import { TEMPLATE_BODY_LIMIT } from "../../aws/limits";
 import type { Issue } from "../../errors";
 import { closest } from "../../util/did-you-mean";
 import { buildComputeType, buildEnvironmentType, isLambdaCompute } from "../build-environment";
 import type { LoadedProject } from "../load-project";
 import { BADGE_SOURCES, WEBHOOK_SOURCES } from "../source";
-import { TEMPLATE_BODY_LIMIT } from "../../synth/serialize";
 import { checkRole } from "./role-rules";
 import { checkDynamicReferences } from "./dynamic-references";
 import { checkEventPattern } from "./event-pattern";

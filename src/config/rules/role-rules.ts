@@ -3,7 +3,7 @@
 // otherwise crowd out cody's statements. Shapes are checked by the schema (rules/statements.ts).
 import { readFileSync } from "node:fs";
 import type { Issue } from "../../errors";
-import { iamActionProblem, iamServiceProblem, type ActionProblem } from "../../iam/actions";
+import { iamActionProblem, iamServiceProblem, type ActionProblem } from "../../policy/actions";
 import { CODY_POLICY_NAME, defaultStatements, sameBoundary } from "../../synth/role-resource";
 import { isPlainObject } from "../../util/merge";
 import type { LoadedProject } from "../load-project";

@@ -3,7 +3,7 @@
 // AWS document, Ruby cody and CDK's fromJson), or a whole policy document { Version, Statement } whose
 // statements are appended. Every spelling gets the same checks, so a mistake is reported at its key
 // with what IAM expects, before CloudFormation (or the build) finds it.
-import { parseConditionOperator, SUPPORTED_CONDITION_OPERATORS } from "../../iam/evaluate";
+import { parseConditionOperator, SUPPORTED_CONDITION_OPERATORS } from "../../policy/evaluate";
 import { closest } from "../../util/did-you-mean";
 import { isPlainObject, type PlainObject } from "../../util/merge";
 

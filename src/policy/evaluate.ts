@@ -1,4 +1,4 @@
-// Offline evaluator for IAM *identity* policies: `cody policy --check` (product.md §5) and the preflight's
+// Offline evaluator for IAM *identity* policies: `cody policy --check` (docs/architecture.md#iam) and the preflight's
 // local engine. Pure and free of the simulator library so it can ship in the MIT CLI; it is differentially
 // tested against the AGPL @cloud-copilot/iam-simulate (a dev dependency only): one request at a time in
 // test/iam/evaluate-differential.test.ts, requirement patterns in evaluate-coverage-differential.test.ts.
@@ -89,7 +89,8 @@ export { parsePolicyDocument } from "./parse-policy";
 
 export type ConditionValue = string | string[] | boolean | number;
 
-export interface PolicyStatement {
+/** One statement of an IAM policy document (AWS JSON, PascalCase keys); the DSL's camelCase form is PolicyStatement in dsl/types.ts. */
+export interface IamStatement {
   Sid?: string;
   Effect: "Allow" | "Deny";
   Action?: string | string[];
@@ -101,7 +102,7 @@ export interface PolicyStatement {
 
 export interface PolicyDocument {
   Version?: string;
-  Statement: PolicyStatement | PolicyStatement[];
+  Statement: IamStatement | IamStatement[];
 }
 
 export interface EvalRequest {
@@ -149,7 +150,7 @@ export function evaluatePolicies(policies: PolicyDocument[], request: EvalReques
   return { decision, matchedAllow, matchedDeny };
 }
 
-function statementApplies(statement: PolicyStatement, request: EvalRequest, context: Map<string, string | string[]>): boolean {
+function statementApplies(statement: IamStatement, request: EvalRequest, context: Map<string, string | string[]>): boolean {
   if (statement.Action !== undefined) {
     if (!asArray(statement.Action).some((a) => actionMatches(a, request.action))) return false;
   } else if (statement.NotAction !== undefined) {

@@ -3,7 +3,7 @@
 // and the region may be unknown. Covered means every request of the set is allowed and none is denied.
 // The rules, and where the answer is conservative, are in the header of ./evaluate.ts.
 import { conditionKeyHolds, parseConditionOperator } from "./conditions";
-import type { EvalResult, PolicyDocument, PolicyStatement } from "./evaluate";
+import type { EvalResult, PolicyDocument, IamStatement } from "./evaluate";
 import { actionMatches, asArray, statementId } from "./matching";
 import { findWitness, lit, outside, overlap, readableForms, STAR, type Pattern, type Token, type Witness } from "./glob-sets";
 
@@ -226,7 +226,7 @@ function setValueTri(operatorName: string, requestValue: ValueSet, policyValues:
   return all ? "true" : none ? "false" : "unknown";
 }
 
-function conditionTri(condition: PolicyStatement["Condition"], ctx: Context): Tri {
+function conditionTri(condition: IamStatement["Condition"], ctx: Context): Tri {
   let result: Tri = "true";
   for (const [operatorName, block] of Object.entries(condition ?? {})) {
     const operator = parseConditionOperator(operatorName);
@@ -265,7 +265,7 @@ function substitute(value: string, ctx: Context, operatorName: string): string |
 // ---------------------------------------------------------------------------------------------------
 // Statements and the decision
 
-function actionApplies(statement: PolicyStatement, action: string): boolean {
+function actionApplies(statement: IamStatement, action: string): boolean {
   if (statement.Action !== undefined) return asArray(statement.Action).some((a) => actionMatches(a, action));
   if (statement.NotAction !== undefined) return !asArray(statement.NotAction).some((a) => actionMatches(a, action));
   return false;

@@ -1,6 +1,6 @@
 // Condition operators of IAM identity policies, evaluated against one concrete request context (the rules
 // are in the header of ./evaluate.ts; sets of values are decided in ./coverage.ts).
-import type { PolicyStatement } from "./evaluate";
+import type { IamStatement } from "./evaluate";
 import { globMatch, splitArnLoose } from "./matching";
 
 
@@ -115,7 +115,7 @@ export function parseConditionOperator(raw: string): ParsedOperator | undefined 
   return op ? { set, ifExists, op } : undefined;
 }
 
-export function conditionsHold(condition: PolicyStatement["Condition"], context: Map<string, string | string[]>): boolean {
+export function conditionsHold(condition: IamStatement["Condition"], context: Map<string, string | string[]>): boolean {
   if (condition === undefined) return true;
   for (const [operatorName, block] of Object.entries(condition)) {
     const operator = parseConditionOperator(operatorName);

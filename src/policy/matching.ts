@@ -1,9 +1,9 @@
 // Matching one IAM pattern against one concrete value: globs, actions, ARNs segment by segment (the rules
 // are in the header of ./evaluate.ts). Sets of values are ./glob-sets.ts.
-import type { PolicyStatement } from "./evaluate";
+import type { IamStatement } from "./evaluate";
 
 /** How results name a statement: its Sid, else its place in its own policy. */
-export function statementId(statement: Pick<PolicyStatement, "Sid">, index: number): string {
+export function statementId(statement: Pick<IamStatement, "Sid">, index: number): string {
   return statement.Sid || `Statement[${index}]`;
 }
 
