@@ -11,7 +11,7 @@ import type { Build } from "@aws-sdk/client-codebuild";
 import type { CodeBuildApi } from "../aws/clients";
 import { CodyError } from "../errors";
 import { colors, type Reporter } from "../io/reporter";
-import { buildFinished } from "./follow-build";
+import { buildFinished } from "./build";
 import { formatDuration, formatTime, paintStatus, secondsBetween } from "./format";
 
 export const LIST_FORMATS = ["table", "json", "csv", "markdown", "tab", "space"] as const;
