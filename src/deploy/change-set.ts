@@ -4,6 +4,7 @@ import type { Change, CreateChangeSetCommandInput } from "@aws-sdk/client-cloudf
 import { CodyError, ExitCode } from "../errors";
 import type { Reporter } from "../io/reporter";
 import { CHANGE_SET_MAX_MS, minutes, type DeployOptions, type PropertyChange, type ResourceChangeSummary } from "./options";
+import { backoff, CHANGE_SET_FIRST_MS, CHANGE_SET_MAX_TICK_MS } from "./poll-schedule";
 import { abortable } from "./wait";
 
 /** The parts every cody change set shares: the template, the IAM capabilities its roles need, the stack's tags. */
@@ -41,7 +42,7 @@ export async function waitForChangeSet(
   const now = options.now ?? Date.now;
   const limit = Math.min(CHANGE_SET_MAX_MS, options.timeoutMs ?? CHANGE_SET_MAX_MS);
   const deadline = now() + limit;
-  let delay = 500;
+  let delay = CHANGE_SET_FIRST_MS;
   for (;;) {
     const res = await cfn.describeChangeSet({ StackName: stackName, ChangeSetName: changeSetName });
     if (changeSetHasNoChanges(res.Status, res.StatusReason)) return { type: "empty" };
@@ -67,7 +68,7 @@ export async function waitForChangeSet(
       });
     }
     await abortable(options.sleep(delay), options.signal);
-    delay = Math.min(delay * 1.5, 3000);
+    delay = backoff(delay, CHANGE_SET_MAX_TICK_MS);
   }
 }
 

@@ -2,12 +2,13 @@
 import { CodyError, ExitCode } from "../errors";
 import { rootCause, StackEventPoller, type StackActivity } from "./events";
 import { FOLLOW_MAX_MS, minutes, type DeployOptions } from "./options";
+import { StackPollSchedule } from "./poll-schedule";
 import { isDeploySuccess, isInProgress, isMissingStackError, lookupStack, type StackSnapshot } from "./stack";
 import { abortable } from "./wait";
 
 /**
- * Polls the stack and its events until it leaves *_IN_PROGRESS; adaptive: fast at first, then slower.
- * `expected` is how many resources will change (undefined: not known, as for a delete).
+ * Polls the stack and its events until it leaves *_IN_PROGRESS: the status on every tick of at most
+ * 2 s, the events every second while they flow and sparsely when quiet (poll-schedule.ts). `expected` is how many resources will change (undefined: not known, as for a delete).
  */
 export async function followStack(
   options: Pick<DeployOptions, "cfn" | "stackName" | "io" | "sleep" | "signal" | "now" | "timeoutMs">,
@@ -27,12 +28,13 @@ export async function followStack(
   printer.start(expected, verb === "Deleting" ? "deleted" : "done");
   const seen: StackActivity[] = [];
   let succeeded = false;
-  let delay = 1000;
+  const schedule = new StackPollSchedule();
   try {
     for (;;) {
-      const events = await poller.poll();
-      for (const e of events) printer.activity(e);
-      seen.push(...events);
+      const events = schedule.readEventsNow() ? await poller.poll() : undefined;
+      if (events) schedule.eventsRead(events.length);
+      for (const e of events ?? []) printer.activity(e);
+      seen.push(...(events ?? []));
       const current = await lookupStack(cfn, id);
       if (!current.exists || !isInProgress(current.status)) {
         // One last poll: the terminal events (a delete's last ones too) land before the status is read.
@@ -50,8 +52,7 @@ export async function followStack(
         return { stack: final, events: seen };
       }
       if (now() >= deadline) throw new FollowTimeout(options.stackName, current.status, limit);
-      await abortable(options.sleep(delay), options.signal);
-      delay = events.length > 0 ? 1000 : Math.min(delay * 1.5, 5000);
+      await abortable(options.sleep(schedule.next(events?.length ?? 0)), options.signal);
     }
   } finally {
     // A stack that settled well has every resource done, even where no per-resource event said so (moto).
