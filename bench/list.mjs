@@ -1,7 +1,8 @@
 // `cody list` at scale (`npm run bench:list` builds first): wall time and AWS API calls of `cody list`
 // against our moto launcher with 10, 100 and 500 CodeBuild projects, each with a build. Calls are
-// counted by the proxy of scripts/moto.mjs between cody and moto. With BENCH_BASELINE (another build's
-// bin/cody.cjs) each run is also made with it, interleaved, for a before/after.
+// counted by the fault proxy of the tests (test/support/fault-proxy.mjs) between cody and moto. With BENCH_BASELINE (another build's
+// bin/cody.cjs) each run is also made with it, interleaved, for a before/after. BENCH_DELAY_MS adds that
+// much to every call in the proxy, as a distant AWS endpoint would (moto answers on loopback).
 // It prints numbers; it is not a test. It exits 1 only when `cody list` itself fails.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -9,12 +10,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CodeBuildClient, CreateProjectCommand, StartBuildCommand } from "@aws-sdk/client-codebuild";
-import { countingProxy, findPython, startMoto } from "../scripts/moto.mjs";
+import { findPython, startMoto } from "../scripts/moto.mjs";
+import { faultProxy } from "../test/support/fault-proxy.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const cody = process.env.BENCH_CODY ?? join(root, "bin", "cody.cjs");
 const runs = positiveInt(process.env.BENCH_RUNS, 5);
 const scales = (process.env.BENCH_SCALES ?? "10,100,500").split(",").map((n) => positiveInt(n, 0)).filter((n) => n > 0);
+const delayMs = positiveInt(process.env.BENCH_DELAY_MS, 0);
 const builds = [["this build", cody], ...(process.env.BENCH_BASELINE ? [["baseline", process.env.BENCH_BASELINE]] : [])];
 
 function positiveInt(text, fallback) {
@@ -55,7 +58,12 @@ function timed(bin, args, env) {
 }
 
 const moto = await startMoto({ python });
-const proxy = await countingProxy(moto.endpoint);
+const proxy = await faultProxy(moto.endpoint);
+const calls = () => {
+  const counts = {};
+  for (const { action } of proxy.requests) counts[action] = (counts[action] ?? 0) + 1;
+  return counts;
+};
 const env = { ...moto.env(), AWS_ENDPOINT_URL: proxy.endpoint };
 const codebuild = new CodeBuildClient({ region: "us-east-1", endpoint: moto.endpoint, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
 const rows = [];
@@ -78,17 +86,18 @@ try {
     }
     for (const [label, bin] of builds) {
       const times = [];
-      let calls;
+      let counted;
       for (let n = 0; n <= runs; n++) {
         proxy.clear();
+        if (delayMs) proxy.add({ kind: "delay", ms: delayMs });
         const { ms, stdout } = await timed(bin, ["list", "--format", "json"], env);
         const listed = JSON.parse(stdout).length;
         if (listed !== scale) throw new Error(`cody list (${label}) listed ${listed} projects, not ${scale}`);
         if (n === 0) continue; // warm-up: moto's first answers at a scale are slower
         times.push(ms);
-        calls = proxy.calls();
+        counted = calls();
       }
-      rows.push({ scale, label, times, calls });
+      rows.push({ scale, label, times, calls: counted });
     }
   }
 } finally {
@@ -108,7 +117,7 @@ const breakdown = (c) =>
     .map(([k, v]) => `${k} ${v}`)
     .join(", ");
 
-console.log(`cody list --format json against moto on 127.0.0.1: ${runs} runs after 1 warm-up per scale (BENCH_RUNS, BENCH_SCALES to change)\n`);
+console.log(`cody list --format json against moto on 127.0.0.1${delayMs ? `, ${delayMs} ms added to every call` : ""}: ${runs} runs after 1 warm-up per scale (BENCH_RUNS, BENCH_SCALES to change)\n`);
 console.log(`${"projects".padEnd(10)}${"build".padEnd(12)}${"min".padStart(9)}${"median".padStart(9)}${"max".padStart(9)}   AWS calls`);
 for (const r of rows) {
   const total = Object.values(r.calls).reduce((a, b) => a + b, 0);

@@ -8,7 +8,8 @@ import { abortable } from "./wait";
 
 /**
  * Polls the stack and its events until it leaves *_IN_PROGRESS: the status on every tick of at most
- * 2 s, the events every second while they flow and sparsely when quiet (poll-schedule.ts). `expected` is how many resources will change (undefined: not known, as for a delete).
+ * 2 s, the events every second while they flow and sparsely when quiet (poll-schedule.ts).
+ * `expected` is how many resources will change (undefined: not known, as for a delete).
  */
 export async function followStack(
   options: Pick<DeployOptions, "cfn" | "stackName" | "io" | "sleep" | "signal" | "now" | "timeoutMs">,
