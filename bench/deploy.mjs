@@ -2,15 +2,18 @@
 // no-op and an update `cody deploy` of examples/demo against our moto launcher on 127.0.0.1. Calls are
 // counted by a proxy between cody and moto (AWS_ENDPOINT_URL points at it), by X-Amz-Target or Action=.
 // It prints numbers; it is not a test. It exits 1 only when a deploy itself fails.
+// `--latency` (npm run bench:deploy -- --latency): instead, deploys through the fault proxy holding the
+// stack in progress for ~10 s, and prints how late cody noticed it settle and its calls per minute.
 import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { countingProxy, findPython, startMoto } from "../scripts/moto.mjs";
+import { faultProxy } from "../test/support/fault-proxy.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const cody = join(root, "bin", "cody.cjs");
+const cody = process.env.BENCH_CODY ?? join(root, "bin", "cody.cjs");
 const example = join(root, "examples", "demo");
 const runs = positiveInt(process.env.BENCH_RUNS, 5);
 const NOOP_BUDGET = 3; // product.md §4: an unchanged template deploys in about a second, with few calls
@@ -67,6 +70,94 @@ function timed(args, cwd, env) {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       if (code !== 0) reject(new Error(`\`cody ${args.join(" ")}\` exited ${code} in ${cwd}:\n${stderr}`));
       else resolve({ ms, stderr });
+    });
+  });
+}
+
+if (process.argv.includes("--latency")) {
+  await latencyBench();
+  process.exit(0);
+}
+
+/**
+ * The notice latency: a create deploy (--skip-preflight: moto has no policy simulator) through the fault
+ * proxy, which holds the stack *_IN_PROGRESS for HOLD_MS + a spread after ExecuteChangeSet. The spread
+ * (run i adds i/runs of STACK_SPREAD_MS) puts the release at every phase of cody's poll ticks. Latency is
+ * from the release to the moment cody's "Deployed" line reached this process; calls per minute are the
+ * DescribeStacks + DescribeStackEvents from ExecuteChangeSet to that line. With BENCH_BASELINE (another
+ * build's bin/cody.cjs), each run is also made with it, interleaved, for a before/after.
+ */
+async function latencyBench() {
+  const HOLD_MS = positiveInt(process.env.BENCH_HOLD_MS, 10_000);
+  const SPREAD_MS = 2000;
+  const latencyRuns = positiveInt(process.env.BENCH_RUNS, 5);
+  const builds = [["this build", cody], ...(process.env.BENCH_BASELINE ? [["baseline", process.env.BENCH_BASELINE]] : [])];
+  const moto = await startMoto({ python });
+  const proxy = await faultProxy(moto.endpoint);
+  const results = Object.fromEntries(builds.map(([label]) => [label, []]));
+  try {
+    const env = { ...moto.env(), AWS_ENDPOINT_URL: proxy.endpoint, CODY_REQUIRE_APPROVAL: "never" };
+    for (let n = 0; n <= latencyRuns; n++) {
+      for (const [label, bin] of builds) {
+        await moto.reset();
+        const dir = copyDemo(`latency-${label}-${n}`);
+        proxy.clear();
+        const hold = proxy.holdStack(HOLD_MS + Math.round(((n % latencyRuns) * SPREAD_MS) / latencyRuns));
+        const saidAt = await noticed(bin, ["deploy", "--skip-preflight"], dir, env, /Deployed demo-cody \(CREATE_COMPLETE\)/);
+        if (hold.releasedAt === undefined) throw new Error("the stack hold never started: no ExecuteChangeSet went through the proxy");
+        const polls = proxy.requests.filter((r) => (r.action === "DescribeStacks" || r.action === "DescribeStackEvents") && r.at >= hold.startedAt && r.at <= saidAt);
+        const minutes = (saidAt - hold.startedAt) / 60_000;
+        // n = 0 warms moto up (its CloudFormation code loads on the first call) and is not counted.
+        if (n > 0) {
+          results[label].push({
+            hold: hold.ms,
+            latency: saidAt - hold.releasedAt,
+            status: polls.filter((r) => r.action === "DescribeStacks").length / minutes,
+            events: polls.filter((r) => r.action === "DescribeStackEvents").length / minutes,
+          });
+        }
+      }
+    }
+  } finally {
+    await proxy.close();
+    await moto.stop();
+  }
+  const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  console.log(`cody deploy (create, --skip-preflight) of examples/demo, the stack held in progress ${HOLD_MS / 1000}-${(HOLD_MS + SPREAD_MS) / 1000} s by the proxy;`);
+  console.log(`${latencyRuns} runs after 1 warm-up (BENCH_RUNS, BENCH_HOLD_MS to change)\n`);
+  console.log(`${"".padEnd(12)}${"mean".padStart(9)}${"max".padStart(9)}   calls/min (DescribeStacks + DescribeStackEvents)   each run: hold → latency`);
+  for (const [label] of builds) {
+    const rows = results[label];
+    const latencies = rows.map((r) => r.latency);
+    const status = mean(rows.map((r) => r.status));
+    const events = mean(rows.map((r) => r.events));
+    const each = rows.map((r) => `${(r.hold / 1000).toFixed(1)}→${Math.round(r.latency)}`).join(" ");
+    console.log(
+      `${label.padEnd(12)}${`${Math.round(mean(latencies))} ms`.padStart(9)}${`${Math.round(Math.max(...latencies))} ms`.padStart(9)}   ${(status + events).toFixed(1)} (${status.toFixed(1)} + ${events.toFixed(1)})`.padEnd(84) +
+        each,
+    );
+  }
+  console.log(`
+Latency: from the moment the proxy let the stack show as complete to the moment cody's "Deployed" line
+reached this process (a DescribeStacks round trip, the last events read and cody's output included).
+Calls per minute: over the whole follow, from ExecuteChangeSet to that line; moto sends only the
+stack's own events, so this is the quiet-stack rate (a busy stack is read every second).`);
+}
+
+/** Spawns cody and resolves with Date.now() when its stderr first matches `line`; rejects if it fails. */
+function noticed(bin, args, cwd, env, line) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd, env, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    let at;
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+      if (at === undefined && line.test(stderr)) at = Date.now();
+    });
+    child.once("error", reject);
+    child.once("close", (code) => {
+      if (code !== 0 || at === undefined) reject(new Error(`\`cody ${args.join(" ")}\` exited ${code} in ${cwd} without ${line}:\n${stderr}`));
+      else resolve(at);
     });
   });
 }

@@ -2,9 +2,9 @@
 // through a CloudFormation stack (cody's `cody start demo-cody`). Unlike cody, every build command
 // gets the stack fallback, and a project name is enough outside a `.cody/` folder.
 import type { CfnApi, CodeBuildApi } from "../aws/clients";
+import { isMissingStackError } from "../aws/stack-errors";
 import { STACK_NAME } from "../config/naming";
 import { projectNaming, type NamingTarget, type ProjectNaming } from "../config/project-naming";
-import { isMissingStackError } from "../deploy/stack";
 import { CodyError } from "../errors";
 
 export interface FoundProject {

@@ -11,7 +11,7 @@ import type { Build } from "@aws-sdk/client-codebuild";
 import type { CodeBuildApi } from "../aws/clients";
 import { CodyError } from "../errors";
 import { colors, type Reporter } from "../io/reporter";
-import { buildFinished } from "./follow-build";
+import { buildFinished } from "./build";
 import { formatDuration, formatTime, paintStatus, secondsBetween } from "./format";
 
 export const LIST_FORMATS = ["table", "json", "csv", "markdown", "tab", "space"] as const;
@@ -24,6 +24,8 @@ export const NO_BUILDS = "none";
 
 export const MAX_LIST_BUILDS_PAGES = 20;
 const BATCH = 100;
+/** BatchGetBuilds calls in flight at once: a small pool, well inside CodeBuild's request rate. */
+export const BATCH_CONCURRENCY = 4;
 /** Concurrent ListBuildsForProject calls for the rare projects ListBuilds did not reach. */
 const FALLBACK_CONCURRENCY = 4;
 
@@ -114,12 +116,12 @@ export async function collectRows(codebuild: CodeBuildApi, filters: ListFilters,
     }
   }
 
+  // The batches are independent reads: a few at a time (they were a chain, most of a long list's time).
   const ids = [...latest.values()];
+  const batches = Array.from({ length: Math.ceil(ids.length / BATCH) }, (_, i) => ids.slice(i * BATCH, (i + 1) * BATCH));
+  const answers = await inPool(batches, BATCH_CONCURRENCY, (batch) => codebuild.batchGetBuilds({ ids: batch }));
   const builds = new Map<string, Build>();
-  for (let i = 0; i < ids.length; i += BATCH) {
-    const out = await codebuild.batchGetBuilds({ ids: ids.slice(i, i + BATCH) });
-    for (const build of out.builds ?? []) if (build.id) builds.set(build.id, build);
-  }
+  for (const out of answers) for (const build of out.builds ?? []) if (build.id) builds.set(build.id, build);
 
   return wanted.map((name) => {
     const id = latest.get(name);
@@ -135,6 +137,29 @@ export async function collectRows(codebuild: CodeBuildApi, filters: ListFilters,
       ...(build.startTime ? { durationSeconds: secondsBetween(build.startTime, running ? undefined : build.endTime, now) } : {}),
     };
   });
+}
+
+/**
+ * `work` on every item, at most `limit` at a time, the results in the items' order. After a failure no
+ * new item is started, and the first error is thrown.
+ */
+export async function inPool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (!failed && next < items.length) {
+      const i = next++;
+      try {
+        results[i] = await work(items[i]!);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 export function filterRows(rows: ProjectRow[], filters: ListFilters): ProjectRow[] {

@@ -3,8 +3,9 @@ import type { CfnApi } from "../aws/clients";
 import { mayHaveLanded } from "../aws/errors";
 import { CodyError, ExitCode, isCodyError } from "../errors";
 import { deletePlan, deleteQuestion, type DeletePlan } from "../review/delete-plan";
-import { firstFailure, followStack, type DeployIo } from "./deploy-stack";
 import { deployedTemplate } from "./diff-stack";
+import { firstFailure, followStack } from "./follow-stack";
+import type { DeployIo } from "./options";
 import { isInProgress, lookupStack, type StackSnapshot } from "./stack";
 import { Interrupted, type Sleep } from "./wait";
 

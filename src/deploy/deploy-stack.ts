@@ -1,100 +1,39 @@
 // Deploys a template through a change set. Reads top to bottom as guard clauses: look up the stack,
 // settle or clean up what is in the way, skip if nothing changed, create the change set, execute it,
-// follow it to a terminal state. Decisions needing a human go through `confirm`.
-import type { Change, CreateChangeSetCommandInput } from "@aws-sdk/client-cloudformation";
-import type { CfnApi } from "../aws/clients";
-import { errorChain, mayHaveLanded } from "../aws/errors";
+// follow it to a terminal state. Decisions needing a human go through `confirm`. The pieces live next
+// door: options.ts (what a deploy is given and answers), change-set.ts, follow-stack.ts, outcome.ts
+// (the account of a failure); this file stays the entry of the idea and re-exports them.
+import { mayHaveLanded } from "../aws/errors";
 import { CodyError, ExitCode, isCodyError } from "../errors";
-import { codyChangeSets, describeCleanup, listChangeSets, RECENT_MS, removeChangeSet, removeReviewStack, type Cleanup, type CodyChangeSet } from "./change-sets";
-import type { Reporter } from "../io/reporter";
-import { rootCause, StackEventPoller, type StackActivity } from "./events";
-import type { ActivityPrinter } from "./printers";
-import { isCreationFailure, isDeploySuccess, isInProgress, isMissingStackError, lookupStack, sameTags, type StackSnapshot } from "./stack";
-import { abortable, Interrupted, type Sleep } from "./wait";
+import { changeSetInput, printChanges, waitForChangeSet } from "./change-set";
+import { codyChangeSets, listChangeSets, removeChangeSet, type Cleanup } from "./change-sets";
+import { deploymentFailed, followStack } from "./follow-stack";
+import type { DeployOptions, DeployResult, ReviewVerdict } from "./options";
+import { anotherDeploy, errorNamed, messageOf, settleFailure, type Attempt } from "./outcome";
+import { isCreationFailure, isDeploySuccess, isInProgress, lookupStack, sameTags, type StackSnapshot } from "./stack";
+import { Interrupted } from "./wait";
 
-// The change set's resource changes are review's vocabulary (review/review.ts); deploy reports them.
-import type { PropertyChange, ResourceChangeSummary } from "../review/review";
-export type { PropertyChange, ResourceChangeSummary };
-
-export type DeployResult =
-  | { type: "no-changes"; stackName: string; status: string; outputs: Record<string, string> }
-  /** The change set was made and left for review (--no-execute). */
-  | { type: "created"; stackName: string; changeSetName: string; changes: ResourceChangeSummary[] }
-  | { type: "started"; stackName: string; changes: ResourceChangeSummary[] }
-  | {
-      type: "deployed";
-      stackName: string;
-      status: string;
-      outputs: Record<string, string>;
-      changes: ResourceChangeSummary[];
-      elapsedMs: number;
-    };
-
-export interface DeployIo {
-  reporter: Reporter;
-  /** Asks a yes/no question; resolves to the default when nobody can answer. */
-  confirm(question: string): Promise<boolean>;
-  printer(title: string): ActivityPrinter;
-}
-
-export interface DeployOptions {
-  cfn: CfnApi;
-  stackName: string;
-  templateBody: string;
-  tags: Record<string, string>;
-  /** Follow the stack to a terminal state (default true). */
-  wait?: boolean;
-  io: DeployIo;
-  sleep: Sleep;
-  signal?: AbortSignal;
-  now?: () => number;
-  /** Runs once the deploy knows it will change something, before its first write. */
-  beforeChanges?: () => Promise<void>;
-  /** Longest wait for the stack to settle (--timeout); default FOLLOW_MAX_MS. */
-  timeoutMs?: number;
-  /** Name the change set (--change-set-name); default `cody-<time>`. */
-  changeSetName?: string;
-  /** Let the change set adopt existing named, retained resources (src/review/adopt.ts). */
-  importExisting?: boolean;
-  /** A CloudFormation service role (`--role-arn`): RoleARN of the change set and of any DeleteStack. */
-  roleArn?: string;
-  /** settings' terminationProtection: set on the stack after a successful deploy; undefined leaves it as it is. */
-  terminationProtection?: boolean;
-  /**
-   * The review seam (src/review/, called from the CLI): shows the change set and decides. `keep` leaves
-   * it for review, `refuse` deletes it (and the empty stack a CREATE made) and throws `error`.
-   * Without it the change set is printed and executed.
-   */
-  review?: (changes: ResourceChangeSummary[], context: { changeSetName: string; isNew: boolean }) => Promise<ReviewVerdict>;
-}
-
-export type ReviewVerdict = { type: "execute" } | { type: "keep" } | { type: "refuse"; error: Error };
-
-
-/** How long a deploy or delete follows a stack unless --timeout says otherwise. */
-export const FOLLOW_MAX_MS = 60 * 60_000;
-/** CloudFormation makes a change set in seconds; ten minutes means it is stuck. */
-export const CHANGE_SET_MAX_MS = 10 * 60_000;
-
-/** The parts every cody change set shares: the template, the IAM capabilities its roles need, the stack's tags. */
-export function changeSetInput(
-  options: Pick<DeployOptions, "stackName" | "templateBody" | "tags" | "importExisting" | "roleArn">,
-  name: string,
-  type: "CREATE" | "UPDATE",
-  description: string,
-): CreateChangeSetCommandInput {
-  return {
-    ...(options.importExisting ? { ImportExistingResources: true } : {}),
-    StackName: options.stackName,
-    ChangeSetName: name,
-    ChangeSetType: type,
-    TemplateBody: options.templateBody,
-    Capabilities: ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
-    ...(options.roleArn ? { RoleARN: options.roleArn } : {}),
-    Tags: Object.entries(options.tags).map(([Key, Value]) => ({ Key, Value })),
-    Description: description,
-  };
-}
+export {
+  changeSetHasNoChanges,
+  changeSetInput,
+  formatChanges,
+  propertyChanges,
+  summarize,
+  waitForChangeSet,
+  type ChangeSetOutcome,
+} from "./change-set";
+export { deploymentFailed, firstFailure, followStack, FollowTimeout } from "./follow-stack";
+export {
+  CHANGE_SET_MAX_MS,
+  FOLLOW_MAX_MS,
+  minutes,
+  type DeployIo,
+  type DeployOptions,
+  type DeployResult,
+  type PropertyChange,
+  type ResourceChangeSummary,
+  type ReviewVerdict,
+} from "./options";
 
 export async function deployStack(options: DeployOptions): Promise<DeployResult> {
   try {
@@ -212,17 +151,6 @@ async function applyTerminationProtection(options: DeployOptions, stack: StackSn
   options.io.reporter.info(`Termination protection ${wanted ? "on" : "off"} for stack ${options.stackName} (settings' terminationProtection).`);
 }
 
-/** What one deploy has done so far, for the account of a failure. */
-interface Attempt {
-  changeSetName: string;
-  /** The stack did not exist: a CREATE change set made it (REVIEW_IN_PROGRESS), and cleanup removes it. */
-  madeStack: boolean;
-  /** ExecuteChangeSet was sent; its answer may not have come back. */
-  executing: boolean;
-  /** ExecuteChangeSet answered: CloudFormation is deploying. */
-  executed: boolean;
-}
-
 /** The change set is made: wait for it, show it, execute it, follow the stack. */
 async function executeAndFollow(options: DeployOptions, attempt: Attempt, stack: StackSnapshot, isNew: boolean, started: number): Promise<DeployResult> {
   const { cfn, stackName, io } = options;
@@ -273,76 +201,9 @@ async function executeAndFollow(options: DeployOptions, attempt: Attempt, stack:
   return { type: "deployed", stackName, status: final.status, outputs: final.outputs, changes, elapsedMs: now() - started };
 }
 
-/**
- * The account of a failed deploy, after cleaning up what it made: before ExecuteChangeSet, the change
- * set (and the empty stack of a first deploy) is deleted and verified; from ExecuteChangeSet on,
- * CloudFormation carries on, and the error says so and how to follow it.
- */
-async function settleFailure(options: DeployOptions, attempt: Attempt, error: unknown): Promise<CodyError | unknown> {
-  const { cfn, stackName } = options;
-  const interrupted = error instanceof Interrupted;
-  if (attempt.executed || attempt.executing) {
-    if (error instanceof FollowTimeout) return withNote(error, "Run `cody deploy` again to wait for it (it deploys only what is still different), or watch it in the CloudFormation console.");
-    if (isCodyError(error) && error.exitCode === ExitCode.failed) return error; // the deploy ran and failed: said in full
-    const maybe = attempt.executed ? "is under way" : "may have started (ExecuteChangeSet was sent; its answer did not come back)";
-    const next = "`cody deploy` again waits for it and deploys only what is still different; or watch the stack in the CloudFormation console.";
-    if (interrupted) {
-      return new Interrupted(
-        attempt.executed ? `Stopped following the deploy of ${stackName}; CloudFormation carries on with it.` : `Interrupted: the deploy of ${stackName} ${maybe}; CloudFormation carries on with it.`,
-        `Run ${next}`,
-      );
-    }
-    return withNote(error, `The deploy of ${stackName} ${maybe}: the update goes on in CloudFormation. Run ${next}`);
-  }
-  // Nothing executed: remove what this deploy made. CreateChangeSet may have made it even when its
-  // answer was lost, so this runs after any failure from CreateChangeSet on.
-  const cleanup: Cleanup = { removed: [], left: [] };
-  await removeChangeSet(cfn, stackName, attempt.changeSetName, cleanup);
-  if (attempt.madeStack && cleanup.left.length === 0) await removeReviewStack(cfn, stackName, cleanup);
-  const { done, left } = describeCleanup(cleanup);
-  // "deleted change set X" only when this run made one (a change set never created is not news).
-  const said = cleanup.removed.length > 0 ? done : "";
-  if (interrupted) {
-    return new Interrupted(
-      `Interrupted: ${said ? `${said}; ` : ""}nothing was deployed.${left ? `\n${left}` : ""}`,
-      "Run `cody deploy` again when ready.",
-    );
-  }
-  return withNote(error, `Nothing was deployed${said ? `; ${said}` : ""}.${left ? ` But ${left}` : ""}`);
-}
-
-/** The error with a note on where things stand added to its hint (its message and exit code kept). */
-function withNote(error: unknown, note: string): CodyError {
-  if (!isCodyError(error)) return new CodyError(`${messageOf(error)}`, { hint: note, cause: error });
-  const hint = error.hint ? `${error.hint}\n${note}` : note;
-  const out = new CodyError(error.message, { exitCode: error.exitCode, hint, cause: error.cause ?? error });
-  out.name = error.name;
-  return out;
-}
-
-function messageOf(error: unknown): string {
-  return errorChain(error)
-    .map((e) => (typeof e.message === "string" ? e.message : ""))
-    .join(" ");
-}
-
-function errorNamed(error: unknown, name: string): boolean {
-  return errorChain(error).some((e) => e.name === name || (typeof e.message === "string" && e.message.includes(name)));
-}
-
 /** Ctrl-C, checked before each write: throws Interrupted (exit 130) if it was pressed. */
 function stopIfInterrupted(signal: AbortSignal | undefined, message?: string): void {
   if (signal?.aborted) throw new Interrupted(message, message ? "Run `cody deploy` again when ready." : undefined);
-}
-
-function anotherDeploy(stackName: string, changeSet: CodyChangeSet, now: number): CodyError {
-  const age = Math.max(0, Math.round((now - changeSet.createdAt.getTime()) / 1000));
-  return new CodyError(`another cody deploy of stack ${stackName} is in progress: its change set ${changeSet.name} was made ${age}s ago and not executed yet.`, {
-    hint:
-      "Wait for it to finish, then run `cody deploy` again. If no other deploy is running (it was killed), remove its change set: " +
-      `aws cloudformation delete-change-set --stack-name ${stackName} --change-set-name ${changeSet.name}` +
-      ` (cody removes it by itself once it is ${RECENT_MS / 60_000} minutes old).`,
-  });
 }
 
 /** An unchanged template and tags need no change set at all: the fast path of a no-op deploy. */
@@ -354,167 +215,6 @@ export async function templateUnchanged(
   if (!sameTags(stack, options.tags)) return false;
   const current = await options.cfn.getTemplate({ StackName: options.stackName, TemplateStage: "Original" });
   return current.TemplateBody === options.templateBody;
-}
-
-export type ChangeSetOutcome = { type: "empty" } | { type: "ready"; changes: ResourceChangeSummary[]; createdAt?: Date };
-
-/** CloudFormation reports "no changes" only as a FAILED change set with one of these reasons. */
-export function changeSetHasNoChanges(status: string | undefined, reason: string | undefined): boolean {
-  return status === "FAILED" && /didn't contain changes|No updates are to be performed/i.test(reason ?? "");
-}
-
-export async function waitForChangeSet(
-  options: Pick<DeployOptions, "cfn" | "stackName" | "sleep" | "signal" | "now" | "timeoutMs">,
-  changeSetName: string,
-): Promise<ChangeSetOutcome> {
-  const { cfn, stackName } = options;
-  const now = options.now ?? Date.now;
-  const limit = Math.min(CHANGE_SET_MAX_MS, options.timeoutMs ?? CHANGE_SET_MAX_MS);
-  const deadline = now() + limit;
-  let delay = 500;
-  for (;;) {
-    const res = await cfn.describeChangeSet({ StackName: stackName, ChangeSetName: changeSetName });
-    if (changeSetHasNoChanges(res.Status, res.StatusReason)) return { type: "empty" };
-    if (res.Status === "FAILED") {
-      throw new CodyError(`CloudFormation could not create the change set for ${stackName}: ${res.StatusReason ?? "no reason given"}`, {
-        hint: /not authorized|AccessDenied/i.test(res.StatusReason ?? "") ? "`cody policy` prints the permissions cody needs." : undefined,
-      });
-    }
-    if (res.Status === "CREATE_COMPLETE") {
-      const changes = [...(res.Changes ?? [])];
-      let token = res.NextToken;
-      while (token) {
-        const page = await cfn.describeChangeSet({ StackName: stackName, ChangeSetName: changeSetName, NextToken: token });
-        changes.push(...(page.Changes ?? []));
-        token = page.NextToken;
-      }
-      return { type: "ready", changes: changes.map(summarize), createdAt: res.CreationTime };
-    }
-    if (now() >= deadline) {
-      throw new CodyError(`CloudFormation did not finish the change set ${changeSetName} for ${stackName} within ${minutes(limit)} (it is ${res.Status ?? "in an unknown state"}).`, {
-        exitCode: ExitCode.failed,
-        hint: "Run `cody deploy` again; if it happens again, look at the stack's change sets in the CloudFormation console.",
-      });
-    }
-    await abortable(options.sleep(delay), options.signal);
-    delay = Math.min(delay * 1.5, 3000);
-  }
-}
-
-export function summarize(change: Change): ResourceChangeSummary {
-  const rc = change.ResourceChange ?? {};
-  return {
-    action: rc.Action ?? "Unknown",
-    logicalId: rc.LogicalResourceId ?? "",
-    resourceType: rc.ResourceType ?? "",
-    replacement: rc.Replacement ?? null,
-    properties: propertyChanges(rc.Details ?? []),
-  };
-}
-
-const RECREATION_RANK: Record<string, number> = { Never: 1, Conditionally: 2, Always: 3 };
-
-/**
- * The names a Modify changes, once each: CloudFormation lists a property once per cause (a template
- * change, a changed reference), and the strongest RequiresRecreation of those is the one that counts.
- */
-export function propertyChanges(details: NonNullable<NonNullable<Change["ResourceChange"]>["Details"]>): PropertyChange[] {
-  const byName = new Map<string, PropertyChange>();
-  for (const detail of details) {
-    const name = detail.Target?.Name ?? detail.Target?.Attribute;
-    if (!name) continue;
-    const recreation = detail.Target?.RequiresRecreation ?? null;
-    const known = byName.get(name);
-    if (!known || (RECREATION_RANK[recreation ?? ""] ?? 0) > (RECREATION_RANK[known.requiresRecreation ?? ""] ?? 0)) {
-      byName.set(name, { name, requiresRecreation: recreation ?? known?.requiresRecreation ?? null });
-    }
-  }
-  return [...byName.values()];
-}
-
-export function formatChanges(changes: ResourceChangeSummary[]): string[] {
-  const sign: Record<string, string> = { Add: "+", Modify: "~", Remove: "-", Import: "<", Dynamic: "?" };
-  return changes.flatMap((c) => {
-    const replace = c.replacement === "True" ? "  (replaced)" : c.replacement === "Conditional" ? "  (may be replaced)" : "";
-    const properties = c.properties.map((p) => {
-      const why = p.requiresRecreation === "Always" ? " (replacement)" : p.requiresRecreation === "Conditionally" ? " (may need replacement)" : "";
-      return `      ${p.name}${why}`;
-    });
-    return [`  ${sign[c.action] ?? "?"} ${c.logicalId.padEnd(16)} ${c.resourceType}${replace}`, ...properties];
-  });
-}
-
-function printChanges(reporter: Reporter, stackName: string, changes: ResourceChangeSummary[]): void {
-  reporter.info(`Change set for ${stackName}: ${changes.length} change${changes.length === 1 ? "" : "s"}`);
-  for (const line of formatChanges(changes)) reporter.info(line);
-}
-
-/**
- * Polls the stack and its events until it leaves *_IN_PROGRESS; adaptive: fast at first, then slower.
- * `expected` is how many resources will change (undefined: not known, as for a delete).
- */
-export async function followStack(
-  options: Pick<DeployOptions, "cfn" | "stackName" | "io" | "sleep" | "signal" | "now" | "timeoutMs">,
-  stack: StackSnapshot,
-  since: Date,
-  verb: string,
-  expected?: number,
-): Promise<{ stack: StackSnapshot; events: StackActivity[] }> {
-  const { cfn, io } = options;
-  const now = options.now ?? Date.now;
-  const limit = options.timeoutMs ?? FOLLOW_MAX_MS;
-  const deadline = now() + limit;
-  // Follow by id where known: a deleted stack is only visible by id (as DELETE_COMPLETE).
-  const id = stack.stackId ?? options.stackName;
-  const poller = new StackEventPoller(cfn, id, since);
-  const printer = io.printer(`${verb} ${options.stackName}`);
-  printer.start(expected, verb === "Deleting" ? "deleted" : "done");
-  const seen: StackActivity[] = [];
-  let succeeded = false;
-  let delay = 1000;
-  try {
-    for (;;) {
-      const events = await poller.poll();
-      for (const e of events) printer.activity(e);
-      seen.push(...events);
-      const current = await lookupStack(cfn, id);
-      if (!current.exists || !isInProgress(current.status)) {
-        // One last poll: the terminal events (a delete's last ones too) land before the status is read.
-        // A stack followed by name has no events once gone.
-        const last = await poller.poll().catch((error: unknown) => {
-          if (!current.exists && isMissingStackError(error)) return [];
-          throw error;
-        });
-        for (const e of last) {
-          printer.activity(e);
-          seen.push(e);
-        }
-        const final = current.exists ? { ...current, name: options.stackName } : { ...current, status: "DELETE_COMPLETE" };
-        succeeded = isDeploySuccess(final.status) || final.status === "DELETE_COMPLETE";
-        return { stack: final, events: seen };
-      }
-      if (now() >= deadline) throw new FollowTimeout(options.stackName, current.status, limit);
-      await abortable(options.sleep(delay), options.signal);
-      delay = events.length > 0 ? 1000 : Math.min(delay * 1.5, 5000);
-    }
-  } finally {
-    // A stack that settled well has every resource done, even where no per-resource event said so (moto).
-    printer.stop(succeeded);
-  }
-}
-
-/** A follow that reached its --timeout: the operation goes on in CloudFormation; exit 2, as CI must not take it for done. */
-export class FollowTimeout extends CodyError {
-  constructor(stackName: string, status: string, limitMs: number) {
-    super(`stopped waiting for stack ${stackName} after ${minutes(limitMs)} (--timeout): it is still ${status}, and CloudFormation carries on with it.`, {
-      exitCode: ExitCode.failed,
-    });
-    this.name = "FollowTimeout";
-  }
-}
-
-export function minutes(ms: number): string {
-  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`;
 }
 
 async function continueRollback(options: DeployOptions, stack: StackSnapshot): Promise<void> {
@@ -533,21 +233,4 @@ async function continueRollback(options: DeployOptions, stack: StackSnapshot): P
   await options.cfn.continueUpdateRollback({ StackName: stackName });
   const { stack: final, events } = await followStack(options, stack, new Date((options.now ?? Date.now)()), "Rolling back");
   if (final.status !== "UPDATE_ROLLBACK_COMPLETE") throw deploymentFailed(stackName, final, events);
-}
-
-/** The first resource that failed and why, else the stack's own reason. */
-export function firstFailure(stack: StackSnapshot, events: StackActivity[]): string {
-  const cause = rootCause(events);
-  return cause ? `${cause.logicalId} (${cause.resourceType}) ${cause.status}: ${cause.reason ?? "no reason given"}` : (stack.reason ?? "no reason given");
-}
-
-export function deploymentFailed(stackName: string, stack: StackSnapshot, events: StackActivity[]): CodyError {
-  const what = firstFailure(stack, events);
-  const permission = /not authorized|AccessDenied|is not authorized to perform/i.test(what);
-  return new CodyError(`deploy of ${stackName} failed (${stack.status}). First failure: ${what}`, {
-    exitCode: ExitCode.failed,
-    hint: permission
-      ? "CloudFormation acts with your permissions: `cody policy` prints what cody needs."
-      : "Fix the cause above and run `cody deploy` again; `cody diff` shows what it will change.",
-  });
 }

@@ -5,8 +5,9 @@ import { adoptable } from "../review/adopt";
 import { parseTemplateBody } from "../review/parse-template";
 import { review, type Review } from "../review/review";
 import type { TemplateLike } from "../review/template-diff";
+import { changeSetInput, waitForChangeSet } from "./change-set";
 import { removeChangeSet, removeReviewStack, type Cleanup } from "./change-sets";
-import { changeSetInput, waitForChangeSet, type ResourceChangeSummary } from "./deploy-stack";
+import type { ResourceChangeSummary } from "./options";
 import { isCreationFailure, lookupStack, sameTags } from "./stack";
 import type { Sleep } from "./wait";
 

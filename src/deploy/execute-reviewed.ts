@@ -3,7 +3,9 @@
 // and still executable; then follow the stack as a deploy does.
 import type { CfnApi } from "../aws/clients";
 import { CodyError } from "../errors";
-import { deploymentFailed, followStack, type DeployOptions, type ResourceChangeSummary, summarize } from "./deploy-stack";
+import { summarize } from "./change-set";
+import { deploymentFailed, followStack } from "./follow-stack";
+import type { DeployOptions, ResourceChangeSummary } from "./options";
 import { isDeploySuccess, lookupStack } from "./stack";
 
 export type ExecuteResult =

@@ -2,7 +2,9 @@
 // predicate, so the deploy flow reads as guard clauses.
 import type { Output, Stack } from "@aws-sdk/client-cloudformation";
 import type { CfnApi } from "../aws/clients";
-import { errorChain } from "../aws/errors";
+import { isMissingStackError } from "../aws/stack-errors";
+
+export { isMissingStackError };
 
 export interface StackSnapshot {
   exists: boolean;
@@ -14,11 +16,6 @@ export interface StackSnapshot {
   tags: Record<string, string>;
   /** EnableTerminationProtection (set only when on): DeleteStack fails while it is on. */
   terminationProtection?: boolean;
-}
-
-/** CloudFormation says "Stack with id X does not exist" for a stack it does not know. */
-export function isMissingStackError(error: unknown): boolean {
-  return errorChain(error).some((e) => typeof e.message === "string" && /does not exist/i.test(e.message));
 }
 
 export async function lookupStack(cfn: CfnApi, name: string): Promise<StackSnapshot> {

@@ -16,7 +16,7 @@ import {
 } from "../../src/builds/follow-build";
 import { createReporter } from "../../src/io/reporter";
 import { renderScreen } from "../_helpers/terminal";
-import { Interrupted } from "../../src/deploy/wait";
+import { Interrupted } from "../../src/util/wait";
 import { fakeSleep } from "../_helpers/test-io";
 import {
   BUILD_ID,

@@ -12,7 +12,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createCodeBuild } from "../../src/aws/clients";
-import { collectRows, csvField, parseFilters, renderRows, sortRows, type ProjectRow } from "../../src/builds/list-builds";
+import { collectRows, csvField, inPool, parseFilters, renderRows, sortRows, type ProjectRow } from "../../src/builds/list-builds";
 import { listCommand, type ListOptions } from "../../src/cli/commands/list";
 import { isCodyError } from "../../src/errors";
 import { recordingReporter } from "../_helpers/test-io";
@@ -148,6 +148,61 @@ describe("collectRows", () => {
     const rows = await collectRows(await createCodeBuild({ region: "us-east-1" }), parseFilters({ select: "^(api|web)$" }), NOW);
     expect(rows.map((r) => r.name)).toEqual(["api", "web"]);
     expect(cb.commandCalls(BatchGetBuildsCommand)[0]!.args[0].input.ids).toEqual(["api:a2", "web:w1"]);
+  });
+
+  it("900 projects: the 9 BatchGetBuilds batches overlap, at most 4 at a time, and the rows keep their order", async () => {
+    // GIVEN 900 built projects, and a BatchGetBuilds that answers after a delay that differs per batch
+    const names = Array.from({ length: 900 }, (_, i) => `p${String(i).padStart(3, "0")}`);
+    account(
+      names,
+      names.map((project, i) => ({ project, uuid: "1", status: i % 3 ? ("SUCCEEDED" as const) : ("FAILED" as const), start: new Date(NOW.getTime() - (i + 1) * 1000), end: NOW })),
+    );
+    const codebuild = await createCodeBuild({ region: "us-east-1" });
+    const send = codebuild.batchGetBuilds.bind(codebuild);
+    let inFlight = 0;
+    let most = 0;
+    const finished: number[] = [];
+    codebuild.batchGetBuilds = async (input) => {
+      const n = cb.commandCalls(BatchGetBuildsCommand).length;
+      inFlight++;
+      most = Math.max(most, inFlight);
+      // later batches answer sooner: the answers arrive out of order
+      await new Promise((resolve) => setTimeout(resolve, 40 - (n % 4) * 10));
+      const out = await send(input);
+      inFlight--;
+      finished.push(n);
+      return out;
+    };
+    // WHEN the rows are collected
+    const rows = await collectRows(codebuild, {}, NOW);
+    // THEN the batches ran in parallel, never more than the pool at once, and answered out of order
+    expect(cb.commandCalls(BatchGetBuildsCommand)).toHaveLength(9);
+    expect(most).toBe(4);
+    expect(finished).not.toEqual([...finished].sort((a, b) => a - b));
+    // AND every row is there, in ListProjects' order, each with its own build
+    expect(rows.map((r) => r.name)).toEqual(names);
+    expect(rows.every((r, i) => r.buildId === `${r.name}:1` && r.status === (i % 3 ? "SUCCEEDED" : "FAILED"))).toBe(true);
+  });
+
+  it("inPool: results in the items' order, at most `limit` running, and no new item after a failure", async () => {
+    const started: number[] = [];
+    const out = await inPool([30, 10, 20, 0, 5], 2, async (ms) => {
+      started.push(ms);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return ms * 2;
+    });
+    expect(out).toEqual([60, 20, 40, 0, 10]);
+    expect(started).toEqual([30, 10, 20, 0, 5]);
+    const tried: number[] = [];
+    await expect(
+      inPool([1, 2, 3, 4, 5, 6], 2, async (n) => {
+        tried.push(n);
+        if (n === 2) throw new Error("boom");
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return n;
+      }),
+    ).rejects.toThrow("boom");
+    expect(tried).toEqual([1, 2]);
   });
 
   it("no project at all: one ListProjects call and nothing else", async () => {

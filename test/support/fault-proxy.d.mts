@@ -25,6 +25,15 @@ export interface RecordedRequest {
   at: number;
 }
 
+export interface StackHold {
+  ms: number;
+  /** Not started yet: waiting for ExecuteChangeSet or DeleteStack. */
+  armed: boolean;
+  /** Date.now() when the operation started, and when the stack shows as settled. */
+  startedAt?: number;
+  releasedAt?: number;
+}
+
 export interface FaultProxy {
   endpoint: string;
   readonly requests: RecordedRequest[];
@@ -32,6 +41,8 @@ export interface FaultProxy {
   add(rule: FaultRule): FaultRule;
   of(action: string): RecordedRequest[];
   count(action: string): number;
+  /** Holds the stack of the next ExecuteChangeSet/DeleteStack *_IN_PROGRESS for `ms` after it. */
+  holdStack(ms: number): StackHold;
   clear(): void;
   /** Awaited before each request is handled (e.g. to send Ctrl-C while a call is in flight). */
   onRequest?: (action: string, body: string) => Promise<void> | void;

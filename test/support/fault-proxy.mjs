@@ -8,6 +8,10 @@
 //   reset-after   moto handles the request, then the connection is reset: the reply is lost
 //   delay         the request waits `ms`, then goes through
 //   hold          no answer at all, until the proxy is closed
+// And one mode that is not a fault: holdStack(ms) makes the next ExecuteChangeSet's (or DeleteStack's)
+// stack look *_IN_PROGRESS for `ms` after it (DescribeStacks says X_IN_PROGRESS for X_COMPLETE, and
+// DescribeStackEvents leaves out the stack's own terminal events), as a slow CloudFormation would: moto
+// finishes a stack inside ExecuteChangeSet. Its `releasedAt` is when the stack "became" complete.
 // A rule applies to requests whose action matches (`action`: name or RegExp; any when absent), skips
 // the first `skip` of them, then hits `times` of them (default: all), each with probability `rate`.
 // Plain JS so the benchmark runs without a TypeScript loader; types in fault-proxy.d.mts.
@@ -53,6 +57,8 @@ export async function faultProxy(target, { random = Math.random } = {}) {
   const requests = [];
   const rules = [];
   const held = new Set();
+  /** The armed or running stack hold (holdStack). */
+  let stackHold;
 
   const forward = async (req, body) => {
     const headers = { ...req.headers };
@@ -69,6 +75,26 @@ export async function faultProxy(target, { random = Math.random } = {}) {
       [...upstream.headers].filter(([k]) => !["content-encoding", "content-length", "transfer-encoding", "connection"].includes(k)),
     );
     return { status: upstream.status, headers: responseHeaders, body: out };
+  };
+
+  /** Starts the armed hold on the call that starts a stack operation; rewrites answers while it runs. */
+  const holding = (action, answer) => {
+    if (!stackHold) return answer;
+    if (stackHold.armed && (action === "ExecuteChangeSet" || action === "DeleteStack") && answer.status < 300) {
+      const now = Date.now();
+      Object.assign(stackHold, { armed: false, startedAt: now, releasedAt: now + stackHold.ms });
+      return answer;
+    }
+    if (stackHold.armed || Date.now() >= stackHold.releasedAt) return answer;
+    const text = answer.body.toString("utf8");
+    let out = text;
+    if (action === "DescribeStacks") out = text.replace(/<StackStatus>([A-Z_]+?)_COMPLETE<\/StackStatus>/g, "<StackStatus>$1_IN_PROGRESS</StackStatus>");
+    if (action === "DescribeStackEvents") {
+      out = text.replace(/<member>((?:(?!<\/member>)[\s\S])*?)<\/member>/g, (member, inner) =>
+        /<ResourceType>AWS::CloudFormation::Stack<\/ResourceType>/.test(inner) && !/<ResourceStatus>[A-Z_]*_IN_PROGRESS<\/ResourceStatus>/.test(inner) ? "" : member,
+      );
+    }
+    return out === text ? answer : { ...answer, body: Buffer.from(out, "utf8") };
   };
 
   const server = createServer((req, res) => {
@@ -110,8 +136,9 @@ export async function faultProxy(target, { random = Math.random } = {}) {
             break;
           default:
         }
-        const answer = await forward(req, body);
+        let answer = await forward(req, body);
         if (rule?.kind === "reset-after") return req.socket.destroy();
+        answer = holding(action, answer);
         res.writeHead(answer.status, { ...answer.headers, "content-length": answer.body.length });
         res.end(answer.body);
       } catch (error) {
@@ -134,11 +161,17 @@ export async function faultProxy(target, { random = Math.random } = {}) {
     /** Requests of one action, in order. */
     of: (action) => requests.filter((r) => r.action === action),
     count: (action) => requests.filter((r) => r.action === action).length,
+    /** Arms a stack hold of `ms` (see the top of this file); returns it, to read `startedAt` and `releasedAt`. */
+    holdStack(ms) {
+      stackHold = { ms, armed: true, startedAt: undefined, releasedAt: undefined };
+      return stackHold;
+    },
     /** Forgets requests and rules (not the held connections). */
     clear() {
       requests.length = 0;
       rules.length = 0;
       proxy.onRequest = undefined;
+      stackHold = undefined;
     },
     onRequest: undefined,
     close: () =>
