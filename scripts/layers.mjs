@@ -32,8 +32,8 @@ export const ALLOWED = [
   // TODO(D): builds/ uses generic helpers that live in deploy/; D moves them to util/ or aws/.
   { from: "src/builds/find-project.ts", to: "src/deploy/stack.ts", owner: "D" },
   { from: "src/builds/follow-build.ts", to: "src/deploy/wait.ts", owner: "D" },
-  // TODO(B): synth reads the loaded project's rules; B's resolve stage removes synth → config/rules, and
-  // role-rules needs cody's default statements, which B's resolve stage settles.
+  // TODO(B): role-rules checks Sids against cody's default statements, which synth derives today; once
+  // B's resolve stage settles the role statements, role-rules reads them from config and this goes.
   { from: "src/config/rules/role-rules.ts", to: "src/synth/role-resource.ts", owner: "B" },
 ];
 
