@@ -29,8 +29,8 @@ export const LAYERS = [
  * TODO(lead): after merging the session-3 branches, delete the entries their owners removed.
  */
 export const ALLOWED = [
-  // TODO(B): synth reads the loaded project's rules; B's resolve stage removes synth → config/rules, and
-  // role-rules needs cody's default statements, which B's resolve stage settles.
+  // TODO(B): role-rules checks Sids against cody's default statements, which synth derives today; once
+  // B's resolve stage settles the role statements, role-rules reads them from config and this goes.
   { from: "src/config/rules/role-rules.ts", to: "src/synth/role-resource.ts", owner: "B" },
 ];
 
