@@ -15,6 +15,8 @@ try {
   }
   throw error;
 }
+// The command bundles, which cli.cjs requires on demand, compile from a V8 code cache (compile-cache.cjs).
+require("./compile-cache.cjs").install(join(__dirname, "..", "dist", "commands"));
 cli.run(process.argv).then((code) => {
   process.exitCode = code;
 });

@@ -1,0 +1,132 @@
+"use strict";
+// A V8 code cache for cody's own bundles (dist/commands/*.cjs). Node 20 has no module.enableCompileCache,
+// and compiling a command bundle is a third of `cody synth`'s start-up (bench/README.md). So each bundle
+// is compiled through vm.Script with the bytes V8 serialized after an earlier run, kept in the user's
+// cache folder. Any doubt means "compile as usual": a missing, unreadable, foreign or damaged file, or one
+// V8 rejects. V8 does NOT checksum the bytes (a flipped byte crashes the process), so every file carries a
+// CRC-32 of its payload, checked before V8 sees it. Files are written whole to a temporary name and
+// renamed into place, so concurrent runs read either the old file or the new one, never half of one.
+// CODY_NO_COMPILE_CACHE=1 turns it off; CODY_COMPILE_CACHE_DIR moves it.
+// Only what Node has loaded anyway: `cody --help` never compiles a command bundle, so it must not pay
+// for os, vm and zlib (they are required on the first bundle compiled).
+const fs = require("node:fs");
+const Module = require("node:module");
+const path = require("node:path");
+
+const MAGIC = "cody-v8-cache-1";
+
+/** The folder for this Node version (V8 rejects another version's bytes anyway), or undefined when off. */
+function cacheFolder(env = process.env) {
+  if (env.CODY_NO_COMPILE_CACHE && env.CODY_NO_COMPILE_CACHE !== "0") return undefined;
+  let base = env.CODY_COMPILE_CACHE_DIR;
+  if (!base) {
+    const home = require("node:os").homedir();
+    if (process.platform === "win32") base = path.join(env.LOCALAPPDATA || path.join(home, "AppData", "Local"), "codybuild", "Cache");
+    else if (process.platform === "darwin") base = path.join(home, "Library", "Caches", "codybuild");
+    else base = path.join(env.XDG_CACHE_HOME || path.join(home, ".cache"), "codybuild");
+    base = path.join(base, "compile-cache");
+  }
+  return path.join(base, `node-${process.version}-${process.arch}`);
+}
+
+/** A short, stable name for a bundle's cache file: one file per installed bundle, overwritten on change. */
+function cacheName(file) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < file.length; i++) h = Math.imul(h ^ file.charCodeAt(i), 0x01000193) >>> 0;
+  return `${path.basename(file, ".cjs")}-${h.toString(16).padStart(8, "0")}.bin`;
+}
+
+// Layout: MAGIC "\n" key "\n" crc32-hex "\n" payload. The key names the exact bundle build.
+function encode(key, payload, crc32) {
+  return Buffer.concat([Buffer.from(`${MAGIC}\n${key}\n${crc32(payload).toString(16)}\n`, "latin1"), payload]);
+}
+
+/** The payload when `bytes` is an intact cache for `key`; undefined otherwise. */
+function decode(bytes, key, crc32) {
+  const head = `${MAGIC}\n${key}\n`;
+  if (bytes.length <= head.length || bytes.toString("latin1", 0, head.length) !== head) return undefined;
+  const end = bytes.indexOf(10, head.length);
+  if (end < 0 || end - head.length > 8) return undefined;
+  const payload = bytes.subarray(end + 1);
+  const crc = bytes.toString("latin1", head.length, end);
+  return payload.length > 0 && crc32(payload).toString(16) === crc ? payload : undefined;
+}
+
+function writeAtomically(file, bytes) {
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(tmp, bytes, { mode: 0o600 });
+    fs.renameSync(tmp, file);
+  } catch {
+    // Read-only home, full disk, a rename refused on Windows: the next run compiles as usual.
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      // nothing was written
+    }
+  }
+}
+
+/** Same as Node's require for a module: resolves relative to it, shares the module cache. */
+function makeRequire(mod) {
+  const require = (id) => mod.require(id);
+  require.resolve = (request, options) => Module._resolveFilename(request, mod, false, options);
+  require.resolve.paths = (request) => Module._resolveLookupPaths(request, mod);
+  require.main = process.mainModule;
+  require.extensions = Module._extensions;
+  require.cache = Module._cache;
+  return require;
+}
+
+/**
+ * Routes the compilation of every .cjs file directly in `dir` through the cache. Returns false (and
+ * changes nothing) when the cache is off. On a Node without zlib.crc32 (before 20.15) bundles compile
+ * as usual.
+ */
+function install(dir, env = process.env) {
+  if (env.CODY_NO_COMPILE_CACHE && env.CODY_NO_COMPILE_CACHE !== "0") return false;
+  const prefix = path.resolve(dir) + path.sep;
+  const pending = [];
+  const compile = Module.prototype._compile;
+  let folder;
+  let crc32;
+  let vm;
+  Module.prototype._compile = function (content, filename, ...rest) {
+    const ours = filename.startsWith(prefix) && filename.endsWith(".cjs") && !filename.includes(path.sep, prefix.length);
+    if (ours && folder === undefined) {
+      folder = cacheFolder(env) ?? null;
+      crc32 = require("node:zlib").crc32;
+      vm = require("node:vm");
+      if (typeof crc32 !== "function") folder = null; // Node before 20.15: no cache
+    }
+    if (!ours || !folder) return compile.call(this, content, filename, ...rest);
+    const cacheFile = path.join(folder, cacheName(filename));
+    let key;
+    let cachedData;
+    try {
+      const stat = fs.statSync(filename);
+      key = `${filename}|${stat.size}|${stat.mtimeMs}|${content.length}`;
+      cachedData = decode(fs.readFileSync(cacheFile), key, crc32);
+    } catch {
+      // no cache yet, or not readable
+    }
+    const script = new vm.Script(Module.wrap(content), { filename, cachedData });
+    if (key && (!cachedData || script.cachedDataRejected)) pending.push({ script, cacheFile, key });
+    const fn = script.runInThisContext({ displayErrors: true });
+    return fn.call(this.exports, this.exports, makeRequire(this), this, filename, path.dirname(filename));
+  };
+  // Serialized at exit, so the cache also holds the functions this run compiled lazily.
+  process.once("exit", () => {
+    for (const { script, cacheFile, key } of pending) {
+      try {
+        writeAtomically(cacheFile, encode(key, script.createCachedData(), crc32));
+      } catch {
+        // V8 could not serialize: no cache this time
+      }
+    }
+  });
+  return true;
+}
+
+module.exports = { install, cacheFolder, cacheName, encode, decode };
