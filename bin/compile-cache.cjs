@@ -80,7 +80,7 @@ function makeRequire(mod) {
 }
 
 /**
- * Routes the compilation of every .cjs file directly in `dir` through the cache. Returns false (and
+ * Routes the compilation of every .cjs file in `dir` (and its folders) through the cache. Returns false (and
  * changes nothing) when the cache is off. On a Node without zlib.crc32 (before 20.15) bundles compile
  * as usual.
  */
@@ -93,7 +93,7 @@ function install(dir, env = process.env) {
   let crc32;
   let vm;
   Module.prototype._compile = function (content, filename, ...rest) {
-    const ours = filename.startsWith(prefix) && filename.endsWith(".cjs") && !filename.includes(path.sep, prefix.length);
+    const ours = filename.startsWith(prefix) && filename.endsWith(".cjs");
     if (ours && folder === undefined) {
       folder = cacheFolder(env) ?? null;
       crc32 = require("node:zlib").crc32;

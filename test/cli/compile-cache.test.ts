@@ -62,25 +62,28 @@ describe("the compile cache of the built CLI", () => {
     expected = plain.stdout;
   });
 
-  it("writes one file for the synth bundle, then uses it without writing again", () => {
+  it("writes one file per bundle the run compiled, then uses them without writing again", () => {
     const dir = freshDir();
     const first = synth({ CODY_COMPILE_CACHE_DIR: dir });
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toBe(expected);
     const written = files(dir);
-    expect(written).toHaveLength(1);
-    expect(written[0]).toMatch(new RegExp(`^node-${process.version.replace(/\./g, "\\.")}-${process.arch}[\\\\/]synth-[0-9a-f]{8}\\.bin$`));
-    const path = join(dir, written[0]!);
-    const before = statSync(path);
-    expect(readFileSync(path, "latin1").startsWith(`cody-v8-cache-1\n${join(ROOT, "dist", "commands", "synth.cjs")}|`)).toBe(true);
+    const folder = `node-${process.version}-${process.arch}`;
+    // The entry, the synth command, the shared chunks it requires and the DSL (index.cjs); never another command.
+    for (const f of written) expect(f).toMatch(/^node-[^/\\]+[/\\](cli|synth|index|chunk-\w+)-[0-9a-f]{8}\.bin$/);
+    expect(written.filter((f) => /[/\\](cli|synth)-/.test(f))).toHaveLength(2);
+    expect(written.every((f) => f.startsWith(folder))).toBe(true);
+    const synthCache = join(dir, written.find((f) => /[/\\]synth-/.test(f))!);
+    expect(readFileSync(synthCache, "latin1").startsWith(`cody-v8-cache-1\n${join(ROOT, "dist", "commands", "synth.cjs")}|`)).toBe(true);
+    const before = written.map((f) => statSync(join(dir, f)));
 
     const second = synth({ CODY_COMPILE_CACHE_DIR: dir });
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toBe(expected);
-    // Accepted by V8, so not rewritten: same inode, same modification time.
-    const after = statSync(path);
-    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+    // Accepted by V8, so not rewritten: same inodes, same modification times.
     expect(files(dir)).toEqual(written);
+    const after = written.map((f) => statSync(join(dir, f)));
+    expect(after.map((s) => [s.ino, s.mtimeMs])).toEqual(before.map((s) => [s.ino, s.mtimeMs]));
   });
 
   it.each([
@@ -96,7 +99,7 @@ describe("the compile cache of the built CLI", () => {
   ])("ignores and replaces %s", (_what, damage) => {
     const dir = freshDir();
     expect(synth({ CODY_COMPILE_CACHE_DIR: dir }).code).toBe(0);
-    const path = join(dir, files(dir)[0]!);
+    const path = join(dir, files(dir).find((f) => /[/\\]synth-/.test(f))!);
     const good = readFileSync(path);
     const bad = damage(good);
     writeFileSync(path, bad);
@@ -113,14 +116,15 @@ describe("the compile cache of the built CLI", () => {
   });
 
   it("agrees across concurrent runs and leaves no temporary files", async () => {
+    const serial = freshDir();
+    synth({ CODY_COMPILE_CACHE_DIR: serial });
     const dir = freshDir();
     const runs = await Promise.all(Array.from({ length: 4 }, () => synthAsync({ CODY_COMPILE_CACHE_DIR: dir })));
     for (const r of runs) {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toBe(expected);
     }
-    expect(files(dir)).toHaveLength(1);
-    expect(files(dir)[0]).toMatch(/synth-[0-9a-f]{8}\.bin$/);
+    expect(files(dir)).toEqual(files(serial));
   });
 
   it("works when the cache folder cannot be created", () => {
@@ -139,11 +143,11 @@ describe("the compile cache of the built CLI", () => {
     expect(existsSync(dir)).toBe(false);
   });
 
-  it("is not touched by `cody --help`, which compiles no command bundle", () => {
+  it("holds only the entry after `cody --help`, which compiles no command bundle", () => {
     const dir = freshDir();
     const r = spawnSync(process.execPath, [CLI, "--help"], { env: env({ CODY_COMPILE_CACHE_DIR: dir }), encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
-    expect(existsSync(dir)).toBe(false);
+    expect(files(dir)).toEqual([expect.stringMatching(/[/\\]cli-[0-9a-f]{8}\.bin$/)]);
   });
 });
 
