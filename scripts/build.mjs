@@ -65,6 +65,20 @@ const pureCjs = {
     });
   },
 };
+// commander requires node:child_process at load, only to spawn executable subcommands, which cody has
+// none of; loading it costs every command, `--help` included, 3-6 ms. Required on first use instead.
+const commanderLazyChildProcess = {
+  name: "commander-lazy-child-process",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      const eager = "const childProcess = require('node:child_process');";
+      if (!source.includes(eager)) return undefined; // another commander: leave it as it is
+      const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
+      return { contents: source.replace(eager, lazy), loader: "js" };
+    });
+  },
+};
 // zod reaches its ~40 translations through `z.locales`, which esbuild cannot shake off the `z`
 // namespace: 290 KB (~5 ms of parsing) per `cody synth`. cody's messages are English (zod's default
 // imports en.js directly), so only `en` is kept, unless some source file mentions zod's locales.
@@ -97,10 +111,10 @@ const split = await build({
   chunkNames: "../chunks/[name]-[hash]",
   outExtension: { ".js": ".cjs" },
   write: false,
-  plugins: [pureCjs, zodEnglishOnly],
+  plugins: [commanderLazyChildProcess, pureCjs, zodEnglishOnly],
 });
 await Promise.all([
-  build({ ...cli, format: "cjs", entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.cjs", plugins: [lazyCommands, pureCjs, zodEnglishOnly], supported: { "dynamic-import": false } }),
+  build({ ...cli, format: "cjs", entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.cjs", plugins: [lazyCommands, commanderLazyChildProcess, pureCjs, zodEnglishOnly], supported: { "dynamic-import": false } }),
   ...split.outputFiles.map(async (file) => {
     const { code } = await transform(file.text, {
       format: "cjs",
