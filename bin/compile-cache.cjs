@@ -68,6 +68,59 @@ function writeAtomically(file, bytes) {
   }
 }
 
+/**
+ * Deletes the files of bundles that are gone or were rebuilt (an upgrade of cody renames its chunks),
+ * and temporary files a killed run left behind. Runs only when this run wrote a file, i.e. rarely.
+ */
+function prune(folder, keep) {
+  let names;
+  try {
+    names = fs.readdirSync(folder);
+  } catch {
+    return;
+  }
+  const hourAgo = Date.now() - 3600_000;
+  for (const name of names) {
+    const file = path.join(folder, name);
+    if (keep.has(file)) continue;
+    try {
+      if (name.endsWith(".tmp")) {
+        if (fs.statSync(file).mtimeMs < hourAgo) fs.unlinkSync(file);
+        continue;
+      }
+      if (!name.endsWith(".bin") || bundleExists(file)) continue;
+      fs.unlinkSync(file);
+    } catch {
+      // deleted by a concurrent run, or not ours to delete
+    }
+  }
+}
+
+/** Whether the bundle a cache file was made from is still there, unchanged. */
+function bundleExists(cacheFile) {
+  const head = Buffer.alloc(4096);
+  const fd = fs.openSync(cacheFile, "r");
+  let length;
+  try {
+    length = fs.readSync(fd, head, 0, head.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const [magic, key] = head.toString("latin1", 0, length).split("\n");
+  if (magic !== MAGIC || !key) return false;
+  const parts = key.split("|"); // path|size|mtime|length, and a path may hold a "|"
+  parts.pop();
+  const mtimeMs = parts.pop();
+  const size = parts.pop();
+  const bundle = parts.join("|");
+  try {
+    const stat = fs.statSync(bundle);
+    return String(stat.size) === size && String(stat.mtimeMs) === mtimeMs;
+  } catch {
+    return false;
+  }
+}
+
 /** Same as Node's require for a module: resolves relative to it, shares the module cache. */
 function makeRequire(mod) {
   const require = (id) => mod.require(id);
@@ -118,6 +171,7 @@ function install(dir, env = process.env) {
   };
   // Serialized at exit, so the cache also holds the functions this run compiled lazily.
   process.once("exit", () => {
+    if (pending.length === 0) return;
     for (const { script, cacheFile, key } of pending) {
       try {
         writeAtomically(cacheFile, encode(key, script.createCachedData(), crc32));
@@ -125,6 +179,7 @@ function install(dir, env = process.env) {
         // V8 could not serialize: no cache this time
       }
     }
+    prune(folder, new Set(pending.map((p) => p.cacheFile)));
   });
   return true;
 }

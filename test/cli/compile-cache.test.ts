@@ -2,10 +2,10 @@
 // is written once and then used as is, a damaged or foreign file is ignored and replaced, concurrent
 // runs agree, and CODY_NO_COMPILE_CACHE turns it off. The output must never depend on the cache.
 import { execFile, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -125,6 +125,25 @@ describe("the compile cache of the built CLI", () => {
       expect(r.stdout).toBe(expected);
     }
     expect(files(dir)).toEqual(files(serial));
+  });
+
+  it("deletes the files of bundles that are gone, and old temporary files, when it writes", () => {
+    const dir = freshDir();
+    expect(synth({ CODY_COMPILE_CACHE_DIR: dir }).code).toBe(0);
+    const kept = files(dir);
+    const folder = join(dir, kept[0]!.split(/[/\\]/)[0]!);
+    // A cache of a chunk an older build had, a temporary file a killed run left, and one being written now.
+    writeFileSync(join(folder, "chunk-OLD-00000000.bin"), cache.encode(`${join(ROOT, "dist", "chunks", "chunk-OLD.cjs")}|10|1|10`, Buffer.from("x"), crc32));
+    const oldTmp = join(folder, "synth-00000000.bin.1.a.tmp");
+    const newTmp = join(folder, "synth-00000000.bin.2.b.tmp");
+    writeFileSync(oldTmp, "");
+    writeFileSync(newTmp, "");
+    utimesSync(oldTmp, new Date(Date.now() - 2 * 3600_000), new Date(Date.now() - 2 * 3600_000));
+    // Something to write: the synth bundle's cache is gone.
+    rmSync(join(dir, kept.find((f) => /[/\\]synth-/.test(f))!));
+
+    expect(synth({ CODY_COMPILE_CACHE_DIR: dir }).code).toBe(0);
+    expect(files(dir)).toEqual([...kept, relative(dir, newTmp)].sort());
   });
 
   it("works when the cache folder cannot be created", () => {
