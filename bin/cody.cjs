@@ -3,7 +3,11 @@
 // Runs the bundled CLI; the exit code is set once, by run().
 const { join } = require("node:path");
 
-const bundle = join(__dirname, "..", "dist", "cli.cjs");
+const dist = join(__dirname, "..", "dist");
+const bundle = join(dist, "cli.cjs");
+// Every bundle of dist/ compiles from a V8 code cache when there is one (compile-cache.cjs).
+const compileCache = tryRequire("./compile-cache.cjs");
+if (compileCache) compileCache.install(dist);
 let cli;
 try {
   cli = require(bundle);
@@ -18,3 +22,11 @@ try {
 cli.run(process.argv).then((code) => {
   process.exitCode = code;
 });
+
+function tryRequire(file) {
+  try {
+    return require(file);
+  } catch {
+    return undefined; // a partial copy of bin/ (the cache only makes start-up faster)
+  }
+}

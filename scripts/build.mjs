@@ -2,10 +2,10 @@
 // command (dist/commands/*.cjs), the DSL as ESM + CJS, and one .d.ts for the DSL. The split is for
 // start-up: V8 compiles a whole file before running it, so `cody --help` must not read zod, sucrase
 // and yaml (bench/startup.mjs). The AWS SDK stays external, required only by commands that call AWS.
-import { build } from "esbuild";
+import { build, transform } from "esbuild";
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname } from "node:path";
 import { renderEnums } from "./gen-codebuild-enums.mjs";
 import { extractActions, GENERATED_FILE as iamActionsFile, staleness } from "./gen-iam-actions.mjs";
 
@@ -29,14 +29,10 @@ const common = { bundle: true, platform: "node", target: "node20", logLevel: "wa
 
 const cli = {
   ...common,
-  format: "cjs",
   minifySyntax: true,
   minifyWhitespace: true,
   external: ["@aws-sdk/*", "@smithy/*"],
   define: { CODY_VERSION: JSON.stringify(pkg.version) },
-  // Emit require() rather than import() for what stays external (command bundles, the AWS SDK): the
-  // SDK is CommonJS, and importing it from ESM costs about twice as much (reference/perf.md §2).
-  supported: { "dynamic-import": false },
 };
 
 const commandEntries = readdirSync(new URL("../src/cli/commands", import.meta.url))
@@ -69,6 +65,20 @@ const pureCjs = {
     });
   },
 };
+// commander requires node:child_process at load, only to spawn executable subcommands, which cody has
+// none of; loading it costs every command, `--help` included, 3-6 ms. Required on first use instead.
+const commanderLazyChildProcess = {
+  name: "commander-lazy-child-process",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      const eager = "const childProcess = require('node:child_process');";
+      if (!source.includes(eager)) return undefined; // another commander: leave it as it is
+      const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
+      return { contents: source.replace(eager, lazy), loader: "js" };
+    });
+  },
+};
 // zod reaches its ~40 translations through `z.locales`, which esbuild cannot shake off the `z`
 // namespace: 290 KB (~5 ms of parsing) per `cody synth`. cody's messages are English (zod's default
 // imports en.js directly), so only `en` is kept, unless some source file mentions zod's locales.
@@ -87,21 +97,37 @@ const zodEnglishOnly = {
   },
 };
 
+// The commands: one build of all of them, split so that what several commands share is one file
+// (dist/chunks/*.cjs) instead of a copy per command (12 MB of dist/ before). esbuild splits only ES
+// modules, so each output file is then turned into CommonJS on its own: Node requires CommonJS about
+// twice as fast as it imports ESM, and the AWS SDK, which stays external, is CommonJS (reference/perf.md
+// §2). dist/cli.cjs stays one self-contained file, so `cody --help` reads no chunk.
+const split = await build({
+  ...cli,
+  entryPoints: Object.fromEntries(commandEntries.map((f) => [basename(f, ".ts"), f])),
+  outdir: "dist/commands",
+  format: "esm",
+  splitting: true,
+  chunkNames: "../chunks/[name]-[hash]",
+  outExtension: { ".js": ".cjs" },
+  write: false,
+  plugins: [commanderLazyChildProcess, pureCjs, zodEnglishOnly],
+});
 await Promise.all([
-  build({
-    ...cli,
-    entryPoints: ["src/cli/main.ts"],
-    outfile: "dist/cli.cjs",
-    plugins: [lazyCommands, pureCjs, zodEnglishOnly],
-  }),
-  // Each command is self-contained (errors.ts etc. are copied in; CodyError is checked by a global
-  // symbol brand, not instanceof, so the copies agree).
-  build({
-    ...cli,
-    entryPoints: commandEntries,
-    outdir: "dist/commands",
-    outExtension: { ".js": ".cjs" },
-    plugins: [pureCjs, zodEnglishOnly],
+  build({ ...cli, format: "cjs", entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.cjs", plugins: [lazyCommands, commanderLazyChildProcess, pureCjs, zodEnglishOnly], supported: { "dynamic-import": false } }),
+  ...split.outputFiles.map(async (file) => {
+    const { code } = await transform(file.text, {
+      format: "cjs",
+      platform: "node",
+      target: "node20",
+      minifySyntax: true,
+      minifyWhitespace: true,
+      legalComments: "none",
+      // require() rather than import() for what stays external (the AWS SDK): see above.
+      supported: { "dynamic-import": false },
+    });
+    mkdirSync(dirname(file.path), { recursive: true });
+    writeFileSync(file.path, code);
   }),
   build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.js", format: "esm" }),
   build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.cjs", format: "cjs" }),

@@ -1,0 +1,212 @@
+"use strict";
+// A V8 code cache for cody's own bundles (dist/commands/*.cjs). Node 20 has no module.enableCompileCache,
+// and compiling a command bundle is a third of `cody synth`'s start-up (bench/README.md). So each bundle
+// is compiled through vm.Script with the bytes V8 serialized after an earlier run, kept in the user's
+// cache folder. Any doubt means "compile as usual": a missing, unreadable, foreign or damaged file, or one
+// V8 rejects. V8 does NOT checksum the bytes (a flipped byte crashes the process), so every file carries a
+// CRC-32 of its payload, checked before V8 sees it. Files are written whole to a temporary name and
+// renamed into place, so concurrent runs read either the old file or the new one, never half of one.
+// CODY_NO_COMPILE_CACHE=1 turns it off; CODY_COMPILE_CACHE_DIR moves it.
+// Only what Node has loaded anyway: `cody --help` never compiles a command bundle, so it must not pay
+// for os, vm and zlib (they are required on the first bundle compiled).
+const fs = require("node:fs");
+const Module = require("node:module");
+const path = require("node:path");
+
+const MAGIC = "cody-v8-cache-1";
+
+/** The folder for this Node version (V8 rejects another version's bytes anyway), or undefined when off. */
+function cacheFolder(env = process.env) {
+  if (env.CODY_NO_COMPILE_CACHE && env.CODY_NO_COMPILE_CACHE !== "0") return undefined;
+  let base = env.CODY_COMPILE_CACHE_DIR;
+  if (!base) {
+    const home = require("node:os").homedir();
+    if (process.platform === "win32") base = path.join(env.LOCALAPPDATA || path.join(home, "AppData", "Local"), "codybuild", "Cache");
+    else if (process.platform === "darwin") base = path.join(home, "Library", "Caches", "codybuild");
+    else base = path.join(env.XDG_CACHE_HOME || path.join(home, ".cache"), "codybuild");
+    base = path.join(base, "compile-cache");
+  }
+  return path.join(base, `node-${process.version}-${process.arch}`);
+}
+
+/** A short, stable name for a bundle's cache file: one file per installed bundle, overwritten on change. */
+function cacheName(file) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < file.length; i++) h = Math.imul(h ^ file.charCodeAt(i), 0x01000193) >>> 0;
+  return `${path.basename(file, ".cjs")}-${h.toString(16).padStart(8, "0")}.bin`;
+}
+
+// Layout: MAGIC "\n" key "\n" crc32-hex "\n" payload. The key names the exact bundle build.
+function encode(key, payload, crc32) {
+  return Buffer.concat([Buffer.from(`${MAGIC}\n${key}\n${crc32(payload).toString(16)}\n`, "latin1"), payload]);
+}
+
+/** The payload when `bytes` is an intact cache for `key`; undefined otherwise. */
+function decode(bytes, key, crc32) {
+  const head = `${MAGIC}\n${key}\n`;
+  if (bytes.length <= head.length || bytes.toString("latin1", 0, head.length) !== head) return undefined;
+  const end = bytes.indexOf(10, head.length);
+  if (end < 0 || end - head.length > 8) return undefined;
+  const payload = bytes.subarray(end + 1);
+  const crc = bytes.toString("latin1", head.length, end);
+  return payload.length > 0 && crc32(payload).toString(16) === crc ? payload : undefined;
+}
+
+function writeAtomically(file, bytes) {
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(tmp, bytes, { mode: 0o600 });
+    fs.renameSync(tmp, file);
+  } catch {
+    // Read-only home, full disk, a rename refused on Windows: the next run compiles as usual.
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      // nothing was written
+    }
+  }
+}
+
+/**
+ * Deletes the files of bundles that are gone or were rebuilt (an upgrade of cody renames its chunks),
+ * and temporary files a killed run left behind. Runs only when this run wrote a file, i.e. rarely.
+ */
+function prune(folder, keep) {
+  let names;
+  try {
+    names = fs.readdirSync(folder);
+  } catch {
+    return;
+  }
+  const hourAgo = Date.now() - 3600_000;
+  for (const name of names) {
+    const file = path.join(folder, name);
+    if (keep.has(file)) continue;
+    try {
+      if (name.endsWith(".tmp")) {
+        if (fs.statSync(file).mtimeMs < hourAgo) fs.unlinkSync(file);
+        continue;
+      }
+      if (!name.endsWith(".bin") || bundleExists(file)) continue;
+      fs.unlinkSync(file);
+    } catch {
+      // deleted by a concurrent run, or not ours to delete
+    }
+  }
+}
+
+/** Whether the bundle a cache file was made from is still there, unchanged. */
+function bundleExists(cacheFile) {
+  const head = Buffer.alloc(4096);
+  const fd = fs.openSync(cacheFile, "r");
+  let length;
+  try {
+    length = fs.readSync(fd, head, 0, head.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const [magic, key] = head.toString("latin1", 0, length).split("\n");
+  if (magic !== MAGIC || !key) return false;
+  const parts = key.split("|"); // path|size|mtime|length, and a path may hold a "|"
+  parts.pop();
+  const mtimeMs = parts.pop();
+  const size = parts.pop();
+  const bundle = parts.join("|");
+  try {
+    const stat = fs.statSync(bundle);
+    return String(stat.size) === size && String(stat.mtimeMs) === mtimeMs;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Same as Node's require for a module: resolves relative to it, shares the module cache. One shortcut:
+ * the bundles of dist/ require each other by a relative path to a .cjs file ("../chunks/chunk-X.cjs"),
+ * which is taken as the file itself, without Node's lookup (stats, realpath, package.json reads: a few
+ * ms over the ~20 files of `cody synth`). Anything else, or a file that is not there, goes to Node.
+ */
+function makeRequire(mod, prefix) {
+  const dir = path.dirname(mod.filename);
+  const require = (id) => {
+    if (typeof id === "string" && id.endsWith(".cjs") && (id.startsWith("./") || id.startsWith("../"))) {
+      const filename = path.resolve(dir, id);
+      if (filename.startsWith(prefix)) {
+        const cached = Module._cache[filename];
+        if (cached) return cached.exports;
+        const child = new Module(filename, mod);
+        Module._cache[filename] = child;
+        try {
+          child.load(filename); // Node's own loading from here on (extension handler, _compile)
+        } catch (error) {
+          delete Module._cache[filename];
+          if (error && error.code === "ENOENT") return mod.require(id); // Node says what is missing
+          throw error;
+        }
+        return child.exports;
+      }
+    }
+    return mod.require(id);
+  };
+  require.resolve = (request, options) => Module._resolveFilename(request, mod, false, options);
+  require.resolve.paths = (request) => Module._resolveLookupPaths(request, mod);
+  require.main = process.mainModule;
+  require.extensions = Module._extensions;
+  require.cache = Module._cache;
+  return require;
+}
+
+/**
+ * Routes the compilation of every .cjs file in `dir` (and its folders) through the cache. Returns false (and
+ * changes nothing) when the cache is off. On a Node without zlib.crc32 (before 20.15) bundles compile
+ * as usual.
+ */
+function install(dir, env = process.env) {
+  if (env.CODY_NO_COMPILE_CACHE && env.CODY_NO_COMPILE_CACHE !== "0") return false;
+  const prefix = path.resolve(dir) + path.sep;
+  const pending = [];
+  const compile = Module.prototype._compile;
+  let folder;
+  let crc32;
+  let vm;
+  Module.prototype._compile = function (content, filename, ...rest) {
+    const ours = filename.startsWith(prefix) && filename.endsWith(".cjs");
+    if (ours && folder === undefined) {
+      folder = cacheFolder(env) ?? null;
+      crc32 = require("node:zlib").crc32;
+      vm = require("node:vm");
+      if (typeof crc32 !== "function") folder = null; // Node before 20.15: no cache
+    }
+    if (!ours || !folder) return compile.call(this, content, filename, ...rest);
+    const cacheFile = path.join(folder, cacheName(filename));
+    let key;
+    let cachedData;
+    try {
+      const stat = fs.statSync(filename);
+      key = `${filename}|${stat.size}|${stat.mtimeMs}|${content.length}`;
+      cachedData = decode(fs.readFileSync(cacheFile), key, crc32);
+    } catch {
+      // no cache yet, or not readable
+    }
+    const script = new vm.Script(Module.wrap(content), { filename, cachedData });
+    if (key && (!cachedData || script.cachedDataRejected)) pending.push({ script, cacheFile, key });
+    const fn = script.runInThisContext({ displayErrors: true });
+    return fn.call(this.exports, this.exports, makeRequire(this, prefix), this, filename, path.dirname(filename));
+  };
+  // Serialized at exit, so the cache also holds the functions this run compiled lazily.
+  process.once("exit", () => {
+    if (pending.length === 0) return;
+    for (const { script, cacheFile, key } of pending) {
+      try {
+        writeAtomically(cacheFile, encode(key, script.createCachedData(), crc32));
+      } catch {
+        // V8 could not serialize: no cache this time
+      }
+    }
+    prune(folder, new Set(pending.map((p) => p.cacheFile)));
+  });
+  return true;
+}
+
+module.exports = { install, cacheFolder, cacheName, encode, decode };

@@ -1,0 +1,195 @@
+// The V8 code cache of the command bundles (bin/compile-cache.cjs), through the BUILT binary: a cache
+// is written once and then used as is, a damaged or foreign file is ignored and replaced, concurrent
+// runs agree, and CODY_NO_COMPILE_CACHE turns it off. The output must never depend on the cache.
+import { execFile, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const CLI = join(ROOT, "bin", "cody.cjs");
+const DEMO = join(ROOT, "examples", "demo");
+
+interface CacheModule {
+  encode(key: string, payload: Buffer, crc32: (b: Buffer) => number): Buffer;
+  decode(bytes: Buffer, key: string, crc32: (b: Buffer) => number): Buffer | undefined;
+  cacheFolder(env: NodeJS.ProcessEnv): string | undefined;
+}
+const cache = createRequire(import.meta.url)(join(ROOT, "bin", "compile-cache.cjs")) as CacheModule;
+const { crc32 } = createRequire(import.meta.url)("node:zlib") as { crc32: (b: Buffer) => number };
+
+let scratch: string;
+let dirs = 0;
+beforeAll(() => {
+  if (!existsSync(join(ROOT, "dist", "cli.cjs"))) throw new Error("dist/cli.cjs is missing: run `npm run build` first.");
+  scratch = mkdtempSync(join(tmpdir(), "cody-compile-cache-"));
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function env(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "", HOME: scratch, NO_COLOR: "1" };
+  return { ...out, ...extra };
+}
+
+function synth(extra: Record<string, string>) {
+  const r = spawnSync(process.execPath, [CLI, "synth"], { cwd: DEMO, env: env(extra), encoding: "utf8", timeout: 30_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function synthAsync(extra: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [CLI, "synth"], { cwd: DEMO, env: env(extra), timeout: 30_000 }, (error, stdout, stderr) => {
+      done({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** Every file under the cache folder, relative to it. */
+function files(dir: string): string[] {
+  return existsSync(dir) ? (readdirSync(dir, { recursive: true }) as string[]).filter((f) => statSync(join(dir, f)).isFile()).sort() : [];
+}
+
+const freshDir = () => join(scratch, `cache-${dirs++}`);
+let expected: string;
+
+describe("the compile cache of the built CLI", () => {
+  beforeAll(() => {
+    const plain = synth({ CODY_NO_COMPILE_CACHE: "1" });
+    expect(plain.code, plain.stderr).toBe(0);
+    expected = plain.stdout;
+  });
+
+  it("writes one file per bundle the run compiled, then uses them without writing again", () => {
+    const dir = freshDir();
+    const first = synth({ CODY_COMPILE_CACHE_DIR: dir });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toBe(expected);
+    const written = files(dir);
+    const folder = `node-${process.version}-${process.arch}`;
+    // The entry, the synth command, the shared chunks it requires and the DSL (index.cjs); never another command.
+    for (const f of written) expect(f).toMatch(/^node-[^/\\]+[/\\](cli|synth|index|chunk-\w+)-[0-9a-f]{8}\.bin$/);
+    expect(written.filter((f) => /[/\\](cli|synth)-/.test(f))).toHaveLength(2);
+    expect(written.every((f) => f.startsWith(folder))).toBe(true);
+    const synthCache = join(dir, written.find((f) => /[/\\]synth-/.test(f))!);
+    expect(readFileSync(synthCache, "latin1").startsWith(`cody-v8-cache-1\n${join(ROOT, "dist", "commands", "synth.cjs")}|`)).toBe(true);
+    const before = written.map((f) => statSync(join(dir, f)));
+
+    const second = synth({ CODY_COMPILE_CACHE_DIR: dir });
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toBe(expected);
+    // Accepted by V8, so not rewritten: same inodes, same modification times.
+    expect(files(dir)).toEqual(written);
+    const after = written.map((f) => statSync(join(dir, f)));
+    expect(after.map((s) => [s.ino, s.mtimeMs])).toEqual(before.map((s) => [s.ino, s.mtimeMs]));
+  });
+
+  it.each([
+    ["a flipped byte in the payload (V8 itself would crash on it)", (b: Buffer) => {
+      const c = Buffer.from(b);
+      for (let i = c.length - 5000; i < c.length - 4000; i++) c[i] = c[i]! ^ 0xff;
+      return c;
+    }],
+    ["a truncated file", (b: Buffer) => b.subarray(0, b.length >> 1)],
+    ["garbage", () => Buffer.from("not a cache at all")],
+    ["an empty file", () => Buffer.alloc(0)],
+    ["the cache of another build of the bundle", (b: Buffer) => Buffer.from(b.toString("latin1").replace(/\|(\d+)\|/, "|1$1|"), "latin1")],
+  ])("ignores and replaces %s", (_what, damage) => {
+    const dir = freshDir();
+    expect(synth({ CODY_COMPILE_CACHE_DIR: dir }).code).toBe(0);
+    const path = join(dir, files(dir).find((f) => /[/\\]synth-/.test(f))!);
+    const good = readFileSync(path);
+    const bad = damage(good);
+    writeFileSync(path, bad);
+
+    const r = synth({ CODY_COMPILE_CACHE_DIR: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(expected);
+    expect(r.stderr).toBe("");
+    // Rewritten whole: an intact cache again, not the damaged bytes.
+    const now = readFileSync(path);
+    expect(now.equals(bad)).toBe(false);
+    const key = now.toString("latin1").split("\n")[1]!;
+    expect(cache.decode(now, key, crc32)).toBeDefined();
+  });
+
+  it("agrees across concurrent runs and leaves no temporary files", async () => {
+    const serial = freshDir();
+    synth({ CODY_COMPILE_CACHE_DIR: serial });
+    const dir = freshDir();
+    const runs = await Promise.all(Array.from({ length: 4 }, () => synthAsync({ CODY_COMPILE_CACHE_DIR: dir })));
+    for (const r of runs) {
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe(expected);
+    }
+    expect(files(dir)).toEqual(files(serial));
+  });
+
+  it("deletes the files of bundles that are gone, and old temporary files, when it writes", () => {
+    const dir = freshDir();
+    expect(synth({ CODY_COMPILE_CACHE_DIR: dir }).code).toBe(0);
+    const kept = files(dir);
+    const folder = join(dir, kept[0]!.split(/[/\\]/)[0]!);
+    // A cache of a chunk an older build had, a temporary file a killed run left, and one being written now.
+    writeFileSync(join(folder, "chunk-OLD-00000000.bin"), cache.encode(`${join(ROOT, "dist", "chunks", "chunk-OLD.cjs")}|10|1|10`, Buffer.from("x"), crc32));
+    const oldTmp = join(folder, "synth-00000000.bin.1.a.tmp");
+    const newTmp = join(folder, "synth-00000000.bin.2.b.tmp");
+    writeFileSync(oldTmp, "");
+    writeFileSync(newTmp, "");
+    utimesSync(oldTmp, new Date(Date.now() - 2 * 3600_000), new Date(Date.now() - 2 * 3600_000));
+    // Something to write: the synth bundle's cache is gone.
+    rmSync(join(dir, kept.find((f) => /[/\\]synth-/.test(f))!));
+
+    expect(synth({ CODY_COMPILE_CACHE_DIR: dir }).code).toBe(0);
+    expect(files(dir)).toEqual([...kept, relative(dir, newTmp)].sort());
+  });
+
+  it("works when the cache folder cannot be created", () => {
+    const blocker = join(scratch, "a-file");
+    writeFileSync(blocker, "");
+    const r = synth({ CODY_COMPILE_CACHE_DIR: join(blocker, "cache") });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(expected);
+    expect(r.stderr).toBe("");
+  });
+
+  it("is off with CODY_NO_COMPILE_CACHE=1", () => {
+    const dir = freshDir();
+    const r = synth({ CODY_COMPILE_CACHE_DIR: dir, CODY_NO_COMPILE_CACHE: "1" });
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it("holds only the entry after `cody --help`, which compiles no command bundle", () => {
+    const dir = freshDir();
+    const r = spawnSync(process.execPath, [CLI, "--help"], { env: env({ CODY_COMPILE_CACHE_DIR: dir }), encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    expect(files(dir)).toEqual([expect.stringMatching(/[/\\]cli-[0-9a-f]{8}\.bin$/)]);
+  });
+});
+
+describe("the cache file format", () => {
+  const payload = Buffer.from("some bytes V8 produced");
+
+  it("round-trips the payload for the same key", () => {
+    expect(cache.decode(cache.encode("k|1|2", payload, crc32), "k|1|2", crc32)?.equals(payload)).toBe(true);
+  });
+
+  it("refuses another key, a changed byte and a missing tail", () => {
+    const bytes = cache.encode("k|1|2", payload, crc32);
+    expect(cache.decode(bytes, "k|1|3", crc32)).toBeUndefined();
+    const flipped = Buffer.from(bytes);
+    flipped[flipped.length - 3] = flipped[flipped.length - 3]! ^ 1;
+    expect(cache.decode(flipped, "k|1|2", crc32)).toBeUndefined();
+    expect(cache.decode(bytes.subarray(0, bytes.length - 1), "k|1|2", crc32)).toBeUndefined();
+  });
+
+  it("lives in the user's cache folder, per Node version, unless moved or turned off", () => {
+    const folder = cache.cacheFolder({ XDG_CACHE_HOME: "/x" });
+    if (process.platform === "linux") expect(folder).toBe(`/x/codybuild/compile-cache/node-${process.version}-${process.arch}`);
+    expect(cache.cacheFolder({ CODY_COMPILE_CACHE_DIR: "/y" })).toBe(`/y/node-${process.version}-${process.arch}`);
+    expect(cache.cacheFolder({ CODY_NO_COMPILE_CACHE: "1" })).toBeUndefined();
+  });
+});
