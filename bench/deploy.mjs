@@ -16,7 +16,7 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const cody = process.env.BENCH_CODY ?? join(root, "bin", "cody.cjs");
 const example = join(root, "examples", "demo");
 const runs = positiveInt(process.env.BENCH_RUNS, 5);
-const NOOP_BUDGET = 3; // product.md §4: an unchanged template deploys in about a second, with few calls
+const NOOP_BUDGET = 3; // docs/architecture.md#deploy: an unchanged template deploys in about a second, with few calls
 
 function positiveInt(text, fallback) {
   const n = Number(text);
@@ -236,7 +236,7 @@ for (const [label, key, budget] of rows) {
   console.log(`${label.padEnd(22)}${ms(Math.min(...t))}${ms(median(t))}${ms(Math.max(...t))}   ${callText}`);
 }
 
-// The IAM preflight (product.md §5) runs before the stack is looked up, on every deploy.
+// The IAM preflight (docs/architecture.md#iam) runs before the stack is looked up, on every deploy.
 const PREFLIGHT_ACTIONS = ["GetCallerIdentity", "GetRole", "SimulatePrincipalPolicy", "SimulateCustomPolicy"];
 const preflightCalls = Object.entries(calls["no-op"][0]).filter(([action]) => PREFLIGHT_ACTIONS.includes(action));
 const simulated = calls["no-op"][0].SimulatePrincipalPolicy ?? 0;

@@ -1,5 +1,5 @@
 // Start-up benchmark of the built CLI (`npm run bench:startup` builds first). Runs every command
-// interleaved with bare `node -e 0` (A B C … A B C …) so the machine's state swings (reference/perf.md:
+// interleaved with bare `node -e 0` (A B C … A B C …) so the machine's state swings (docs/architecture.md#start-up:
 // the floor flips between ~57 and ~80 ms) hit every row alike, then prints min/median/max, the cost
 // over the floor and the issue's targets, then the size of dist/. It prints numbers; it is not a test
 // and exits 0 on a MISS.

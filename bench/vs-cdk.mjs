@@ -15,7 +15,7 @@ const demo = join(root, "examples", "demo");
 const scratch = process.env.BENCH_CDK_DIR ?? join(tmpdir(), "cody-vs-cdk");
 const runs = positiveInt(process.env.BENCH_RUNS, 5);
 const warmups = 1;
-// aws-cdk@latest (3.0.0) cannot read the cloud assembly of current aws-cdk-lib (reference/perf.md §4):
+// aws-cdk@latest (3.0.0) cannot read the cloud assembly of current aws-cdk-lib (bench/README.md, "vs CDK"):
 // the CLI is pinned to the last 2.x that can.
 const versions = {
   "aws-cdk-lib": process.env.BENCH_CDK_LIB ?? "2.276.0",

@@ -100,8 +100,8 @@ const zodEnglishOnly = {
 // The commands: one build of all of them, split so that what several commands share is one file
 // (dist/chunks/*.cjs) instead of a copy per command (12 MB of dist/ before). esbuild splits only ES
 // modules, so each output file is then turned into CommonJS on its own: Node requires CommonJS about
-// twice as fast as it imports ESM, and the AWS SDK, which stays external, is CommonJS (reference/perf.md
-// §2). dist/cli.cjs stays one self-contained file, so `cody --help` reads no chunk.
+// twice as fast as it imports ESM, and the AWS SDK, which stays external, is CommonJS (docs/architecture.md#start-up).
+// dist/cli.cjs stays one self-contained file, so `cody --help` reads no chunk.
 const split = await build({
   ...cli,
   entryPoints: Object.fromEntries(commandEntries.map((f) => [basename(f, ".ts"), f])),
