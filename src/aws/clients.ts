@@ -28,6 +28,26 @@ import type {
   ListChangeSetsCommandInput,
   ListChangeSetsCommandOutput,
 } from "@aws-sdk/client-cloudformation";
+// StackSets (createStackSets, at the end of this file).
+import type {
+  DescribeStackSetCommandInput,
+  DescribeStackSetCommandOutput,
+  CreateStackSetCommandInput,
+  CreateStackSetCommandOutput,
+  UpdateStackSetCommandInput,
+  UpdateStackSetCommandOutput,
+  DeleteStackSetCommandInput,
+  CreateStackInstancesCommandInput,
+  CreateStackInstancesCommandOutput,
+  DeleteStackInstancesCommandInput,
+  DeleteStackInstancesCommandOutput,
+  ListStackInstancesCommandInput,
+  ListStackInstancesCommandOutput,
+  DescribeStackSetOperationCommandInput,
+  DescribeStackSetOperationCommandOutput,
+  ListStackSetOperationResultsCommandInput,
+  ListStackSetOperationResultsCommandOutput,
+} from "@aws-sdk/client-cloudformation";
 import type {
   BatchGetBuildsCommandInput,
   BatchGetBuildsCommandOutput,
@@ -452,4 +472,42 @@ export async function createReferences(options: AwsOptions): Promise<ReferenceAp
     getPolicy: async (i) => (await iam()).getPolicy(i),
     getRole: async (i) => (await iam()).getRole(i),
   };
+}
+
+/**
+ * The StackSets calls of `cody deploy|delete|status --stack-set` (src/stacksets/): the set, its
+ * instances, and the operations that change them. Made in the administrator account and region.
+ */
+export interface StackSetApi {
+  describeStackSet(input: DescribeStackSetCommandInput): Promise<DescribeStackSetCommandOutput>;
+  createStackSet(input: CreateStackSetCommandInput): Promise<CreateStackSetCommandOutput>;
+  updateStackSet(input: UpdateStackSetCommandInput): Promise<UpdateStackSetCommandOutput>;
+  deleteStackSet(input: DeleteStackSetCommandInput): Promise<unknown>;
+  createStackInstances(input: CreateStackInstancesCommandInput): Promise<CreateStackInstancesCommandOutput>;
+  deleteStackInstances(input: DeleteStackInstancesCommandInput): Promise<DeleteStackInstancesCommandOutput>;
+  listStackInstances(input: ListStackInstancesCommandInput): Promise<ListStackInstancesCommandOutput>;
+  describeStackSetOperation(input: DescribeStackSetOperationCommandInput): Promise<DescribeStackSetOperationCommandOutput>;
+  listStackSetOperationResults(input: ListStackSetOperationResultsCommandInput): Promise<ListStackSetOperationResultsCommandOutput>;
+  region(): Promise<string>;
+}
+
+export async function createStackSets(options: AwsOptions): Promise<StackSetApi> {
+  quietSdk();
+  const sdk = await import("@aws-sdk/client-cloudformation");
+  const timeoutMs = requestTimeoutMs();
+  const client = new sdk.CloudFormationClient(clientConfig(options, timeoutMs));
+  const send = sender(client, timeoutMs);
+  const api: StackSetApi = {
+    describeStackSet: (i) => send(new sdk.DescribeStackSetCommand(i)),
+    createStackSet: (i) => send(new sdk.CreateStackSetCommand(i)),
+    updateStackSet: (i) => send(new sdk.UpdateStackSetCommand(i)),
+    deleteStackSet: (i) => send(new sdk.DeleteStackSetCommand(i)),
+    createStackInstances: (i) => send(new sdk.CreateStackInstancesCommand(i)),
+    deleteStackInstances: (i) => send(new sdk.DeleteStackInstancesCommand(i)),
+    listStackInstances: (i) => send(new sdk.ListStackInstancesCommand(i)),
+    describeStackSetOperation: (i) => send(new sdk.DescribeStackSetOperationCommand(i)),
+    listStackSetOperationResults: (i) => send(new sdk.ListStackSetOperationResultsCommand(i)),
+    region: () => client.config.region(),
+  };
+  return guard("cloudformation", api, options);
 }

@@ -11,6 +11,7 @@ import { ruleBus, scheduleName } from "../synth/schedule-resource";
 import { isPlainObject, type PlainObject } from "../util/merge";
 import { handlerPermissions, RESOURCELESS_ACTIONS, type EmittedResourceType, type ResourceHandler } from "./handler-permissions";
 import { templateReferences } from "../review/references";
+import { stackSetRequirements, type StackSetScope } from "./stack-set-requirements";
 
 export const COMMAND_NAMES = ["deploy", "diff", "delete", "preflight", "start", "stop", "status", "logs", "list", "badge", "drift"] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -59,6 +60,8 @@ export interface RequirementInput {
    * template's. IAM writes on the roles are then allowed only with that boundary.
    */
   permissionsBoundary?: string;
+  /** settings' stackSet (or `--stack-set`): the StackSets calls of deploy, delete and status --stack-set. */
+  stackSet?: StackSetScope;
 }
 
 /** One action and the commands that call it (directly or through CloudFormation). */
@@ -787,6 +790,7 @@ export function requirementsFor(input: RequirementInput = {}): Requirement[] {
     if (draft.optional) requirement.optional = true;
     requirements.push(requirement);
   }
+  if (input.stackSet) requirements.push(...stackSetRequirements(input.stackSet, { partition: arns.partition, account: arns.account, commands: input.commands }));
   return requirements;
 }
 
