@@ -29,6 +29,8 @@ export interface StackSetRunOptions {
   now?: () => number;
   /** Operation ids (tests make them predictable). */
   newId?: () => string;
+  /** Runs once, before the first call that changes anything (the IAM preflight); an unchanged set skips it. */
+  beforeChanges?: () => Promise<void>;
 }
 
 export interface StackSetDeployResult {
@@ -58,15 +60,16 @@ export async function describeStackSet(api: StackSetApi, name: string): Promise<
   }
 }
 
-/** What UpdateStackSet would change: the template, the tags (both ways), the capabilities, the roles. */
+/**
+ * What UpdateStackSet would change: the template, the tags (both ways), the roles. Capabilities are sent
+ * with every call but not compared: a set without them could not have created the template's roles.
+ */
 export function stackSetChanges(current: StackSet, plan: StackSetPlan): string[] {
   const changes: string[] = [];
   if ((current.TemplateBody ?? "").trim() !== plan.templateBody.trim()) changes.push("template");
   const tags = Object.fromEntries((current.Tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""]));
   const sameTags = Object.keys(tags).length === Object.keys(plan.tags).length && Object.entries(plan.tags).every(([k, v]) => tags[k] === v);
   if (!sameTags) changes.push("tags");
-  const capabilities = new Set(current.Capabilities ?? []);
-  if (CAPABILITIES.some((c) => !capabilities.has(c))) changes.push("capabilities");
   if (plan.administrationRoleArn && current.AdministrationRoleARN !== plan.administrationRoleArn) changes.push("administration role");
   if (plan.executionRoleName && current.ExecutionRoleName !== plan.executionRoleName) changes.push("execution role");
   return changes;
@@ -103,9 +106,16 @@ export async function deployStackSet(plan: StackSetPlan, o: StackSetRunOptions):
     ...(plan.executionRoleName ? { ExecutionRoleName: plan.executionRoleName } : {}),
   };
 
+  let checked = false;
+  const beforeChanges = async () => {
+    if (!checked && o.beforeChanges) await o.beforeChanges();
+    checked = true;
+  };
+
   const current = await describeStackSet(o.api, plan.name);
   let type: StackSetDeployResult["type"] = "no-changes";
   if (!current) {
+    await beforeChanges();
     await o.api.createStackSet({
       ...common,
       PermissionModel: plan.permissionModel,
@@ -118,6 +128,7 @@ export async function deployStackSet(plan: StackSetPlan, o: StackSetRunOptions):
   } else {
     const changes = stackSetChanges(current, plan);
     if (changes.length > 0) {
+      await beforeChanges();
       o.io.reporter.info(`Updating stack set ${plan.name}: ${changes.join(", ")} changed; every instance is updated.`);
       const operationId = newId();
       const started = await o.api.updateStackSet({ ...common, OperationId: operationId, OperationPreferences: plan.preferences });
@@ -129,6 +140,7 @@ export async function deployStackSet(plan: StackSetPlan, o: StackSetRunOptions):
 
   const existing = current ? await listInstances(o.api, plan.name) : [];
   for (const batch of missingBatches(plan.permissionModel, plan.targets, plan.regions, existing)) {
+    await beforeChanges();
     o.io.reporter.info(`Adding instances of ${plan.name}: ${batch.targets.join(", ")} in ${batch.regions.join(", ")}.`);
     const operationId = newId();
     const started = await o.api.createStackInstances({ StackSetName: plan.name, ...targetsOf(plan, batch), Regions: batch.regions, OperationId: operationId, OperationPreferences: plan.preferences });

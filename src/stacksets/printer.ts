@@ -31,12 +31,17 @@ export function formatRow(row: ResultRow, reporter: Pick<Reporter, "color">, acc
 
 class PlainPrinter implements OperationPrinter {
   private readonly seen = new Map<string, string>();
+  private status?: string;
   constructor(
     private readonly reporter: Reporter,
     private readonly title: string,
   ) {}
 
-  update(_status: string, rows: ResultRow[]): void {
+  update(status: string, rows: ResultRow[]): void {
+    if (status !== this.status) {
+      this.status = status;
+      this.reporter.info(`${this.title}  operation ${paint(this.reporter, status)}`);
+    }
     for (const row of rows) {
       const key = `${row.account} ${row.region}`;
       const state = `${row.status} ${row.reason ?? ""}`;

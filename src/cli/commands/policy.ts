@@ -42,6 +42,8 @@ export interface PolicyOptions extends ProjectOptions {
   roleArn?: string;
   /** Print the recommended permissions boundary instead of the policy. */
   boundary?: boolean;
+  /** --stack-set: include the StackSets calls (automatic when settings have stackSet). */
+  stackSet?: boolean;
 }
 
 const BOUNDARY_ARN = /^arn:aws(-[a-z]+)*:iam::(\d{12}|aws):policy\/[\w+=,.@/-]+$/;
@@ -106,6 +108,8 @@ interface Target {
   account?: string;
   /** settings' roleArn, inside a project. */
   roleArn?: string;
+  /** settings' stackSet, inside a project. */
+  stackSet?: import("../../config/stack-set-settings").StackSetSettings;
 }
 
 async function target(projectName: string | undefined, options: PolicyOptions, cwd: string): Promise<Target> {
@@ -113,7 +117,7 @@ async function target(projectName: string | undefined, options: PolicyOptions, c
     return { region: resolveAws(options).region, account: process.env.AWS_ACCOUNT_ID };
   }
   const project = await loadProject({ cwd, projectName, type: options.type, env: options.env, stackName: options.stackName, region: options.region });
-  return { synth: synthesize(project), region: project.region, account: project.account, roleArn: project.settings.roleArn };
+  return { synth: synthesize(project), region: project.region, account: project.account, roleArn: project.settings.roleArn, stackSet: project.settings.stackSet };
 }
 
 export async function policyCommand(projectName: string | undefined, options: PolicyOptions, reporter: Reporter): Promise<void> {
@@ -137,6 +141,7 @@ export async function policyCommand(projectName: string | undefined, options: Po
   if (options.boundary) return printBoundary(t, options.format ?? "json", reporter);
   if (options.check !== undefined) return check(resolve(cwd, options.check), t, commands, subject, options, { permissionsBoundary, serviceRoleArn: serviceRole }, reporter);
 
+  const stackSet = await stackSetPolicyScope(t, options);
   const requirements = callerRequirements(
     requirementsFor({
       synth: t.synth,
@@ -146,6 +151,7 @@ export async function policyCommand(projectName: string | undefined, options: Po
       partition: partitionOf(t.region),
       permissionsBoundary,
       serviceRoleArn: serviceRole,
+      ...(stackSet ? { stackSet: stackSet.scope } : {}),
     }),
   );
   const policy = options.broad ? broadPolicy(requirements) : policyDocument(requirements);
@@ -169,6 +175,17 @@ export async function policyCommand(projectName: string | undefined, options: Po
     );
   }
   if (!options.broad) reportDelegation(policy, requirements, t, permissionsBoundary, reporter);
+  for (const remark of stackSet?.remarks ?? []) reporter.info(`note: ${remark}`);
+}
+
+/** The stack set the policy covers (settings' stackSet, or --stack-set with AWS's defaults), and what it cannot grant. */
+async function stackSetPolicyScope(t: Target, options: PolicyOptions) {
+  if (!t.stackSet && !options.stackSet) return undefined;
+  const { stackSetRemarks, stackSetScope } = await import("../../iam/stack-set-requirements");
+  const types = t.synth ? Object.values(t.synth.template.Resources).flatMap((r) => (typeof r.Type === "string" ? [r.Type] : [])) : undefined;
+  const scope = stackSetScope(t.stackSet, t.synth?.stackName ?? "*-cody", types);
+  const partition = partitionOf(t.region);
+  return { scope, remarks: stackSetRemarks(scope, partition, t.account ?? "<account>") };
 }
 
 /** Says whether the printed policy lets its holder escalate through the stack's roles, and how to close it. */
