@@ -501,7 +501,7 @@ export const settingsSchema = strict({
   terminationProtection: bool.optional(),
   /** Tags on the stack beside cody's own; checked like project tags in src/config/rules/input-rules.ts. */
   stackTags: z.record(str, str, { error: expected("an object of tag names to string values", () => 'Write {key}: { team: "platform" }.') }).optional(),
-  stackSet: stackSetSchema.optional(),
+  stackSet: z.lazy(() => stackSetSchema).optional(),
 });
 
 export const variablesSchema = z.record(str, z.unknown(), {

@@ -1,18 +1,13 @@
 // settings `stackSet`: where `cody deploy --stack-set` rolls the stack out with CloudFormation StackSets.
 // Shapes and ranges here; each message names the field and carries a fix (validate.ts adds file and line).
-// schema.ts is imported for encodeDetail only, and only inside callbacks: the two modules import each
-// other, and nothing here runs while schema.ts is still loading.
+// schema.ts is imported for encodeDetail only, called inside callbacks, and schema.ts reads stackSetSchema
+// through z.lazy: the two modules import each other, so neither may use the other while loading.
 import { z } from "zod";
 import { closest } from "../util/did-you-mean";
 import { encodeDetail } from "./schema";
 import { regionProblem } from "./naming";
+import { DEFAULT_ADMINISTRATION_ROLE, DEFAULT_EXECUTION_ROLE, PERMISSION_MODELS } from "../stacksets/defaults";
 
-export const PERMISSION_MODELS = ["SELF_MANAGED", "SERVICE_MANAGED"] as const;
-export type PermissionModel = (typeof PERMISSION_MODELS)[number];
-
-/** AWS's default role names for self-managed stack sets (AWS CloudFormation User Guide, "Grant self-managed permissions"). */
-export const DEFAULT_ADMINISTRATION_ROLE = "AWSCloudFormationStackSetAdministrationRole";
-export const DEFAULT_EXECUTION_ROLE = "AWSCloudFormationStackSetExecutionRole";
 
 const KEYS = [
   "regions",

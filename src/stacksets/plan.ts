@@ -2,7 +2,8 @@
 // stack, its permission model and roles, the targets (accounts or organizational units) × regions, and
 // the operation preferences every operation carries.
 import type { StackSetOperationPreferences } from "@aws-sdk/client-cloudformation";
-import { DEFAULT_ADMINISTRATION_ROLE, DEFAULT_EXECUTION_ROLE, type PermissionModel, type StackSetSettings } from "../config/stack-set-settings";
+import type { StackSetSettings } from "../config/stack-set-settings";
+import { DEFAULT_ADMINISTRATION_ROLE, DEFAULT_EXECUTION_ROLE, type PermissionModel } from "./defaults";
 
 export interface StackSetPlan {
   /** The stack set is named after the stack (stack names are valid stack set names). */
