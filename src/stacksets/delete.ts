@@ -66,6 +66,7 @@ export async function deleteStackSetAndInstances(name: string, region: string, o
       now,
       deadline: started + limitMs,
       limitMs,
+      resume: "`cody status --stack-set` shows what is left; `cody delete --stack-set` again deletes it, then the set.",
     });
     operations.push(outcome);
     if (operationFailed(outcome)) {

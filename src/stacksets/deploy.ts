@@ -75,6 +75,8 @@ export function stackSetChanges(current: StackSet, plan: StackSetPlan): string[]
   return changes;
 }
 
+const RESUME_DEPLOY = "`cody status --stack-set` shows the instances; `cody deploy --stack-set` again adds only what is still missing.";
+
 const tagList = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
 function targetsOf(plan: StackSetPlan, batch: Pick<InstanceBatch, "targets">) {
@@ -93,7 +95,7 @@ export async function deployStackSet(plan: StackSetPlan, o: StackSetRunOptions):
   const deadline = started + limitMs;
   const operations: OperationOutcome[] = [];
   const follow = async (operationId: string, action: string) => {
-    const outcome = await followOperation({ api: o.api, name: plan.name, operationId, action, printer: o.io.printer(`${plan.name} ${action}`), sleep: o.sleep, signal: o.signal, now, deadline, limitMs });
+    const outcome = await followOperation({ api: o.api, name: plan.name, operationId, action, printer: o.io.printer(`${plan.name} ${action}`), sleep: o.sleep, signal: o.signal, now, deadline, limitMs, resume: RESUME_DEPLOY });
     operations.push(outcome);
     return outcome;
   };

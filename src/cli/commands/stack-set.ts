@@ -4,7 +4,7 @@
 import { createIdentity, createStackSets, type StackSetApi } from "../../aws/clients";
 import { resolveAws } from "../../config/naming";
 import { projectNaming } from "../../config/project-naming";
-import { CodyError, configError, ExitCode, Interrupted } from "../../errors";
+import { CodyError, configError, ExitCode } from "../../errors";
 import { colors, terminalPrompt, type Reporter } from "../../io/reporter";
 import { abortableSleep, parseDuration } from "../../deploy/wait";
 import type { StackSetIo } from "../../stacksets/deploy";
@@ -181,10 +181,7 @@ export async function deleteStackSetCommand(projectName: string | undefined, opt
       }),
     undefined,
     reporter,
-  ).catch((error: unknown) => {
-    if (error instanceof Interrupted) throw new Interrupted(error.message, error.hint ?? "Run `cody delete --stack-set` again to finish: it deletes what is left.");
-    throw error;
-  });
+  );
   if (result.type === "missing") reporter.info(`Stack set ${name} does not exist in ${region}: nothing to delete.`);
   if (result.type === "cancelled") reporter.info("Not deleted.");
   if (result.type === "deleted") {
