@@ -10,7 +10,6 @@ import { abortableSleep, parseDuration } from "../../deploy/wait";
 import type { StackSetIo } from "../../stacksets/deploy";
 import type { InstanceRow } from "../../stacksets/instances";
 import { createOperationPrinter, paint } from "../../stacksets/printer";
-import { textTable } from "../../util/table";
 import { withInterrupt } from "../interrupt";
 import type { ProjectOptions } from "../options";
 import { printProjectWarnings, synthProject } from "../project-synth";
@@ -57,11 +56,20 @@ function stackSetIo(reporter: Reporter, yes: boolean | undefined, refusal: strin
   };
 }
 
+/** The instances as a table; widths from the plain text, colour added after padding. */
 function instanceTable(rows: InstanceRow[], reporter: Pick<Reporter, "color">): string[] {
-  return textTable(
-    ["ACCOUNT", "REGION", "STATUS", "DETAIL", "REASON"],
-    rows.map((r) => [r.account, r.region, paint(reporter, r.status), r.detailedStatus ? paint(reporter, r.detailedStatus) : "", r.reason ?? ""]),
-  );
+  const cells = rows.map((r) => [r.account, r.region, r.status, r.detailedStatus ?? "", r.reason ?? ""]);
+  const headers = ["ACCOUNT", "REGION", "STATUS", "DETAIL", "REASON"];
+  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[], painted: boolean) =>
+    c
+      .map((cell, i) => {
+        const padded = i === c.length - 1 ? cell : cell.padEnd(widths[i]!);
+        return painted && (i === 2 || i === 3) && cell ? paint(reporter, cell, padded) : padded;
+      })
+      .join("  ")
+      .trimEnd();
+  return [line(headers, false), ...cells.map((c) => line(c, true))];
 }
 
 export async function deployStackSetCommand(projectName: string | undefined, options: DeployCommandOptions, reporter: Reporter): Promise<void> {
