@@ -27,6 +27,26 @@ import type {
   ListChangeSetsCommandInput,
   ListChangeSetsCommandOutput,
 } from "@aws-sdk/client-cloudformation";
+// StackSets (StackSetApi, at the end of this file).
+import type {
+  DescribeStackSetCommandInput,
+  DescribeStackSetCommandOutput,
+  CreateStackSetCommandInput,
+  CreateStackSetCommandOutput,
+  UpdateStackSetCommandInput,
+  UpdateStackSetCommandOutput,
+  DeleteStackSetCommandInput,
+  CreateStackInstancesCommandInput,
+  CreateStackInstancesCommandOutput,
+  DeleteStackInstancesCommandInput,
+  DeleteStackInstancesCommandOutput,
+  ListStackInstancesCommandInput,
+  ListStackInstancesCommandOutput,
+  DescribeStackSetOperationCommandInput,
+  DescribeStackSetOperationCommandOutput,
+  ListStackSetOperationResultsCommandInput,
+  ListStackSetOperationResultsCommandOutput,
+} from "@aws-sdk/client-cloudformation";
 import type {
   BatchGetBuildsCommandInput,
   BatchGetBuildsCommandOutput,
@@ -171,4 +191,21 @@ export interface ReferenceApi {
   describeSecret(input: DescribeSecretCommandInput): Promise<unknown>;
   getPolicy(input: GetPolicyCommandInput): Promise<unknown>;
   getRole(input: GetRoleCommandInput): Promise<unknown>;
+}
+
+/**
+ * The StackSets calls of `cody deploy|delete|status --stack-set` (src/stacksets/): the set, its
+ * instances, and the operations that change them. Made in the administrator account and region.
+ */
+export interface StackSetApi {
+  describeStackSet(input: DescribeStackSetCommandInput): Promise<DescribeStackSetCommandOutput>;
+  createStackSet(input: CreateStackSetCommandInput): Promise<CreateStackSetCommandOutput>;
+  updateStackSet(input: UpdateStackSetCommandInput): Promise<UpdateStackSetCommandOutput>;
+  deleteStackSet(input: DeleteStackSetCommandInput): Promise<unknown>;
+  createStackInstances(input: CreateStackInstancesCommandInput): Promise<CreateStackInstancesCommandOutput>;
+  deleteStackInstances(input: DeleteStackInstancesCommandInput): Promise<DeleteStackInstancesCommandOutput>;
+  listStackInstances(input: ListStackInstancesCommandInput): Promise<ListStackInstancesCommandOutput>;
+  describeStackSetOperation(input: DescribeStackSetOperationCommandInput): Promise<DescribeStackSetOperationCommandOutput>;
+  listStackSetOperationResults(input: ListStackSetOperationResultsCommandInput): Promise<ListStackSetOperationResultsCommandOutput>;
+  region(): Promise<string>;
 }

@@ -2,10 +2,10 @@
 // never call AWS (--help, synth, init, policy) never load it. Engine code sees narrow interfaces
 // (apis.ts); how each client sends, retries and times out is send.ts.
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
-import type { AwsOptions, CfnApi, CodeBuildApi, DriftApi, IdentityApi, LogsApi, ReferenceApi } from "./apis";
+import type { AwsOptions, CfnApi, CodeBuildApi, DriftApi, IdentityApi, LogsApi, ReferenceApi, StackSetApi } from "./apis";
 import { clientConfig, guard, quietSdk, requestTimeoutMs, sender, SIMULATOR_ATTEMPTS } from "./send";
 
-export type { AwsOptions, CfnApi, CodeBuildApi, DriftApi, IdentityApi, LogsApi, ReferenceApi } from "./apis";
+export type { AwsOptions, CfnApi, CodeBuildApi, DriftApi, IdentityApi, LogsApi, ReferenceApi, StackSetApi } from "./apis";
 export { callBudgetMs, clientConfig, MAX_ATTEMPTS, requestTimeoutMs } from "./send";
 
 export async function createCloudFormation(options: AwsOptions): Promise<CfnApi> {
@@ -158,4 +158,25 @@ export async function createReferences(options: AwsOptions): Promise<ReferenceAp
     getPolicy: async (i) => (await iam()).getPolicy(i),
     getRole: async (i) => (await iam()).getRole(i),
   };
+}
+
+export async function createStackSets(options: AwsOptions): Promise<StackSetApi> {
+  quietSdk();
+  const sdk = await import("@aws-sdk/client-cloudformation");
+  const timeoutMs = requestTimeoutMs();
+  const client = new sdk.CloudFormationClient(clientConfig(options, timeoutMs));
+  const send = sender(client, timeoutMs);
+  const api: StackSetApi = {
+    describeStackSet: (i) => send(new sdk.DescribeStackSetCommand(i)),
+    createStackSet: (i) => send(new sdk.CreateStackSetCommand(i)),
+    updateStackSet: (i) => send(new sdk.UpdateStackSetCommand(i)),
+    deleteStackSet: (i) => send(new sdk.DeleteStackSetCommand(i)),
+    createStackInstances: (i) => send(new sdk.CreateStackInstancesCommand(i)),
+    deleteStackInstances: (i) => send(new sdk.DeleteStackInstancesCommand(i)),
+    listStackInstances: (i) => send(new sdk.ListStackInstancesCommand(i)),
+    describeStackSetOperation: (i) => send(new sdk.DescribeStackSetOperationCommand(i)),
+    listStackSetOperationResults: (i) => send(new sdk.ListStackSetOperationResultsCommand(i)),
+    region: () => client.config.region(),
+  };
+  return guard("cloudformation", api, options);
 }

@@ -74,11 +74,13 @@ export function buildProgram(reporter: Reporter): Command {
     .option("--change-set-name <name>", "name the change set (with --execute-only: the one to execute)")
     .option("--execute-only", "execute the change set --change-set-name names, after checking it still matches the project")
     .option("--role-arn <arn>", "CloudFormation service role (RoleARN) for the stack's resource calls (default: settings' roleArn)")
-    .action(async (project: string | undefined, opts: SynthOptions & DeployCommandOptions & { noop?: boolean }) => {
+    .option("--stack-set", "deploy with CloudFormation StackSets to the regions and accounts of settings' stackSet")
+    .action(async (project: string | undefined, opts: SynthOptions & DeployCommandOptions & { noop?: boolean; stackSet?: boolean }) => {
       if (opts.noop) {
         const { synthCommand } = await import("./commands/synth");
         return synthCommand(project, opts, reporter);
       }
+      if (opts.stackSet) return (await import("./commands/stack-set")).deployStackSetCommand(project, opts, reporter);
       const { deployCommand } = await import("./commands/stack-commands");
       await deployCommand(project, opts, reporter);
     });
@@ -111,7 +113,9 @@ export function buildProgram(reporter: Reporter): Command {
     .option("--wait", "follow the delete until it ends (the default)")
     .option("--role-arn <arn>", "CloudFormation service role (RoleARN) for the stack's resource calls (default: settings' roleArn)")
     .option("--json", "print the result as JSON")
-    .action(async (project: string | undefined, opts: StackCommandOptions) => {
+    .option("--stack-set", "delete the stack set's instances (with their stacks), then the stack set")
+    .action(async (project: string | undefined, opts: StackCommandOptions & { stackSet?: boolean }) => {
+      if (opts.stackSet) return (await import("./commands/stack-set")).deleteStackSetCommand(project, opts, reporter);
       const { deleteCommand } = await import("./commands/stack-commands");
       await deleteCommand(project, opts, reporter);
     });
@@ -138,6 +142,7 @@ export function buildProgram(reporter: Reporter): Command {
     .option("--permissions-boundary <arn>", "allow role writes only on roles with this permissions boundary (overrides the setting)")
     .option("--role-arn <arn>", "the deploy passes this CloudFormation service role: the policy grants iam:PassRole on it instead of the resource calls (default: settings' roleArn)")
     .option("--boundary", "print a recommended permissions boundary for the roles cody generates")
+    .option("--stack-set", "include the StackSets calls of deploy, delete and status --stack-set (automatic when settings have stackSet)")
     .action(async (project: string | undefined, opts: PolicyOptions) => {
       const { policyCommand } = await import("./commands/policy");
       await policyCommand(project, opts, reporter);
@@ -183,7 +188,9 @@ export function buildProgram(reporter: Reporter): Command {
     .description("show a build's status and phases")
     .option("--build-id <id>", "build (default: the latest)")
     .option("--json", "print the result as JSON")
-    .action(async (project: string | undefined, opts: StatusOptions) => {
+    .option("--stack-set", "list the stack set's instances (account, region, status) instead of a build")
+    .action(async (project: string | undefined, opts: StatusOptions & { stackSet?: boolean }) => {
+      if (opts.stackSet) return (await import("./commands/stack-set")).statusStackSetCommand(project, opts, reporter);
       const { statusCommand } = await import("./commands/status");
       await statusCommand(project, opts, reporter);
     });

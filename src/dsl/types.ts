@@ -309,4 +309,25 @@ export interface Settings {
    * Unset leaves it as it is. `cody delete` refuses a protected stack. @default undefined
    */
   terminationProtection?: boolean;
+  /** Where `cody deploy --stack-set` rolls the stack out with CloudFormation StackSets (docs/scale.md). */
+  stackSet?: StackSetSettings;
+}
+
+export interface StackSetSettings {
+  /** Regions of the stack instances, e.g. `["us-east-1", "eu-west-1"]`. */
+  regions: string[];
+  /** SELF_MANAGED: target account ids. @default the deploying account */
+  accounts?: string[];
+  /** SERVICE_MANAGED: organizational unit (or root) ids; every account in them gets an instance. */
+  organizationalUnits?: string[];
+  /** Your own administration and execution roles, or AWS Organizations' (SERVICE_MANAGED). @default "SELF_MANAGED" */
+  permissionModel?: "SELF_MANAGED" | "SERVICE_MANAGED";
+  /** Percentage of targets deployed at once (0–100). @default StackSets' (one at a time) */
+  maxConcurrentPercentage?: number;
+  /** Percentage of targets that may fail before StackSets stops the operation (0–100). @default 0 */
+  failureTolerancePercentage?: number;
+  /** SELF_MANAGED: the administration role. @default arn:aws:iam::<account>:role/AWSCloudFormationStackSetAdministrationRole */
+  administrationRoleArn?: string;
+  /** SELF_MANAGED: the role each target account has for StackSets. @default "AWSCloudFormationStackSetExecutionRole" */
+  executionRoleName?: string;
 }

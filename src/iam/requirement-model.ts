@@ -1,6 +1,7 @@
 // The requirement model's vocabulary: the commands, a requirement (actions, resources, condition, why,
 // who holds it), and the drafts the rules write before requirementsFor() settles them per command.
 import type { SynthResult } from "../synth/template";
+import type { StackSetScope } from "./stack-set-requirements";
 
 export const COMMAND_NAMES = ["deploy", "diff", "delete", "preflight", "start", "stop", "status", "logs", "list", "badge", "drift"] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -49,6 +50,8 @@ export interface RequirementInput {
    * template's. IAM writes on the roles are then allowed only with that boundary.
    */
   permissionsBoundary?: string;
+  /** settings' stackSet (or `--stack-set`): the StackSets calls of deploy, delete and status --stack-set. */
+  stackSet?: StackSetScope;
 }
 
 /** One action and the commands that call it (directly or through CloudFormation). */

@@ -12,6 +12,7 @@
 import { drafts } from "./drafts";
 import { COMMAND_NAMES, type CommandName, type Requirement, type RequirementInput } from "./requirement-model";
 import { Arns, genericScope, scopeFromTemplate } from "./scope";
+import { stackSetRequirements } from "./stack-set-requirements";
 
 export { COMMAND_NAMES, isCommandName, requirementRequests } from "./requirement-model";
 export type { CommandName, ConditionBlock, Requirement, RequirementInput, RequirementRequest } from "./requirement-model";
@@ -49,5 +50,6 @@ export function requirementsFor(input: RequirementInput = {}): Requirement[] {
     if (draft.optional) requirement.optional = true;
     requirements.push(requirement);
   }
+  if (input.stackSet) requirements.push(...stackSetRequirements(input.stackSet, { partition: arns.partition, account: arns.account, commands: input.commands }));
   return requirements;
 }

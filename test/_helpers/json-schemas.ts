@@ -192,3 +192,58 @@ export const listSchema = z.array(
     })
     .strict(),
 );
+
+// ---------------------------------------------------------------- --stack-set (docs/json.md, "StackSets")
+
+const stackSetInstance = z
+  .object({
+    account: z.string().regex(/^\d{12}$/),
+    region,
+    organizationalUnit: z.string().nullable(),
+    status: z.string(),
+    detailedStatus: z.string().nullable(),
+    reason: z.string().nullable(),
+    stackId: z.string().nullable(),
+  })
+  .strict();
+
+const stackSetResult = z.object({ account: z.string(), region, status: z.string(), reason: z.string().nullable() }).strict();
+const stackSetOperation = z
+  .object({ operationId: z.string(), action: z.string(), status: z.enum(["SUCCEEDED", "FAILED", "STOPPED"]), reason: z.string().nullable(), results: z.array(stackSetResult) })
+  .strict();
+
+export const stackSetDeploySchema = z
+  .object({
+    command: z.literal("deploy"),
+    type: z.enum(["created", "updated", "extended", "no-changes", "failed"]),
+    stackSetName: z.string(),
+    region,
+    permissionModel: z.enum(["SELF_MANAGED", "SERVICE_MANAGED"]),
+    operations: z.array(stackSetOperation),
+    instances: z.array(stackSetInstance),
+    elapsedMs: z.number(),
+  })
+  .strict();
+
+export const stackSetStatusSchema = z
+  .object({
+    command: z.literal("status"),
+    type: z.enum(["stack-set", "no-stack-set"]),
+    stackSetName: z.string(),
+    region,
+    permissionModel: z.string().nullable(),
+    status: z.string().nullable(),
+    instances: z.array(stackSetInstance),
+  })
+  .strict();
+
+export const stackSetDeleteSchema = z
+  .object({
+    command: z.literal("delete"),
+    type: z.enum(["deleted", "missing", "cancelled"]),
+    stackSetName: z.string(),
+    region,
+    instances: z.array(stackSetInstance),
+    elapsedMs: z.number().nullable(),
+  })
+  .strict();

@@ -46,6 +46,8 @@ export interface PolicyOptions extends ProjectOptions {
   roleArn?: string;
   /** Print the recommended permissions boundary instead of the policy. */
   boundary?: boolean;
+  /** --stack-set: include the StackSets calls (automatic when settings have stackSet). */
+  stackSet?: boolean;
 }
 
 const BOUNDARY_ARN = /^arn:aws(-[a-z]+)*:iam::(\d{12}|aws):policy\/[\w+=,.@/-]+$/;
@@ -102,6 +104,8 @@ interface Target {
   account?: string;
   /** settings' roleArn, inside a project. */
   roleArn?: string;
+  /** settings' stackSet, inside a project. */
+  stackSet?: import("../../config/stack-set-settings").StackSetSettings;
 }
 
 async function target(projectName: string | undefined, options: PolicyOptions, cwd: string): Promise<Target> {
@@ -109,7 +113,7 @@ async function target(projectName: string | undefined, options: PolicyOptions, c
     return { region: resolveAws(options).region, account: process.env.AWS_ACCOUNT_ID };
   }
   const project = await loadTarget(await commandTarget(projectName, options, { cwd, requireProject: true }));
-  return { synth: synthesize(project), region: project.region, account: project.account, roleArn: project.settings.roleArn };
+  return { synth: synthesize(project), region: project.region, account: project.account, roleArn: project.settings.roleArn, stackSet: project.settings.stackSet };
 }
 
 export async function policyCommand(projectName: string | undefined, options: PolicyOptions, reporter: Reporter): Promise<void> {
@@ -131,8 +135,10 @@ export async function policyCommand(projectName: string | undefined, options: Po
   const serviceRole = serviceRoleArn(options.roleArn, t.roleArn);
   const subject = t.synth ? `stack ${t.synth.stackName}` : "any cody project";
   if (options.boundary) return printBoundary(t, options.format ?? "json", reporter);
-  if (options.check !== undefined) return check(resolve(cwd, options.check), t, commands, subject, options, { permissionsBoundary, serviceRoleArn: serviceRole }, reporter);
-
+  const stackSet = await stackSetPolicyScope(t, options);
+  if (options.check !== undefined) {
+    return check(resolve(cwd, options.check), t, commands, subject, options, { permissionsBoundary, serviceRoleArn: serviceRole, ...(stackSet ? { stackSet: stackSet.scope } : {}) }, reporter);
+  }
   const requirements = callerRequirements(
     requirementsFor({
       synth: t.synth,
@@ -142,6 +148,7 @@ export async function policyCommand(projectName: string | undefined, options: Po
       partition: partitionOf(t.region),
       permissionsBoundary,
       serviceRoleArn: serviceRole,
+      ...(stackSet ? { stackSet: stackSet.scope } : {}),
     }),
   );
   const policy = options.broad ? broadPolicy(requirements) : policyDocument(requirements);
@@ -165,6 +172,17 @@ export async function policyCommand(projectName: string | undefined, options: Po
     );
   }
   if (!options.broad) reportDelegation(policy, requirements, t, permissionsBoundary, reporter);
+  for (const remark of stackSet?.remarks ?? []) reporter.info(`note: ${remark}`);
+}
+
+/** The stack set the policy covers (settings' stackSet, or --stack-set with AWS's defaults), and what it cannot grant. */
+async function stackSetPolicyScope(t: Target, options: PolicyOptions) {
+  if (!t.stackSet && !options.stackSet) return undefined;
+  const { stackSetRemarks, stackSetScope } = await import("../../iam/stack-set-requirements");
+  const types = t.synth ? Object.values(t.synth.template.Resources).flatMap((r) => (typeof r.Type === "string" ? [r.Type] : [])) : undefined;
+  const scope = stackSetScope(t.stackSet, t.synth?.stackName ?? "*-cody", types);
+  const partition = partitionOf(t.region);
+  return { scope, remarks: stackSetRemarks(scope, partition, t.account ?? "<account>") };
 }
 
 /** Says whether the printed policy lets its holder escalate through the stack's roles, and how to close it. */
@@ -279,7 +297,7 @@ function check(
   commands: CommandName[] | undefined,
   subject: string,
   options: PolicyOptions,
-  scope: Pick<RequirementInput, "permissionsBoundary" | "serviceRoleArn">,
+  scope: Pick<RequirementInput, "permissionsBoundary" | "serviceRoleArn" | "stackSet">,
   reporter: Reporter,
 ): void {
   const policy = readPolicyFile(file);
