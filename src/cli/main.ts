@@ -1,11 +1,11 @@
 // The CLI edge: wires commander to the commands, and is the one place that formats errors and
 // decides the exit code. Commands load lazily, so `cody --help` reads no more than it prints.
 import { Command, CommanderError, Option } from "commander";
-import { ExitCode, isCodyError } from "../errors";
+import { CodyError, ExitCode, isCodyError } from "../errors";
 import { createReporter, type Reporter } from "../io/reporter";
 import { captureStrayWarnings } from "../io/stray-warnings";
 import { formatError, usageError } from "./format-error";
-import { withAwsOptions, withProjectOptions, type ProjectOptions } from "./options";
+import { wantsFleet, withAwsOptions, withFleetOptions, withProjectOptions, type FleetFlagOptions, type ProjectOptions } from "./options";
 import type { SynthOptions } from "./commands/synth";
 import type { InitOptions } from "./commands/init";
 import type { DeployCommandOptions, StackCommandOptions } from "./commands/stack-commands";
@@ -51,7 +51,7 @@ export function buildProgram(reporter: Reporter): Command {
       await synthCommand(project, opts, reporter);
     });
 
-  withAwsOptions(withProjectOptions(program.command("deploy")))
+  withFleetOptions(withAwsOptions(withProjectOptions(program.command("deploy"))), "deploy")
     .description("deploy the project's stack through a change set (--noop: print the template only)")
     .option("--noop", "print the template and stop: no AWS call, no credentials (same as cody synth)")
     .addOption(new Option("--format <format>", "template format for --noop").choices(["yaml", "json"]).default("yaml"))
@@ -74,7 +74,11 @@ export function buildProgram(reporter: Reporter): Command {
     .option("--change-set-name <name>", "name the change set (with --execute-only: the one to execute)")
     .option("--execute-only", "execute the change set --change-set-name names, after checking it still matches the project")
     .option("--role-arn <arn>", "CloudFormation service role (RoleARN) for the stack's resource calls (default: settings' roleArn)")
-    .action(async (project: string | undefined, opts: SynthOptions & DeployCommandOptions & { noop?: boolean }) => {
+    .action(async (project: string | undefined, opts: SynthOptions & DeployCommandOptions & FleetFlagOptions & { noop?: boolean }) => {
+      if (opts.noop && (opts.all || opts.types !== undefined || opts.regions !== undefined)) {
+        throw new CodyError("--noop prints one template; it cannot be combined with --all, --types or --regions.", { hint: "Run cody synth --type <type> [--region <region>] for each project." });
+      }
+      if (!opts.noop && wantsFleet(opts)) return (await import("./commands/fleet")).fleetCommand("deploy", project, opts, reporter);
       if (opts.noop) {
         const { synthCommand } = await import("./commands/synth");
         return synthCommand(project, opts, reporter);
@@ -83,13 +87,14 @@ export function buildProgram(reporter: Reporter): Command {
       await deployCommand(project, opts, reporter);
     });
 
-  withAwsOptions(withProjectOptions(program.command("diff")))
+  withFleetOptions(withAwsOptions(withProjectOptions(program.command("diff"))), "diff")
     .description("show what a deploy would change (creates a change set, shows it, deletes it)")
     .option("--json", "print the changes as JSON")
     .option("--fail", "exit 1 when there are changes (0 when none)")
     .option("--strict", "exit 3 when a parameter, secret, policy or role the template names does not exist")
     .option("--role-arn <arn>", "CloudFormation service role (RoleARN) for the stack's resource calls (default: settings' roleArn)")
-    .action(async (project: string | undefined, opts: DiffOptions) => {
+    .action(async (project: string | undefined, opts: DiffOptions & FleetFlagOptions) => {
+      if (wantsFleet(opts)) return (await import("./commands/fleet")).fleetCommand("diff", project, opts, reporter);
       const { diffCommand } = await import("./commands/diff");
       await diffCommand(project, opts, reporter);
     });
@@ -102,7 +107,7 @@ export function buildProgram(reporter: Reporter): Command {
       await driftCommand(project, opts, reporter);
     });
 
-  withAwsOptions(withProjectOptions(program.command("delete")))
+  withFleetOptions(withAwsOptions(withProjectOptions(program.command("delete"))), "delete")
     .description("delete the project's stack (asks first; --yes skips)")
     .option("-y, --yes", "do not ask for confirmation")
     .option("--noop", "say what would be deleted, and delete nothing (reads the stack; no call that changes anything)")
@@ -111,7 +116,8 @@ export function buildProgram(reporter: Reporter): Command {
     .option("--wait", "follow the delete until it ends (the default)")
     .option("--role-arn <arn>", "CloudFormation service role (RoleARN) for the stack's resource calls (default: settings' roleArn)")
     .option("--json", "print the result as JSON")
-    .action(async (project: string | undefined, opts: StackCommandOptions) => {
+    .action(async (project: string | undefined, opts: StackCommandOptions & FleetFlagOptions) => {
+      if (wantsFleet(opts)) return (await import("./commands/fleet")).fleetCommand("delete", project, opts, reporter);
       const { deleteCommand } = await import("./commands/stack-commands");
       await deleteCommand(project, opts, reporter);
     });
@@ -129,7 +135,7 @@ export function buildProgram(reporter: Reporter): Command {
       await initCommand(opts, reporter);
     });
 
-  withAwsOptions(withProjectOptions(program.command("policy")))
+  withFleetOptions(withAwsOptions(withProjectOptions(program.command("policy"))), "cover")
     .description("print the minimal IAM policy to deploy and run this project (or any cody project)")
     .addOption(new Option("--format <format>", "output format").choices(["json", "yaml", "cli"]).default("json"))
     .option("--broad", "print cody's service-wildcard style policy, for comparison")
@@ -138,16 +144,18 @@ export function buildProgram(reporter: Reporter): Command {
     .option("--permissions-boundary <arn>", "allow role writes only on roles with this permissions boundary (overrides the setting)")
     .option("--role-arn <arn>", "the deploy passes this CloudFormation service role: the policy grants iam:PassRole on it instead of the resource calls (default: settings' roleArn)")
     .option("--boundary", "print a recommended permissions boundary for the roles cody generates")
-    .action(async (project: string | undefined, opts: PolicyOptions) => {
+    .action(async (project: string | undefined, opts: PolicyOptions & FleetFlagOptions) => {
+      if (wantsFleet(opts)) return (await import("./commands/fleet")).fleetCommand("policy", project, opts, reporter);
       const { policyCommand } = await import("./commands/policy");
       await policyCommand(project, opts, reporter);
     });
 
-  withAwsOptions(withProjectOptions(program.command("preflight")))
+  withFleetOptions(withAwsOptions(withProjectOptions(program.command("preflight"))), "check")
     .description("check the caller's IAM permissions for a deploy, without deploying")
     .option("--strict", "fail when the check cannot run")
     .option("--json", "print the result as JSON")
-    .action(async (project: string | undefined, opts: PreflightOptions) => {
+    .action(async (project: string | undefined, opts: PreflightOptions & FleetFlagOptions) => {
+      if (wantsFleet(opts)) return (await import("./commands/fleet")).fleetCommand("preflight", project, opts, reporter);
       const { preflightCommand } = await import("./commands/preflight");
       await preflightCommand(project, opts, reporter);
     });

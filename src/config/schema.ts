@@ -15,6 +15,7 @@ import { closest } from "../util/did-you-mean";
 import { regionProblem } from "./naming";
 import { readIamPolicy } from "./rules/statements";
 import { ROLE_ARN_EXAMPLE, roleArnProblem } from "./role-arn";
+import { targetsSchema } from "./targets-settings";
 
 /**
  * What an error callback hands to validate.ts. zod carries only a message string, so the fix (and,
@@ -500,6 +501,7 @@ export const settingsSchema = strict({
   terminationProtection: bool.optional(),
   /** Tags on the stack beside cody's own; checked like project tags in src/config/rules/input-rules.ts. */
   stackTags: z.record(str, str, { error: expected("an object of tag names to string values", () => 'Write {key}: { team: "platform" }.') }).optional(),
+  targets: targetsSchema.optional(),
 });
 
 export const variablesSchema = z.record(str, z.unknown(), {

@@ -309,4 +309,9 @@ export interface Settings {
    * Unset leaves it as it is. `cody delete` refuses a protected stack. @default undefined
    */
   terminationProtection?: boolean;
+  /**
+   * Deploy the same stack to each of these regions at once (optionally each with its own AWS profile):
+   * `cody deploy`, diff, delete, policy and preflight then work on every target (docs/scale.md).
+   */
+  targets?: Array<{ region: string; profile?: string }>;
 }

@@ -7,7 +7,7 @@ import { projectNaming } from "../../config/project-naming";
 import { findProjectRoot } from "../../config/project-root";
 import { CodyError } from "../../errors";
 import type { DeployIo } from "../../deploy/deploy-stack";
-import { colors, terminalPrompt, type Reporter } from "../../io/reporter";
+import { colors, terminalPrompt, type Prompt, type Reporter } from "../../io/reporter";
 import { createPrinter } from "../../deploy/printers";
 import { abortableSleep, parseDuration } from "../../deploy/wait";
 import { withInterrupt } from "../interrupt";
@@ -31,8 +31,7 @@ export interface StackCommandOptions extends ProjectOptions {
  * The terminal side of the engine. Without a terminal a question is answered no, or, when `refusal`
  * names what would not happen (a delete), refused with an error that says so.
  */
-function createIo(reporter: Reporter, yes: boolean | undefined, refusal?: string): DeployIo {
-  const prompt = terminalPrompt();
+function createIo(reporter: Reporter, yes: boolean | undefined, refusal?: string, prompt: Prompt = terminalPrompt()): DeployIo {
   return {
     reporter,
     printer: (title) => createPrinter(reporter, title),
@@ -73,7 +72,8 @@ export interface DeployCommandOptions extends StackCommandOptions {
   executeOnly?: boolean;
 }
 
-export async function deployCommand(projectName: string | undefined, options: DeployCommandOptions, reporter: Reporter): Promise<void> {
+/** `prompt`: who answers questions; the fleet (src/cli/commands/fleet.ts) passes one that cannot. */
+export async function deployCommand(projectName: string | undefined, options: DeployCommandOptions, reporter: Reporter, prompt: Prompt = terminalPrompt()): Promise<void> {
   const c = colors(reporter);
   const timeoutMs = parseDuration(options.timeout);
   const { approvalLevel, checkReviewFlags } = await import("../../review/deploy-flags");
@@ -86,7 +86,6 @@ export async function deployCommand(projectName: string | undefined, options: De
   printProjectWarnings(synth.project, reporter);
   const cfn = await createCloudFormation(synth.aws);
   const region = await cfn.region();
-  const prompt = terminalPrompt();
   const { reviewSeam } = await import("../deploy-review");
   const seam = (keep: boolean, deletes: boolean) =>
     reviewSeam({ cfn, stackName: synth.stackName, region, template: synth.template, level, yes: Boolean(options.yes), keep, deletes, prompt, reporter });
@@ -113,7 +112,7 @@ export async function deployCommand(projectName: string | undefined, options: De
         templateBody: synth.templateBody,
         tags: synth.stackTags,
         wait: options.wait,
-        io: createIo(reporter, options.yes),
+        io: createIo(reporter, options.yes, undefined, prompt),
         sleep: abortableSleep(signal),
         signal,
         beforeChanges: preflight,
