@@ -1,16 +1,24 @@
 // settings `targets`: the regions (and, per region, the AWS profile) one project is deployed to at once
 // (src/fleet/). A piece of settingsSchema, hooked in with one line in schema.ts.
 import { z } from "zod";
-import { regionProblem } from "./naming";
+import { closestRegion, regionProblem } from "./naming";
 import { encodeDetail } from "./schema";
 
 const EXAMPLE = 'Write {key}: [{ region: "us-east-1" }, { region: "eu-west-1", profile: "eu" }].';
 
+/** Like --regions (src/fleet/choose.ts): a region name, and not a near-miss of a known region. */
+function problemOf(region: string): { message: string; meant?: string } | undefined {
+  const problem = regionProblem(region);
+  if (problem) return problem;
+  const meant = closestRegion(region);
+  return meant ? { message: `"${region}" is not a region cody knows, and it is close to ${meant}.`, meant } : undefined;
+}
+
 const region = z
   .string({ error: () => encodeDetail({ message: "is missing: expected a region name.", fix: 'Add {key}: "us-east-1".' }) })
-  .refine((r) => regionProblem(r) === undefined, {
+  .refine((r) => problemOf(r) === undefined, {
     error: (i) => {
-      const problem = regionProblem(String(i.input));
+      const problem = problemOf(String(i.input));
       return encodeDetail({
         message: problem?.message ?? "is not an AWS region name.",
         fix: problem?.meant ? `Did you mean {key}: "${problem.meant}"?` : 'Write {key}: "us-east-1" (a region name).',

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { configError } from "../errors";
-import { checkType, regionProblem } from "../config/naming";
+import { checkType, closestRegion, regionProblem } from "../config/naming";
 import { projectNaming } from "../config/project-naming";
 import { CODY_DIR } from "../config/project-root";
 import type { TargetSetting } from "../config/targets-settings";
@@ -67,12 +67,24 @@ export function parseTypes(value: string, available: readonly string[]): string[
   return types;
 }
 
-/** `--regions a,b` → region names, each checked like --region. */
+/**
+ * Why a region of a fleet is wrong: not a region name, or a name one letter or two from a region cody
+ * knows (`eu-wst-1`): a typo there would otherwise fail stack by stack as an unreachable endpoint.
+ */
+export function fleetRegionProblem(region: string): { message: string; meant?: string } | undefined {
+  const problem = regionProblem(region);
+  if (problem) return problem;
+  const meant = closestRegion(region);
+  if (!meant) return undefined;
+  return { message: `"${region}" is not a region cody knows, and it is close to ${meant}.`, meant };
+}
+
+/** `--regions a,b` → region names, each checked like --region, and against the known regions. */
 export function parseRegions(value: string): string[] {
   const regions = splitList(value);
   if (regions.length === 0) throw configError({ field: "--regions", message: "no regions given.", fix: "Pass --regions us-east-1,eu-west-1." });
   for (const region of regions) {
-    const problem = regionProblem(region);
+    const problem = fleetRegionProblem(region);
     if (!problem) continue;
     throw configError({
       field: "--regions",

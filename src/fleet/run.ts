@@ -53,8 +53,10 @@ const FAILED_WORDS: Record<number, string> = {
   [ExitCode.drifted]: "drifted",
 };
 
+/** The error's first line, without the "error" word formatError starts with. */
 function firstLine(text: string): string {
-  return plainText(text).split("\n").find((l) => l.trim())?.trim() ?? "";
+  const line = plainText(text).split("\n").find((l) => l.trim())?.trim() ?? "";
+  return line.replace(/^error:?\s+/, "");
 }
 
 /** Listens for Ctrl-C: no new jobs once it is pressed. */

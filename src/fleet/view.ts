@@ -99,7 +99,8 @@ export class FleetView {
 
   private paint(result: JobResult): string {
     const c = colors(this.reporter);
-    return result.exitCode === 0 ? c.green(result.result) : c.red(`${result.result}${result.error ? `: ${result.error}` : ""}`);
+    // The error itself was printed just above, prefixed like this line.
+    return result.exitCode === 0 ? c.green(result.result) : c.red(`${result.result} (exit ${result.exitCode})`);
   }
 
   private paintLine(line: string, result: JobResult): string {
