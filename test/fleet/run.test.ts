@@ -122,8 +122,8 @@ describe("runFleet", () => {
     const last = drawn.slice(drawn.lastIndexOf("STACK"));
     expect(last.split("\n").slice(0, 3)).toEqual([
       expect.stringMatching(/^STACK\s+REGION\s+STATE\s+TIME\s+LAST EVENT$/),
-      expect.stringMatching(/^demo-cody\s+us-east-1\s+deployed\s+1\.0s\s+11:00:39  CREATE_COMPLETE/),
-      expect.stringMatching(/^demo-cody\s+eu-west-1\s+deployed\s+1\.0s\s+11:00:39  CREATE_COMPLETE/),
+      expect.stringMatching(/^demo-cody\s+us-east-1\s+deployed\s+1\.0s\s+11:00:39 {2}CREATE_COMPLETE/),
+      expect.stringMatching(/^demo-cody\s+eu-west-1\s+deployed\s+1\.0s\s+11:00:39 {2}CREATE_COMPLETE/),
     ]);
     // Info lines are not printed on a terminal: they are the rows' last event.
     expect(rec.lines).toEqual([]);
