@@ -2,11 +2,13 @@
 // stacks, one summary, the worst exit code when one project is broken), `--regions` with two regions
 // (moto serves every region on one endpoint, keeping them apart), --json against its strict schema,
 // and `delete --all --yes`.
+import { spawn } from "node:child_process";
 import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { resetMoto } from "../support/moto";
+import { motoEnv, resetMoto } from "../support/moto";
 import { demoProject, removeTempDirs, requireBuiltCli, runCli, sharedMoto, stackStatus } from "../_helpers/e2e";
 import { fleetSchema } from "../_helpers/json-schemas";
 
@@ -17,6 +19,38 @@ const STACKS = TYPES.map((t) => `demo-${t}-cody`);
 
 const cfnIn = (region: string) => new CloudFormationClient({ region, endpoint: url, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
 const cody = (args: string[], dir: string) => runCli(args, { cwd: dir, endpoint: url, killAfterMs: 120_000 });
+
+const CODY = fileURLToPath(new URL("../../bin/cody.cjs", import.meta.url));
+const ESCAPES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, "g");
+
+/** Runs cody on a pseudo-terminal (`script`), typing `answer` once a (y/N) question is on screen. */
+function onTerminal(args: string[], cwd: string, answer?: string): Promise<{ code: number | null; raw: string; screen: string; asked: number }> {
+  const env: Record<string, string | undefined> = { ...motoEnv(url), CI: undefined, NO_COLOR: "1", TERM: "xterm-256color", COLUMNS: "160" };
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
+  const command = [process.execPath, CODY, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+  const child = spawn("script", ["-qfec", command, "/dev/null"], { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+  let raw = "";
+  let asked = 0;
+  const onData = (chunk: Buffer) => {
+    raw += chunk.toString();
+    const questions = raw.replace(ESCAPES, "").split("(y/N)").length - 1;
+    if (questions > asked) {
+      asked = questions;
+      if (answer !== undefined) child.stdin.write(`${answer}\n`);
+    }
+  };
+  child.stdout.on("data", onData);
+  child.stderr.on("data", onData);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 90_000);
+    child.once("error", reject);
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      child.stdin.destroy();
+      resolve({ code, raw, screen: raw.replace(ESCAPES, "").replace(/\r/g, ""), asked });
+    });
+  });
+}
 
 /** The demo repository with its project moved into three types (no untyped project). */
 function threeTypes(): string {
@@ -101,6 +135,26 @@ describe.skipIf(!endpoint)("fleet: --all, --regions, delete --all (built CLI, mo
     expect(deleted.code, deleted.stderr).toBe(0);
     // nightly was never deployed: "missing", not an error.
     expect(deleted.stdout).toMatch(/demo-nightly-cody\s+nightly\s+us-east-1\s+missing/);
+    for (const stack of STACKS) expect(await stackStatus(cfnIn("us-east-1"), stack)).toBeUndefined();
+  });
+
+  it("on a terminal: a live row per stack redrawn in place, then the summary; delete --all asks once, listing every stack", async () => {
+    const dir = threeTypes();
+    const deploy = await onTerminal(["deploy", "--all", "--yes", "--skip-preflight", "--concurrency", "2"], dir);
+    expect(deploy.code, deploy.screen).toBe(0);
+    // The view is redrawn with cursor-up over its rows (header + 3 stacks), and no prefixed CI lines.
+    expect(deploy.raw).toContain(`${String.fromCharCode(27)}[4A`);
+    expect(deploy.screen).toMatch(/STACK\s+REGION\s+STATE\s+TIME\s+LAST EVENT/);
+    expect(deploy.screen).toMatch(/demo-nightly-cody\s+-\s+waiting/);
+    expect(deploy.screen).not.toContain("[demo-api-cody] Deploying");
+    expect(deploy.screen).toMatch(/demo-web-cody\s+web\s+us-east-1\s+deployed\s+2/);
+
+    const deleted = await onTerminal(["delete", "--all"], dir, "y");
+    expect(deleted.code, deleted.screen).toBe(0);
+    expect(deleted.asked).toBe(1);
+    expect(deleted.screen).toContain("These 3 stacks and their resources will be deleted:");
+    for (const stack of STACKS) expect(deleted.screen).toContain(`  ${stack}  (default region)`);
+    expect(deleted.screen).toContain("Delete all 3? (y/N)");
     for (const stack of STACKS) expect(await stackStatus(cfnIn("us-east-1"), stack)).toBeUndefined();
   });
 });

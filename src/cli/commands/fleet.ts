@@ -186,13 +186,26 @@ function report(command: FleetCommand, results: JobResult[], options: FleetOptio
   throw new CodyError(`${summary}. Not ok: ${failing.join(", ")}.`, { exitCode: code as ExitCode, hint });
 }
 
-/** `cody diff --all`: each stack's changes under its name, after the table. */
+/** A change as `cody diff --json` prints it (docs/json.md). */
+interface DiffChange {
+  action?: string;
+  logicalId?: string;
+  resourceType?: string;
+  replacement?: string | null;
+  values?: Array<{ path: string }>;
+}
+
+/** `cody diff --all`: each stack's changes (and the properties they change) under its name, after the table. */
 function printDiffChanges(results: JobResult[], reporter: Reporter): void {
   for (const r of results) {
-    const changes = (r.detail as { changes?: Array<{ action?: string; logicalId?: string; resourceType?: string; replacement?: string | null }> } | undefined)?.changes;
+    const changes = (r.detail as { changes?: DiffChange[] } | undefined)?.changes;
     if (!changes || changes.length === 0) continue;
     reporter.result("");
     reporter.result(`${r.target.label}:`);
-    for (const ch of changes) reporter.result(`  ${(ch.action ?? "").padEnd(7)} ${ch.logicalId ?? ""}  ${ch.resourceType ?? ""}${ch.replacement === "True" ? "  (replace)" : ""}`);
+    for (const ch of changes) {
+      const paths = (ch.values ?? []).map((v) => v.path);
+      const what = paths.length > 0 ? `  ${paths.join(", ")}` : "";
+      reporter.result(`  ${(ch.action ?? "").padEnd(7)} ${ch.logicalId ?? ""}  ${ch.resourceType ?? ""}${ch.replacement === "True" ? "  (replace)" : ""}${what}`);
+    }
   }
 }
