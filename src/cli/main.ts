@@ -135,7 +135,7 @@ export function buildProgram(reporter: Reporter): Command {
       await initCommand(opts, reporter);
     });
 
-  withFleetOptions(withAwsOptions(withProjectOptions(program.command("policy"))), "cover")
+  withFleetOptions(withAwsOptions(withProjectOptions(program.command("policy"))), "cover", { runs: false })
     .description("print the minimal IAM policy to deploy and run this project (or any cody project)")
     .addOption(new Option("--format <format>", "output format").choices(["json", "yaml", "cli"]).default("json"))
     .option("--broad", "print cody's service-wildcard style policy, for comparison")
@@ -244,6 +244,7 @@ export function buildProgram(reporter: Reporter): Command {
       "  cody synth                 print the CloudFormation template, no AWS needed",
       "  cody deploy                deploy through a change set, after an IAM preflight",
       "  cody start                 start a build and follow its phases and logs",
+      "  cody deploy --all          deploy every project of the repository at once (also --types, --regions)",
       "  cody policy --format cli   the least-privilege IAM policy, as aws iam commands",
       "",
       "Exit codes: 0 ok or no changes, 1 bad input or AWS error, 2 stack operation or build failed,",

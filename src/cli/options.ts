@@ -35,11 +35,14 @@ export interface FleetFlagOptions {
 }
 
 /** Several stacks at once (docs/scale.md): src/cli/commands/fleet.ts. */
-export function withFleetOptions(cmd: Command, what = "work on"): Command {
-  return cmd
+export function withFleetOptions(cmd: Command, what = "work on", options: { runs?: boolean } = {}): Command {
+  cmd
     .option("--all", `${what} every project: .cody/project.ts and each .cody/<type>/`)
     .option("--types <list>", `${what} these types (comma separated)`)
-    .option("--regions <list>", `${what} the stack in each of these regions (comma separated; default: settings' targets)`)
+    .option("--regions <list>", `${what} the stack in each of these regions (comma separated; default: settings' targets)`);
+  // `cody policy` runs nothing: no pool to size or stop.
+  if (options.runs === false) return cmd;
+  return cmd
     .option("--concurrency <n>", "stacks at once, with --all, --types or --regions (default 4)")
     .option("--fail-fast", "start no more stacks after one fails (those running finish)");
 }
