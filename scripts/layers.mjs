@@ -10,8 +10,9 @@ import { dirname, join, relative, resolve, sep } from "node:path";
  */
 export const LAYERS = [
   ["index", "cli"],
+  ["fleet"],
   ["preflight"],
-  ["builds", "deploy", "iam"],
+  ["builds", "deploy", "iam", "stacksets"],
   ["review"],
   ["synth"],
   ["config"],

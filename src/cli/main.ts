@@ -1,11 +1,11 @@
 // The CLI edge: wires commander to the commands, and is the one place that formats errors and
 // decides the exit code. Commands load lazily, so `cody --help` reads no more than it prints.
 import { Command, CommanderError, Option } from "commander";
-import { ExitCode, isCodyError } from "../errors";
+import { CodyError, ExitCode, isCodyError } from "../errors";
 import { createReporter, type Reporter } from "../io/reporter";
 import { captureStrayWarnings } from "../io/stray-warnings";
 import { formatError, usageError } from "./format-error";
-import { withAwsOptions, withProjectOptions, type ProjectOptions } from "./options";
+import { wantsFleet, withAwsOptions, withFleetOptions, withProjectOptions, type FleetFlagOptions, type ProjectOptions } from "./options";
 import type { SynthOptions } from "./commands/synth";
 import type { InitOptions } from "./commands/init";
 import type { DeployCommandOptions, StackCommandOptions } from "./commands/stack-commands";
@@ -23,6 +23,15 @@ import type { ListOptions } from "./commands/list";
 declare const CODY_VERSION: string | undefined;
 const VERSION = typeof CODY_VERSION === "string" ? CODY_VERSION : "0.0.0-dev";
 
+
+/** A stack set is one stack rolled out by StackSets; the fan-out flags pick several stacks: not both. */
+function refuseStackSetFleet(opts: FleetFlagOptions & { stackSet?: boolean }): void {
+  if (opts.stackSet && (opts.all || opts.types !== undefined || opts.regions !== undefined)) {
+    throw new CodyError("--stack-set cannot be combined with --all, --types or --regions: StackSets chooses the regions from settings' stackSet.", {
+      hint: "Run cody deploy --stack-set --type <type> for each project, or list the regions in settings' stackSet.regions.",
+    });
+  }
+}
 
 export function buildProgram(reporter: Reporter): Command {
   const program = new Command("cody")
@@ -51,7 +60,7 @@ export function buildProgram(reporter: Reporter): Command {
       await synthCommand(project, opts, reporter);
     });
 
-  withAwsOptions(withProjectOptions(program.command("deploy")))
+  withFleetOptions(withAwsOptions(withProjectOptions(program.command("deploy"))), "deploy")
     .description("deploy the project's stack through a change set (--noop: print the template only)")
     .option("--noop", "print the template and stop: no AWS call, no credentials (same as cody synth)")
     .addOption(new Option("--format <format>", "template format for --noop").choices(["yaml", "json"]).default("yaml"))
@@ -75,7 +84,12 @@ export function buildProgram(reporter: Reporter): Command {
     .option("--execute-only", "execute the change set --change-set-name names, after checking it still matches the project")
     .option("--role-arn <arn>", "CloudFormation service role (RoleARN) for the stack's resource calls (default: settings' roleArn)")
     .option("--stack-set", "deploy with CloudFormation StackSets to the regions and accounts of settings' stackSet")
-    .action(async (project: string | undefined, opts: SynthOptions & DeployCommandOptions & { noop?: boolean; stackSet?: boolean }) => {
+    .action(async (project: string | undefined, opts: SynthOptions & DeployCommandOptions & FleetFlagOptions & { noop?: boolean; stackSet?: boolean }) => {
+      if (opts.noop && (opts.all || opts.types !== undefined || opts.regions !== undefined)) {
+        throw new CodyError("--noop prints one template; it cannot be combined with --all, --types or --regions.", { hint: "Run cody synth --type <type> [--region <region>] for each project." });
+      }
+      refuseStackSetFleet(opts);
+      if (!opts.noop && !opts.stackSet && wantsFleet(opts)) return (await import("./commands/fleet")).fleetCommand("deploy", project, opts, reporter);
       if (opts.noop) {
         const { synthCommand } = await import("./commands/synth");
         return synthCommand(project, opts, reporter);
@@ -85,13 +99,14 @@ export function buildProgram(reporter: Reporter): Command {
       await deployCommand(project, opts, reporter);
     });
 
-  withAwsOptions(withProjectOptions(program.command("diff")))
+  withFleetOptions(withAwsOptions(withProjectOptions(program.command("diff"))), "diff")
     .description("show what a deploy would change (creates a change set, shows it, deletes it)")
     .option("--json", "print the changes as JSON")
     .option("--fail", "exit 1 when there are changes (0 when none)")
     .option("--strict", "exit 3 when a parameter, secret, policy or role the template names does not exist")
     .option("--role-arn <arn>", "CloudFormation service role (RoleARN) for the stack's resource calls (default: settings' roleArn)")
-    .action(async (project: string | undefined, opts: DiffOptions) => {
+    .action(async (project: string | undefined, opts: DiffOptions & FleetFlagOptions) => {
+      if (wantsFleet(opts)) return (await import("./commands/fleet")).fleetCommand("diff", project, opts, reporter);
       const { diffCommand } = await import("./commands/diff");
       await diffCommand(project, opts, reporter);
     });
@@ -104,7 +119,7 @@ export function buildProgram(reporter: Reporter): Command {
       await driftCommand(project, opts, reporter);
     });
 
-  withAwsOptions(withProjectOptions(program.command("delete")))
+  withFleetOptions(withAwsOptions(withProjectOptions(program.command("delete"))), "delete")
     .description("delete the project's stack (asks first; --yes skips)")
     .option("-y, --yes", "do not ask for confirmation")
     .option("--noop", "say what would be deleted, and delete nothing (reads the stack; no call that changes anything)")
@@ -114,8 +129,10 @@ export function buildProgram(reporter: Reporter): Command {
     .option("--role-arn <arn>", "CloudFormation service role (RoleARN) for the stack's resource calls (default: settings' roleArn)")
     .option("--json", "print the result as JSON")
     .option("--stack-set", "delete the stack set's instances (with their stacks), then the stack set")
-    .action(async (project: string | undefined, opts: StackCommandOptions & { stackSet?: boolean }) => {
+    .action(async (project: string | undefined, opts: StackCommandOptions & FleetFlagOptions & { stackSet?: boolean }) => {
+      refuseStackSetFleet(opts);
       if (opts.stackSet) return (await import("./commands/stack-set")).deleteStackSetCommand(project, opts, reporter);
+      if (wantsFleet(opts)) return (await import("./commands/fleet")).fleetCommand("delete", project, opts, reporter);
       const { deleteCommand } = await import("./commands/stack-commands");
       await deleteCommand(project, opts, reporter);
     });
@@ -133,7 +150,7 @@ export function buildProgram(reporter: Reporter): Command {
       await initCommand(opts, reporter);
     });
 
-  withAwsOptions(withProjectOptions(program.command("policy")))
+  withFleetOptions(withAwsOptions(withProjectOptions(program.command("policy"))), "cover", { runs: false })
     .description("print the minimal IAM policy to deploy and run this project (or any cody project)")
     .addOption(new Option("--format <format>", "output format").choices(["json", "yaml", "cli"]).default("json"))
     .option("--broad", "print cody's service-wildcard style policy, for comparison")
@@ -143,16 +160,18 @@ export function buildProgram(reporter: Reporter): Command {
     .option("--role-arn <arn>", "the deploy passes this CloudFormation service role: the policy grants iam:PassRole on it instead of the resource calls (default: settings' roleArn)")
     .option("--boundary", "print a recommended permissions boundary for the roles cody generates")
     .option("--stack-set", "include the StackSets calls of deploy, delete and status --stack-set (automatic when settings have stackSet)")
-    .action(async (project: string | undefined, opts: PolicyOptions) => {
+    .action(async (project: string | undefined, opts: PolicyOptions & FleetFlagOptions) => {
+      if (wantsFleet(opts)) return (await import("./commands/fleet")).fleetCommand("policy", project, opts, reporter);
       const { policyCommand } = await import("./commands/policy");
       await policyCommand(project, opts, reporter);
     });
 
-  withAwsOptions(withProjectOptions(program.command("preflight")))
+  withFleetOptions(withAwsOptions(withProjectOptions(program.command("preflight"))), "check")
     .description("check the caller's IAM permissions for a deploy, without deploying")
     .option("--strict", "fail when the check cannot run")
     .option("--json", "print the result as JSON")
-    .action(async (project: string | undefined, opts: PreflightOptions) => {
+    .action(async (project: string | undefined, opts: PreflightOptions & FleetFlagOptions) => {
+      if (wantsFleet(opts)) return (await import("./commands/fleet")).fleetCommand("preflight", project, opts, reporter);
       const { preflightCommand } = await import("./commands/preflight");
       await preflightCommand(project, opts, reporter);
     });
@@ -243,6 +262,7 @@ export function buildProgram(reporter: Reporter): Command {
       "  cody synth                 print the CloudFormation template, no AWS needed",
       "  cody deploy                deploy through a change set, after an IAM preflight",
       "  cody start                 start a build and follow its phases and logs",
+      "  cody deploy --all          deploy every project of the repository at once (also --types, --regions)",
       "  cody policy --format cli   the least-privilege IAM policy, as aws iam commands",
       "",
       "Exit codes: 0 ok or no changes, 1 bad input or AWS error, 2 stack operation or build failed,",

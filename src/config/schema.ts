@@ -19,6 +19,7 @@ import { ROLE_ARN_EXAMPLE, roleArnProblem } from "./role-arn";
 import { bool, encodeDetail, expected, lazy, minutes, nonEmpty, numericString, oneOf, rawProperties, str, stringList, strict } from "./schema-kit";
 import { boundaryArn, envVars, managedPolicy } from "./schema-refs";
 import { stackSetSchema } from "./stack-set-settings";
+import { targetsSchema } from "./targets-settings";
 
 export { decodeDetail, describe, encodeDetail, type IssueDetail } from "./schema-kit";
 export { boundaryArn, HAS_PSEUDO, POLICY_ARN, policyArnProblem, secretRefProblem, secretRefSchema } from "./schema-refs";
@@ -304,6 +305,7 @@ export const settingsSchema = lazy(() =>
     /** Tags on the stack beside cody's own; checked like project tags in src/config/rules/input-rules.ts. */
     stackTags: z.record(str, str, { error: expected("an object of tag names to string values", () => 'Write {key}: { team: "platform" }.') }).optional(),
     stackSet: z.lazy(() => stackSetSchema).optional(),
+    targets: z.lazy(() => targetsSchema).optional(),
   }),
 );
 

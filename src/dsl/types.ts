@@ -311,6 +311,11 @@ export interface Settings {
   terminationProtection?: boolean;
   /** Where `cody deploy --stack-set` rolls the stack out with CloudFormation StackSets (docs/scale.md). */
   stackSet?: StackSetSettings;
+  /**
+   * Deploy the same stack to each of these regions at once (optionally each with its own AWS profile):
+   * `cody deploy`, diff, delete, policy and preflight then work on every target (docs/scale.md).
+   */
+  targets?: Array<{ region: string; profile?: string }>;
 }
 
 export interface StackSetSettings {

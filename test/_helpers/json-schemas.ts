@@ -245,5 +245,31 @@ export const stackSetDeleteSchema = z
     region,
     instances: z.array(stackSetInstance),
     elapsedMs: z.number().nullable(),
+
+/**
+ * `--all`, `--types`, `--regions` (or settings targets) on deploy, diff, delete and preflight: one row per
+ * stack; `detail` is that stack's own document above (null when it printed none, e.g. bad input).
+ */
+export const fleetSchema = z
+  .object({
+    command: z.enum(["deploy", "diff", "delete", "preflight"]),
+    type: z.literal("fleet"),
+    exitCode: z.number(),
+    results: z.array(
+      z
+        .object({
+          stackName: z.string(),
+          projectType: z.string().nullable(),
+          region: region.nullable(),
+          profile: z.string().nullable(),
+          result: z.string(),
+          exitCode: z.number(),
+          changes: z.number().nullable(),
+          elapsedMs: z.number().nullable(),
+          error: z.string().nullable(),
+          detail: z.union([deploySchema, diffSchema, deleteSchema, preflightSchema]).nullable(),
+        })
+        .strict(),
+    ),
   })
   .strict();

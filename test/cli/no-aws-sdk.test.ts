@@ -122,4 +122,15 @@ describe("commands that need no AWS never load the AWS SDK", () => {
     expect(run.modules).toContain(BUNDLE);
     expect(sdkFiles(run), "AWS SDK files loaded").toEqual([]);
   });
+
+  it("cody policy --all --regions (the fleet command's bundle, still local)", () => {
+    const dir = repo("policy-fleet-app");
+    expect(cody(["init"], dir).status).toBe(0);
+    expect(cody(["init", "--type", "api"], dir).status).toBe(0);
+    const run = cody(["policy", "--all", "--regions", "us-east-1,eu-west-1"], dir);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain("arn:aws:cloudformation:eu-west-1:*:stack/policy-fleet-app-api-cody/*");
+    expect(run.modules).toContain(join(ROOT, "dist", "commands", "fleet.cjs"));
+    expect(sdkFiles(run), "AWS SDK files loaded").toEqual([]);
+  });
 });

@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { evaluatePolicies, type PolicyDocument } from "../../src/iam/evaluate";
+import { evaluatePolicies, type PolicyDocument } from "../../src/policy/evaluate";
 import { policyDocument } from "../../src/iam/policy";
 import { requirementsFor } from "../../src/iam/requirements";
 import { stackSetRemarks, stackSetRequirements, stackSetScope } from "../../src/iam/stack-set-requirements";

@@ -5,7 +5,7 @@ import { checkStackName } from "../../config/naming";
 import { serviceRoleArn } from "../../config/role-arn";
 import { CodyError } from "../../errors";
 import type { DeployIo } from "../../deploy/deploy-stack";
-import { colors, terminalPrompt, type Reporter } from "../../io/reporter";
+import { colors, terminalPrompt, type Prompt, type Reporter } from "../../io/reporter";
 import { createPrinter } from "../../deploy/printers";
 import { abortableSleep, parseDuration } from "../../deploy/wait";
 import { withInterrupt } from "../interrupt";
@@ -30,8 +30,7 @@ export interface StackCommandOptions extends ProjectOptions {
  * The terminal side of the engine. Without a terminal a question is answered no, or, when `refusal`
  * names what would not happen (a delete), refused with an error that says so.
  */
-function createIo(reporter: Reporter, yes: boolean | undefined, refusal?: string): DeployIo {
-  const prompt = terminalPrompt();
+function createIo(reporter: Reporter, yes: boolean | undefined, refusal?: string, prompt: Prompt = terminalPrompt()): DeployIo {
   return {
     reporter,
     printer: (title) => createPrinter(reporter, title),
@@ -70,7 +69,8 @@ export interface DeployCommandOptions extends StackCommandOptions {
   executeOnly?: boolean;
 }
 
-export async function deployCommand(projectName: string | undefined, options: DeployCommandOptions, reporter: Reporter): Promise<void> {
+/** `prompt`: who answers questions; the fleet (src/cli/commands/fleet.ts) passes one that cannot. */
+export async function deployCommand(projectName: string | undefined, options: DeployCommandOptions, reporter: Reporter, prompt: Prompt = terminalPrompt()): Promise<void> {
   const c = colors(reporter);
   const timeoutMs = parseDuration(options.timeout);
   const { approvalLevel, checkReviewFlags } = await import("../../review/deploy-flags");
@@ -83,7 +83,6 @@ export async function deployCommand(projectName: string | undefined, options: De
   printProjectWarnings(synth.project, reporter);
   const cfn = await createCloudFormation(synth.aws);
   const region = await cfn.region();
-  const prompt = terminalPrompt();
   const { reviewSeam } = await import("../deploy-review");
   const seam = (keep: boolean, deletes: boolean) =>
     reviewSeam({ cfn, stackName: synth.stackName, region, template: synth.template, level, yes: Boolean(options.yes), keep, deletes, prompt, reporter });
@@ -110,7 +109,7 @@ export async function deployCommand(projectName: string | undefined, options: De
         templateBody: synth.templateBody,
         tags: synth.stackTags,
         wait: options.wait,
-        io: createIo(reporter, options.yes),
+        io: createIo(reporter, options.yes, undefined, prompt),
         sleep: abortableSleep(signal),
         signal,
         beforeChanges: preflight,
