@@ -80,9 +80,14 @@ function newestFile(dir: string): { path: string; mtimeMs: number } | undefined 
 
 /** `node bin/cody.cjs ...args` in a child process, without blocking the worker (vitest's RPC keeps running). */
 export function runCody(args: string[], options: CodyOptions): Promise<CodyRun> {
+  return runNode(codyBin, args, options);
+}
+
+/** `node <script> ...args`, as runCody does it: for a copy of the bin, or a script of the tests. */
+export function runNode(script: string, args: string[], options: CodyOptions): Promise<CodyRun> {
   return new Promise((resolve, reject) => {
     const env = definedEnv(options.env ?? cleanEnv());
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), codyBin, ...args], { cwd: options.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...args], { cwd: options.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
     child.stdin.end(options.input);
     let stdout = "";
     let stderr = "";

@@ -1,11 +1,11 @@
 // The role-action rule of project-rules.ts: misspelt IAM actions and service prefixes in a role's own
 // statements are Issues naming the file, field and line, with a did-you-mean, before any AWS call.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { assertBuilt, cleanEnv, ROOT } from "../../examples/examples";
+import { runCodySync } from "../../_helpers/cli";
+import { assertBuilt, ROOT } from "../../examples/examples";
 import { configErrorOf, loadAt, minimalProject, removeProjects, writeProject, type ProjectFiles } from "../../_helpers/project";
 
 afterAll(removeProjects);
@@ -93,11 +93,8 @@ describe("the action list is loaded only for roles with statements (built CLI)",
   function synthLoadsZlib(cwd: string): boolean {
     const probe = join(mkdtempSync(join(tmpdir(), "cody-zlib-probe-")), "probe.cjs");
     writeFileSync(probe, 'process.on("exit", () => process.stderr.write(`ZLIB=${process.moduleLoadList.includes("NativeModule zlib")}\\n`));\n');
-    const run = spawnSync(process.execPath, ["--require", probe, join(ROOT, "bin", "cody.cjs"), "synth"], {
-      cwd,
-      env: cleanEnv(),
-      encoding: "utf8",
-    });
+    const cli = runCodySync(["synth"], { cwd, nodeArgs: ["--require", probe] });
+    const run = { status: cli.code, stderr: cli.stderr };
     rmSync(dirname(probe), { recursive: true, force: true });
     expect(run.status, run.stderr).toBe(0);
     const flag = /ZLIB=(true|false)/.exec(run.stderr)?.[1];
