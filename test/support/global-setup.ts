@@ -6,6 +6,9 @@ import type { TestProject } from "vitest/node";
 import { motoAvailable, startMoto, type MotoServer } from "./moto.js";
 import { e2eWorkers } from "./workers.js";
 
+/** moto answers in 2-3 s on a quiet machine; next to tsc, eslint and a second moto on a busy one it can take far longer. */
+const MOTO_START_MS = 120_000;
+
 let servers: MotoServer[] = [];
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -14,7 +17,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     console.warn(`[e2e] skipping moto e2e tests: ${availability.why ?? "moto unavailable"}`);
     project.provide("motoEndpoints", []);
   } else {
-    const started = await Promise.allSettled(Array.from({ length: e2eWorkers() }, () => startMoto()));
+    const started = await Promise.allSettled(Array.from({ length: e2eWorkers() }, () => startMoto({ timeoutMs: MOTO_START_MS })));
     servers = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
     const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
     if (failed) {
