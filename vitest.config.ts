@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config";
 import { e2eWorkers } from "./test/support/workers";
 
-// Two projects in one run, side by side. Unit files run in forks (some chdir, or spawn the built CLI).
+// Two projects in one run, side by side. Unit files run in forks, two at a time (vitest's default on 2
+// cores would be one; some files chdir or spawn the built CLI, which a fork of their own allows).
 // e2e files run in threads, e2eWorkers() at a time, each worker against its own moto, which the e2e
 // project's global setup starts once per run. vitest sizes pools from the root config only, hence the
 // pool options here rather than in the projects. test/support/build-once.ts builds dist/ first when
@@ -11,7 +12,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     globalSetup: ["test/support/build-once.ts"],
-    poolOptions: { threads: { maxThreads: e2eWorkers(), minThreads: 1 } },
+    poolOptions: { forks: { maxForks: 2, minForks: 1 }, threads: { maxThreads: e2eWorkers(), minThreads: 1 } },
     projects: [
       {
         extends: true,
@@ -26,7 +27,7 @@ export default defineConfig({
           pool: "threads",
           // A test spawns the CLI several times, each run killed after 25 s; on a loaded 2-core machine a
           // whole test can take longer than the unit default without anything hanging.
-          testTimeout: 90_000,
+          testTimeout: 150_000,
         },
       },
     ],
