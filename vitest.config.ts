@@ -9,7 +9,9 @@ import { e2eWorkers } from "./test/support/workers";
 // it is missing or older than src/ (npm test has just built it, so then it does nothing).
 export default defineConfig({
   test: {
-    testTimeout: 30_000,
+    // Generous for a shared, loaded 2-core machine: spawn-heavy files (cody policy over every example,
+    // cfn-lint over every golden) took 30-45 s at load 20; a hung spawn is killed by its own timer first.
+    testTimeout: 120_000,
     hookTimeout: 60_000,
     globalSetup: ["test/support/build-once.ts"],
     poolOptions: { forks: { maxForks: 2, minForks: 1 }, threads: { maxThreads: e2eWorkers(), minThreads: 1 } },
