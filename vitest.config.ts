@@ -1,14 +1,20 @@
 import { defineConfig } from "vitest/config";
+import { e2eWorkers } from "./test/support/workers";
 
-// Two projects in one run. Unit files run in parallel in forks (some chdir or spawn the built CLI on
-// their own). e2e files share the one moto that their project's global setup starts, so they run one at
-// a time: vitest sizes pools from the root config only, so the e2e project uses the threads pool, which
-// the root limits to a single thread (a per-project fileParallelism would be ignored).
+// Two projects in one run, side by side. Unit files run in forks, two at a time (vitest's default on 2
+// cores would be one; some files chdir or spawn the built CLI, which a fork of their own allows).
+// e2e files run in threads, e2eWorkers() at a time, each worker against its own moto, which the e2e
+// project's global setup starts once per run. vitest sizes pools from the root config only, hence the
+// pool options here rather than in the projects. test/support/build-once.ts builds dist/ first when
+// it is missing or older than src/ (npm test has just built it, so then it does nothing).
 export default defineConfig({
   test: {
-    testTimeout: 30_000,
+    // Generous for a shared, loaded 2-core machine: spawn-heavy files (cody policy over every example,
+    // cfn-lint over every golden) took 30-45 s at load 20; a hung spawn is killed by its own timer first.
+    testTimeout: 120_000,
     hookTimeout: 60_000,
-    poolOptions: { threads: { singleThread: true } },
+    globalSetup: ["test/support/build-once.ts"],
+    poolOptions: { forks: { maxForks: 2, minForks: 1 }, threads: { maxThreads: e2eWorkers(), minThreads: 1 } },
     projects: [
       {
         extends: true,
@@ -16,7 +22,15 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], globalSetup: ["test/support/global-setup.ts"], pool: "threads" },
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          globalSetup: ["test/support/global-setup.ts"],
+          pool: "threads",
+          // A test spawns the CLI several times, each run killed after 25 s; on a loaded 2-core machine a
+          // whole test can take longer than the unit default without anything hanging.
+          testTimeout: 150_000,
+        },
       },
     ],
   },

@@ -4,7 +4,6 @@ import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { CodeBuildClient } from "@aws-sdk/client-codebuild";
@@ -13,9 +12,9 @@ import { SSMClient } from "@aws-sdk/client-ssm";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { expect, inject } from "vitest";
 import { motoEnv } from "../support/moto";
+import { assertBuilt, codyBin, ROOT } from "./cli";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const CODY = join(ROOT, "bin", "cody.cjs");
+const CODY = codyBin;
 const DEMO_CODY = join(ROOT, "examples", "demo", ".cody");
 const REGION = "us-east-1";
 const ANSI = /\x1b\[/; // eslint-disable-line no-control-regex -- looking for escape codes is the point
@@ -28,17 +27,20 @@ export const DEMO_STACK = "demo-cody";
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
 /**
- * The run's moto (test/support/global-setup.ts). `endpoint` is null without moto, and suites skip
- * on it; `url` is then a placeholder that keeps the types simple and is never contacted.
+ * This worker's moto (test/support/global-setup.ts starts one per e2e worker; VITEST_POOL_ID, 1..n,
+ * picks it). `endpoint` is null without moto, and suites skip on it; `url` is then a placeholder that
+ * keeps the types simple and is never contacted.
  */
 export function sharedMoto(): { endpoint: string | null; url: string } {
-  const endpoint = inject("motoEndpoint");
+  const endpoints = inject("motoEndpoints");
+  const worker = Number(process.env.VITEST_POOL_ID ?? "1");
+  const endpoint = endpoints.length > 0 ? endpoints[(worker - 1) % endpoints.length] : null;
   return { endpoint, url: endpoint ?? "http://127.0.0.1:9" };
 }
 
 /** Call from beforeAll: the e2e tests run the built binary, so a missing build must fail loudly. */
 export function requireBuiltCli(): void {
-  if (!existsSync(join(ROOT, "dist", "cli.cjs"))) throw new Error("dist/cli.cjs is missing: run `npm run build` first (npm test does).");
+  assertBuilt();
 }
 
 // ---------------------------------------------------------------- running the CLI

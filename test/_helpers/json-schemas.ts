@@ -245,6 +245,8 @@ export const stackSetDeleteSchema = z
     region,
     instances: z.array(stackSetInstance),
     elapsedMs: z.number().nullable(),
+  })
+  .strict();
 
 /**
  * `--all`, `--types`, `--regions` (or settings targets) on deploy, diff, delete and preflight: one row per

@@ -1,22 +1,15 @@
 // The built binary's edges: bin/cody.cjs without a build, bare `cody`, and a bad policy file, which
 // is not "the cody project". Runs bin/cody.cjs (`npm test` builds first).
-import { execFile } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-const ROOT = resolve(__dirname, "../..");
-const BIN = join(ROOT, "bin", "cody.cjs");
+import { assertBuilt, codyBin as BIN, runNode, type CodyRun } from "../_helpers/cli";
 const scratch = mkdtempSync(join(tmpdir(), "cody-bin-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function node(script: string, args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [script, ...args], { cwd, env: { PATH: process.env.PATH ?? "", HOME: scratch }, timeout: 20_000 }, (error, stdout, stderr) => {
-      done({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr });
-    });
-  });
+function node(script: string, args: string[], cwd: string): Promise<CodyRun> {
+  return runNode(script, args, { cwd, env: { PATH: process.env.PATH ?? "", HOME: scratch }, timeoutMs: 20_000 });
 }
 
 describe("bin/cody.cjs without a build", () => {
@@ -36,7 +29,7 @@ describe("bin/cody.cjs without a build", () => {
 
 describe("the built CLI", () => {
   beforeAll(() => {
-    if (!existsSync(join(ROOT, "dist", "cli.cjs"))) throw new Error("dist/cli.cjs is missing: run `npm run build` first.");
+    assertBuilt();
   });
 
   it("bare `cody`: help on stdout, exit 0", async () => {

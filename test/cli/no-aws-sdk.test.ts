@@ -7,9 +7,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assertBuilt, codyBin } from "../_helpers/cli";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const CLI = join(ROOT, "bin", "cody.cjs");
+const CLI = codyBin;
 const BUNDLE = join(ROOT, "dist", "cli.cjs");
 const RECORDER = fileURLToPath(new URL("./record-modules.cjs", import.meta.url));
 const SDK_PATH = /[\\/](@aws-sdk|@smithy)[\\/]/;
@@ -59,7 +60,7 @@ function sdkFiles(run: Recorded): string[] {
 }
 
 beforeAll(() => {
-  if (!existsSync(BUNDLE)) throw new Error("dist/cli.cjs is missing: run `npm run build` first.");
+  assertBuilt();
   scratch = mkdtempSync(join(tmpdir(), "cody-no-sdk-"));
 });
 

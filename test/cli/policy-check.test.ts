@@ -1,15 +1,14 @@
 // `cody policy --check` on requirement patterns and with its request context (region, ${aws:username}),
 // as users run it: the BUILT cli in a child process, with no AWS_* or CODY_* variables unless a test sets
 // them. Its own file, so the spawn-heavy policy.test.ts does not block its worker for longer still.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, cleanEnv, EXAMPLES_DIR, ROOT } from "../examples/examples";
+import { runCodySync } from "../_helpers/cli";
+import { assertBuilt, EXAMPLES_DIR } from "../examples/examples";
 
-const CLI = join(ROOT, "bin", "cody.cjs");
 const NARROWER_DENY = fileURLToPath(new URL("../fixtures/policies/narrower-deny.json", import.meta.url));
 const demo = join(EXAMPLES_DIR, "demo");
 
@@ -20,9 +19,8 @@ interface Run {
 }
 
 function cody(args: string[], cwd: string): Run {
-  const run = spawnSync(process.execPath, [CLI, "policy", ...args], { cwd, env: cleanEnv(), encoding: "utf8", timeout: 30_000 });
-  if (run.error) throw run.error;
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+  const run = runCodySync(["policy", ...args], { cwd });
+  return { status: run.code, stdout: run.stdout, stderr: run.stderr };
 }
 
 interface Policy {

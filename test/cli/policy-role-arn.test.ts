@@ -1,19 +1,17 @@
 // `cody policy --role-arn` / settings' roleArn, run as users run it (the built cli, no AWS): with a
 // CloudFormation service role the deployer passes the role instead of making the resource calls.
-import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, cleanEnv, EXAMPLES_DIR, ROOT } from "../examples/examples";
+import { runCodySync } from "../_helpers/cli";
+import { assertBuilt, EXAMPLES_DIR } from "../examples/examples";
 
-const CLI = join(ROOT, "bin", "cody.cjs");
 const ROLE = "arn:aws:iam::123456789012:role/cody-cloudformation";
 
 function cody(args: string[], cwd: string) {
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd, env: cleanEnv(), encoding: "utf8", timeout: 30_000 });
-  if (run.error) throw run.error;
-  return run;
+  const run = runCodySync(args, { cwd });
+  return { ...run, status: run.code };
 }
 
 interface Statement {

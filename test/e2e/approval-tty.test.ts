@@ -4,16 +4,16 @@
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { GetTemplateCommand, ListChangeSetsCommand } from "@aws-sdk/client-cloudformation";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { motoEnv, resetMoto } from "../support/moto";
+import { codyBin } from "../_helpers/cli";
 import { DEMO_STACK as STACK, demoProject, motoClients, removeTempDirs, requireBuiltCli, runCli, sharedMoto } from "../_helpers/e2e";
 
 const { endpoint, url } = sharedMoto();
 vi.setConfig({ testTimeout: 120_000 });
 const { cfn } = motoClients(url);
-const CODY = fileURLToPath(new URL("../../bin/cody.cjs", import.meta.url));
+const CODY = codyBin;
 
 const ESCAPES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, "g");
 const strip = (text: string) => text.replace(ESCAPES, "").replace(/\r/g, "");

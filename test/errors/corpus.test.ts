@@ -1,17 +1,18 @@
 // The error corpus (docs/architecture.md#errors): every folder of test/fixtures/errors is a real project with one
-// mistake, run through the built CLI. Each must fail with exit 1, name the file, field and line the
-// case lists, say how to fix it, print no stack trace, write nothing to stdout and call no AWS API.
-import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+// mistake, run through the CLI's run(argv) in-process (test/_helpers/cli-in-process.ts). Each must fail
+// with exit 1, name the file, field and line the case lists, say how to fix it, print no stack trace,
+// write nothing to stdout and call no AWS API. Smoke tests run a few cases through the built binary and
+// require the very same output, so in-process stands for the binary.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assertBuilt, runCody } from "../_helpers/cli";
+import { runCodyInProcess } from "../_helpers/cli-in-process";
 
 const REPO = resolve(__dirname, "../..");
-const CLI = join(REPO, "bin", "cody.cjs");
-const BUNDLE = join(REPO, "dist", "cli.cjs");
 const CORPUS = join(REPO, "test", "fixtures", "errors");
 
 interface Case {
@@ -47,57 +48,27 @@ let server: Server;
 let endpoint = "";
 let home = "";
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
+/** A clean environment: nothing from the developer's shell (AWS_PROFILE, CODY_ENV, ...) leaks in. */
+function caseEnv(env: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "",
+    HOME: home,
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+    AWS_REGION: "us-east-1",
+    ...env,
+  };
 }
 
-/** The oldest of the built CLI files (the entry and its lazily required command bundles). */
-function builtMtime(): number {
-  if (!existsSync(BUNDLE)) return 0;
-  const commands = join(REPO, "dist", "commands");
-  const files = [BUNDLE, ...(existsSync(commands) ? readdirSync(commands).map((f) => join(commands, f)) : [])];
-  return Math.min(...files.map((f) => statSync(f).mtimeMs));
+/** The built binary in a child process: for the smoke tests and what only a real process shows (stack traces). */
+function spawnCli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
+  return runCody(args, { cwd, env: caseEnv(env), timeoutMs: 20_000 });
 }
 
-/**
- * The corpus tests the built CLI, which `npm test` builds first. Building here would delete dist/
- * under other test runs, so a missing or stale build fails loudly instead.
- */
-function assertBuilt(): void {
-  if (!existsSync(BUNDLE)) throw new Error("dist/cli.cjs is missing: run `npm run build` first.");
-  if (builtMtime() < newestMtime(join(REPO, "src"))) throw new Error("dist/ is older than src/: run `npm run build` first.");
-}
-
+/** run(argv) in-process, with the same cwd and environment the binary would get. */
 function runCli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      {
-        cwd,
-        // A clean environment: nothing from the developer's shell (AWS_PROFILE, CODY_ENV, ...) leaks in.
-        env: {
-          PATH: process.env.PATH ?? "",
-          HOME: home,
-          AWS_ENDPOINT_URL: endpoint,
-          AWS_ACCESS_KEY_ID: "test",
-          AWS_SECRET_ACCESS_KEY: "test",
-          AWS_REGION: "us-east-1",
-          ...env,
-        },
-        timeout: 20_000,
-      },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
-        done({ code, stdout, stderr });
-      },
-    );
-  });
+  return runCodyInProcess(args, { cwd, env: caseEnv(env) });
 }
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -179,10 +150,25 @@ describe("error corpus", () => {
   });
 
   it("--debug adds the stack trace of the cause", async () => {
-    const run = await runCli(["synth", "--debug"], join(CORPUS, "runtime-throw"));
+    // The binary: the stack trace is the one a user sees, not one rewritten by the test runner's source maps.
+    const run = await spawnCli(["synth", "--debug"], join(CORPUS, "runtime-throw"));
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(".cody/project.ts:5");
     expect(run.stderr).toMatch(/^\s+at .*project\.ts:5:\d+/m);
+    expect(requests).toEqual([]);
+  });
+
+  // The binary prints what run() prints in-process: stdout, stderr and exit code, byte for byte. The
+  // cases cover a loader error, a schema error, a command-line error and an environment variable.
+  const smoke = ["runtime-throw", ...cases.map((c) => c.name).filter((name) => name !== "runtime-throw").filter((_, i, all) => i % Math.ceil(all.length / 3) === 0)];
+  it.each(smoke)("smoke: the built binary prints the same as run() for %s", async (name) => {
+    const spec = cases.find((c) => c.name === name)?.spec;
+    if (!spec) throw new Error(`no corpus case ${name}`);
+    const cwd = join(CORPUS, name, spec.cwd ?? ".");
+    const binary = await spawnCli(spec.args, cwd, spec.env);
+    const inProcess = await runCli(spec.args, cwd, spec.env);
+    expect(binary.code, binary.stderr).toBe(1);
+    expect({ code: inProcess.code, stdout: inProcess.stdout, stderr: inProcess.stderr }).toEqual({ code: binary.code, stdout: binary.stdout, stderr: binary.stderr });
     expect(requests).toEqual([]);
   });
 });

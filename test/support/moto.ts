@@ -2,10 +2,18 @@
 // the demo and the benchmark), plus what only tests need: the CI rule for missing tools, and
 // forcing build outcomes.
 import { spawnSync } from "node:child_process";
-import { findPython } from "../../scripts/moto.mjs";
+import { findPython, startMoto as launchMoto, type MotoServer, type StartMotoOptions } from "../../scripts/moto.mjs";
 
-export { LAUNCHER, findPython, motoEnv, resetMoto, startMoto } from "../../scripts/moto.mjs";
+export { LAUNCHER, findPython, motoEnv, resetMoto } from "../../scripts/moto.mjs";
 export type { MotoServer, StartMotoOptions } from "../../scripts/moto.mjs";
+
+/**
+ * scripts/moto.mjs's startMoto, waiting up to 120 s (not 20) by default: moto answers in 2-3 s on a
+ * quiet machine, far later next to tsc, eslint and other test workers on a busy 2-core one.
+ */
+export function startMoto(options: StartMotoOptions = {}): Promise<MotoServer> {
+  return launchMoto({ timeoutMs: 120_000, ...options });
+}
 
 export interface Availability {
   ok: boolean;
@@ -41,9 +49,14 @@ export function motoAvailable(): Availability {
 }
 
 export function cfnLintAvailable(): Availability {
-  const run = spawnSync("cfn-lint", ["--version"], { stdio: "ignore", timeout: 30_000 });
-  const ok = run.status === 0;
-  return requireInCi(ok ? { ok } : { ok, why: "`cfn-lint --version` did not run" }, "cfn-lint");
+  // pyenv's shim can fail now and then on a busy machine: a tool that answers once is there.
+  let why = "";
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const run = spawnSync("cfn-lint", ["--version"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 30_000 });
+    if (run.status === 0) return { ok: true };
+    why = run.error?.message ?? `exit ${run.status ?? run.signal}: ${(run.stderr || run.stdout || "").trim().slice(0, 300)}`;
+  }
+  return requireInCi({ ok: false, why: `\`cfn-lint --version\` did not run (${why})` }, "cfn-lint");
 }
 
 /** Make the next (or a given) CodeBuild build end with a chosen status; see launcher.py. */

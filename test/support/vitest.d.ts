@@ -3,7 +3,7 @@ import "vitest";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    /** http://127.0.0.1:PORT of the run's moto, or null when moto is unavailable (tests skip). */
-    motoEndpoint: string | null;
+    /** http://127.0.0.1:PORT of each e2e worker's moto (one per worker), or [] when moto is unavailable (tests skip). */
+    motoEndpoints: string[];
   }
 }

@@ -1,11 +1,9 @@
 // Warnings about the build role at synth (issue 8 item 6): whole sensitive services, PassRole on every
 // role, and pull request builds a fork could use to run with the project's secrets or privileged mode.
 // Unit tests on the pure function, and the built CLI: warnings on stderr, the template alone on stdout.
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
-import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { synthWarnings } from "../../src/synth/warnings";
+import { runCody } from "../_helpers/cli";
 import { loadAt, minimalProject, removeProjects, writeProject, type ProjectFiles } from "../_helpers/project";
 
 afterAll(removeProjects);
@@ -85,13 +83,13 @@ describe("pull request builds", () => {
 });
 
 describe("the built CLI", () => {
-  const REPO = resolve(__dirname, "../..");
-  const CLI = join(REPO, "bin", "cody.cjs");
 
   it("cody synth prints the warnings on stderr and the template alone on stdout", async () => {
     const root = writeProject(role(`{ iamPolicy: ["iam"] }`));
     // Asynchronous, so the worker stays responsive on a loaded machine; a non-zero exit rejects.
-    const run = await promisify(execFile)(process.execPath, [CLI, "synth"], { cwd: root, encoding: "utf8", env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", HOME: root } });
+    const cli = await runCody(["synth"], { cwd: root, env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", HOME: root } });
+    if (cli.code !== 0) throw new Error(`cody synth: exit ${cli.code}\n${cli.stderr}`);
+    const run = cli;
     expect(run.stderr).toMatch(/^warning \.cody\/role\.ts iamPolicy\[0\]: "iam:\*" gives every build the whole iam service/m);
     expect(run.stdout).toMatch(/^AWSTemplateFormatVersion/);
     expect(run.stdout).not.toContain("warning");

@@ -1,11 +1,11 @@
 // The role-action rule of project-rules.ts: misspelt IAM actions and service prefixes in a role's own
 // statements are Issues naming the file, field and line, with a did-you-mean, before any AWS call.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { assertBuilt, cleanEnv, ROOT } from "../../examples/examples";
+import { runCodySync } from "../../_helpers/cli";
+import { assertBuilt, ROOT } from "../../examples/examples";
 import { configErrorOf, loadAt, minimalProject, removeProjects, writeProject, type ProjectFiles } from "../../_helpers/project";
 
 afterAll(removeProjects);
@@ -93,12 +93,9 @@ describe("the action list is loaded only for roles with statements (built CLI)",
   function synthLoadsZlib(cwd: string): boolean {
     const probe = join(mkdtempSync(join(tmpdir(), "cody-zlib-probe-")), "probe.cjs");
     writeFileSync(probe, 'process.on("exit", () => process.stderr.write(`ZLIB=${process.moduleLoadList.includes("NativeModule zlib")}\\n`));\n');
-    const run = spawnSync(process.execPath, ["--require", probe, join(ROOT, "bin", "cody.cjs"), "synth"], {
-      cwd,
-      // The compile cache checks its files with zlib's CRC-32 (bin/compile-cache.cjs): off here.
-      env: { ...cleanEnv(), CODY_NO_COMPILE_CACHE: "1" },
-      encoding: "utf8",
-    });
+    // The compile cache checks its files with zlib's CRC-32 (bin/compile-cache.cjs): off here.
+    const cli = runCodySync(["synth"], { cwd, nodeArgs: ["--require", probe], env: { CODY_NO_COMPILE_CACHE: "1" } });
+    const run = { status: cli.code, stderr: cli.stderr };
     rmSync(dirname(probe), { recursive: true, force: true });
     expect(run.status, run.stderr).toBe(0);
     const flag = /ZLIB=(true|false)/.exec(run.stderr)?.[1];

@@ -1,0 +1,44 @@
+// `npm test`: build once, then typecheck, lint and vitest side by side. vitest spends much of its
+// time waiting on spawned CLIs and moto, which tsc and eslint fill. vitest prints as it goes; the
+// other two are collected and printed after it, each under its own heading, so nothing interleaves.
+// Exits non-zero when any step fails, naming the ones that did. Extra arguments go to vitest.
+import { spawn } from "node:child_process";
+
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+const started = Date.now();
+const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
+/** Runs a command; `collect` buffers its output instead of passing it through. */
+function step(name, command, args, { collect = false } = {}) {
+  const since = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: collect ? ["ignore", "pipe", "pipe"] : "inherit" });
+    let output = "";
+    if (collect) {
+      child.stdout.on("data", (chunk) => (output += chunk));
+      child.stderr.on("data", (chunk) => (output += chunk));
+    }
+    child.once("error", (error) => resolve({ name, code: 1, output: `${output}${error.message}\n`, took: seconds(since) }));
+    child.once("close", (code, signal) => resolve({ name, code: code ?? (signal ? 1 : 0), output, took: seconds(since) }));
+  });
+}
+
+const build = await step("build", npm, ["run", "-s", "build"]);
+if (build.code !== 0) {
+  console.error(`npm test: build failed (exit ${build.code}), nothing else ran`);
+  process.exit(build.code);
+}
+
+const checks = [step("typecheck", npm, ["run", "-s", "typecheck"], { collect: true }), step("lint", npm, ["run", "-s", "lint"], { collect: true })];
+const vitest = await step("vitest", process.execPath, ["node_modules/vitest/vitest.mjs", "run", ...process.argv.slice(2)]);
+const results = [build, ...(await Promise.all(checks)), vitest];
+
+for (const { name, code, output } of results.slice(1, 3)) {
+  if (output.trim() || code !== 0) console.log(`\n── ${name} ${code === 0 ? "passed" : `failed (exit ${code})`} ──\n${output.trimEnd()}`);
+}
+console.log(`\n${results.map((r) => `${r.name} ${r.code === 0 ? "ok" : "FAILED"} (${r.took})`).join(", ")}; total ${seconds(started)}`);
+const failed = results.filter((r) => r.code !== 0);
+if (failed.length > 0) {
+  console.error(`npm test: ${failed.map((r) => r.name).join(", ")} failed`);
+  process.exit(1);
+}
