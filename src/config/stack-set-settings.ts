@@ -28,7 +28,7 @@ const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
 const detail = (message: string, fix: string) => encodeDetail({ message, fix });
 
-function stringList(what: string, example: string, item: z.ZodType<string>) {
+function stringList(what: string, example: string, item: z.ZodType<string, string>) {
   return z
     .array(item, {
       error: (i) =>

@@ -8,7 +8,7 @@ import type { StackSet } from "@aws-sdk/client-cloudformation";
 import type { StackSetApi } from "../aws/clients";
 import { errorChain } from "../aws/errors";
 import type { Reporter } from "../io/reporter";
-import type { Sleep } from "../deploy/wait";
+import type { Sleep } from "../util/wait";
 import { extraInstances, listInstances, missingBatches, type InstanceBatch, type InstanceRow } from "./instances";
 import { followOperation, OPERATION_MAX_MS, type OperationOutcome } from "./operation";
 import { CAPABILITIES, type StackSetPlan } from "./plan";

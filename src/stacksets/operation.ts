@@ -3,7 +3,7 @@
 // within the --timeout. Ctrl-C stops the following, never the operation (StackSets carries on).
 import type { StackSetApi } from "../aws/clients";
 import { CodyError, ExitCode, Interrupted } from "../errors";
-import type { Sleep } from "../deploy/wait";
+import type { Sleep } from "../util/wait";
 import type { OperationPrinter, ResultRow } from "./printer";
 
 export const TERMINAL_OPERATION = ["SUCCEEDED", "FAILED", "STOPPED"];
