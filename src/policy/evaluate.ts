@@ -1,7 +1,7 @@
 // Offline evaluator for IAM *identity* policies: `cody policy --check` (docs/architecture.md#iam) and the preflight's
 // local engine. Pure and free of the simulator library so it can ship in the MIT CLI; it is differentially
 // tested against the AGPL @cloud-copilot/iam-simulate (a dev dependency only): one request at a time in
-// test/iam/evaluate-differential.test.ts, requirement patterns in evaluate-coverage-differential.test.ts.
+// test/policy/evaluate-differential.test.ts, requirement patterns in evaluate-coverage-differential.test.ts.
 // This file is the entry: matching (./matching.ts), conditions (./conditions.ts), parsing
 // (./parse-policy.ts), sets of requests (./coverage.ts on ./glob-sets.ts).
 //

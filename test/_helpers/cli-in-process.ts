@@ -1,6 +1,6 @@
 // cody's run(argv) in the test's own process, with the cwd and environment a spawned binary would
 // have: a child process costs ~0.5 s of CPU, so a corpus of 140 cases runs here and a few smoke tests
-// (test/errors/corpus.test.ts) prove the binary prints the same.
+// (test/cli/error-corpus.test.ts) prove the binary prints the same.
 import { run } from "../../src/cli/main";
 import { codyBin, type CodyRun } from "./cli";
 import { recordingReporter } from "./test-io";

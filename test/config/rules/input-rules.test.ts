@@ -3,10 +3,10 @@
 // project that trips it, and on the nearest value that must pass (so no rule rejects good input).
 import { writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { certificateProblem, codyStackTagKeys, imageProblem, MAX_TAGS, sourceVersionProblem, valueLine } from "../../src/config/rules/input-rules";
-import { eventPatternProblem, globToRegex, regexPatternProblem, WEBHOOK_EVENTS } from "../../src/config/rules/webhook-patterns";
-import { synthesize } from "../../src/synth/template";
-import { configErrorOf, loadAt, minimalProject, removeProjects, writeProject, BUILDSPEC_YML } from "../_helpers/project";
+import { certificateProblem, codyStackTagKeys, imageProblem, MAX_TAGS, sourceVersionProblem, valueLine } from "../../../src/config/rules/input-rules";
+import { eventPatternProblem, globToRegex, regexPatternProblem, WEBHOOK_EVENTS } from "../../../src/config/rules/webhook-patterns";
+import { synthesize } from "../../../src/synth/template";
+import { configErrorOf, loadAt, minimalProject, removeProjects, writeProject, BUILDSPEC_YML } from "../../_helpers/project";
 
 afterAll(removeProjects);
 

@@ -1,9 +1,9 @@
 // settings' stackTags: on the stack beside cody's own, checked like project tags (CloudFormation copies
 // stack tags to the project), reported in settings.ts at the key's line, and counted toward the 50 tags.
 import { afterAll, describe, expect, it } from "vitest";
-import { MAX_TAGS } from "../../src/config/rules/input-rules";
-import { synthesize } from "../../src/synth/template";
-import { configErrorOf, loadAt, minimalProject, removeProjects, writeProject } from "../_helpers/project";
+import { MAX_TAGS } from "../../../src/config/rules/input-rules";
+import { synthesize } from "../../../src/synth/template";
+import { configErrorOf, loadAt, minimalProject, removeProjects, writeProject } from "../../_helpers/project";
 
 afterAll(removeProjects);
 

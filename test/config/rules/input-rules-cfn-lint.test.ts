@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { serializeTemplate } from "../../src/synth/serialize";
-import { cfnLintAvailable } from "../support/moto";
-import { configErrorOf, loadAt, minimalProject, removeProjects, synthFor, writeProject } from "../_helpers/project";
+import { serializeTemplate } from "../../../src/synth/serialize";
+import { cfnLintAvailable } from "../../support/moto";
+import { configErrorOf, loadAt, minimalProject, removeProjects, synthFor, writeProject } from "../../_helpers/project";
 
 afterAll(removeProjects);
 
