@@ -1,13 +1,11 @@
 // Settings and names, without the rest of the project: what deploy, delete and the build commands need
 // to know which stack, project, region and profile they work on. Reads only `.cody/settings.ts`, so a
 // project whose other files are broken, or no `.cody/` at all, still has names.
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { evaluateFile } from "./evaluate-file";
-import { resolveEnv, resolveNames, type Names } from "./naming";
-import { CODY_DIR, findProjectRoot } from "./project-root";
-import { settingsSchema, type SettingsInput } from "./schema";
-import { validate } from "./validate";
+import type { Names } from "./naming";
+import { CODY_DIR } from "./project-root";
+import type { SettingsInput } from "./schema";
+import { loadSettings } from "./settings-file";
+import { settleNaming } from "./target";
 
 export { CODY_DIR };
 
@@ -39,45 +37,19 @@ export interface ProjectNaming {
   dependencies: string[];
 }
 
-export async function loadSettings(root: string): Promise<{ settings: SettingsInput; file?: string; dependencies: string[] }> {
-  const file = join(root, CODY_DIR, "settings.ts");
-  if (!existsSync(file)) return { settings: {}, dependencies: [] };
-  const { value, dependencies } = await evaluateFile(file, root, "defineSettings");
-  return { settings: validate(settingsSchema, value, file), file, dependencies };
-}
+export { loadSettings };
 
 export async function projectNaming(target: NamingTarget): Promise<ProjectNaming> {
-  const environment = target.environment ?? process.env;
-  const found = findProjectRoot(target.cwd, { environment }).root;
-  const hasCodyDir = found !== undefined;
-  const root = found ?? target.cwd;
-  const { settings, file, dependencies } = hasCodyDir ? await loadSettings(root) : { settings: {}, file: undefined, dependencies: [] };
-  const env = resolveEnv({
-    flag: target.env,
-    codyEnv: environment.CODY_ENV,
-    awsProfile: environment.AWS_PROFILE,
-    envs: settings.envs,
-  });
-  const names = resolveNames({
-    projectName: target.projectName,
-    cwd: root,
-    type: target.type,
-    env,
-    appendEnv: settings.stackNaming?.appendEnv ?? false,
-    extra: environment.CODY_EXTRA,
-    suffix: settings.stackNaming?.suffix ?? "cody",
-    stackName: target.stackName,
-  });
-  const bound = settings.envs?.[env];
+  const { root, found, loaded, env, names, bound } = await settleNaming(target, { cwd: target.cwd, ...(target.environment ? { environment: target.environment } : {}) });
   return {
     names,
     env,
-    settings,
-    ...(file ? { settingsFile: file } : {}),
-    ...(bound?.region ? { region: bound.region } : {}),
-    ...(bound?.awsProfile && !environment.AWS_PROFILE ? { profile: bound.awsProfile } : {}),
-    hasCodyDir,
+    settings: loaded.settings,
+    ...(loaded.file ? { settingsFile: loaded.file } : {}),
+    ...(bound.region ? { region: bound.region } : {}),
+    ...(bound.profile ? { profile: bound.profile } : {}),
+    hasCodyDir: found !== undefined,
     root,
-    dependencies,
+    dependencies: loaded.dependencies,
   };
 }

@@ -5,7 +5,7 @@
 import type { AwsOptions } from "../aws/clients";
 import { envSource as envSourceOf, unknownEnvWarning, type EnvSource } from "./env-warning";
 import { resolveAws, resolveEnv, resolveNames, type Names } from "./naming";
-import { loadSettings } from "./project-naming";
+import { loadSettings } from "./settings-file";
 import { findProjectRoot, noProjectError, type RootSearch } from "./project-root";
 import type { SettingsInput } from "./schema";
 
@@ -67,28 +67,8 @@ export interface CommandTarget {
 export async function resolveTarget(opts: TargetOptions, io: TargetIo = {}): Promise<CommandTarget> {
   const cwd = io.cwd ?? process.cwd();
   const environment = io.environment ?? process.env;
-  const search = findProjectRoot(cwd, { environment });
-  const found = search.root;
-  if (!found && io.requireProject) throw noProjectError(cwd, search);
-  const root = found ?? cwd;
-  const loaded = found ? await loadSettings(root) : { settings: {} as SettingsInput, file: undefined, dependencies: [] };
+  const { search, found, root, loaded, env, names, bound } = await settleNaming(opts, { ...io, cwd, environment });
   const { settings } = loaded;
-  const env = resolveEnv({ flag: opts.env, codyEnv: environment.CODY_ENV, awsProfile: environment.AWS_PROFILE, envs: settings.envs });
-  const names = resolveNames({
-    projectName: opts.projectName,
-    cwd: root,
-    type: opts.type,
-    env,
-    appendEnv: settings.stackNaming?.appendEnv ?? false,
-    extra: environment.CODY_EXTRA,
-    suffix: settings.stackNaming?.suffix ?? "cody",
-    stackName: opts.stackName,
-  });
-  const binding = settings.envs?.[env];
-  const bound: AwsOptions = {
-    ...(binding?.region ? { region: binding.region } : {}),
-    ...(binding?.awsProfile && !environment.AWS_PROFILE ? { profile: binding.awsProfile } : {}),
-  };
   const source = envSourceOf(opts.env, environment);
   const envWarning = found ? unknownEnvWarning({ env, from: source, root, type: opts.type, settings }) : undefined;
   return {
@@ -109,4 +89,36 @@ export async function resolveTarget(opts: TargetOptions, io: TargetIo = {}): Pro
     bound,
     aws: resolveAws({ region: opts.region, profile: opts.profile }, bound, environment),
   };
+}
+
+/**
+ * The part of a target every naming needs: the project root, the settings (read once), the env, the
+ * names and what settings bind to the env. `resolveTarget` adds the env warning and the AWS options;
+ * `projectNaming` (project-naming.ts) is this for callers without flags for AWS.
+ */
+export async function settleNaming(opts: TargetOptions, io: TargetIo & { cwd: string }) {
+  const environment = io.environment ?? process.env;
+  const search = findProjectRoot(io.cwd, { environment });
+  const found = search.root;
+  if (!found && io.requireProject) throw noProjectError(io.cwd, search);
+  const root = found ?? io.cwd;
+  const loaded = found ? await loadSettings(root) : { settings: {} as SettingsInput, file: undefined, dependencies: [] as string[] };
+  const settings = loaded.settings;
+  const env = resolveEnv({ flag: opts.env, codyEnv: environment.CODY_ENV, awsProfile: environment.AWS_PROFILE, envs: settings.envs });
+  const names = resolveNames({
+    projectName: opts.projectName,
+    cwd: root,
+    type: opts.type,
+    env,
+    appendEnv: settings.stackNaming?.appendEnv ?? false,
+    extra: environment.CODY_EXTRA,
+    suffix: settings.stackNaming?.suffix ?? "cody",
+    stackName: opts.stackName,
+  });
+  const binding = settings.envs?.[env];
+  const bound: AwsOptions = {
+    ...(binding?.region ? { region: binding.region } : {}),
+    ...(binding?.awsProfile && !environment.AWS_PROFILE ? { profile: binding.awsProfile } : {}),
+  };
+  return { search, found, root, loaded, env, names, bound };
 }
