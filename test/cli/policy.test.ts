@@ -82,7 +82,7 @@ async function expectLeastPrivilege(policy: Policy, label: string): Promise<void
   }
 }
 
-describe("cody policy outside a project", async () => {
+describe("cody policy outside a project", () => {
   it("prints the generic least-privilege policy as valid JSON, and says it is generic", async () => {
     const run = await cody([], scratch);
     const policy = policyOf(run);
@@ -100,7 +100,7 @@ describe("cody policy outside a project", async () => {
   });
 });
 
-describe("cody policy inside the examples", async () => {
+describe("cody policy inside the examples", () => {
   it("prints a least-privilege policy for every example", async () => {
     for (const c of exampleCases()) {
       const policy = policyOf(await cody(c.args, c.cwd));
@@ -191,7 +191,7 @@ describe("cody policy inside the examples", async () => {
   });
 });
 
-describe("cody policy --check", async () => {
+describe("cody policy --check", () => {
   it("passes every example's own policy", async () => {
     for (const c of exampleCases()) {
       const file = join(scratch, `${c.name}.json`);
@@ -296,7 +296,7 @@ describe("cody policy --check", async () => {
   });
 });
 
-describe("cody policy and privilege escalation", async () => {
+describe("cody policy and privilege escalation", () => {
   it("says on stderr, not stdout, that the policy allows privilege escalation without a boundary", async () => {
     for (const cwd of [demo, scratch]) {
       const run = await cody([], cwd);
