@@ -1,10 +1,11 @@
-// The examples under examples/ as test cases, and how the golden and cfn-lint tests synthesize them:
-// the BUILT cli in a child process, run from the example's folder, with no AWS_* or CODY_* variables,
-// so the template depends on the example alone.
+// The examples under examples/ as test cases, and how the tests synthesize them: run from the example's
+// folder, with no AWS_* or CODY_* variables, so the template depends on the example alone; by the BUILT
+// cli in a child process (synth) or by run(argv) in the test's process (synthInProcess).
 import { existsSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ROOT, runCodySync } from "../_helpers/cli";
+import { cleanEnv, ROOT, runCodySync } from "../_helpers/cli";
+import { runCodyInProcess } from "../_helpers/cli-in-process";
 
 // The build check and the clean environment are test/_helpers/cli.ts's, re-exported for this folder's users.
 export { assertBuilt, cleanEnv, ROOT } from "../_helpers/cli";
@@ -77,7 +78,14 @@ export interface SynthRun {
   stderr: string;
 }
 
+/** `cody synth` of a case by the built binary in a child process. */
 export function synth(c: ExampleCase, format?: "yaml" | "json"): SynthRun {
   const run = runCodySync(["synth", ...c.args, ...(format ? ["--format", format] : [])], { cwd: c.cwd });
+  return { status: run.code, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** The same, run(argv) in this process (test/_helpers/cli-in-process.ts): a spawn costs ~0.5 s of CPU. */
+export async function synthInProcess(c: ExampleCase, format?: "yaml" | "json"): Promise<SynthRun> {
+  const run = await runCodyInProcess(["synth", ...c.args, ...(format ? ["--format", format] : [])], { cwd: c.cwd, env: cleanEnv() });
   return { status: run.code, stdout: run.stdout, stderr: run.stderr };
 }

@@ -23,6 +23,7 @@ import { requirementsFor, type CommandName } from "../../src/iam/requirements";
 import { synthesize, type SynthResult } from "../../src/synth/template";
 import { isPlainObject, type PlainObject } from "../../src/util/merge";
 import { runCody } from "../_helpers/cli";
+import { runCodyInProcess } from "../_helpers/cli-in-process";
 import { assertBuilt, cleanEnv, exampleCases, ROOT } from "../examples/examples";
 import { minimalProject, removeProjects, synthResultFor } from "../_helpers/project";
 
@@ -170,8 +171,8 @@ beforeAll(async () => {
   assertBuilt();
   for (const c of exampleCases()) {
     const synth = synthesize(await loadProject({ cwd: c.cwd, type: c.type, env: c.env, environment: {} }));
-    // Asynchronously: a loop of spawnSync would starve vitest's worker RPC on a busy machine.
-    const run = await runCody(["policy", ...c.args, "--region", REGION], { cwd: c.cwd, env: { ...cleanEnv(), AWS_ACCOUNT_ID: ACCOUNT } });
+    // In this process (test/_helpers/cli-in-process.ts); the smoke test below runs the binary once.
+    const run = await runCodyInProcess(["policy", ...c.args, "--region", REGION], { cwd: c.cwd, env: { ...cleanEnv(), AWS_ACCOUNT_ID: ACCOUNT } });
     if (run.code !== 0) throw new Error(`cody policy ${c.name}: exit ${run.code}\n${run.stderr}`);
     cases.push({ name: c.name, synth, printed: JSON.parse(run.stdout) as PolicyDocument });
   }
@@ -297,5 +298,14 @@ describe("every handler permission of every template is granted", () => {
     const actions = new Set(requirementsFor({ synth, region: REGION, account: ACCOUNT }).flatMap((r) => r.actions));
     expect(actions.has("logs:AssociateKmsKey")).toBe(true);
     expect(denied(policyFor(synth), await handlerRequests(synth))).toEqual([]);
+  });
+});
+
+describe("the built binary", () => {
+  it("prints the policy run() printed for the first example", async () => {
+    const c = exampleCases()[0];
+    const run = await runCody(["policy", ...c.args, "--region", REGION], { cwd: c.cwd, env: { ...cleanEnv(), AWS_ACCOUNT_ID: ACCOUNT } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual(cases.find((each) => each.name === c.name)?.printed);
   });
 });
