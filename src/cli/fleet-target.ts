@@ -1,7 +1,8 @@
-// The ONE place the fleet runs a command on one target: today by calling the single-stack command with
-// the target's type, region and profile and --json (the fleet reads its result), so every job is the
-// normal engine, preflight and review included. When commands resolve targets through one function
-// (src/config/target.ts), this is what changes.
+// The ONE place the fleet runs a command on one target: it calls the single-stack command with the
+// target's type, region and profile and --json (the fleet reads its result), so every job is the normal
+// engine, preflight and review included. That command resolves its target through `commandTarget` →
+// `resolveTarget` (src/config/target.ts), the function `chooseTargets` named the stack with, so the
+// label a job runs under and the stack it touches cannot differ.
 import type { Prompt, Reporter } from "../io/reporter";
 import type { FleetCommand, FleetTarget } from "../fleet/types";
 import type { FleetOptions } from "./commands/fleet";
