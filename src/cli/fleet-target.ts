@@ -10,6 +10,19 @@ import type { FleetOptions } from "./commands/fleet";
 /** Jobs cannot ask: several at once would share one terminal. A question is answered no (or refused). */
 export const NO_PROMPT: Prompt = { interactive: false, ask: async () => false };
 
+/** A job's prompt: it never asks, and a refusal names the command that deploys this stack alone. */
+export function jobPrompt(projectName: string | undefined, target: FleetTarget, options: FleetOptions): Prompt {
+  const words = [
+    "cody deploy",
+    projectName,
+    target.type !== undefined ? `--type ${target.type}` : undefined,
+    options.env !== undefined ? `--env ${options.env}` : undefined,
+    target.region !== undefined ? `--region ${target.region}` : undefined,
+    target.profile !== undefined ? `--profile ${target.profile}` : undefined,
+  ];
+  return { ...NO_PROMPT, fleetJob: { alone: words.filter(Boolean).join(" ") } };
+}
+
 /** The options of one job: the fleet's flags gone, the target's place in, --json on. */
 export function jobOptions(target: FleetTarget, options: FleetOptions, extra: { yes?: boolean } = {}): FleetOptions {
   const { all: _all, types: _types, regions: _regions, concurrency: _concurrency, failFast: _failFast, ...rest } = options;
@@ -35,7 +48,7 @@ export async function runTarget(
   switch (command) {
     case "deploy": {
       const { deployCommand } = await import("./commands/stack-commands");
-      return deployCommand(projectName, opts, reporter, NO_PROMPT);
+      return deployCommand(projectName, opts, reporter, jobPrompt(projectName, target, options));
     }
     case "delete": {
       const { deleteCommand } = await import("./commands/stack-commands");

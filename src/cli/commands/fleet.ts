@@ -123,7 +123,7 @@ export async function fleetCommand(command: FleetCommand, projectName: string | 
   if (command === "deploy" && prompt.interactive && !options.yes && options.requireApproval !== "never") {
     reporter.info(
       `${colors(reporter).dim("note:")} with several stacks cody asks no questions: a stack whose change needs approval is not deployed (exit 1). ` +
-        "Review with `cody diff --all`, then deploy with --yes.",
+        "Review with `cody diff --all`, then deploy with --yes (or --require-approval never), or deploy that stack alone to be asked.",
     );
   }
   const run = deps.runTarget ?? runTarget;
