@@ -1,6 +1,7 @@
 // A stack that needs approval inside a fleet run: its job never asks (several stacks run at once, one
 // terminal), and the refusal says so, on a terminal or not, with the way out: review with `cody diff
-// --all`, deploy with --yes / --require-approval never, or deploy that stack alone to be asked.
+// --all`, deploy with --yes / --require-approval never, or deploy that stack alone to be asked. And a
+// flag every job would refuse (a malformed --role-arn) is refused once, before any stack.
 import { describe, expect, it, vi } from "vitest";
 import type { CfnApi } from "../../src/aws/clients";
 import { reviewSeam } from "../../src/cli/deploy-review";
@@ -57,5 +58,27 @@ describe("approval refused inside a fleet run", () => {
     expect(opts.all).toBeUndefined();
     expect(prompt.interactive).toBe(false);
     expect(prompt.fleetJob?.alone).toBe("cody deploy --type web --region us-east-1");
+  });
+});
+
+describe("flags a fleet job would refuse, refused once before any stack", () => {
+  it("a malformed --role-arn: one config error, no job run", async () => {
+    const { fleetCommand } = await import("../../src/cli/commands/fleet");
+    const { minimalProject, removeProjects, writeProject } = await import("../_helpers/project");
+    const cwd = process.cwd();
+    process.chdir(writeProject(minimalProject()));
+    const jobs: string[] = [];
+    try {
+      for (const command of ["preflight", "deploy", "delete"] as const) {
+        const error = await fleetCommand(command, undefined, { regions: "us-east-1,eu-west-1", roleArn: "nope", yes: true }, recordingReporter().reporter, {
+          runTarget: async (_c, _p, target) => void jobs.push(target.label),
+        }).catch((e: unknown) => e);
+        expect((error as Error).message, command).toMatch(/"nope" is not an IAM role ARN/);
+      }
+      expect(jobs).toEqual([]);
+    } finally {
+      process.chdir(cwd);
+      removeProjects();
+    }
   });
 });

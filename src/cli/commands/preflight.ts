@@ -68,7 +68,15 @@ export async function preflightCommand(projectName: string | undefined, options:
     ...(roleArn ? { serviceRoleArn: roleArn } : {}),
     ...(stackSet ? { stackSet } : {}),
   });
-  if (stackSet) await printStackSetRemarks(stackSet, result, region, reporter);
+  try {
+    await report(result, region, options, reporter, synth);
+  } finally {
+    // After the result (and before an error's message): what the check cannot see of the stack set.
+    if (stackSet) await printStackSetRemarks(stackSet, result, region, reporter);
+  }
+}
+
+async function report(result: PreflightResult, region: string, options: PreflightOptions, reporter: Reporter, synth: ProjectSynth | undefined): Promise<void> {
   if (options.json) {
     // command and type first, as in every --json result.
     const { type, ...rest } = result;
