@@ -6,7 +6,7 @@ import type { ResourceChangeSummary, ReviewVerdict } from "../deploy/deploy-stac
 import { deployedTemplate } from "../deploy/diff-stack";
 import { CodyError } from "../errors";
 import { colors, type Prompt, type Reporter } from "../io/reporter";
-import { decideApproval, type RequireApproval } from "../review/approval";
+import { decideApproval, refusalWording, type RequireApproval } from "../review/approval";
 import { formatIamSection, formatReviewedChanges, review } from "../review/review";
 import type { TemplateLike } from "../review/template-diff";
 
@@ -52,11 +52,7 @@ export function reviewSeam(o: ReviewSeamOptions) {
       if (await o.prompt.ask(`Execute change set ${context.changeSetName}? ${decision.why}.`)) return { type: "execute" };
       return { type: "refuse", error: new CodyError(`not deployed: the change set was not approved. ${fate}`, { hint: "Run `cody diff` to review the changes, then `cody deploy` again." }) };
     }
-    return {
-      type: "refuse",
-      error: new CodyError(`not deployed: ${decision.why}, and there is no terminal to approve it. ${fate}`, {
-        hint: "Review it with `cody diff`, then approve with --yes, or set --require-approval never (or any-change/broadening) for this pipeline.",
-      }),
-    };
+    const { message, hint } = refusalWording(decision.why, fate, o.prompt.fleetJob);
+    return { type: "refuse", error: new CodyError(message, { hint }) };
   };
 }

@@ -6,12 +6,14 @@ import { serviceRoleArn } from "../config/role-arn";
 import { configError } from "../errors";
 import { mergeRequirements } from "../fleet/merge-requirements";
 import type { FleetTarget } from "../fleet/types";
+import { boundaryNote, escalationMessage, findEscalation, type Escalation } from "../iam/escalation";
 import { BROAD_WARNING, broadPolicy, callerRequirements, MANAGED_POLICY_MAX, policyDocument, policySize, setupNames, setupScript } from "../iam/policy";
-import { requirementsFor } from "../iam/requirements";
+import { requirementsFor, type Requirement } from "../iam/requirements";
 import type { Reporter } from "../io/reporter";
+import type { PolicyDocument } from "../policy/evaluate";
 import { toCloudFormationYaml } from "../synth/serialize";
 import { synthesize } from "../synth/template";
-import { parseBoundaryArn, parseCommands, partitionOf } from "./commands/policy";
+import { parseBoundaryArn, parseCommands, partitionOf, templateBoundaries } from "./commands/policy";
 import type { FleetOptions } from "./commands/fleet";
 
 export async function fleetPolicy(projectName: string | undefined, targets: readonly FleetTarget[], options: FleetOptions, reporter: Reporter): Promise<void> {
@@ -28,14 +30,18 @@ export async function fleetPolicy(projectName: string | undefined, targets: read
   const permissionsBoundary = parseBoundaryArn(options.permissionsBoundary);
   serviceRoleArn(options.roleArn, undefined);
   const cwd = process.cwd();
-  const lists = [];
+  const lists: Requirement[][] = [];
+  const unbounded: string[] = [];
   for (const target of targets) {
     const project = await loadProject({ cwd, projectName, type: target.type, env: options.env, stackName: options.stackName, region: target.region ?? options.region });
     const region = project.region;
+    const synth = synthesize(project);
+    const carried = templateBoundaries(synth);
+    if (permissionsBoundary && !(carried?.length === 1 && carried[0] === permissionsBoundary)) unbounded.push(target.stackName);
     lists.push(
       callerRequirements(
         requirementsFor({
-          synth: synthesize(project),
+          synth,
           commands,
           region,
           account: project.account,
@@ -64,4 +70,30 @@ export async function fleetPolicy(projectName: string | undefined, targets: read
         "Split it with --commands, or by --types (one policy for some projects, one for the rest).",
     );
   }
+  if (!options.broad) reportFleetDelegation(policy, lists, [...new Set(unbounded)], permissionsBoundary, reporter);
+}
+
+/**
+ * What `cody policy` says of one stack's policy, said once for the merged one: a --permissions-boundary
+ * some stacks' roles do not carry, and privilege escalation, probed against each stack's own roles (the
+ * merged policy grants the union, so one stack without a boundary opens the others' roles too).
+ */
+function reportFleetDelegation(policy: PolicyDocument, lists: readonly Requirement[][], unbounded: string[], flag: string | undefined, reporter: Reporter): void {
+  if (flag && unbounded.length > 0) {
+    reporter.warn(
+      `--permissions-boundary ${flag} is not the boundary every role carries in ${unbounded.join(", ")}: ` +
+        "CloudFormation could not create or update those roles with this policy. Set permissionsBoundary to the same ARN in .cody/settings.ts.",
+    );
+  }
+  const found = lists.map((list) => findEscalation([policy], list)).filter((e): e is Escalation => e !== undefined);
+  if (found.length > 0) {
+    const union = (pick: (e: Escalation) => string[]) => [...new Set(found.flatMap(pick))];
+    reporter.warn(escalationMessage({ roles: union((e) => [e.roles]).join(", "), write: union((e) => e.write), use: union((e) => e.use) }, true));
+    return;
+  }
+  const bounded = lists.flatMap((list) => {
+    const value = list.find((r) => r.sid === "IamRolesWithinBoundary")?.condition?.StringEquals?.["iam:PermissionsBoundary"];
+    return value === undefined ? [] : Array.isArray(value) ? value : [value];
+  });
+  if (bounded.length > 0) reporter.info(boundaryNote([...new Set(bounded)]));
 }

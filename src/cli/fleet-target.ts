@@ -1,13 +1,27 @@
-// The ONE place the fleet runs a command on one target: today by calling the single-stack command with
-// the target's type, region and profile and --json (the fleet reads its result), so every job is the
-// normal engine, preflight and review included. When commands resolve targets through one function
-// (src/config/target.ts), this is what changes.
+// The ONE place the fleet runs a command on one target: it calls the single-stack command with the
+// target's type, region and profile and --json (the fleet reads its result), so every job is the normal
+// engine, preflight and review included. That command resolves its target through `commandTarget` →
+// `resolveTarget` (src/config/target.ts), the function `chooseTargets` named the stack with, so the
+// label a job runs under and the stack it touches cannot differ.
 import type { Prompt, Reporter } from "../io/reporter";
 import type { FleetCommand, FleetTarget } from "../fleet/types";
 import type { FleetOptions } from "./commands/fleet";
 
 /** Jobs cannot ask: several at once would share one terminal. A question is answered no (or refused). */
 export const NO_PROMPT: Prompt = { interactive: false, ask: async () => false };
+
+/** A job's prompt: it never asks, and a refusal names the command that deploys this stack alone. */
+export function jobPrompt(projectName: string | undefined, target: FleetTarget, options: FleetOptions): Prompt {
+  const words = [
+    "cody deploy",
+    projectName,
+    target.type !== undefined ? `--type ${target.type}` : undefined,
+    options.env !== undefined ? `--env ${options.env}` : undefined,
+    target.region !== undefined ? `--region ${target.region}` : undefined,
+    target.profile !== undefined ? `--profile ${target.profile}` : undefined,
+  ];
+  return { ...NO_PROMPT, fleetJob: { alone: words.filter(Boolean).join(" ") } };
+}
 
 /** The options of one job: the fleet's flags gone, the target's place in, --json on. */
 export function jobOptions(target: FleetTarget, options: FleetOptions, extra: { yes?: boolean } = {}): FleetOptions {
@@ -34,7 +48,7 @@ export async function runTarget(
   switch (command) {
     case "deploy": {
       const { deployCommand } = await import("./commands/stack-commands");
-      return deployCommand(projectName, opts, reporter, NO_PROMPT);
+      return deployCommand(projectName, opts, reporter, jobPrompt(projectName, target, options));
     }
     case "delete": {
       const { deleteCommand } = await import("./commands/stack-commands");

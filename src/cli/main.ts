@@ -170,6 +170,8 @@ export function buildProgram(reporter: Reporter): Command {
     .description("check the caller's IAM permissions for a deploy, without deploying")
     .option("--strict", "fail when the check cannot run")
     .option("--json", "print the result as JSON")
+    .option("--role-arn <arn>", "check CloudFormation's resource calls against this service role, as the deploy would (default: settings' roleArn)")
+    .option("--stack-set", "check the StackSets calls of deploy, delete and status --stack-set too (automatic when settings have stackSet)")
     .action(async (project: string | undefined, opts: PreflightOptions & FleetFlagOptions) => {
       if (wantsFleet(opts)) return (await import("./commands/fleet")).fleetCommand("preflight", project, opts, reporter);
       const { preflightCommand } = await import("./commands/preflight");

@@ -4,8 +4,8 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { configError } from "../errors";
 import { checkType, closestRegion, regionProblem } from "../config/naming";
-import { projectNaming } from "../config/project-naming";
 import { CODY_DIR } from "../config/project-root";
+import { resolveTarget } from "../config/target";
 import type { TargetSetting } from "../config/targets-settings";
 import { closest } from "../util/did-you-mean";
 import type { FleetTarget } from "./types";
@@ -164,8 +164,12 @@ export async function chooseTargets(input: ChooseInput): Promise<FleetTarget[]> 
   const showProfile = showRegion && new Set(places.map((p) => p.profile ?? "")).size > 1;
   const targets: FleetTarget[] = [];
   for (const type of types) {
-    const naming = await projectNaming({ projectName: input.projectName, type, env: input.env, stackName: input.stackName, cwd: root, environment: input.environment });
-    const stackName = naming.names.stackName;
+    // The name each job's command will resolve for itself: the same function, the same flags.
+    const resolved = await resolveTarget(
+      { projectName: input.projectName, ...(type !== undefined ? { type } : {}), env: input.env, stackName: input.stackName },
+      { cwd: root, ...(input.environment ? { environment: input.environment } : {}) },
+    );
+    const stackName = resolved.names.stackName;
     for (const place of places) {
       const where = showRegion ? `${place.region ?? "default"}${showProfile ? `/${place.profile ?? "default"}` : ""}` : "";
       targets.push({ ...(type ? { type } : {}), ...place, stackName, label: where ? `${stackName} ${where}` : stackName });

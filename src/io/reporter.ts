@@ -154,6 +154,11 @@ export interface Prompt {
   readonly interactive: boolean;
   /** y or yes (any case) is yes; anything else is no. */
   ask(question: string): Promise<boolean>;
+  /**
+   * Set when this is one job of a fleet run (it never asks, even on a terminal: several stacks run at
+   * once): the command that runs this stack alone, where cody would ask. Refusals say so.
+   */
+  readonly fleetJob?: { alone: string };
 }
 
 /** The prompt on stdin and stderr (stdout stays for results). Ctrl-C at the prompt is Interrupted. */

@@ -5,6 +5,7 @@ import { createIdentity } from "../aws/clients";
 import { interruptSignal } from "../aws/interrupt-signal";
 import { CodyError, ExitCode, Interrupted } from "../errors";
 import type { CommandName } from "../iam/requirements";
+import type { StackSetScope } from "../iam/stack-set-requirements";
 import type { Reporter } from "../io/reporter";
 import type { SynthResult } from "../synth/template";
 import { formatCouldNotRun, formatDenied, formatFallback, formatOk } from "./format";
@@ -16,6 +17,8 @@ export interface CheckInput {
   region: string;
   profile?: string;
   serviceRoleArn?: string;
+  /** The project's stack set (settings' stackSet, or --stack-set): its StackSets calls are checked too. */
+  stackSet?: StackSetScope;
 }
 
 export async function check(input: CheckInput): Promise<PreflightResult> {
@@ -26,7 +29,15 @@ export async function check(input: CheckInput): Promise<PreflightResult> {
     region: input.region,
     serviceRoleArn: input.serviceRoleArn,
     requirements: ({ account, partition }) =>
-      requirementsFor({ synth: input.synth, commands: input.commands, region: input.region, account, partition, serviceRoleArn: input.serviceRoleArn }),
+      requirementsFor({
+        synth: input.synth,
+        commands: input.commands,
+        region: input.region,
+        account,
+        partition,
+        serviceRoleArn: input.serviceRoleArn,
+        ...(input.stackSet ? { stackSet: input.stackSet } : {}),
+      }),
   });
 }
 

@@ -29,6 +29,23 @@ export function approvalNeeded(input: Pick<ApprovalInput, "level" | "changes" | 
   return input.broadening ? "the change broadens IAM permissions (--require-approval broadening)" : undefined;
 }
 
+/**
+ * What a refused approval says: why nobody was asked (no terminal, or a fleet job, which never asks
+ * because several stacks run at once), what happened to the change set, and how to approve.
+ */
+export function refusalWording(why: string, fate: string, fleetJob?: { alone: string }): { message: string; hint: string } {
+  if (fleetJob) {
+    return {
+      message: `not deployed: ${why}, and cody asks no questions while several stacks deploy at once. ${fate}`,
+      hint: `Review it with \`cody diff --all\`, then deploy with --yes or --require-approval never; or deploy this stack alone to be asked: \`${fleetJob.alone}\`.`,
+    };
+  }
+  return {
+    message: `not deployed: ${why}, and there is no terminal to approve it. ${fate}`,
+    hint: "Review it with `cody diff`, then approve with --yes, or set --require-approval never (or any-change/broadening) for this pipeline.",
+  };
+}
+
 export function decideApproval(input: ApprovalInput): ApprovalDecision {
   const why = approvalNeeded(input);
   if (!why || input.yes) return { type: "execute" };

@@ -2,6 +2,7 @@
 // did-you-mean, --regions checked like --region and against known regions, settings targets, and the
 // flag combinations that contradict each other, all before any AWS call.
 import { afterAll, describe, expect, it } from "vitest";
+import { commandTarget } from "../../src/cli/command-target";
 import { chooseTargets, fleetRegionProblem, parseConcurrency, parseRegions, repositoryProjects } from "../../src/fleet/choose";
 import { BUILDSPEC_YML, configErrorFrom, configErrorOf, minimalProject, projectTs, removeProjects, writeProject } from "../_helpers/project";
 
@@ -31,6 +32,19 @@ describe("chooseTargets", () => {
       ["api", "demo-api-cody", "demo-api-cody"],
       ["web", "demo-web-cody", "demo-web-cody"],
     ]);
+  });
+
+  it("names each stack as the job's own command resolves it (settings naming, env, CODY_EXTRA)", async () => {
+    const root = writeProject({
+      ...minimalProject(),
+      ...typed("api"),
+      ".cody/settings.ts": `import { defineSettings } from "codybuild";\n\nexport default defineSettings({\n  stackNaming: { appendEnv: true, suffix: "cb" },\n  envs: { prod: {} },\n});\n`,
+    });
+    const environment = { CODY_EXTRA: "x2" };
+    const targets = await chooseTargets({ root, flags: { all: true }, env: "prod", environment });
+    const own = await Promise.all(targets.map((t) => commandTarget(undefined, { ...(t.type ? { type: t.type } : {}), env: "prod" }, { cwd: root, environment })));
+    expect(targets.map((t) => t.stackName)).toEqual(own.map((o) => o.names.stackName));
+    expect(targets.map((t) => t.stackName)).toEqual(["demo-prod-x2-cb", "demo-api-prod-x2-cb"]);
   });
 
   it("--types a,b: only those, in the order given, duplicates once", async () => {

@@ -4,6 +4,7 @@
 // (src/fleet/run.ts), then the summary, the --json result and the worst exit code.
 import { loadSettings } from "../../config/project-naming";
 import { findProjectRoot, noProjectError } from "../../config/project-root";
+import { serviceRoleArn } from "../../config/role-arn";
 import { CodyError, ExitCode, Interrupted } from "../../errors";
 import { chooseTargets, checkFleetFlags, fleetFlagsGiven, parseConcurrency, type FleetFlags } from "../../fleet/choose";
 import { worstExitCode } from "../../fleet/exit-code";
@@ -115,6 +116,8 @@ export async function fleetCommand(command: FleetCommand, projectName: string | 
     return fleetPolicy(projectName, targets, options, reporter);
   }
   if (command === "deploy") checkDeployFlags(options);
+  // Bad input once, before any stack, not once per stack.
+  serviceRoleArn(options.roleArn, undefined);
   const prompt = deps.prompt ?? terminalPrompt();
   if (command === "delete" && !(await confirmDelete(targets, options, prompt, reporter))) {
     reporter.info("Not deleted.");
@@ -123,7 +126,7 @@ export async function fleetCommand(command: FleetCommand, projectName: string | 
   if (command === "deploy" && prompt.interactive && !options.yes && options.requireApproval !== "never") {
     reporter.info(
       `${colors(reporter).dim("note:")} with several stacks cody asks no questions: a stack whose change needs approval is not deployed (exit 1). ` +
-        "Review with `cody diff --all`, then deploy with --yes.",
+        "Review with `cody diff --all`, then deploy with --yes (or --require-approval never), or deploy that stack alone to be asked.",
     );
   }
   const run = deps.runTarget ?? runTarget;

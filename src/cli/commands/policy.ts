@@ -67,7 +67,7 @@ export function parseBoundaryArn(value: string | undefined): string | undefined 
 }
 
 /** The boundary ARNs every role of the template carries (none when a role has none). */
-function templateBoundaries(synth: SynthResult | undefined): string[] | undefined {
+export function templateBoundaries(synth: SynthResult | undefined): string[] | undefined {
   if (!synth) return undefined;
   const roles = Object.values(synth.template.Resources).filter((r) => r.Type === "AWS::IAM::Role");
   const found = roles.map((r) => (r.Properties as Record<string, unknown> | undefined)?.PermissionsBoundary);
