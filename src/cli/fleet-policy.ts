@@ -75,8 +75,7 @@ export async function fleetPolicy(projectName: string | undefined, targets: read
 
 /**
  * What `cody policy` says of one stack's policy, said once for the merged one: a --permissions-boundary
- * some stacks' roles do not carry, and privilege escalation, probed against each stack's own roles (the
- * merged policy grants the union, so one stack without a boundary opens the others' roles too).
+ * some stacks' roles do not carry, and privilege escalation, probed against each stack's own roles.
  */
 function reportFleetDelegation(policy: PolicyDocument, lists: readonly Requirement[][], unbounded: string[], flag: string | undefined, reporter: Reporter): void {
   if (flag && unbounded.length > 0) {

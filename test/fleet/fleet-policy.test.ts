@@ -70,11 +70,21 @@ describe("cody policy --all --regions", () => {
 describe("mergeRequirements", () => {
   const req = (over: Partial<Requirement>): Requirement => ({ sid: "S", actions: ["a:B"], resources: ["r1"], why: "w", commands: ["deploy"], ...over });
 
-  it("joins same-sid requirements with the same scope: actions sorted, resources in order, commands unioned", () => {
-    const merged = mergeRequirements([[req({ actions: ["a:C"], actionCommands: { "a:C": ["deploy"] } })], [req({ resources: ["r2"], commands: ["diff"], actionCommands: { "a:B": ["diff"] } })]]);
-    expect(merged).toEqual([
-      req({ actions: ["a:B", "a:C"], resources: ["r1", "r2"], commands: ["deploy", "diff"], actionCommands: { "a:C": ["deploy"], "a:B": ["diff"] } }),
+  it("joins same-sid requirements with the same scope when they share their actions or their resources", () => {
+    const sameActions = mergeRequirements([[req({ actionCommands: { "a:B": ["deploy"] } })], [req({ resources: ["r2"], commands: ["diff"], actionCommands: { "a:B": ["diff"] } })]]);
+    expect(sameActions).toEqual([req({ resources: ["r1", "r2"], commands: ["deploy", "diff"], actionCommands: { "a:B": ["deploy", "diff"] } })]);
+    const sameResources = mergeRequirements([[req({ actions: ["a:C"] })], [req({ commands: ["diff"] })]]);
+    expect(sameResources).toEqual([req({ actions: ["a:B", "a:C"], commands: ["deploy", "diff"], actionCommands: {} })]);
+  });
+
+  it("never grants one stack's actions on another stack's resources (A1×R1 and A2×R2 stay apart)", () => {
+    const merged = mergeRequirements([[req({ actions: ["iam:PutRolePolicy", "iam:CreateRole"], resources: ["role/a-*"] })], [req({ actions: ["iam:CreateRole"], resources: ["role/b-*"] })]]);
+    expect(merged.map((r) => [r.sid, r.actions, r.resources])).toEqual([
+      ["S", ["iam:PutRolePolicy", "iam:CreateRole"], ["role/a-*"]],
+      ["S2", ["iam:CreateRole"], ["role/b-*"]],
     ]);
+    const granted = new Set(merged.flatMap((r) => r.actions.flatMap((a) => r.resources.map((res) => `${a} ${res}`))));
+    expect(granted.has("iam:PutRolePolicy role/b-*")).toBe(false);
   });
 
   it("keeps requirements with another condition, principal or optionality apart, under a numbered Sid", () => {
