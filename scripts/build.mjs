@@ -79,6 +79,45 @@ const commanderLazyChildProcess = {
     });
   },
 };
+// cody runs sucrase with exactly { transforms: ["typescript", "imports"], production: true } (src/config/load-ts.ts).
+// Its entry also bundles what those options never reach: the option checker (ts-interface-checker, which
+// builds its checkers at load), source maps (@jridgewell/*), the token debug printer, and the JSX, Flow,
+// Jest and React transformers: ~100 KB of the synth path to read and deserialize. Those modules are
+// replaced by stubs that fail loudly if reached, and the option check by one that refuses any other
+// transform, so a later change to the options fails in test/config/, not silently.
+const sucraseTsOnly = {
+  name: "sucrase-typescript-only",
+  setup(b) {
+    const unused = (what) => `throw new Error("sucrase's ${what} is not bundled in cody (scripts/build.mjs)");`;
+    const stubs = {
+      "Options.js":
+        'exports.validateOptions = function (o) { for (const t of o.transforms) if (t !== "typescript" && t !== "imports") ' +
+        '{ throw new Error(`sucrase transform ${t} is not bundled in cody (scripts/build.mjs)`); } };',
+      "computeSourceMap.js": `exports.default = function () { ${unused("source maps")} };`,
+      "util/formatTokens.js": `exports.default = function () { ${unused("token printer")} };`,
+      "transformers/FlowTransformer.js": `exports.default = class { constructor() { ${unused("Flow transform")} } };`,
+      "transformers/JestHoistTransformer.js": `exports.default = class { constructor() { ${unused("Jest transform")} } };`,
+      "transformers/ReactDisplayNameTransformer.js": `exports.default = class { constructor() { ${unused("React transform")} } };`,
+      "transformers/ReactHotLoaderTransformer.js": `exports.default = class { constructor() { ${unused("React transform")} } };`,
+      // getNonTypeIdentifiers uses this one helper of the JSX transformer (for JSX tags, never in TypeScript).
+      "transformers/JSXTransformer.js":
+        `exports.default = class { constructor() { ${unused("JSX transform")} } };\n` +
+        "exports.startsWithLowerCase = function (s) { const c = s.charCodeAt(0); return c >= 97 && c <= 122; };",
+    };
+    // At load, sucrase sets 65,408 entries of its identifier table one by one (~2 ms in the interpreter);
+    // fill() writes the same bytes. Another sucrase without this loop is left as it is.
+    const slowFill = "for (let i = 128; i < 65536; i++) {\n  exports.IS_IDENTIFIER_CHAR[i] = 1;\n}";
+    b.onLoad({ filter: /[\\/]sucrase[\\/]dist[\\/]/ }, (args) => {
+      const rel = args.path.split(/[\\/]sucrase[\\/]dist[\\/]/)[1].replace(/\\/g, "/");
+      if (rel === "parser/util/identifier.js") {
+        const source = readFileSync(args.path, "utf8");
+        return source.includes(slowFill) ? { contents: source.replace(slowFill, "exports.IS_IDENTIFIER_CHAR.fill(1, 128);"), loader: "js" } : undefined;
+      }
+      const stub = stubs[rel];
+      return stub === undefined ? undefined : { contents: `"use strict";\n${stub}\n`, loader: "js" };
+    });
+  },
+};
 // zod reaches its ~40 translations through `z.locales`, which esbuild cannot shake off the `z`
 // namespace: 290 KB (~5 ms of parsing) per `cody synth`. cody's messages are English (zod's default
 // imports en.js directly), so only `en` is kept, unless some source file mentions zod's locales.
@@ -111,10 +150,10 @@ const split = await build({
   chunkNames: "../chunks/[name]-[hash]",
   outExtension: { ".js": ".cjs" },
   write: false,
-  plugins: [commanderLazyChildProcess, pureCjs, zodEnglishOnly],
+  plugins: [commanderLazyChildProcess, pureCjs, zodEnglishOnly, sucraseTsOnly],
 });
 await Promise.all([
-  build({ ...cli, format: "cjs", entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.cjs", plugins: [lazyCommands, commanderLazyChildProcess, pureCjs, zodEnglishOnly], supported: { "dynamic-import": false } }),
+  build({ ...cli, format: "cjs", entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.cjs", plugins: [lazyCommands, commanderLazyChildProcess, pureCjs, zodEnglishOnly, sucraseTsOnly], supported: { "dynamic-import": false } }),
   ...split.outputFiles.map(async (file) => {
     const { code } = await transform(file.text, {
       format: "cjs",

@@ -2,7 +2,7 @@
 // All terminal output goes through a Reporter, and every confirmation through the Prompt below.
 // Results (templates, JSON) go to stdout so `cody synth | cfn-lint -` works; everything for the
 // human goes to stderr.
-import { createInterface } from "node:readline/promises";
+import type * as Readline from "node:readline/promises";
 import { Chalk, type ChalkInstance } from "chalk";
 import { Interrupted } from "../errors";
 
@@ -166,6 +166,8 @@ export function terminalPrompt(): Prompt {
   return {
     interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
     ask: async (question) => {
+      // Imported on the first question: node:readline costs every command's start-up, and most never ask.
+      const { createInterface }: typeof Readline = await import("node:readline/promises");
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
         return /^y(es)?$/i.test((await rl.question(`${question} (y/N) `)).trim());

@@ -111,6 +111,9 @@ describe("commands that need no AWS never load the AWS SDK", () => {
     // The user's .ts files went through the recorder too, though cody drops them from require.cache.
     expect(run.modules).toContain(join(dir, ".cody", "project.ts"));
     expect(sdkFiles(run), "AWS SDK files loaded").toEqual([]);
+    // Start-up (bench/README.md): built-ins only some commands use are required on first use.
+    expect(run.modules).toContain("node:fs");
+    expect(run.modules.filter((m) => /^node:(crypto|readline|child_process)(\/|$)/.test(m))).toEqual([]);
   });
 
   it("cody policy", () => {

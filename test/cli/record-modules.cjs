@@ -18,4 +18,9 @@ if (out && isMainThread) {
     appendFileSync(out, `${filename}\n`);
     return load.call(this, filename, ...rest);
   };
+  // Node's built-ins do not pass through Module.prototype.load: listed at exit as "node:<name>".
+  process.once("exit", () => {
+    const builtins = process.moduleLoadList.filter((m) => m.startsWith("NativeModule ") && !m.includes("internal/"));
+    appendFileSync(out, builtins.map((m) => `node:${m.slice("NativeModule ".length)}\n`).join(""));
+  });
 }
