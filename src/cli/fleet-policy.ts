@@ -7,13 +7,12 @@ import { configError } from "../errors";
 import { mergeRequirements } from "../fleet/merge-requirements";
 import type { FleetTarget } from "../fleet/types";
 import { boundaryNote, escalationMessage, findEscalation, type Escalation } from "../iam/escalation";
-import { BROAD_WARNING, broadPolicy, callerRequirements, MANAGED_POLICY_MAX, policyDocument, policySize, setupNames, setupScript } from "../iam/policy";
+import { BROAD_WARNING, broadPolicy, callerRequirements, policyDocument } from "../iam/policy";
 import { requirementsFor, type Requirement } from "../iam/requirements";
 import type { Reporter } from "../io/reporter";
 import type { PolicyDocument } from "../policy/evaluate";
-import { toCloudFormationYaml } from "../synth/serialize";
 import { synthesize } from "../synth/template";
-import { parseBoundaryArn, parseCommands, partitionOf, templateBoundaries } from "./commands/policy";
+import { parseBoundaryArn, parseCommands, partitionOf, printPolicy, templateBoundaries } from "./commands/policy";
 import type { FleetOptions } from "./commands/fleet";
 
 export async function fleetPolicy(projectName: string | undefined, targets: readonly FleetTarget[], options: FleetOptions, reporter: Reporter): Promise<void> {
@@ -58,18 +57,8 @@ export async function fleetPolicy(projectName: string | undefined, targets: read
   const stacks = [...new Set(targets.map((t) => t.stackName))];
   const regions = [...new Set(targets.map((t) => t.region ?? "the default region"))];
   reporter.info(`One policy for ${stacks.length} stack${stacks.length === 1 ? "" : "s"} (${stacks.join(", ")}) in ${regions.join(", ")}.`);
-  const format = options.format ?? "json";
   const subject = `stacks ${stacks.join(", ")}`;
-  if (format === "cli") reporter.result(setupScript(policy, setupNames("cody-fleet"), subject));
-  else if (format === "yaml") reporter.result(toCloudFormationYaml(policy));
-  else reporter.result(JSON.stringify(policy, null, 2));
-  const size = policySize(policy);
-  if (size > MANAGED_POLICY_MAX) {
-    reporter.warn(
-      `the policy is ${size} characters; a managed policy holds at most ${MANAGED_POLICY_MAX}. ` +
-        "Split it with --commands, or by --types (one policy for some projects, one for the rest).",
-    );
-  }
+  printPolicy(policy, { format: options.format, setupName: "cody-fleet", subject, split: "--commands, or by --types (one policy for some projects, one for the rest)" }, reporter);
   if (!options.broad) reportFleetDelegation(policy, lists, [...new Set(unbounded)], permissionsBoundary, reporter);
 }
 

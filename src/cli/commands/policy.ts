@@ -19,6 +19,7 @@ import {
   setupNames,
   setupScript,
   type CheckResult,
+  type IamPolicy,
 } from "../../iam/policy";
 import { COMMAND_NAMES, isCommandName, requirementsFor, type CommandName, type RequirementInput } from "../../iam/requirements";
 import { boundaryPolicy } from "../../iam/boundary";
@@ -159,18 +160,7 @@ export async function policyCommand(projectName: string | undefined, options: Po
         "Run cody policy inside a project for one scoped to its stack, project and roles.",
     );
   }
-  const format = options.format ?? "json";
-  if (format === "cli") reporter.result(setupScript(policy, setupNames(t.synth?.stackName), subject));
-  else if (format === "yaml") reporter.result(toCloudFormationYaml(policy));
-  else reporter.result(JSON.stringify(policy, null, 2));
-
-  const size = policySize(policy);
-  if (size > MANAGED_POLICY_MAX) {
-    reporter.warn(
-      `the policy is ${size} characters; a managed policy holds at most ${MANAGED_POLICY_MAX}. ` +
-        "Split it with --commands (e.g. one policy for deploy,diff,delete and one for the build commands).",
-    );
-  }
+  printPolicy(policy, { format: options.format, setupName: t.synth?.stackName, subject, split: "--commands (e.g. one policy for deploy,diff,delete and one for the build commands)" }, reporter);
   if (!options.broad) reportDelegation(policy, requirements, t, permissionsBoundary, reporter);
   for (const remark of stackSet?.remarks ?? []) reporter.info(`note: ${remark}`);
 }
@@ -377,5 +367,21 @@ function report(result: CheckResult, file: string, subject: string, commands: Co
     reporter.warn(`${file} grants everything cody needs for ${scope} (${result.checked} requests checked), but allows privilege escalation (above).`);
   } else {
     reporter.success(`${file} grants everything cody needs for ${scope} (${result.checked} requests checked), and no more than that in kind.`);
+  }
+}
+
+/** Prints a policy in the chosen format, and warns when it is too big for one managed policy. */
+export function printPolicy(
+  policy: IamPolicy,
+  how: { format?: string; setupName: string | undefined; subject: string; split: string },
+  reporter: Reporter,
+): void {
+  const format = how.format ?? "json";
+  if (format === "cli") reporter.result(setupScript(policy, setupNames(how.setupName), how.subject));
+  else if (format === "yaml") reporter.result(toCloudFormationYaml(policy));
+  else reporter.result(JSON.stringify(policy, null, 2));
+  const size = policySize(policy);
+  if (size > MANAGED_POLICY_MAX) {
+    reporter.warn(`the policy is ${size} characters; a managed policy holds at most ${MANAGED_POLICY_MAX}. Split it with ${how.split}.`);
   }
 }
