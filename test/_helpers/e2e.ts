@@ -10,8 +10,8 @@ import { CodeBuildClient } from "@aws-sdk/client-codebuild";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { IAMClient } from "@aws-sdk/client-iam";
-import { expect, inject } from "vitest";
-import { motoEnv } from "../support/moto";
+import { afterAll, beforeAll, beforeEach, expect, inject } from "vitest";
+import { motoEnv, resetMoto } from "../support/moto";
 import { assertBuilt, codyBin, ROOT } from "./cli";
 
 const CODY = codyBin;
@@ -173,4 +173,26 @@ export async function stackStatus(cfn: CloudFormationClient, stackName = DEMO_ST
     if (/does not exist/.test(String(error))) return undefined;
     throw error;
   }
+}
+
+/**
+ * The hooks of an e2e file that puts a proxy (recording or fault) in front of its worker's moto: the
+ * built CLI checked and the proxy started once, moto reset and the proxy cleared before each test, the
+ * proxy closed and the temp projects removed at the end. `start` keeps the proxy where the file uses it.
+ */
+export function withProxiedMoto(url: string, start: () => Promise<{ close(): Promise<void>; clear(): void }>, eachTest?: () => void): void {
+  let proxy: { close(): Promise<void>; clear(): void } | undefined;
+  beforeAll(async () => {
+    requireBuiltCli();
+    proxy = await start();
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    removeTempDirs();
+  });
+  beforeEach(async () => {
+    await resetMoto(url);
+    proxy?.clear();
+    eachTest?.();
+  });
 }

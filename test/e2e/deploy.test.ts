@@ -17,20 +17,18 @@ import {
 import { BatchGetProjectsCommand, type Project } from "@aws-sdk/client-codebuild";
 import { DescribeRuleCommand, ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
 import { GetRoleCommand, GetRolePolicyCommand } from "@aws-sdk/client-iam";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { resetMoto } from "../support/moto";
+import { describe, expect, it } from "vitest";
 import {
   DEMO_PROJECT as PROJECT,
   DEMO_STACK as STACK,
   demoProject,
   expectPlain,
   motoClients,
-  removeTempDirs,
-  requireBuiltCli,
   runCli,
   sharedMoto,
   spawnCli,
   stackStatus as statusOf,
+  withProxiedMoto,
   type CliOptions,
   type CliRun as Run,
 } from "../_helpers/e2e";
@@ -132,17 +130,7 @@ async function deployOk(dir: string, extra: string[] = []): Promise<Run> {
 // ---------------------------------------------------------------- tests
 
 describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)", () => {
-  beforeAll(async () => {
-    requireBuiltCli();
-    proxy = await startProxy(url);
-  });
-  afterAll(async () => {
-    await proxy?.close();
-    removeTempDirs();
-  });
-  beforeEach(async () => {
-    await resetMoto(url);
-    proxy.clear();
+  withProxiedMoto(url, async () => (proxy = await startProxy(url)), () => {
     proxy.onRequest = undefined;
   });
 

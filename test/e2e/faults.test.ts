@@ -3,10 +3,9 @@
 // same token, Ctrl-C stops before writes, failures leave no change set, STS blips do not fail a deploy.
 import { ListChangeSetsCommand } from "@aws-sdk/client-cloudformation";
 import { ListBuildsForProjectCommand } from "@aws-sdk/client-codebuild";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { faultProxy, type FaultProxy } from "../support/fault-proxy.mjs";
-import { resetMoto } from "../support/moto";
-import { DEMO_PROJECT, DEMO_STACK, demoProject, motoClients, removeTempDirs, requireBuiltCli, runCli, sharedMoto, spawnCli, stackStatus } from "../_helpers/e2e";
+import { DEMO_PROJECT, DEMO_STACK, demoProject, motoClients, runCli, sharedMoto, spawnCli, stackStatus, withProxiedMoto } from "../_helpers/e2e";
 
 const { endpoint, url } = sharedMoto();
 const { cfn, codebuild } = motoClients(url);
@@ -36,18 +35,7 @@ async function deployed(): Promise<string> {
 }
 
 describe.skipIf(!endpoint)("cody under faults (built CLI, moto behind a fault proxy)", () => {
-  beforeAll(async () => {
-    requireBuiltCli();
-    proxy = await faultProxy(url);
-  });
-  afterAll(async () => {
-    await proxy?.close();
-    removeTempDirs();
-  });
-  beforeEach(async () => {
-    await resetMoto(url);
-    proxy.clear();
-  });
+  withProxiedMoto(url, async () => (proxy = await faultProxy(url)));
 
   it("a request that never gets an answer ends the command by itself, naming the call and the endpoint", async () => {
     const dir = demoProject();

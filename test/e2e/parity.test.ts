@@ -5,19 +5,17 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CreateProjectCommand } from "@aws-sdk/client-codebuild";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { resetMoto } from "../support/moto";
+import { describe, expect, it } from "vitest";
 import {
   DEMO_STACK as STACK,
   demoProject,
   expectPlain,
   motoClients,
-  removeTempDirs,
-  requireBuiltCli,
   runCli,
   sharedMoto,
   stackStatus,
   tempDir,
+  withProxiedMoto,
   type CliOptions,
   type CliRun,
 } from "../_helpers/e2e";
@@ -32,18 +30,7 @@ function cody(args: string[], options: Omit<CliOptions, "endpoint">): Promise<Cl
 }
 
 describe.skipIf(!endpoint)("issue 11 flags against moto (built CLI)", () => {
-  beforeAll(async () => {
-    requireBuiltCli();
-    proxy = await startProxy(url);
-  });
-  afterAll(async () => {
-    await proxy?.close();
-    removeTempDirs();
-  });
-  beforeEach(async () => {
-    await resetMoto(url);
-    proxy.clear();
-  });
+  withProxiedMoto(url, async () => (proxy = await startProxy(url)));
 
   it("deploy --wait is accepted and waits; delete --noop lists the stack's resources and only reads", async () => {
     const dir = demoProject();
