@@ -19,7 +19,9 @@ import {
   type StackEvent,
 } from "@aws-sdk/client-cloudformation";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
+import { expect } from "vitest";
 import { createCloudFormation, type CfnApi } from "../../src/aws/clients";
+import { CodyError } from "../../src/errors";
 import { fakeSleep, testIo, type FakeSleep, type TestIo } from "./test-io";
 
 export type CfnMock = AwsClientStub<CloudFormationClient>;
@@ -95,6 +97,27 @@ export function restoreCfn(): void {
 /** The names of the commands sent, in order, e.g. ["DescribeStacksCommand", "GetTemplateCommand"]. */
 export function sentCommands(mock: CfnMock): string[] {
   return mock.calls().map((call) => (call.args[0] as object).constructor.name);
+}
+
+/** The name deployStack gives its change set at T0 (the tests' clock). */
+export const CHANGE_SET = `cody-${T0.getTime()}`;
+/** A deployed template that differs from TEMPLATE, so an update has something to change. */
+export const OLD_TEMPLATE = TEMPLATE.replace("Resources:", "Description: older\nResources:");
+const WRITE_COMMANDS = ["CreateChangeSetCommand", "ExecuteChangeSetCommand", "DeleteChangeSetCommand", "DeleteStackCommand", "ContinueUpdateRollbackCommand"];
+
+/** The commands sent that change something, in order. */
+export function sentWrites(mock: CfnMock): string[] {
+  return sentCommands(mock).filter((name) => WRITE_COMMANDS.includes(name));
+}
+
+/** The CodyError a promise rejects with (fails the test when it resolves or rejects with anything else). */
+export async function codyFailure(promise: Promise<unknown>): Promise<CodyError> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(CodyError);
+  return error as CodyError;
 }
 
 /** What CloudFormation answers DescribeStacks for a stack that does not exist. */

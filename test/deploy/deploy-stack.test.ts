@@ -14,7 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CfnApi } from "../../src/aws/clients";
 import { deployStack, formatChanges, propertyChanges, type DeployOptions, type DeployResult } from "../../src/deploy/deploy-stack";
 import { Interrupted } from "../../src/deploy/wait";
-import { CodyError, ExitCode } from "../../src/errors";
+import { ExitCode } from "../../src/errors";
 import {
   at,
   event,
@@ -31,15 +31,16 @@ import {
   TAGS,
   TEMPLATE,
   type CfnMock,
+  CHANGE_SET,
+  codyFailure,
+  OLD_TEMPLATE,
+  sentWrites,
 } from "../_helpers/mock-cfn";
 import { renderScreen } from "../_helpers/terminal";
 import { fakeSleep, testIo, type FakeSleep, type TestIo } from "../_helpers/test-io";
 
 afterEach(restoreCfn);
 
-const CHANGE_SET = `cody-${T0.getTime()}`;
-const OLD_TEMPLATE = TEMPLATE.replace("Resources:", "Description: older\nResources:");
-const WRITES = ["CreateChangeSetCommand", "ExecuteChangeSetCommand", "DeleteChangeSetCommand", "DeleteStackCommand", "ContinueUpdateRollbackCommand"];
 
 let cfn: CfnApi;
 let mock: CfnMock;
@@ -54,16 +55,9 @@ function deploy(overrides: Partial<DeployOptions> = {}): Promise<DeployResult> {
   return deployStack({ cfn, stackName: STACK, templateBody: TEMPLATE, tags: TAGS, io, sleep: sleep.sleep, now: () => T0.getTime(), ...overrides });
 }
 
-async function failure(promise: Promise<unknown>): Promise<CodyError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CodyError);
-  return error as CodyError;
-}
+const failure = codyFailure;
 
-const writes = () => sentCommands(mock).filter((name) => WRITES.includes(name));
+const writes = () => sentWrites(mock);
 const changeSetInput = () => mock.commandCalls(CreateChangeSetCommand).map((c) => c.args[0].input);
 const createEvents = () => [
   event(1, STACK, "CREATE_IN_PROGRESS", "User Initiated"),

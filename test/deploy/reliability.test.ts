@@ -18,15 +18,12 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CfnApi } from "../../src/aws/clients";
 import { codyChangeSets, RECENT_MS } from "../../src/deploy/change-sets";
 import { deployStack, type DeployOptions, type DeployResult } from "../../src/deploy/deploy-stack";
-import { CodyError, ExitCode, Interrupted } from "../../src/errors";
-import { freshEngine, playStack, readyChangeSet, restoreCfn, sentCommands, STACK, T0, TAGS, TEMPLATE, type CfnMock } from "../_helpers/mock-cfn";
+import { ExitCode, Interrupted } from "../../src/errors";
+import { CHANGE_SET, codyFailure, freshEngine, OLD_TEMPLATE, playStack, readyChangeSet, restoreCfn, sentWrites, STACK, T0, TAGS, TEMPLATE, type CfnMock } from "../_helpers/mock-cfn";
 import type { FakeSleep, TestIo } from "../_helpers/test-io";
 
 afterEach(restoreCfn);
 
-const CHANGE_SET = `cody-${T0.getTime()}`;
-const OLD_TEMPLATE = TEMPLATE.replace("Resources:", "Description: older\nResources:");
-const WRITES = ["CreateChangeSetCommand", "ExecuteChangeSetCommand", "DeleteChangeSetCommand", "DeleteStackCommand", "ContinueUpdateRollbackCommand"];
 
 let cfn: CfnApi;
 let mock: CfnMock;
@@ -41,16 +38,9 @@ function deploy(overrides: Partial<DeployOptions> = {}): Promise<DeployResult> {
   return deployStack({ cfn, stackName: STACK, templateBody: TEMPLATE, tags: TAGS, io, sleep: sleep.sleep, now: () => T0.getTime(), ...overrides });
 }
 
-async function failure(promise: Promise<unknown>): Promise<CodyError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CodyError);
-  return error as CodyError;
-}
+const failure = codyFailure;
 
-const writes = () => sentCommands(mock).filter((name) => WRITES.includes(name));
+const writes = () => sentWrites(mock);
 const cfnError = (name: string, message: string, status = 400) =>
   new CloudFormationServiceException({ name, $fault: status >= 500 ? "server" : "client", $metadata: { httpStatusCode: status }, message });
 
