@@ -176,23 +176,27 @@ export async function stackStatus(cfn: CloudFormationClient, stackName = DEMO_ST
 }
 
 /**
- * The hooks of an e2e file that puts a proxy (recording or fault) in front of its worker's moto: the
- * built CLI checked and the proxy started once, moto reset and the proxy cleared before each test, the
- * proxy closed and the temp projects removed at the end. `start` keeps the proxy where the file uses it.
+ * The hooks every e2e file against its worker's moto shares: the built CLI checked first, moto reset
+ * before each test (the worker's moto outlives the file), the temp projects removed at the end.
+ * With `proxy`, a proxy (recording or fault) in front of moto is started once, cleared before each test
+ * and closed at the end; `proxy.start` keeps it where the file uses it.
  */
-export function withProxiedMoto(url: string, start: () => Promise<{ close(): Promise<void>; clear(): void }>, eachTest?: () => void): void {
-  let proxy: { close(): Promise<void>; clear(): void } | undefined;
+export function withMoto(
+  url: string,
+  proxy?: { start: () => Promise<{ close(): Promise<void>; clear(): void }>; eachTest?: () => void },
+): void {
+  let started: { close(): Promise<void>; clear(): void } | undefined;
   beforeAll(async () => {
     requireBuiltCli();
-    proxy = await start();
+    started = await proxy?.start();
   });
   afterAll(async () => {
-    await proxy?.close();
+    await started?.close();
     removeTempDirs();
   });
   beforeEach(async () => {
     await resetMoto(url);
-    proxy?.clear();
-    eachTest?.();
+    started?.clear();
+    proxy?.eachTest?.();
   });
 }

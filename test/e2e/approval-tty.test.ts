@@ -5,10 +5,10 @@ import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GetTemplateCommand, ListChangeSetsCommand } from "@aws-sdk/client-cloudformation";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { motoEnv, resetMoto } from "../support/moto";
+import { describe, expect, it, vi } from "vitest";
+import { motoEnv } from "../support/moto";
 import { codyBin } from "../_helpers/cli";
-import { DEMO_STACK as STACK, demoProject, motoClients, removeTempDirs, requireBuiltCli, runCli, sharedMoto } from "../_helpers/e2e";
+import { DEMO_STACK as STACK, demoProject, motoClients, runCli, sharedMoto, withMoto } from "../_helpers/e2e";
 
 const { endpoint, url } = sharedMoto();
 vi.setConfig({ testTimeout: 120_000 });
@@ -54,11 +54,7 @@ function broaden(dir: string): void {
 }
 
 describe.skipIf(!endpoint)("the approval question on a terminal (built CLI, moto)", () => {
-  beforeAll(() => requireBuiltCli());
-  afterAll(() => removeTempDirs());
-  beforeEach(async () => {
-    await resetMoto(url);
-  });
+  withMoto(url);
 
   it("shows the IAM table and asks; n changes nothing, y deploys", async () => {
     const dir = demoProject();

@@ -28,7 +28,7 @@ import {
   sharedMoto,
   spawnCli,
   stackStatus as statusOf,
-  withProxiedMoto,
+  withMoto,
   type CliOptions,
   type CliRun as Run,
 } from "../_helpers/e2e";
@@ -130,8 +130,11 @@ async function deployOk(dir: string, extra: string[] = []): Promise<Run> {
 // ---------------------------------------------------------------- tests
 
 describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)", () => {
-  withProxiedMoto(url, async () => (proxy = await startProxy(url)), () => {
-    proxy.onRequest = undefined;
+  withMoto(url, {
+    start: async () => (proxy = await startProxy(url)),
+    eachTest: () => {
+      proxy.onRequest = undefined;
+    },
   });
 
   it("creates the stack: CodeBuild project, role under /cody/ and schedule as in the template", async () => {

@@ -5,7 +5,7 @@ import { ListChangeSetsCommand } from "@aws-sdk/client-cloudformation";
 import { ListBuildsForProjectCommand } from "@aws-sdk/client-codebuild";
 import { describe, expect, it } from "vitest";
 import { faultProxy, type FaultProxy } from "../support/fault-proxy.mjs";
-import { DEMO_PROJECT, DEMO_STACK, demoProject, motoClients, runCli, sharedMoto, spawnCli, stackStatus, withProxiedMoto } from "../_helpers/e2e";
+import { DEMO_PROJECT, DEMO_STACK, demoProject, motoClients, runCli, sharedMoto, spawnCli, stackStatus, withMoto } from "../_helpers/e2e";
 
 const { endpoint, url } = sharedMoto();
 const { cfn, codebuild } = motoClients(url);
@@ -35,7 +35,7 @@ async function deployed(): Promise<string> {
 }
 
 describe.skipIf(!endpoint)("cody under faults (built CLI, moto behind a fault proxy)", () => {
-  withProxiedMoto(url, async () => (proxy = await faultProxy(url)));
+  withMoto(url, { start: async () => (proxy = await faultProxy(url)) });
 
   it("a request that never gets an answer ends the command by itself, naming the call and the endpoint", async () => {
     const dir = demoProject();

@@ -7,9 +7,9 @@ import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { motoEnv, resetMoto } from "../support/moto";
-import { demoProject, removeTempDirs, requireBuiltCli, runCli, sharedMoto, stackStatus } from "../_helpers/e2e";
+import { describe, expect, it, vi } from "vitest";
+import { motoEnv } from "../support/moto";
+import { demoProject, runCli, sharedMoto, stackStatus, withMoto } from "../_helpers/e2e";
 import { fleetSchema } from "../_helpers/json-schemas";
 
 const { endpoint, url } = sharedMoto();
@@ -66,11 +66,7 @@ function threeTypes(): string {
 }
 
 describe.skipIf(!endpoint)("fleet: --all, --regions, delete --all (built CLI, moto)", () => {
-  beforeAll(() => requireBuiltCli());
-  afterAll(() => removeTempDirs());
-  beforeEach(async () => {
-    await resetMoto(url);
-  });
+  withMoto(url);
 
   it("deploy --all: three stacks, one summary; a broken project fails alone with the worst exit code", async () => {
     const dir = threeTypes();

@@ -15,7 +15,7 @@ import {
   sharedMoto,
   stackStatus,
   tempDir,
-  withProxiedMoto,
+  withMoto,
   type CliOptions,
   type CliRun,
 } from "../_helpers/e2e";
@@ -30,7 +30,7 @@ function cody(args: string[], options: Omit<CliOptions, "endpoint">): Promise<Cl
 }
 
 describe.skipIf(!endpoint)("issue 11 flags against moto (built CLI)", () => {
-  withProxiedMoto(url, async () => (proxy = await startProxy(url)));
+  withMoto(url, { start: async () => (proxy = await startProxy(url)) });
 
   it("deploy --wait is accepted and waits; delete --noop lists the stack's resources and only reads", async () => {
     const dir = demoProject();

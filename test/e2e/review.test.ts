@@ -7,9 +7,9 @@ import { GetTemplateCommand, ListChangeSetsCommand } from "@aws-sdk/client-cloud
 import { DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { resetMoto } from "../support/moto";
-import { DEMO_STACK as STACK, demoProject, expectPlain, motoClients, removeTempDirs, requireBuiltCli, runCli, sharedMoto, stackStatus, type CliRun } from "../_helpers/e2e";
+import { DEMO_STACK as STACK, demoProject, expectPlain, motoClients, runCli, sharedMoto, stackStatus, type CliRun, withMoto } from "../_helpers/e2e";
 
 const { endpoint, url } = sharedMoto();
 // Each test runs several deploys of the built CLI: on a loaded machine that takes longer than the default.
@@ -50,11 +50,7 @@ async function deployed(dir: string): Promise<void> {
 }
 
 describe.skipIf(!endpoint)("review before deploy against moto (built CLI)", () => {
-  beforeAll(() => requireBuiltCli());
-  afterAll(() => removeTempDirs());
-  beforeEach(async () => {
-    await resetMoto(url);
-  });
+  withMoto(url);
 
   it("diff shows old → new values and the IAM table for an added statement; --fail exits 1, then 0 when nothing changes", async () => {
     const dir = demoProject();

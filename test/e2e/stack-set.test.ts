@@ -6,9 +6,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CloudFormationClient, DescribeStackSetCommand, ListStackSetOperationsCommand } from "@aws-sdk/client-cloudformation";
 import { BatchGetProjectsCommand, CodeBuildClient } from "@aws-sdk/client-codebuild";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { resetMoto } from "../support/moto";
-import { DEMO_STACK as NAME, demoProject, expectPlain, removeTempDirs, requireBuiltCli, runCli, sharedMoto } from "../_helpers/e2e";
+import { describe, expect, it, vi } from "vitest";
+import { DEMO_STACK as NAME, demoProject, expectPlain, runCli, sharedMoto, withMoto } from "../_helpers/e2e";
 import { stackSetDeleteSchema, stackSetDeploySchema, stackSetStatusSchema } from "../_helpers/json-schemas";
 
 const { endpoint, url } = sharedMoto();
@@ -28,11 +27,7 @@ const json = async (args: string[], dir: string) => {
 };
 
 describe.skipIf(!endpoint)("cody --stack-set against moto (built CLI)", () => {
-  beforeAll(() => requireBuiltCli());
-  afterAll(() => removeTempDirs());
-  beforeEach(async () => {
-    await resetMoto(url);
-  });
+  withMoto(url);
 
   it("creates a set with instances in two regions, updates it, does nothing when nothing changed, lists and deletes it", async () => {
     const dir = demoProject();

@@ -3,9 +3,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { resetMoto } from "../support/moto";
-import { DEMO_STACK as STACK, demoProject, motoClients, removeTempDirs, requireBuiltCli, runCli, sharedMoto, stackStatus } from "../_helpers/e2e";
+import { describe, expect, it, vi } from "vitest";
+import { DEMO_STACK as STACK, demoProject, motoClients, runCli, sharedMoto, stackStatus, withMoto } from "../_helpers/e2e";
 
 const { endpoint, url } = sharedMoto();
 vi.setConfig({ testTimeout: 120_000 });
@@ -18,11 +17,7 @@ const settings = (dir: string, body: string) =>
 const described = async () => (await cfn.send(new DescribeStacksCommand({ StackName: STACK }))).Stacks?.[0];
 
 describe.skipIf(!endpoint)("stack settings against moto (built CLI)", () => {
-  beforeAll(() => requireBuiltCli());
-  afterAll(() => removeTempDirs());
-  beforeEach(async () => {
-    await resetMoto(url);
-  });
+  withMoto(url);
 
   it("stackTags go on the stack beside cody's; --role-arn is passed and accepted", async () => {
     // moto does not implement UpdateTerminationProtection (HTTP 500), so terminationProtection is
