@@ -6,16 +6,12 @@ import { resolveAws } from "../config/naming";
 import { projectNaming } from "../config/project-naming";
 import { findProjectRoot } from "../config/project-root";
 import type { CommandTarget } from "../config/target";
+import type { TargetFlags } from "../config/target-flags";
 import { CodyError } from "../errors";
 import { findProject, latestBuildId, type FoundProject } from "./find-project";
 
-export interface TargetOptions {
-  type?: string;
-  env?: string;
-  stackName?: string;
-  region?: string;
-  profile?: string;
-}
+/** The target flags without the project name, which build commands take apart (it may be a build id's). */
+export type TargetOptions = Omit<TargetFlags, "projectName">;
 
 /** Where the command runs; tests replace them, the CLI passes none. */
 export interface TargetContext {

@@ -3,14 +3,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Option, type Command } from "commander";
 import { CODY_DIR, findProjectRoot } from "../config/project-root";
+import type { TargetFlags } from "../config/target-flags";
 
-export interface ProjectOptions {
-  type?: string;
-  env?: string;
-  stackName?: string;
-  region?: string;
-  profile?: string;
-}
+/** The target flags as commander hands them over: the project name comes as the positional argument. */
+export type ProjectOptions = Omit<TargetFlags, "projectName">;
 
 export function withProjectOptions(cmd: Command): Command {
   return cmd

@@ -28,19 +28,11 @@ import {
   type ScheduleInputConfig,
   type SettingsInput,
 } from "./schema";
+import type { TargetFlags, TargetPlace } from "./target-flags";
 import { findLine, parseFieldPath, readSource, validate } from "./validate";
 
-export interface LoadOptions {
-  /** Where the command runs: `.cody/` is found from here (CODY_ROOT, then upwards; see project-root.ts). */
-  cwd: string;
-  projectName?: string;
-  type?: string;
-  env?: string;
-  stackName?: string;
-  region?: string;
-  /** Environment variables to read (`CODY_ENV`, `CODY_EXTRA`, `AWS_PROFILE`, `AWS_REGION`, `AWS_ACCOUNT_ID`). */
-  environment?: Record<string, string | undefined>;
-}
+/** What to load: the target flags (a profile plays no part in loading) and where to look. */
+export type LoadOptions = Omit<TargetFlags, "profile"> & TargetPlace;
 
 export interface ProjectFiles {
   project: string;

@@ -6,20 +6,12 @@ import { CODY_DIR } from "./project-root";
 import type { SettingsInput } from "./schema";
 import { loadSettings } from "./settings-file";
 import { settleNaming } from "./target";
+import type { TargetFlags, TargetPlace } from "./target-flags";
 
 export { CODY_DIR };
 
-export interface NamingTarget {
-  /** The positional argument. */
-  projectName?: string;
-  /** Where the command runs; the project root is found from here (see project-root.ts). */
-  type?: string;
-  env?: string;
-  stackName?: string;
-  cwd: string;
-  /** Environment variables to read (`CODY_ENV`, `CODY_EXTRA`, `AWS_PROFILE`); defaults to process.env. */
-  environment?: Record<string, string | undefined>;
-}
+/** What names derive from: the target flags without the AWS ones, and where to look. */
+export type NamingTarget = Omit<TargetFlags, "region" | "profile"> & TargetPlace;
 
 export interface ProjectNaming {
   names: Names;

@@ -8,17 +8,10 @@ import { resolveAws, resolveEnv, resolveNames, type Names } from "./naming";
 import { loadSettings } from "./settings-file";
 import { findProjectRoot, noProjectError, type RootSearch } from "./project-root";
 import type { SettingsInput } from "./schema";
+import type { TargetFlags } from "./target-flags";
 
 /** The flags that choose a target, as every command spells them (`cody <command> [project] --type ...`). */
-export interface TargetOptions {
-  /** The positional argument. */
-  projectName?: string;
-  type?: string;
-  env?: string;
-  stackName?: string;
-  region?: string;
-  profile?: string;
-}
+export type TargetOptions = TargetFlags;
 
 /** Where the command runs; tests replace them, the CLI passes none. */
 export interface TargetIo {
