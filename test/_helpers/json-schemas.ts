@@ -73,7 +73,17 @@ export const deleteSchema = z.union([
 
 const principal = z.object({ kind: z.string(), callerArn: z.string(), arn: z.string(), account: z.string(), partition: z.string() }).strict();
 const engine = z.enum(["simulator", "local", "none"]);
-const preflightBase = { command: z.literal("preflight"), region, commands: z.array(z.string()) };
+/** The stack set a preflight covered (--stack-set, or settings' stackSet). */
+const checkedStackSet = z
+  .object({ name: z.string(), permissionModel: z.enum(["SELF_MANAGED", "SERVICE_MANAGED"]), administrationRoleArn: z.string().optional(), executionRoleName: z.string().optional() })
+  .strict();
+const preflightBase = {
+  command: z.literal("preflight"),
+  region,
+  commands: z.array(z.string()),
+  serviceRoleArn: z.string().optional(),
+  stackSet: checkedStackSet.optional(),
+};
 /** Which engine answered, and why the simulator did not when the local one did (docs/preflight.md). */
 const engineFields = { engine, simulatorUnavailable: z.string().optional() };
 export const preflightSchema = z.union([

@@ -12,6 +12,7 @@ import { ALL_COMMANDS, deployPreflight, preflightCommand } from "../../src/cli/c
 import { CodyError, ExitCode } from "../../src/errors";
 import type { Requirement } from "../../src/iam/requirements";
 import type { SynthResult } from "../../src/synth/template";
+import { preflightSchema } from "../_helpers/json-schemas";
 import { recordingReporter } from "../_helpers/test-io";
 import { fakeIam } from "./iam-fake";
 
@@ -187,6 +188,23 @@ describe("preflightCommand (cody preflight)", () => {
     const json = JSON.parse(out.join("")) as Record<string, unknown>;
     expect(json).toMatchObject({ command: "preflight", type: "ok", engine: "simulator", region: "eu-west-1", checked: 2, principal: { kind: "user" } });
     expect(lines).toContain("No .cody/ folder here: checking what any cody project needs.");
+  });
+
+  it("--json names the service role and the stack set the check covered, and passes the strict schema", async () => {
+    process.chdir(empty);
+    simulator([]);
+    const role = `arn:aws:iam::${ACCOUNT}:role/cody-cloudformation`;
+    const { reporter, out } = recordingReporter();
+    await preflightCommand(undefined, { region: "eu-west-1", json: true, roleArn: role, stackSet: true }, reporter);
+    const json = JSON.parse(out.join("")) as Record<string, unknown>;
+    expect(json).toMatchObject({ command: "preflight", type: "ok", serviceRoleArn: role, stackSet: { name: "*-cody", permissionModel: "SELF_MANAGED" } });
+    expect(Object.keys(json).slice(0, 5)).toEqual(["command", "type", "region", "commands", "serviceRoleArn"]);
+    expect(preflightSchema.safeParse(json).success).toBe(true);
+    const plain = recordingReporter();
+    await preflightCommand(undefined, { region: "eu-west-1", json: true }, plain.reporter);
+    const without = JSON.parse(plain.out.join("")) as Record<string, unknown>;
+    expect(without).not.toHaveProperty("serviceRoleArn");
+    expect(without).not.toHaveProperty("stackSet");
   });
 
   it("ok: says who passed how many checks", async () => {

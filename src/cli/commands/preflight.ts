@@ -69,18 +69,32 @@ export async function preflightCommand(projectName: string | undefined, options:
     ...(stackSet ? { stackSet } : {}),
   });
   try {
-    await report(result, region, options, reporter, synth);
+    await report(result, { region, roleArn, stackSet }, options, reporter, synth);
   } finally {
     // After the result (and before an error's message): what the check cannot see of the stack set.
     if (stackSet) await printStackSetRemarks(stackSet, result, region, reporter);
   }
 }
 
-async function report(result: PreflightResult, region: string, options: PreflightOptions, reporter: Reporter, synth: ProjectSynth | undefined): Promise<void> {
+/** What the check was scoped to, for --json: the region, and the service role and stack set when there are. */
+interface CheckScope {
+  region: string;
+  roleArn?: string;
+  stackSet?: StackSetScope;
+}
+
+async function report(result: PreflightResult, scope: CheckScope, options: PreflightOptions, reporter: Reporter, synth: ProjectSynth | undefined): Promise<void> {
   if (options.json) {
     // command and type first, as in every --json result.
     const { type, ...rest } = result;
-    printResult(reporter, "preflight", type, { region, commands: ALL_COMMANDS, ...rest });
+    const { region, roleArn, stackSet } = scope;
+    printResult(reporter, "preflight", type, {
+      region,
+      commands: ALL_COMMANDS,
+      ...(roleArn ? { serviceRoleArn: roleArn } : {}),
+      ...(stackSet ? { stackSet: jsonStackSet(stackSet) } : {}),
+      ...rest,
+    });
   }
   if (result.type === "ok") {
     if (!options.json) reporter.success(formatOk(result));
@@ -97,6 +111,11 @@ async function report(result: PreflightResult, region: string, options: Prefligh
     throw new CodyError(formatCouldNotRun(result), { exitCode: ExitCode.permissions, hint: "Without --strict this is a warning, not a failure." });
   }
   reporter.warn(formatCouldNotRun(result));
+}
+
+/** The stack set as --json names it: what was checked, not the template's resource types. */
+function jsonStackSet({ name, permissionModel, administrationRoleArn, executionRoleName }: StackSetScope) {
+  return { name, permissionModel, ...(administrationRoleArn ? { administrationRoleArn } : {}), ...(executionRoleName ? { executionRoleName } : {}) };
 }
 
 /** What the check cannot see of a stack set (the administration and execution roles), as `cody policy` says it. */
