@@ -59,6 +59,15 @@ export function cfnLintAvailable(): Availability {
   return requireInCi({ ok: false, why: `\`cfn-lint --version\` did not run (${why})` }, "cfn-lint");
 }
 
+/**
+ * Builds as stock moto has them (the launcher's --plain-builds) on a running launcher, for the default
+ * account in us-east-1, until the next reset; see launcher.py.
+ */
+export async function setPlainBuilds(endpoint: string): Promise<void> {
+  const res = await fetch(`${endpoint}/moto-api/codebuild/plain-builds`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+  if (!res.ok) throw new Error(`plain-builds: HTTP ${res.status} ${await res.text()}`);
+}
+
 /** Make the next (or a given) CodeBuild build end with a chosen status; see launcher.py. */
 export async function setBuildOutcome(endpoint: string, outcome: BuildOutcome): Promise<void> {
   const res = await fetch(`${endpoint}/moto-api/codebuild/build-outcome`, {
