@@ -4,7 +4,9 @@ import { e2eWorkers } from "./test/support/workers";
 // Two projects in one run, side by side. Unit files run in forks, two at a time (vitest's default on 2
 // cores would be one; some files chdir or spawn the built CLI, which a fork of their own allows).
 // e2e files run in threads, e2eWorkers() at a time, each worker against its own moto, which the e2e
-// project's global setup starts once per run. vitest sizes pools from the root config only, hence the
+// project's global setup starts once per run. A thread runs one e2e file after another and keeps its
+// module cache (threads.isolate: false): the SDK clients every e2e file imports load once per thread,
+// not once per file (~7 CPU-s a run). ISOLATED files still get fresh modules (their project's isolate). vitest sizes pools from the root config only, hence the
 // pool options here rather than in the projects. test/support/build-once.ts builds dist/ first when
 // it is missing or older than src/ (npm test has just built it, so then it does nothing).
 /**
@@ -25,7 +27,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 60_000,
     globalSetup: ["test/support/build-once.ts"],
-    poolOptions: { forks: { maxForks: 2, minForks: 1, isolate: false }, threads: { maxThreads: e2eWorkers(), minThreads: 1 } },
+    poolOptions: { forks: { maxForks: 2, minForks: 1, isolate: false }, threads: { maxThreads: e2eWorkers(), minThreads: 1, isolate: false } },
     projects: [
       {
         // Unit files share their fork's module cache (poolOptions.forks.isolate: false at the root, where
@@ -36,7 +38,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: "unit-isolated", include: ISOLATED, pool: "threads" },
+        test: { name: "unit-isolated", include: ISOLATED, pool: "threads", poolOptions: { threads: { isolate: true } } },
       },
       {
         extends: true,

@@ -179,23 +179,27 @@ export async function stackStatus(cfn: CloudFormationClient, stackName = DEMO_ST
  * The hooks every e2e file against its worker's moto shares: the built CLI checked first, moto reset
  * before each test (the worker's moto outlives the file), the temp projects removed at the end.
  * With `proxy`, a proxy (recording or fault) in front of moto is started once, cleared before each test
- * and closed at the end; `proxy.start` keeps it where the file uses it.
+ * and closed at the end; `proxy.start` keeps it where the file uses it. `resetEach: false` resets moto
+ * once, before the describe's own beforeAll: for tests that take turns on one state in their order
+ * (e.g. one deployed stack), each leaving it as the next one expects.
  */
 export function withMoto(
   url: string,
   proxy?: { start: () => Promise<{ close(): Promise<void>; clear(): void }>; eachTest?: () => void },
+  { resetEach = true }: { resetEach?: boolean } = {},
 ): void {
   let started: { close(): Promise<void>; clear(): void } | undefined;
   beforeAll(async () => {
     requireBuiltCli();
     started = await proxy?.start();
+    if (!resetEach) await resetMoto(url);
   });
   afterAll(async () => {
     await started?.close();
     removeTempDirs();
   });
   beforeEach(async () => {
-    await resetMoto(url);
+    if (resetEach) await resetMoto(url);
     started?.clear();
     proxy?.eachTest?.();
   });

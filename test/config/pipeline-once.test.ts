@@ -61,6 +61,8 @@ describe("cody status: settings.ts evaluated once", () => {
     cb.on(BatchGetBuildsCommand).resolves({ builds: [{ id: BUILD_ID, projectName: "demo", buildStatus: "SUCCEEDED", buildComplete: true }] });
   });
   afterEach(() => cb.reset());
+  // The SDK stays loaded in this thread for the next file (test/aws/clients.test.ts needs its real handler).
+  afterAll(() => cb.restore());
 
   const files = {
     ".cody/project.ts": "export default {}",

@@ -78,7 +78,8 @@ describe("detectDrift", () => {
 describe("cody drift", () => {
   async function cody(...args: string[]) {
     const recording = recordingReporter();
-    const code = await run(["node", "cody", "drift", "--stack-name", STACK, "--region", "us-east-1", ...args], { reporter: recording.reporter });
+    // The project named: its default, the current folder's name, would make the checkout's folder part of the test.
+    const code = await run(["node", "cody", "drift", "demo", "--stack-name", STACK, "--region", "us-east-1", ...args], { reporter: recording.reporter });
     return { code, err: recording.lines.join("\n"), out: recording.out.join("\n") };
   }
 

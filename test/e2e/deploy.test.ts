@@ -17,7 +17,7 @@ import {
 import { BatchGetProjectsCommand, type Project } from "@aws-sdk/client-codebuild";
 import { DescribeRuleCommand, ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
 import { GetRoleCommand, GetRolePolicyCommand } from "@aws-sdk/client-iam";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   DEMO_PROJECT as PROJECT,
   DEMO_STACK as STACK,
@@ -181,87 +181,6 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
     expect(targets.Targets?.[0]?.Arn).toBe(live?.arn);
   });
 
-  it("a second deploy says there is nothing to change, in at most 3 calls and without a change set", async () => {
-    const dir = demoProject();
-    await deployOk(dir, SETUP);
-    const before = await changeSets();
-    proxy.clear();
-    // The engine's own calls: preflight's (STS, IAM simulator) are covered by test/e2e/preflight.test.ts.
-    const run = await deployOk(dir, SETUP);
-    expect(run.stderr).toContain(`No changes: stack ${STACK} is up to date.`);
-    expect(proxy.total(), JSON.stringify(proxy.calls())).toBeLessThanOrEqual(3);
-    expect(proxy.calls().CreateChangeSet).toBeUndefined();
-    expect(await changeSets()).toEqual(before);
-    expect(pending(await changeSets())).toEqual([]);
-    expect(await stackStatus()).toBe("CREATE_COMPLETE");
-  });
-
-  it("deletes the empty change set when only the template's formatting differs", async () => {
-    const dir = demoProject();
-    await deployOk(dir, SETUP);
-    // Same template as JSON: GetTemplate no longer matches byte for byte, so cody makes a change set,
-    // which CloudFormation reports FAILED "didn't contain changes".
-    await cfn.send(new UpdateStackCommand({ StackName: STACK, TemplateBody: JSON.stringify(await synthJson(dir)), Capabilities: ["CAPABILITY_NAMED_IAM"] }));
-    proxy.clear();
-    const run = await deployOk(dir, SETUP);
-    expect(run.stderr).toContain(`No changes: stack ${STACK} is up to date.`);
-    expect(proxy.calls()).toMatchObject({ CreateChangeSet: 1, DeleteChangeSet: 1 });
-    expect(proxy.calls().ExecuteChangeSet).toBeUndefined();
-    expect(pending(await changeSets())).toEqual([]);
-  });
-
-  it("diff shows the changed logical IDs with ~ and changes nothing", async () => {
-    const dir = demoProject();
-    await deployOk(dir, SETUP);
-    const image = (await project())?.environment?.image;
-    const before = await changeSets();
-    editProject(dir);
-    proxy.clear();
-
-    const run = await cody(["diff"], { cwd: dir });
-    expect(run.code, run.stderr).toBe(0);
-    expectPlain(run);
-    expect(run.stderr).toContain(`Changes to stack ${STACK} (${REGION}):`);
-    expect(run.stdout).toMatch(/^ {2}~ CodeBuild +AWS::CodeBuild::Project$/m);
-    expect(run.stdout).toMatch(/^ {2}~ IamRole +AWS::IAM::Role$/m);
-    expect(run.stdout).toMatch(/^ {2}~ EventsRule +AWS::Events::Rule$/m);
-    expect(run.stdout).not.toContain("EventsRuleRole"); // untouched resources are not listed
-    expect(proxy.calls().ExecuteChangeSet).toBeUndefined();
-
-    expect(await stackStatus()).toBe("CREATE_COMPLETE");
-    expect((await project())?.environment?.image).toBe(image);
-    expect(await changeSets()).toEqual(before); // its change set was deleted
-  });
-
-  it("updates the stack: image, env var, schedule and role policy change", async () => {
-    const dir = demoProject();
-    await deployOk(dir, SETUP);
-    const ids = await physicalIds();
-    editProject(dir);
-
-    const run = await deployOk(dir);
-    expect(run.stderr).toMatch(/^ {2}~ CodeBuild +AWS::CodeBuild::Project$/m);
-    expect(run.stderr).toMatch(new RegExp(`Deployed ${STACK} \\(UPDATE_COMPLETE\\)`));
-    expect(await stackStatus()).toBe("UPDATE_COMPLETE");
-
-    const live = await project();
-    expect(live?.environment?.image).toBe(NEW_IMAGE);
-    expect(live?.environment?.environmentVariables).toContainEqual({ name: "LOG_LEVEL", type: "PLAINTEXT", value: "debug" });
-    expect((await events.send(new DescribeRuleCommand({ Name: ids.EventsRule }))).ScheduleExpression).toBe("rate(12 hours)");
-    // CloudFormation holds the new role policy and applies it to the same role, updated in place.
-    const deployed = await cfn.send(new GetTemplateCommand({ StackName: STACK }));
-    expect(deployed.TemplateBody).toContain("WriteArtifacts");
-    expect((await physicalIds()).IamRole).toBe(ids.IamRole);
-    const livePolicy = await rolePolicy(ids.IamRole);
-    expect(livePolicy).toContain("WriteArtifacts");
-    expect(livePolicy).toContain("arn:aws:s3:::acme-demo-artifacts/*");
-    expect(livePolicy).toContain("ReadBuildCache"); // what was there stays
-    expect(run.stderr).toMatch(new RegExp(`^ {2}ScheduleName +${ids.EventsRule}$`, "m")); // outputs after an update too
-
-    const again = await deployOk(dir, SETUP);
-    expect(again.stderr).toContain("No changes");
-  });
-
   it("warns about an --env the project does not define, naming the ones it does (diff and delete)", async () => {
     const dir = demoProject();
     mkdirSync(join(dir, ".cody", "variables"));
@@ -314,35 +233,6 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
     expect(run.stderr).toMatch(new RegExp(`Deployed ${STACK} \\(CREATE_COMPLETE\\)`));
     const stacks = ((await cfn.send(new ListStacksCommand({}))).StackSummaries ?? []).filter((s) => s.StackStatus !== "DELETE_COMPLETE");
     expect(stacks).toEqual([expect.objectContaining({ StackName: STACK, StackId: review.StackId, StackStatus: "CREATE_COMPLETE" })]);
-    expect(await project()).toBeDefined();
-  });
-
-  it("delete --yes removes the stack and its resources", async () => {
-    const dir = demoProject();
-    await deployOk(dir, SETUP);
-    const ids = await physicalIds();
-    const run = await cody(["delete", "--yes"], { cwd: dir });
-    expect(run.code, run.stderr).toBe(0);
-    expectPlain(run);
-    expect(run.stderr).toMatch(/DELETE_COMPLETE +AWS::CloudFormation::Stack +demo-cody/);
-    expect(run.stderr).toMatch(new RegExp(`Deleted ${STACK} \\(${REGION}\\) in \\d+\\.\\d+s`));
-    // CodeBuild made the log group, not the stack: delete names it, from the stack's ProjectName output.
-    expect(run.stderr).toContain(`Left behind: ${LEFT_BEHIND}`);
-    expect(await stackStatus()).toBeUndefined();
-    expect(await project()).toBeUndefined();
-    await expect(iam.send(new GetRoleCommand({ RoleName: ids.IamRole }))).rejects.toThrow(/not found|cannot be found|NoSuchEntity/i);
-    await expect(events.send(new DescribeRuleCommand({ Name: ids.EventsRule }))).rejects.toThrow(/does not exist|ResourceNotFound/i);
-  });
-
-  it("delete without --yes and without a terminal refuses (exit 1) and keeps the stack", async () => {
-    const dir = demoProject();
-    await deployOk(dir, SETUP);
-    const run = await cody(["delete"], { cwd: dir });
-    expect(run.code).toBe(1);
-    expectPlain(run);
-    expect(run.stderr).toContain(`error not deleting stack ${STACK} (${REGION}): there is no terminal to confirm it.`);
-    expect(run.stderr).toContain("--yes");
-    expect(await stackStatus()).toBe("CREATE_COMPLETE");
     expect(await project()).toBeDefined();
   });
 
@@ -428,12 +318,74 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
     expect(proxy.calls()).toEqual({});
     expect(await stackStatus()).toBeUndefined();
   });
+});
+
+// One deployed stack, then each test in turn: a deploy that changes nothing, a refused delete, a diff
+// and an interrupted deploy from an edited copy (all leave the stack as it was), a formatting-only
+// update, a real update, and the delete. Each test asserts the state it starts from.
+describe.skipIf(!endpoint)("cody deploy / diff / delete on one deployed stack, in turn (built CLI)", () => {
+  withMoto(
+    url,
+    {
+      start: async () => (proxy = await startProxy(url)),
+      eachTest: () => {
+        proxy.onRequest = undefined;
+      },
+    },
+    { resetEach: false },
+  );
+  let dir: string;
+  beforeAll(async () => {
+    dir = demoProject();
+    await deployOk(dir, SETUP);
+  });
+
+  it("a second deploy says there is nothing to change, in at most 3 calls and without a change set", async () => {
+    const before = await changeSets();
+    // The engine's own calls: preflight's (STS, IAM simulator) are covered by test/e2e/preflight.test.ts.
+    const run = await deployOk(dir, SETUP);
+    expect(run.stderr).toContain(`No changes: stack ${STACK} is up to date.`);
+    expect(proxy.total(), JSON.stringify(proxy.calls())).toBeLessThanOrEqual(3);
+    expect(proxy.calls().CreateChangeSet).toBeUndefined();
+    expect(await changeSets()).toEqual(before);
+    expect(pending(await changeSets())).toEqual([]);
+    expect(await stackStatus()).toBe("CREATE_COMPLETE");
+  });
+
+  it("delete without --yes and without a terminal refuses (exit 1) and keeps the stack", async () => {
+    const run = await cody(["delete"], { cwd: dir });
+    expect(run.code).toBe(1);
+    expectPlain(run);
+    expect(run.stderr).toContain(`error not deleting stack ${STACK} (${REGION}): there is no terminal to confirm it.`);
+    expect(run.stderr).toContain("--yes");
+    expect(await stackStatus()).toBe("CREATE_COMPLETE");
+    expect(await project()).toBeDefined();
+  });
+
+  it("diff shows the changed logical IDs with ~ and changes nothing", async () => {
+    const image = (await project())?.environment?.image;
+    const before = await changeSets();
+    const edited = demoProject(); // another copy of the project: the same stack
+    editProject(edited);
+
+    const run = await cody(["diff"], { cwd: edited });
+    expect(run.code, run.stderr).toBe(0);
+    expectPlain(run);
+    expect(run.stderr).toContain(`Changes to stack ${STACK} (${REGION}):`);
+    expect(run.stdout).toMatch(/^ {2}~ CodeBuild +AWS::CodeBuild::Project$/m);
+    expect(run.stdout).toMatch(/^ {2}~ IamRole +AWS::IAM::Role$/m);
+    expect(run.stdout).toMatch(/^ {2}~ EventsRule +AWS::Events::Rule$/m);
+    expect(run.stdout).not.toContain("EventsRuleRole"); // untouched resources are not listed
+    expect(proxy.calls().ExecuteChangeSet).toBeUndefined();
+
+    expect(await stackStatus()).toBe("CREATE_COMPLETE");
+    expect((await project())?.environment?.image).toBe(image);
+    expect(await changeSets()).toEqual(before); // its change set was deleted
+  });
 
   it("Ctrl-C before the change set runs deletes it, exits 130 and leaves the stack as it was", async () => {
-    const dir = demoProject();
-    await deployOk(dir, SETUP);
-    editProject(dir);
-    proxy.clear();
+    const edited = demoProject(); // another copy of the project: the same stack
+    editProject(edited);
     // moto answers at once, so hold DescribeChangeSet while the user "presses" Ctrl-C. Requests only
     // come once the CLI runs, so `running` is set by then.
     let pressed = false;
@@ -443,7 +395,7 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
       running.child.kill("SIGINT");
       await new Promise((resolve) => setTimeout(resolve, 500));
     };
-    const running = spawnCli(["deploy"], { cwd: dir, endpoint: proxy.endpoint });
+    const running = spawnCli(["deploy"], { cwd: edited, endpoint: proxy.endpoint });
     const run = await running.done;
     expect(run.code, run.stderr).toBe(130);
     expect(run.stderr).toMatch(/Interrupted: deleted change set cody-\d+; nothing was deployed\./);
@@ -452,5 +404,59 @@ describe.skipIf(!endpoint)("cody deploy / diff / delete against moto (built CLI)
     expect(pending(await changeSets())).toEqual([]);
     expect(await stackStatus()).toBe("CREATE_COMPLETE");
     expect((await project())?.environment?.image).not.toBe(NEW_IMAGE);
+  });
+
+  it("deletes the empty change set when only the template's formatting differs", async () => {
+    // Same template as JSON: GetTemplate no longer matches byte for byte, so cody makes a change set,
+    // which CloudFormation reports FAILED "didn't contain changes".
+    await cfn.send(new UpdateStackCommand({ StackName: STACK, TemplateBody: JSON.stringify(await synthJson(dir)), Capabilities: ["CAPABILITY_NAMED_IAM"] }));
+    proxy.clear();
+    const run = await deployOk(dir, SETUP);
+    expect(run.stderr).toContain(`No changes: stack ${STACK} is up to date.`);
+    expect(proxy.calls()).toMatchObject({ CreateChangeSet: 1, DeleteChangeSet: 1 });
+    expect(proxy.calls().ExecuteChangeSet).toBeUndefined();
+    expect(pending(await changeSets())).toEqual([]);
+  });
+
+  it("updates the stack: image, env var, schedule and role policy change", async () => {
+    const ids = await physicalIds();
+    editProject(dir);
+
+    const run = await deployOk(dir);
+    expect(run.stderr).toMatch(/^ {2}~ CodeBuild +AWS::CodeBuild::Project$/m);
+    expect(run.stderr).toMatch(new RegExp(`Deployed ${STACK} \\(UPDATE_COMPLETE\\)`));
+    expect(await stackStatus()).toBe("UPDATE_COMPLETE");
+
+    const live = await project();
+    expect(live?.environment?.image).toBe(NEW_IMAGE);
+    expect(live?.environment?.environmentVariables).toContainEqual({ name: "LOG_LEVEL", type: "PLAINTEXT", value: "debug" });
+    expect((await events.send(new DescribeRuleCommand({ Name: ids.EventsRule }))).ScheduleExpression).toBe("rate(12 hours)");
+    // CloudFormation holds the new role policy and applies it to the same role, updated in place.
+    const deployed = await cfn.send(new GetTemplateCommand({ StackName: STACK }));
+    expect(deployed.TemplateBody).toContain("WriteArtifacts");
+    expect((await physicalIds()).IamRole).toBe(ids.IamRole);
+    const livePolicy = await rolePolicy(ids.IamRole);
+    expect(livePolicy).toContain("WriteArtifacts");
+    expect(livePolicy).toContain("arn:aws:s3:::acme-demo-artifacts/*");
+    expect(livePolicy).toContain("ReadBuildCache"); // what was there stays
+    expect(run.stderr).toMatch(new RegExp(`^ {2}ScheduleName +${ids.EventsRule}$`, "m")); // outputs after an update too
+
+    const again = await deployOk(dir, SETUP);
+    expect(again.stderr).toContain("No changes");
+  });
+
+  it("delete --yes removes the stack and its resources", async () => {
+    const ids = await physicalIds();
+    const run = await cody(["delete", "--yes"], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    expectPlain(run);
+    expect(run.stderr).toMatch(/DELETE_COMPLETE +AWS::CloudFormation::Stack +demo-cody/);
+    expect(run.stderr).toMatch(new RegExp(`Deleted ${STACK} \\(${REGION}\\) in \\d+\\.\\d+s`));
+    // CodeBuild made the log group, not the stack: delete names it, from the stack's ProjectName output.
+    expect(run.stderr).toContain(`Left behind: ${LEFT_BEHIND}`);
+    expect(await stackStatus()).toBeUndefined();
+    expect(await project()).toBeUndefined();
+    await expect(iam.send(new GetRoleCommand({ RoleName: ids.IamRole }))).rejects.toThrow(/not found|cannot be found|NoSuchEntity/i);
+    await expect(events.send(new DescribeRuleCommand({ Name: ids.EventsRule }))).rejects.toThrow(/does not exist|ResourceNotFound/i);
   });
 });

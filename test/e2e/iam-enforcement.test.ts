@@ -1,8 +1,9 @@
 // IAM enforcement end to end: a user holding exactly `cody policy`'s policy can deploy, diff, run and
 // delete the demo project; the same user without one action is stopped with a message naming it.
 // moto has no policy simulator, but with auth switched on (INITIAL_NO_AUTH_ACTION_COUNT, then
-// /moto-api/reset-auth) it checks every request against the caller's IAM policies. This file runs its
-// OWN moto so switching auth on cannot disturb other suites.
+// /moto-api/reset-auth) it checks every request against the caller's IAM policies. It runs on its
+// worker's moto (files take turns on a worker's moto, and moto's default is auth off, "inf"): auth is
+// switched off again after every test, so the next file finds moto as plain as ever.
 //
 // moto checks the action only: CloudFormation, CodeBuild and Logs requests reach its evaluator with
 // resource "*", so a statement scoped to an ARN never matches there (measured: an Allow on
@@ -15,12 +16,11 @@
 // when the user may make those reads, and otherwise says it could not run.
 import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from "@aws-sdk/client-iam";
 import { PutParameterCommand } from "@aws-sdk/client-ssm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { motoAvailable, startMoto, type MotoServer } from "../support/moto";
-import { DEMO_STACK as STACK, demoProject, motoClients, removeTempDirs, requireBuiltCli, runCli, stackStatus as statusOf, type MotoClients } from "../_helpers/e2e";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { DEMO_STACK as STACK, demoProject, motoClients, runCli, sharedMoto, stackStatus as statusOf, withMoto } from "../_helpers/e2e";
 
 const ACCOUNT = "123456789012";
-const available = motoAvailable().ok;
+const { endpoint, url } = sharedMoto();
 
 interface Keys {
   accessKeyId: string;
@@ -32,18 +32,17 @@ interface PolicyJson {
   Statement: Array<{ Sid?: string; Effect: string; Action: string | string[]; Resource: string | string[]; Condition?: unknown }>;
 }
 
-let moto: MotoServer;
-let aws: MotoClients;
+const aws = motoClients(url);
 
-/** The built CLI against this file's moto, as `keys` when given (else moto's dummy user). */
+/** The built CLI against the worker's moto, as `keys` when given (else moto's dummy user). */
 function cody(args: string[], cwd: string, keys?: Keys, extraEnv: Record<string, string> = {}) {
   const asUser = keys ? { AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey } : {};
-  return runCli(args, { cwd, endpoint: moto.endpoint, env: { ...asUser, ...extraEnv }, killAfterMs: 60_000 });
+  return runCli(args, { cwd, endpoint: url, env: { ...asUser, ...extraEnv }, killAfterMs: 60_000 });
 }
 
 /** moto's switch: "inf" = no checks; "0" = every request from now on is authenticated and authorized. */
 async function auth(count: "inf" | "0"): Promise<void> {
-  const res = await fetch(`${moto.endpoint}/moto-api/reset-auth`, { method: "POST", headers: { "content-type": "application/json" }, body: count });
+  const res = await fetch(`${url}/moto-api/reset-auth`, { method: "POST", headers: { "content-type": "application/json" }, body: count });
   if (!res.ok) throw new Error(`reset-auth: HTTP ${res.status} ${await res.text()}`);
 }
 
@@ -91,25 +90,18 @@ async function stackStatus(): Promise<string | undefined> {
   return statusOf(aws.cfn);
 }
 
-describe.skipIf(!available)("IAM enforcement in moto: `cody policy` is enough, and one action less is named", () => {
+describe.skipIf(!endpoint)("IAM enforcement in moto: `cody policy` is enough, and one action less is named", () => {
   let dir: string;
   let policy: PolicyJson;
 
+  // Auth starts off (moto's default): users are created first, then checks are switched on with reset-auth.
+  // Switched off before withMoto's reset and after every test, whatever the test did.
+  beforeEach(() => auth("inf"));
+  withMoto(url);
+  afterEach(() => auth("inf"));
   beforeAll(async () => {
-    requireBuiltCli();
-    // Auth starts off: users are created first, then checks are switched on with reset-auth.
-    moto = await startMoto({ env: { INITIAL_NO_AUTH_ACTION_COUNT: "inf" } });
-    aws = motoClients(moto.endpoint);
     dir = demoProject();
     policy = await codyPolicy(dir);
-  });
-  afterAll(async () => {
-    await moto?.stop();
-    removeTempDirs();
-  });
-  beforeEach(async () => {
-    await auth("inf");
-    await moto.reset();
   });
 
   it("moto really enforces: the dummy keys every other suite uses are rejected once auth is on", async () => {

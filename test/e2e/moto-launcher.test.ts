@@ -34,7 +34,7 @@ import {
   ListRolePoliciesCommand,
 } from "@aws-sdk/client-iam";
 import { beforeEach, describe, expect, it } from "vitest";
-import { resetMoto, setBuildOutcome } from "../support/moto.js";
+import { resetMoto, setBuildOutcome, setPlainBuilds } from "../support/moto.js";
 import { motoClients, sharedMoto } from "../_helpers/e2e";
 
 const { endpoint, url } = sharedMoto();
@@ -394,6 +394,20 @@ describe.skipIf(!endpoint)("moto launcher (JS SDK)", () => {
     await resetMoto(url);
     await deployStack();
     expect((await poll((await startBuild()).id ?? "")).buildStatus).toBe("SUCCEEDED");
+  });
+
+  it("builds as stock moto on request (plain builds), until the next reset", async () => {
+    await deployStack();
+    await setPlainBuilds(url);
+    const plain = await startBuild();
+    const first = await poll(plain.id ?? "");
+    // Stock moto: SUCCEEDED at once yet never complete, every phase appended again on each poll.
+    expect(first).toMatchObject({ buildStatus: "SUCCEEDED", buildComplete: false });
+    expect((await poll(plain.id ?? "")).phases?.length).toBeGreaterThan(first.phases?.length ?? 0);
+    await resetMoto(url);
+    await deployStack();
+    const fixed = await poll((await startBuild()).id ?? "");
+    expect(fixed).toMatchObject({ buildStatus: "SUCCEEDED", buildComplete: true });
   });
 
   it("deletes the project with the stack", async () => {

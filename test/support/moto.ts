@@ -2,6 +2,8 @@
 // the demo and the benchmark), plus what only tests need: the CI rule for missing tools, and
 // forcing build outcomes.
 import { spawnSync } from "node:child_process";
+import { accessSync, constants } from "node:fs";
+import { delimiter, join, sep } from "node:path";
 import { findPython, startMoto as launchMoto, type MotoServer, type StartMotoOptions } from "../../scripts/moto.mjs";
 
 export { LAUNCHER, findPython, motoEnv, resetMoto } from "../../scripts/moto.mjs";
@@ -48,15 +50,45 @@ export function motoAvailable(): Availability {
   );
 }
 
+/**
+ * Is cfn-lint installed? Found without running it: `cfn-lint --version` imports all of cfn-lint (~2 s of
+ * CPU, as much as the lint that follows). An executable on PATH, and behind a pyenv shim one the active
+ * Python has (`pyenv which`). A cfn-lint that is there but broken fails the lint itself, loudly.
+ */
 export function cfnLintAvailable(): Availability {
+  const found = onPath("cfn-lint");
+  if (!found) return requireInCi({ ok: false, why: "no cfn-lint on PATH" }, "cfn-lint");
+  if (!found.includes(`${sep}shims${sep}`)) return { ok: true };
   // pyenv's shim can fail now and then on a busy machine: a tool that answers once is there.
   let why = "";
   for (let attempt = 0; attempt < 3; attempt++) {
-    const run = spawnSync("cfn-lint", ["--version"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 30_000 });
+    const run = spawnSync("pyenv", ["which", "cfn-lint"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 30_000 });
     if (run.status === 0) return { ok: true };
     why = run.error?.message ?? `exit ${run.status ?? run.signal}: ${(run.stderr || run.stdout || "").trim().slice(0, 300)}`;
   }
-  return requireInCi({ ok: false, why: `\`cfn-lint --version\` did not run (${why})` }, "cfn-lint");
+  return requireInCi({ ok: false, why: `\`pyenv which cfn-lint\` found none (${why})` }, "cfn-lint");
+}
+
+function onPath(command: string): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(delimiter).filter(Boolean)) {
+    const file = join(dir, command);
+    try {
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {
+      // not in this folder
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Builds as stock moto has them (the launcher's --plain-builds) on a running launcher, for the default
+ * account in us-east-1, until the next reset; see launcher.py.
+ */
+export async function setPlainBuilds(endpoint: string): Promise<void> {
+  const res = await fetch(`${endpoint}/moto-api/codebuild/plain-builds`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+  if (!res.ok) throw new Error(`plain-builds: HTTP ${res.status} ${await res.text()}`);
 }
 
 /** Make the next (or a given) CodeBuild build end with a chosen status; see launcher.py. */

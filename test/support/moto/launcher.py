@@ -31,7 +31,9 @@ On top of stock moto it
   8. lets a CREATE change set reuse a stack in REVIEW_IN_PROGRESS (moto made a second stack of
      that name) and refuses one for a stack that exists otherwise, as AWS does; a CreateChangeSet
      retried with the same ClientToken returns the first call's change set (moto made another);
-  --plain-builds turns 3 and 4 off (stock moto builds), for tests that cody copes without them.
+  --plain-builds turns 3 and 4 off (stock moto builds), for tests that cody copes without them;
+     POST /moto-api/codebuild/plain-builds (optional JSON {"accountId"?, "region"?}) does the same
+     for one account and region of a running launcher, until the next /moto-api/reset.
   9. updates AWS::IAM::Role in place (inline Policies, ManagedPolicyArns, AssumeRolePolicyDocument,
      Description, MaxSessionDuration, PermissionsBoundary; moto's update changes only the
      description) and replaces it when RoleName or Path changes (moto re-applies only resources
@@ -66,6 +68,11 @@ _lock = threading.RLock()  # the server is threaded; builds are mutated on poll
 # again on every BatchGetBuilds, STOPPED turns back into SUCCEEDED, no outcomes, no logs, no
 # idempotency), so tests can show that cody works on an endpoint without this launcher's fixes.
 _PLAIN_BUILDS = False
+
+
+def _plain(backend: CodeBuildBackend) -> bool:
+    # The flag for the whole server, or the switch for this backend (which /moto-api/reset drops).
+    return _PLAIN_BUILDS or bool(backend.__dict__.get("cody_plain_builds"))
 _PHASES = ["PROVISIONING", "DOWNLOAD_SOURCE", "INSTALL", "PRE_BUILD", "BUILD",
            "POST_BUILD", "UPLOAD_ARTIFACTS", "FINALIZING"]
 _STATUS_CODES = {"FAILED": "COMMAND_EXECUTION_ERROR", "FAULT": "CLIENT_ERROR",
@@ -217,7 +224,7 @@ def _enrich_started_build(backend: CodeBuildBackend, build: dict[str, Any],
 
 def _batch_get_builds(self: CodeBuildBackend, ids: list[str]) -> list[dict[str, Any]]:
     # Replaces moto's version: completes a build once, then returns it unchanged.
-    if _PLAIN_BUILDS:
+    if _plain(self):
         return _original_batch_get_builds(self, ids)
     with _lock:
         builds, found = _all_builds(self), []
@@ -238,7 +245,7 @@ def _batch_get_builds(self: CodeBuildBackend, ids: list[str]) -> list[dict[str, 
 
 def _stop_build(self: CodeBuildBackend, build_id: str) -> dict[str, Any] | None:
     # Replaces moto's version: STOPPED is final (moto's next poll would say SUCCEEDED).
-    if _PLAIN_BUILDS:
+    if _plain(self):
         return _original_stop_build(self, build_id)
     with _lock:
         build = _all_builds(self).get(build_id)
@@ -272,7 +279,7 @@ def _patch_response(name: str) -> Callable[[Callable[..., Any]], Callable[..., A
 
 @_patch_response("start_build")
 def _start_build_body(self: CodeBuildResponse, body: dict[str, Any]) -> dict[str, Any]:
-    if _PLAIN_BUILDS:
+    if _plain(self.codebuild_backend):
         return body
     backend = self.codebuild_backend
     with _lock:
@@ -288,7 +295,7 @@ def _idempotent_start_build(self: CodeBuildResponse) -> str:
     # As CodeBuild: a StartBuild sent again with the same idempotencyToken (a retry whose answer was
     # lost) returns the build the first one started instead of starting another.
     token = self._get_param("idempotencyToken")
-    if not token or _PLAIN_BUILDS:
+    if not token or _plain(self.codebuild_backend):
         return _start_build_enriched(self)
     backend = self.codebuild_backend
     with _lock:
@@ -668,6 +675,23 @@ def _build_outcome_endpoint(request: Any, full_url: str, headers: Any) -> tuple[
     return 200, json_headers, json.dumps({"status": "ok"})
 
 
+def _plain_builds_endpoint(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
+    from moto.core import DEFAULT_ACCOUNT_ID
+
+    json_headers = {"Content-Type": "application/json"}
+    if request.method != "POST":
+        return 405, json_headers, json.dumps({"error": "POST (an optional JSON body)"})
+    try:
+        spec = json.loads(request.get_data(parse_form_data=False) or b"{}")
+        if not isinstance(spec, dict):
+            raise ValueError("expected a JSON object")
+    except ValueError as error:
+        return 400, json_headers, json.dumps({"error": str(error)})
+    account = spec.get("accountId") or os.environ.get("MOTO_ACCOUNT_ID", DEFAULT_ACCOUNT_ID)
+    codebuild_backends[account][spec.get("region") or "us-east-1"].__dict__["cody_plain_builds"] = True
+    return 200, json_headers, json.dumps({"status": "ok"})
+
+
 def _launcher_endpoint(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
     # Lets the Node side check that the server answering on its port is the process it spawned.
     import moto
@@ -682,6 +706,7 @@ def main(argv: list[str]) -> None:
     # The moto-api app is built lazily from this dict on its first request.
     moto_api_urls.url_paths["{0}/moto-api/codebuild/build-outcome"] = _build_outcome_endpoint
     moto_api_urls.url_paths["{0}/moto-api/codebuild/launcher"] = _launcher_endpoint
+    moto_api_urls.url_paths["{0}/moto-api/codebuild/plain-builds"] = _plain_builds_endpoint
 
     global _PLAIN_BUILDS
     if "--plain-builds" in argv:
