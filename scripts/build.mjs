@@ -4,8 +4,9 @@
 // and yaml (bench/startup.mjs). The AWS SDK stays external, required only by commands that call AWS.
 import { build, transform } from "esbuild";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { sdkChunkNames, thirdPartyLicenses } from "./build-sdk.mjs";
 import { renderEnums } from "./gen-codebuild-enums.mjs";
 import { extractActions, GENERATED_FILE as iamActionsFile, staleness } from "./gen-iam-actions.mjs";
 
@@ -136,6 +137,25 @@ const zodEnglishOnly = {
   },
 };
 
+// The AWS SDK v3 clients are bundled into the command build too (lazily required chunks, compiled
+// through bin/compile-cache.cjs, with no module resolution at run time: a no-op deploy's start-up was
+// ~480 ms CPU with the SDK required from node_modules). Its packages ship CommonJS (dist-cjs: one file
+// with every command of a service, and `require` where the ES build has a lazy `import()`) and ES
+// modules (dist-es) side by side; the ES build is taken, so esbuild keeps only the commands cody sends
+// and the credential providers a run does not reach stay in chunks of their own.
+const sdkEsm = {
+  name: "aws-sdk-esm",
+  setup(b) {
+    b.onResolve({ filter: /^@(aws-sdk|smithy|aws-crypto)\// }, async (args) => {
+      if (args.pluginData === "aws-sdk-esm") return undefined;
+      const r = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: "aws-sdk-esm" });
+      if (r.errors.length > 0) return { errors: r.errors };
+      const esm = r.path.replace(/([\\/])dist-cjs([\\/])/, "$1dist-es$2");
+      return { path: esm !== r.path && existsSync(esm) ? esm : r.path, sideEffects: r.sideEffects };
+    });
+  },
+};
+
 // The commands: one build of all of them, split so that what several commands share is one file
 // (dist/chunks/*.cjs) instead of a copy per command (12 MB of dist/ before). esbuild splits only ES
 // modules, so each output file is then turned into CommonJS on its own: Node requires CommonJS about
@@ -143,6 +163,8 @@ const zodEnglishOnly = {
 // dist/cli.cjs stays one self-contained file, so `cody --help` reads no chunk.
 const split = await build({
   ...cli,
+  external: [],
+  metafile: true,
   entryPoints: Object.fromEntries(commandEntries.map((f) => [basename(f, ".ts"), f])),
   outdir: "dist/commands",
   format: "esm",
@@ -150,12 +172,16 @@ const split = await build({
   chunkNames: "../chunks/[name]-[hash]",
   outExtension: { ".js": ".cjs" },
   write: false,
-  plugins: [commanderLazyChildProcess, pureCjs, zodEnglishOnly, sucraseTsOnly],
+  plugins: [commanderLazyChildProcess, pureCjs, zodEnglishOnly, sucraseTsOnly, sdkEsm],
 });
-await Promise.all([
-  build({ ...cli, format: "cjs", entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.cjs", plugins: [lazyCommands, commanderLazyChildProcess, pureCjs, zodEnglishOnly, sucraseTsOnly], supported: { "dynamic-import": false } }),
+// Chunks that hold AWS SDK code are named aws-sdk-<hash>.cjs, so that a look at what a process loaded
+// tells whether it loaded the SDK (test/cli/no-aws-sdk.test.ts).
+const rename = sdkChunkNames(split.metafile);
+if (process.env.K_META) writeFileSync(process.env.K_META, JSON.stringify(split.metafile));
+const [entry] = await Promise.all([
+  build({ ...cli, metafile: true, format: "cjs", entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.cjs", plugins: [lazyCommands, commanderLazyChildProcess, pureCjs, zodEnglishOnly, sucraseTsOnly], supported: { "dynamic-import": false } }),
   ...split.outputFiles.map(async (file) => {
-    const { code } = await transform(file.text, {
+    const { code } = await transform(rename.text(file.text), {
       format: "cjs",
       platform: "node",
       target: "node20",
@@ -165,8 +191,9 @@ await Promise.all([
       // require() rather than import() for what stays external (the AWS SDK): see above.
       supported: { "dynamic-import": false },
     });
-    mkdirSync(dirname(file.path), { recursive: true });
-    writeFileSync(file.path, code);
+    const path = rename.path(file.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, code);
   }),
   build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.js", format: "esm" }),
   build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.cjs", format: "cjs" }),
@@ -178,4 +205,6 @@ execFileSync(
   { stdio: "inherit" },
 );
 // dts-bundle-generator keeps the export list at the end; nothing else to patch.
+// The licence and notice texts of every package bundled into dist/ (the SDK's Apache-2.0 asks for them).
+writeFileSync(join("dist", "THIRD_PARTY_LICENSES"), thirdPartyLicenses([entry.metafile, split.metafile], process.cwd()));
 writeFileSync("dist/.built", `${new Date(0).toISOString()}\n`);
