@@ -6,6 +6,10 @@
 // V8 rejects. V8 does NOT checksum the bytes (a flipped byte crashes the process), so every file carries a
 // CRC-32 of its payload, checked before V8 sees it. Files are written whole to a temporary name and
 // renamed into place, so concurrent runs read either the old file or the new one, never half of one.
+// A shared chunk serves many commands, and V8 serializes only the functions that have been compiled,
+// so each file also lists the commands whose runs it holds: the first run of another command that uses
+// the chunk writes it again at exit (the functions of the earlier runs, deserialized, plus its own).
+// At most one rewrite per chunk and command, so the files settle after each command has run once.
 // CODY_NO_COMPILE_CACHE=1 turns it off; CODY_COMPILE_CACHE_DIR moves it.
 // Only what Node has loaded anyway: `cody --help` never compiles a command bundle, so it must not pay
 // for os, vm and zlib (they are required on the first bundle compiled).
@@ -13,7 +17,7 @@ const fs = require("node:fs");
 const Module = require("node:module");
 const path = require("node:path");
 
-const MAGIC = "cody-v8-cache-1";
+const MAGIC = "cody-v8-cache-2";
 
 /** The folder for this Node version (V8 rejects another version's bytes anyway), or undefined when off. */
 function cacheFolder(env = process.env) {
@@ -36,20 +40,26 @@ function cacheName(file) {
   return `${path.basename(file, ".cjs")}-${h.toString(16).padStart(8, "0")}.bin`;
 }
 
-// Layout: MAGIC "\n" key "\n" crc32-hex "\n" payload. The key names the exact bundle build.
-function encode(key, payload, crc32) {
-  return Buffer.concat([Buffer.from(`${MAGIC}\n${key}\n${crc32(payload).toString(16)}\n`, "latin1"), payload]);
+// Layout: MAGIC "\n" key "\n" crc32-hex "\n" body, body = commands "\n" payload, the CRC over the body.
+// The key names the exact bundle build; commands (comma-separated) are those whose runs the payload holds.
+function encode(key, payload, crc32, commands = []) {
+  const body = Buffer.concat([Buffer.from(`${commands.join(",")}\n`, "latin1"), payload]);
+  return Buffer.concat([Buffer.from(`${MAGIC}\n${key}\n${crc32(body).toString(16)}\n`, "latin1"), body]);
 }
 
-/** The payload when `bytes` is an intact cache for `key`; undefined otherwise. */
+/** { payload, commands } when `bytes` is an intact cache for `key`; undefined otherwise. */
 function decode(bytes, key, crc32) {
   const head = `${MAGIC}\n${key}\n`;
   if (bytes.length <= head.length || bytes.toString("latin1", 0, head.length) !== head) return undefined;
   const end = bytes.indexOf(10, head.length);
   if (end < 0 || end - head.length > 8) return undefined;
-  const payload = bytes.subarray(end + 1);
-  const crc = bytes.toString("latin1", head.length, end);
-  return payload.length > 0 && crc32(payload).toString(16) === crc ? payload : undefined;
+  const body = bytes.subarray(end + 1);
+  if (crc32(body).toString(16) !== bytes.toString("latin1", head.length, end)) return undefined;
+  const split = body.indexOf(10);
+  const payload = body.subarray(split + 1);
+  if (split < 0 || payload.length === 0) return undefined;
+  const list = body.toString("latin1", 0, split);
+  return { payload, commands: list ? list.split(",") : [] };
 }
 
 function writeAtomically(file, bytes) {
@@ -165,7 +175,9 @@ function makeRequire(mod, prefix) {
 function install(dir, env = process.env) {
   if (env.CODY_NO_COMPILE_CACHE && env.CODY_NO_COMPILE_CACHE !== "0") return false;
   const prefix = path.resolve(dir) + path.sep;
-  const pending = [];
+  const commandsDir = path.join(prefix, "commands") + path.sep;
+  const loaded = new Map(); // cache file → what to write back at exit, if anything
+  let command; // the command this run is for: the first bundle of dist/commands/ it compiles
   const compile = Module.prototype._compile;
   let folder;
   let crc32;
@@ -179,32 +191,40 @@ function install(dir, env = process.env) {
       if (typeof crc32 !== "function") folder = null; // Node before 20.15: no cache
     }
     if (!ours || !folder) return compile.call(this, content, filename, ...rest);
+    if (command === undefined && filename.startsWith(commandsDir)) command = path.basename(filename, ".cjs");
     const cacheFile = path.join(folder, cacheName(filename));
     let key;
-    let cachedData;
+    let cached;
     try {
       const stat = fs.statSync(filename);
       key = `${filename}|${stat.size}|${stat.mtimeMs}|${content.length}`;
-      cachedData = decode(fs.readFileSync(cacheFile), key, crc32);
+      cached = decode(fs.readFileSync(cacheFile), key, crc32);
     } catch {
       // no cache yet, or not readable
     }
-    const script = new vm.Script(Module.wrap(content), { filename, cachedData });
-    if (key && (!cachedData || script.cachedDataRejected)) pending.push({ script, cacheFile, key });
+    const script = new vm.Script(Module.wrap(content), { filename, cachedData: cached?.payload });
+    if (key && !loaded.has(cacheFile)) {
+      const accepted = cached !== undefined && !script.cachedDataRejected;
+      loaded.set(cacheFile, { script, key, commands: accepted ? cached.commands : undefined });
+    }
     const fn = script.runInThisContext({ displayErrors: true });
     return fn.call(this.exports, this.exports, makeRequire(this, prefix), this, filename, path.dirname(filename));
   };
-  // Serialized at exit, so the cache also holds the functions this run compiled lazily.
+  // Serialized at exit, so the cache also holds the functions this run compiled lazily. Written when
+  // there was none (or V8 refused it), or when this command's functions were never added to it.
   process.once("exit", () => {
-    if (pending.length === 0) return;
-    for (const { script, cacheFile, key } of pending) {
+    const who = command ?? "cli";
+    const written = [];
+    for (const [cacheFile, { script, key, commands }] of loaded) {
+      if (commands?.includes(who)) continue;
       try {
-        writeAtomically(cacheFile, encode(key, script.createCachedData(), crc32));
+        writeAtomically(cacheFile, encode(key, script.createCachedData(), crc32, [...(commands ?? []), who]));
+        written.push(cacheFile);
       } catch {
         // V8 could not serialize: no cache this time
       }
     }
-    prune(folder, new Set(pending.map((p) => p.cacheFile)));
+    if (written.length > 0) prune(folder, new Set(written));
   });
   return true;
 }
