@@ -177,7 +177,7 @@ const split = await build({
 // Chunks that hold AWS SDK code are named aws-sdk-<hash>.cjs, so that a look at what a process loaded
 // tells whether it loaded the SDK (test/cli/no-aws-sdk.test.ts).
 const rename = sdkChunkNames(split.metafile);
-if (process.env.K_META) writeFileSync(process.env.K_META, JSON.stringify(split.metafile));
+
 const [entry] = await Promise.all([
   build({ ...cli, metafile: true, format: "cjs", entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.cjs", plugins: [lazyCommands, commanderLazyChildProcess, pureCjs, zodEnglishOnly, sucraseTsOnly], supported: { "dynamic-import": false } }),
   ...split.outputFiles.map(async (file) => {
@@ -206,5 +206,6 @@ execFileSync(
 );
 // dts-bundle-generator keeps the export list at the end; nothing else to patch.
 // The licence and notice texts of every package bundled into dist/ (the SDK's Apache-2.0 asks for them).
+if (process.env.K_META) writeFileSync(process.env.K_META, JSON.stringify(entry.metafile));
 writeFileSync(join("dist", "THIRD_PARTY_LICENSES"), thirdPartyLicenses([entry.metafile, split.metafile], process.cwd()));
 writeFileSync("dist/.built", `${new Date(0).toISOString()}\n`);
