@@ -65,22 +65,27 @@ try {
   // The stack and one finished build, so that every measured command has something to show.
   for (const args of [["deploy", "--yes"], ["start"]]) await exec(process.execPath, [cody, ...args], { cwd: project, env, timeout: 120_000 });
 
-  const rows = (bin, suffix = "") => [
-    { name: `cody deploy --yes (no-op)${suffix}`, args: [bin, "deploy", "--yes"] },
-    { name: `cody status${suffix}`, args: [bin, "status"] },
-    { name: `cody list${suffix}`, args: [bin, "list"] },
-    { name: `cody logs${suffix}`, args: [bin, "logs"] },
+  // Each build its own compile cache folder: another version's cache files are not this one's to use.
+  const rows = (bin, suffix = "", cache = env.CODY_COMPILE_CACHE_DIR) => [
+    { name: `cody deploy --yes (no-op)${suffix}`, args: [bin, "deploy", "--yes"], cache },
+    { name: `cody status${suffix}`, args: [bin, "status"], cache },
+    { name: `cody list${suffix}`, args: [bin, "list"], cache },
+    { name: `cody logs${suffix}`, args: [bin, "logs"], cache },
   ];
   const commands = [
     { name: "node -e 0", args: ["-e", "0"] },
     ...rows(cody),
-    ...(baseline ? rows(join(baseline, "bin", "cody.cjs"), " (baseline)") : []),
+    ...(baseline ? rows(join(baseline, "bin", "cody.cjs"), " (baseline)", join(scratch, "compile-cache-baseline")) : []),
   ];
 
   const cpu = commands.map(() => []);
   for (let round = 0; round < warmups + runs; round++) {
     for (const [i, cmd] of commands.entries()) {
-      const r = await exec(python, ["-c", CPU_OF, process.execPath, ...cmd.args], { cwd: project, env, timeout: 120_000 });
+      const r = await exec(python, ["-c", CPU_OF, process.execPath, ...cmd.args], {
+        cwd: project,
+        env: cmd.cache ? { ...env, CODY_COMPILE_CACHE_DIR: cmd.cache } : env,
+        timeout: 120_000,
+      });
       const [head, ...rest] = r.stdout.split("\n");
       const [seconds, code] = head.split(" ").map(Number);
       if (code !== 0) throw new Error(`\`${cmd.name}\` exited ${code}:\n${rest.join("\n")}${r.stderr}`);

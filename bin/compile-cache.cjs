@@ -117,7 +117,9 @@ function bundleExists(cacheFile) {
     fs.closeSync(fd);
   }
   const [magic, key] = head.toString("latin1", 0, length).split("\n");
-  if (magic !== MAGIC || !key) return false;
+  // Any format of this cache names its bundle on line 2: a file another version of cody wrote for a
+  // bundle that is still there is that version's to keep (two installs may share the folder).
+  if (!magic.startsWith("cody-v8-cache-") || !key) return false;
   const parts = key.split("|"); // path|size|mtime|length, and a path may hold a "|"
   parts.pop();
   const mtimeMs = parts.pop();

@@ -147,6 +147,12 @@ describe("the compile cache of the built CLI", () => {
     const folder = join(dir, kept[0]!.split(/[/\\]/)[0]!);
     // A cache of a chunk an older build had, a temporary file a killed run left, and one being written now.
     writeFileSync(join(folder, "chunk-OLD-00000000.bin"), cache.encode(`${join(ROOT, "dist", "chunks", "chunk-OLD.cjs")}|10|1|10`, Buffer.from("x"), crc32));
+    // Files of another format of the cache (another cody version sharing the folder): kept while their
+    // bundle is there, deleted when it is gone.
+    const synthBundle = statSync(join(ROOT, "dist", "commands", "synth.cjs"));
+    const otherVersion = join(folder, "synth-11111111.bin");
+    writeFileSync(otherVersion, `cody-v8-cache-1\n${join(ROOT, "dist", "commands", "synth.cjs")}|${synthBundle.size}|${synthBundle.mtimeMs}|${synthBundle.size}\n0\nx`);
+    writeFileSync(join(folder, "chunk-OLD-11111111.bin"), `cody-v8-cache-1\n${join(ROOT, "dist", "chunks", "chunk-OLD.cjs")}|10|1|10\n0\nx`);
     const oldTmp = join(folder, "synth-00000000.bin.1.a.tmp");
     const newTmp = join(folder, "synth-00000000.bin.2.b.tmp");
     writeFileSync(oldTmp, "");
@@ -156,7 +162,7 @@ describe("the compile cache of the built CLI", () => {
     rmSync(join(dir, kept.find((f) => /[/\\]synth-/.test(f))!));
 
     expect(synth({ CODY_COMPILE_CACHE_DIR: dir }).code).toBe(0);
-    expect(files(dir)).toEqual([...kept, relative(dir, newTmp)].sort());
+    expect(files(dir)).toEqual([...kept, relative(dir, newTmp), relative(dir, otherVersion)].sort());
   });
 
   it("adds another command's functions to the chunks it shares, once per command", () => {
