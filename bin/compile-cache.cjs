@@ -170,6 +170,37 @@ function makeRequire(mod, prefix) {
 }
 
 /**
+ * What sucrase made of the user's .cody/*.ts files in earlier runs, so that a run whose files did not
+ * change loads no sucrase (dist/chunks/sucrase.cjs, required on the first miss). One file per source
+ * path, keyed by the build (`salt`); it holds the whole source, compared byte for byte, so an edited
+ * file is never answered with an old output, and a CRC-32 of the rest, so a damaged file is ignored.
+ */
+function tsCache(folder, salt, crc32) {
+  const entry = (file) => path.join(folder, "ts", cacheName(file).replace(/\.bin$/, ".ts.bin"));
+  return {
+    get(file, source) {
+      try {
+        const bytes = fs.readFileSync(entry(file));
+        const head = `${MAGIC}-ts\n${salt}\n${file}\n`;
+        const crcEnd = bytes.indexOf(10, head.length);
+        if (crcEnd < 0 || bytes.toString("utf8", 0, head.length) !== head) return undefined;
+        const body = bytes.subarray(crcEnd + 1);
+        if (crc32(body).toString(16) !== bytes.toString("latin1", head.length, crcEnd)) return undefined;
+        const [length, ...rest] = body.toString("utf8").split("\n");
+        const text = rest.join("\n");
+        return text.slice(0, Number(length)) === source && Number(length) === source.length ? text.slice(source.length) : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    set(file, source, code) {
+      const body = Buffer.from(`${source.length}\n${source}${code}`, "utf8");
+      writeAtomically(entry(file), Buffer.concat([Buffer.from(`${MAGIC}-ts\n${salt}\n${file}\n${crc32(body).toString(16)}\n`, "utf8"), body]));
+    },
+  };
+}
+
+/**
  * Routes the compilation of every .cjs file in `dir` (and its folders) through the cache. Returns false (and
  * changes nothing) when the cache is off. On a Node without zlib.crc32 (before 20.15) bundles compile
  * as usual.
@@ -191,6 +222,11 @@ function install(dir, env = process.env) {
       crc32 = require("node:zlib").crc32;
       vm = require("node:vm");
       if (typeof crc32 !== "function") folder = null; // Node before 20.15: no cache
+      else if (folder) {
+        // The entry bundle's build names the sucrase that made the outputs (a rebuild rewrites it).
+        const entry = fs.statSync(filename);
+        globalThis[Symbol.for("codybuild.tsCache")] = tsCache(folder, `${filename}|${entry.size}|${entry.mtimeMs}`, crc32);
+      }
     }
     if (!ours || !folder) return compile.call(this, content, filename, ...rest);
     if (command === undefined && filename.startsWith(commandsDir)) command = path.basename(filename, ".cjs");

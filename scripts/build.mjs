@@ -119,6 +119,24 @@ const sucraseTsOnly = {
     });
   },
 };
+// sucrase (~330 KB of the synth path) is needed only when a .cody/*.ts file changed since the run that
+// cached its output (bin/compile-cache.cjs), so it is its own file, dist/chunks/sucrase.cjs, required by
+// src/config/load-ts.ts on first use. Both dist/commands/ and dist/chunks/ are one folder below dist/,
+// so the same relative path reaches it from whichever file load-ts.ts ends up in.
+const lazySucrase = {
+  name: "lazy-sucrase",
+  setup(b) {
+    b.onResolve({ filter: /^sucrase$/ }, (args) =>
+      /[\\/]src[\\/]config[\\/]load-ts\.ts$/.test(args.importer) ? { path: "sucrase", namespace: "lazy-sucrase" } : undefined,
+    );
+    b.onResolve({ filter: /^\.\.\/chunks\/sucrase\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+    b.onLoad({ filter: /.*/, namespace: "lazy-sucrase" }, () => ({
+      contents: 'export function transform(source, options) { return require("../chunks/sucrase.cjs").transform(source, options); }',
+      loader: "js",
+    }));
+  },
+};
+
 // zod reaches its ~40 translations through `z.locales`, which esbuild cannot shake off the `z`
 // namespace: 290 KB (~5 ms of parsing) per `cody synth`. cody's messages are English (zod's default
 // imports en.js directly), so only `en` is kept, unless some source file mentions zod's locales.
@@ -172,12 +190,23 @@ const split = await build({
   chunkNames: "../chunks/[name]-[hash]",
   outExtension: { ".js": ".cjs" },
   write: false,
-  plugins: [commanderLazyChildProcess, pureCjs, zodEnglishOnly, sucraseTsOnly, sdkEsm],
+  plugins: [commanderLazyChildProcess, lazySucrase, pureCjs, zodEnglishOnly, sucraseTsOnly, sdkEsm],
 });
 // Chunks that hold AWS SDK code are named aws-sdk-<hash>.cjs, so that a look at what a process loaded
 // tells whether it loaded the SDK (test/cli/no-aws-sdk.test.ts).
 const rename = sdkChunkNames(split.metafile);
 
+// sucrase for load-ts.ts (lazySucrase above), with the same trimming.
+const sucraseBuild = await build({
+  ...common,
+  metafile: true,
+  minifySyntax: true,
+  minifyWhitespace: true,
+  stdin: { contents: 'export { transform } from "sucrase";', resolveDir: process.cwd(), sourcefile: "sucrase-entry.js" },
+  format: "cjs",
+  outfile: "dist/chunks/sucrase.cjs",
+  plugins: [sucraseTsOnly],
+});
 const [entry] = await Promise.all([
   build({ ...cli, metafile: true, format: "cjs", entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.cjs", plugins: [lazyCommands, commanderLazyChildProcess, pureCjs, zodEnglishOnly, sucraseTsOnly], supported: { "dynamic-import": false } }),
   ...split.outputFiles.map(async (file) => {
@@ -206,6 +235,5 @@ execFileSync(
 );
 // dts-bundle-generator keeps the export list at the end; nothing else to patch.
 // The licence and notice texts of every package bundled into dist/ (the SDK's Apache-2.0 asks for them).
-if (process.env.K_META) writeFileSync(process.env.K_META, JSON.stringify(entry.metafile));
-writeFileSync(join("dist", "THIRD_PARTY_LICENSES"), thirdPartyLicenses([entry.metafile, split.metafile], process.cwd()));
+writeFileSync(join("dist", "THIRD_PARTY_LICENSES"), thirdPartyLicenses([entry.metafile, split.metafile, sucraseBuild.metafile], process.cwd()));
 writeFileSync("dist/.built", `${new Date(0).toISOString()}\n`);

@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const CLI = join(ROOT, "bin", "cody.cjs");
 const DEMO = join(ROOT, "examples", "demo");
+// Prints (on stderr, at exit) every dist/ bundle the process loaded.
+const RECORD = join(ROOT, "test", "cli", "print-bundles.cjs");
 
 interface CacheModule {
   encode(key: string, payload: Buffer, crc32: (b: Buffer) => number, commands?: string[]): Buffer;
@@ -85,12 +87,14 @@ describe("the compile cache of the built CLI", () => {
     const written = files(warm);
     const folder = `node-${process.version}-${process.arch}`;
     // The entry, the synth command, the shared chunks it requires and the DSL (index.cjs); never another command.
-    for (const f of written) expect(f).toMatch(/^node-[^/\\]+[/\\](cli|synth|index|chunk-\w+)-[0-9a-f]{8}\.bin$/);
+    // sucrase too (its own bundle), and what it made of the three .cody/*.ts files (ts/).
+    for (const f of written) expect(f).toMatch(/^node-[^/\\]+[/\\]((cli|synth|index|sucrase|chunk-\w+)-[0-9a-f]{8}|ts[/\\]\w+\.ts-[0-9a-f]{8}\.ts)\.bin$/);
+    expect(written.filter((f) => /[/\\]ts[/\\]/.test(f))).toHaveLength(3);
     expect(written.filter((f) => /[/\\](cli|synth)-/.test(f))).toHaveLength(2);
     expect(written.every((f) => f.startsWith(folder))).toBe(true);
     const synthCache = join(warm, written.find((f) => /[/\\]synth-/.test(f))!);
     expect(readFileSync(synthCache, "latin1").startsWith(`cody-v8-cache-2\n${join(ROOT, "dist", "commands", "synth.cjs")}|`)).toBe(true);
-    for (const f of written) expect(commandsOf(join(warm, f))).toEqual(["synth"]);
+    for (const f of written.filter((f) => !/[/\\]ts[/\\]/.test(f))) expect(commandsOf(join(warm, f))).toEqual(["synth"]);
     const dir = warmCopy();
     const before = written.map((f) => statSync(join(dir, f)));
 
@@ -170,7 +174,7 @@ describe("the compile cache of the built CLI", () => {
     // ran first after a build, so every other command compiled its own lazily, on every run.
     const dir = warmCopy();
     const stat = (f: string) => statSync(join(dir, f));
-    const synthFiles = files(dir);
+    const synthFiles = files(dir).filter((f) => !/[/\\]ts[/\\]/.test(f));
     const before = new Map(synthFiles.map((f) => [f, stat(f)]));
     const policy = cody("policy", { CODY_COMPILE_CACHE_DIR: dir });
     expect(policy.code, policy.stderr).toBe(0);
@@ -184,7 +188,7 @@ describe("the compile cache of the built CLI", () => {
     const size = (list: string[], of: (f: string) => number) => list.reduce((sum, f) => sum + of(f), 0);
     expect(size(shared, (f) => stat(f).size)).toBeGreaterThan(size(shared, (f) => before.get(f)!.size));
     // policy's own bundles: new files with policy only.
-    const policyOnly = files(dir).filter((f) => !synthFiles.includes(f));
+    const policyOnly = files(dir).filter((f) => !synthFiles.includes(f) && !/[/\\]ts[/\\]/.test(f));
     expect(policyOnly.length).toBeGreaterThan(0);
     for (const f of policyOnly) expect(commandsOf(join(dir, f))).toEqual(["policy"]);
 
@@ -195,6 +199,37 @@ describe("the compile cache of the built CLI", () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toBe(expected);
     expect(files(dir).map((f) => [f, stat(f).ino, stat(f).mtimeMs])).toEqual(settled);
+  });
+
+  it("keeps what sucrase made of the .cody/*.ts files until they change, and never loads sucrase for a hit", () => {
+    const project = join(scratch, "ts", "demo"); // the same folder name: the same template
+    cpSync(DEMO, project, { recursive: true });
+    const dir = warmCopy();
+    const run = () => {
+      const r = spawnSync(process.execPath, ["--require", RECORD, CLI, "synth"], { cwd: project, env: env({ CODY_COMPILE_CACHE_DIR: dir }), encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(0);
+      return { stdout: r.stdout, sucrase: r.stderr.includes("sucrase.cjs") };
+    };
+    const first = run();
+    expect(first.sucrase).toBe(true); // another path: not the warm folder's files
+    expect(first.stdout).toBe(expected);
+    expect(run()).toEqual({ stdout: expected, sucrase: false });
+    // An edit: compiled again, never the old output; a damaged entry: compiled again, then rewritten.
+    const file = join(project, ".cody", "project.ts");
+    writeFileSync(file, readFileSync(file, "utf8").replace('team: "platform"', 'team: "edited"'));
+    const edited = run();
+    expect(edited.sucrase).toBe(true);
+    expect(edited.stdout).toContain("Value: edited");
+    expect(run()).toEqual({ stdout: edited.stdout, sucrase: false });
+    const entries = files(dir).filter((f) => /[/\\]ts[/\\]project\.ts-/.test(f));
+    expect(entries).toHaveLength(2); // the demo's and this copy's
+    for (const f of entries) {
+      const bytes = readFileSync(join(dir, f));
+      bytes[bytes.length - 10] = bytes[bytes.length - 10]! ^ 1;
+      writeFileSync(join(dir, f), bytes);
+    }
+    expect(run()).toEqual({ stdout: edited.stdout, sucrase: true });
+    expect(run()).toEqual({ stdout: edited.stdout, sucrase: false });
   });
 
   it("works when the cache folder cannot be created", () => {
