@@ -201,6 +201,46 @@ function tsCache(folder, salt, crc32) {
 }
 
 /**
+ * The output of `cody --help` from an earlier run of the same build: the entry's top-level help is
+ * fixed by the build and the width commander wraps it to (the terminal's columns, 80 when stdout is
+ * not a terminal), so a run that asks only for it can print it without loading the CLI. A hash of the
+ * text guards against a damaged file (a wrong help, not a crash, but still not ours to print).
+ */
+function helpCache(bundle, stdout, env = process.env) {
+  const folder = cacheFolder(env);
+  if (!folder) return undefined;
+  let head;
+  try {
+    const stat = fs.statSync(bundle);
+    head = `${MAGIC}-help\n${bundle}|${stat.size}|${stat.mtimeMs}|${stdout.isTTY ? stdout.columns : "-"}\n`;
+  } catch {
+    return undefined;
+  }
+  const file = path.join(folder, cacheName(bundle).replace(/\.bin$/, ".help.txt"));
+  const hash = (text) => {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    return `${h.toString(16)}-${text.length}`;
+  };
+  return {
+    read() {
+      try {
+        const text = fs.readFileSync(file, "utf8");
+        if (!text.startsWith(head)) return undefined;
+        const end = text.indexOf("\n", head.length);
+        const body = text.slice(end + 1);
+        return end > 0 && hash(body) === text.slice(head.length, end) ? body : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    write(body) {
+      writeAtomically(file, Buffer.from(`${head}${hash(body)}\n${body}`, "utf8"));
+    },
+  };
+}
+
+/**
  * Routes the compilation of every .cjs file in `dir` (and its folders) through the cache. Returns false (and
  * changes nothing) when the cache is off. On a Node without zlib.crc32 (before 20.15) bundles compile
  * as usual.
@@ -267,4 +307,4 @@ function install(dir, env = process.env) {
   return true;
 }
 
-module.exports = { install, cacheFolder, cacheName, encode, decode };
+module.exports = { install, helpCache, cacheFolder, cacheName, encode, decode };

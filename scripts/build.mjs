@@ -1,7 +1,7 @@
 // Builds dist/: the CLI as a small CommonJS entry (dist/cli.cjs) plus one lazily required bundle per
 // command (dist/commands/*.cjs), the DSL as ESM + CJS, and one .d.ts for the DSL. The split is for
 // start-up: V8 compiles a whole file before running it, so `cody --help` must not read zod, sucrase
-// and yaml (bench/startup.mjs). The AWS SDK stays external, required only by commands that call AWS.
+// and yaml (bench/startup.mjs). The AWS SDK is bundled too, into chunks required only by commands that call AWS.
 import { build, transform } from "esbuild";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -177,7 +177,7 @@ const sdkEsm = {
 // The commands: one build of all of them, split so that what several commands share is one file
 // (dist/chunks/*.cjs) instead of a copy per command (12 MB of dist/ before). esbuild splits only ES
 // modules, so each output file is then turned into CommonJS on its own: Node requires CommonJS about
-// twice as fast as it imports ESM, and the AWS SDK, which stays external, is CommonJS (docs/architecture.md#start-up).
+// twice as fast as it imports ESM (docs/architecture.md#start-up).
 // dist/cli.cjs stays one self-contained file, so `cody --help` reads no chunk.
 const split = await build({
   ...cli,
@@ -217,7 +217,7 @@ const [entry] = await Promise.all([
       minifySyntax: true,
       minifyWhitespace: true,
       legalComments: "none",
-      // require() rather than import() for what stays external (the AWS SDK): see above.
+      // require() rather than import() for the lazily loaded chunks (the AWS SDK's): see above.
       supported: { "dynamic-import": false },
     });
     const path = rename.path(file.path);

@@ -248,12 +248,34 @@ describe("the compile cache of the built CLI", () => {
     expect(existsSync(dir)).toBe(false);
   });
 
-  it("holds only the entry after `cody --help`, which compiles no command bundle", () => {
+  it("holds only the entry and its help after `cody --help`, which compiles no command bundle", () => {
     const dir = freshDir();
     const r = spawnSync(process.execPath, [CLI, "--help"], { env: env({ CODY_COMPILE_CACHE_DIR: dir }), encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
-    expect(files(dir)).toEqual([expect.stringMatching(/[/\\]cli-[0-9a-f]{8}\.bin$/)]);
+    expect(files(dir)).toEqual([expect.stringMatching(/[/\\]cli-[0-9a-f]{8}\.bin$/), expect.stringMatching(/[/\\]cli-[0-9a-f]{8}\.help\.txt$/)]);
     expect(commandsOf(join(dir, files(dir)[0]!))).toEqual(["cli"]);
+  });
+
+  it("prints the help an earlier `cody --help` of the same build printed, without loading the CLI", () => {
+    const dir = freshDir();
+    const help = (args: string[], extra: Record<string, string> = {}) => {
+      const r = spawnSync(process.execPath, ["--require", RECORD, CLI, ...args], { env: env({ CODY_COMPILE_CACHE_DIR: dir, ...extra }), encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(0);
+      return { stdout: r.stdout, cli: r.stderr.includes(join("dist", "cli.cjs")) };
+    };
+    const plain = help(["--help"], { CODY_NO_COMPILE_CACHE: "1" });
+    expect(plain.stdout).toMatch(/^Usage: cody \[options\] \[command\]\n[^]*Commands:\n[^]*Exit codes:/);
+    expect(help(["--help"])).toEqual(plain); // rendered by commander, and kept
+    expect(help(["--help"])).toEqual({ stdout: plain.stdout, cli: false });
+    expect(help(["-h"])).toEqual({ stdout: plain.stdout, cli: false });
+    // Anything else runs the CLI: another command's help, or help with another option.
+    expect(help(["synth", "--help"]).cli).toBe(true);
+    expect(help(["--help", "--debug"]).cli).toBe(true);
+    // A damaged file is not printed, and is written again.
+    const file = join(dir, files(dir).find((f) => f.endsWith(".help.txt"))!);
+    writeFileSync(file, readFileSync(file, "utf8").replace("Commands:", "Commandz:"));
+    expect(help(["--help"])).toEqual(plain);
+    expect(help(["--help"])).toEqual({ stdout: plain.stdout, cli: false });
   });
 });
 
