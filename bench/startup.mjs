@@ -9,6 +9,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+// `--aws`: the CPU time of the commands that call AWS, against a moto it starts (bench/startup-aws.mjs).
+if (process.argv.includes("--aws")) {
+  await import("./startup-aws.mjs");
+  process.exit(0);
+}
+
 const root = fileURLToPath(new URL("..", import.meta.url));
 const cody = join(root, "bin", "cody.cjs");
 const node = process.execPath;

@@ -1,5 +1,6 @@
-// The one place that builds AWS SDK clients. The SDK is imported here, lazily, so commands that
-// never call AWS (--help, synth, init, policy) never load it. Engine code sees narrow interfaces
+// The one place that builds AWS SDK clients. The SDK is imported here, lazily (through ./sdk/<service>,
+// which names the commands cody sends, so the build bundles only those), so commands that never call
+// AWS (--help, synth, init, policy) never load it. Engine code sees narrow interfaces
 // (apis.ts); how each client sends, retries and times out is send.ts.
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import type { AwsOptions, CfnApi, CodeBuildApi, DriftApi, IdentityApi, LogsApi, ReferenceApi, StackSetApi } from "./apis";
