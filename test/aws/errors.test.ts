@@ -1,6 +1,7 @@
 // SDK errors as the SDK really shapes them (names, messages, $metadata), turned into messages a
 // user can act on. Also through the CfnApi guard, which names the action from the method called.
-import { CloudFormationServiceException, CreateChangeSetCommand, DescribeStackEventsCommand } from "@aws-sdk/client-cloudformation";
+import { CloudFormationClient, CloudFormationServiceException, CreateChangeSetCommand, DescribeStackEventsCommand } from "@aws-sdk/client-cloudformation";
+import { mockClient } from "aws-sdk-client-mock";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -198,6 +199,9 @@ describe("toCodyError: profiles", () => {
     vi.stubEnv("AWS_EC2_METADATA_DISABLED", "true");
     vi.stubEnv("AWS_PROFILE", "");
     vi.stubEnv("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
+    // The SDK's real send: a file that ran before in this fork may have left CloudFormationClient stubbed
+    // (aws-sdk-client-mock's reset() keeps the stub); mockClient replaces any stub, restore() removes it.
+    mockClient(CloudFormationClient).restore();
     const cfn = await createCloudFormation({ region: "us-east-1", profile: "prodution" });
     // WHEN a call is made
     const error: unknown = await cfn.describeStacks({}).catch((e: unknown) => e);
