@@ -131,7 +131,8 @@ const lazySucrase = {
     );
     b.onResolve({ filter: /^\.\.\/chunks\/sucrase\.cjs$/ }, (args) => ({ path: args.path, external: true }));
     b.onLoad({ filter: /.*/, namespace: "lazy-sucrase" }, () => ({
-      contents: 'export function transform(source, options) { return require("../chunks/sucrase.cjs").transform(source, options); }',
+      // Kept once loaded: loadTsFile drops what a load of the user's files added to require's cache.
+      contents: 'let sucrase; export function transform(source, options) { return (sucrase ??= require("../chunks/sucrase.cjs")).transform(source, options); }',
       loader: "js",
     }));
   },
