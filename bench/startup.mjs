@@ -9,6 +9,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+// `--aws`: the CPU time of the commands that call AWS, against a moto it starts (bench/startup-aws.mjs).
+if (process.argv.includes("--aws")) {
+  await import("./startup-aws.mjs");
+  process.exit(0);
+}
+
 const root = fileURLToPath(new URL("..", import.meta.url));
 const cody = join(root, "bin", "cody.cjs");
 const node = process.execPath;
@@ -76,10 +82,13 @@ if (baseline && !existsSync(join(baseline, "bin", "cody.cjs"))) {
   console.error(`BENCH_BASELINE=${baseline} has no bin/cody.cjs.`);
   process.exit(1);
 }
+// The baseline's compile cache lives in a folder of its own: two builds (possibly two formats of the
+// cache) sharing one folder would each prune and rewrite the other's files on every run.
+const baselineCache = { CODY_COMPILE_CACHE_DIR: join(scratch, "compile-cache-baseline") };
 const commands = [
   { name: "node -e 0", args: ["-e", "0"], cwd: root, expect: 0 },
   ...codyCommands(cody),
-  ...(baseline ? codyCommands(join(baseline, "bin", "cody.cjs"), " (baseline)") : []),
+  ...(baseline ? codyCommands(join(baseline, "bin", "cody.cjs"), " (baseline)").map((cmd) => ({ ...cmd, env: { ...cmd.env, ...baselineCache } })) : []),
 ];
 
 function runOnce(cmd, { rss = false } = {}) {

@@ -1,11 +1,12 @@
 // Builds dist/: the CLI as a small CommonJS entry (dist/cli.cjs) plus one lazily required bundle per
 // command (dist/commands/*.cjs), the DSL as ESM + CJS, and one .d.ts for the DSL. The split is for
 // start-up: V8 compiles a whole file before running it, so `cody --help` must not read zod, sucrase
-// and yaml (bench/startup.mjs). The AWS SDK stays external, required only by commands that call AWS.
+// and yaml (bench/startup.mjs). The AWS SDK is bundled too, into chunks required only by commands that call AWS.
 import { build, transform } from "esbuild";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { sdkChunkNames, thirdPartyLicenses } from "./build-sdk.mjs";
 import { renderEnums } from "./gen-codebuild-enums.mjs";
 import { extractActions, GENERATED_FILE as iamActionsFile, staleness } from "./gen-iam-actions.mjs";
 
@@ -118,6 +119,25 @@ const sucraseTsOnly = {
     });
   },
 };
+// sucrase (~330 KB of the synth path) is needed only when a .cody/*.ts file changed since the run that
+// cached its output (bin/compile-cache.cjs), so it is its own file, dist/chunks/sucrase.cjs, required by
+// src/config/load-ts.ts on first use. Both dist/commands/ and dist/chunks/ are one folder below dist/,
+// so the same relative path reaches it from whichever file load-ts.ts ends up in.
+const lazySucrase = {
+  name: "lazy-sucrase",
+  setup(b) {
+    b.onResolve({ filter: /^sucrase$/ }, (args) =>
+      /[\\/]src[\\/]config[\\/]load-ts\.ts$/.test(args.importer) ? { path: "sucrase", namespace: "lazy-sucrase" } : undefined,
+    );
+    b.onResolve({ filter: /^\.\.\/chunks\/sucrase\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+    b.onLoad({ filter: /.*/, namespace: "lazy-sucrase" }, () => ({
+      // Kept once loaded: loadTsFile drops what a load of the user's files added to require's cache.
+      contents: 'let sucrase; export function transform(source, options) { return (sucrase ??= require("../chunks/sucrase.cjs")).transform(source, options); }',
+      loader: "js",
+    }));
+  },
+};
+
 // zod reaches its ~40 translations through `z.locales`, which esbuild cannot shake off the `z`
 // namespace: 290 KB (~5 ms of parsing) per `cody synth`. cody's messages are English (zod's default
 // imports en.js directly), so only `en` is kept, unless some source file mentions zod's locales.
@@ -136,13 +156,34 @@ const zodEnglishOnly = {
   },
 };
 
+// The AWS SDK v3 clients are bundled into the command build too (lazily required chunks, compiled
+// through bin/compile-cache.cjs, with no module resolution at run time: a no-op deploy's start-up was
+// ~480 ms CPU with the SDK required from node_modules). Its packages ship CommonJS (dist-cjs: one file
+// with every command of a service, and `require` where the ES build has a lazy `import()`) and ES
+// modules (dist-es) side by side; the ES build is taken, so esbuild keeps only the commands cody sends
+// and the credential providers a run does not reach stay in chunks of their own.
+const sdkEsm = {
+  name: "aws-sdk-esm",
+  setup(b) {
+    b.onResolve({ filter: /^@(aws-sdk|smithy|aws-crypto)\// }, async (args) => {
+      if (args.pluginData === "aws-sdk-esm") return undefined;
+      const r = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: "aws-sdk-esm" });
+      if (r.errors.length > 0) return { errors: r.errors };
+      const esm = r.path.replace(/([\\/])dist-cjs([\\/])/, "$1dist-es$2");
+      return { path: esm !== r.path && existsSync(esm) ? esm : r.path, sideEffects: r.sideEffects };
+    });
+  },
+};
+
 // The commands: one build of all of them, split so that what several commands share is one file
 // (dist/chunks/*.cjs) instead of a copy per command (12 MB of dist/ before). esbuild splits only ES
 // modules, so each output file is then turned into CommonJS on its own: Node requires CommonJS about
-// twice as fast as it imports ESM, and the AWS SDK, which stays external, is CommonJS (docs/architecture.md#start-up).
+// twice as fast as it imports ESM (docs/architecture.md#start-up).
 // dist/cli.cjs stays one self-contained file, so `cody --help` reads no chunk.
 const split = await build({
   ...cli,
+  external: [],
+  metafile: true,
   entryPoints: Object.fromEntries(commandEntries.map((f) => [basename(f, ".ts"), f])),
   outdir: "dist/commands",
   format: "esm",
@@ -150,23 +191,39 @@ const split = await build({
   chunkNames: "../chunks/[name]-[hash]",
   outExtension: { ".js": ".cjs" },
   write: false,
-  plugins: [commanderLazyChildProcess, pureCjs, zodEnglishOnly, sucraseTsOnly],
+  plugins: [commanderLazyChildProcess, lazySucrase, pureCjs, zodEnglishOnly, sucraseTsOnly, sdkEsm],
 });
-await Promise.all([
-  build({ ...cli, format: "cjs", entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.cjs", plugins: [lazyCommands, commanderLazyChildProcess, pureCjs, zodEnglishOnly, sucraseTsOnly], supported: { "dynamic-import": false } }),
+// Chunks that hold AWS SDK code are named aws-sdk-<hash>.cjs, so that a look at what a process loaded
+// tells whether it loaded the SDK (test/cli/no-aws-sdk.test.ts).
+const rename = sdkChunkNames(split.metafile);
+
+// sucrase for load-ts.ts (lazySucrase above), with the same trimming.
+const sucraseBuild = await build({
+  ...common,
+  metafile: true,
+  minifySyntax: true,
+  minifyWhitespace: true,
+  stdin: { contents: 'export { transform } from "sucrase";', resolveDir: process.cwd(), sourcefile: "sucrase-entry.js" },
+  format: "cjs",
+  outfile: "dist/chunks/sucrase.cjs",
+  plugins: [sucraseTsOnly],
+});
+const [entry] = await Promise.all([
+  build({ ...cli, metafile: true, format: "cjs", entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.cjs", plugins: [lazyCommands, commanderLazyChildProcess, pureCjs, zodEnglishOnly, sucraseTsOnly], supported: { "dynamic-import": false } }),
   ...split.outputFiles.map(async (file) => {
-    const { code } = await transform(file.text, {
+    const { code } = await transform(rename.text(file.text), {
       format: "cjs",
       platform: "node",
       target: "node20",
       minifySyntax: true,
       minifyWhitespace: true,
       legalComments: "none",
-      // require() rather than import() for what stays external (the AWS SDK): see above.
+      // require() rather than import() for the lazily loaded chunks (the AWS SDK's): see above.
       supported: { "dynamic-import": false },
     });
-    mkdirSync(dirname(file.path), { recursive: true });
-    writeFileSync(file.path, code);
+    const path = rename.path(file.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, code);
   }),
   build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.js", format: "esm" }),
   build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.cjs", format: "cjs" }),
@@ -180,4 +237,6 @@ execFileSync(
   { stdio: "inherit" },
 );
 // dts-bundle-generator keeps the export list at the end; nothing else to patch.
+// The licence and notice texts of every package bundled into dist/ (the SDK's Apache-2.0 asks for them).
+writeFileSync(join("dist", "THIRD_PARTY_LICENSES"), thirdPartyLicenses([entry.metafile, split.metafile, sucraseBuild.metafile], process.cwd()));
 writeFileSync("dist/.built", `${new Date(0).toISOString()}\n`);

@@ -1,5 +1,6 @@
-// The one place that builds AWS SDK clients. The SDK is imported here, lazily, so commands that
-// never call AWS (--help, synth, init, policy) never load it. Engine code sees narrow interfaces
+// The one place that builds AWS SDK clients. The SDK is imported here, lazily (through ./sdk/<service>,
+// which names the commands cody sends, so the build bundles only those), so commands that never call
+// AWS (--help, synth, init, policy) never load it. Engine code sees narrow interfaces
 // (apis.ts); how each client sends, retries and times out is send.ts.
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import type { AwsOptions, CfnApi, CodeBuildApi, DriftApi, IdentityApi, LogsApi, ReferenceApi, StackSetApi } from "./apis";
@@ -10,7 +11,7 @@ export { callBudgetMs, clientConfig, MAX_ATTEMPTS, requestTimeoutMs } from "./se
 
 export async function createCloudFormation(options: AwsOptions): Promise<CfnApi> {
   quietSdk();
-  const sdk = await import("@aws-sdk/client-cloudformation");
+  const sdk = await import("./sdk/cloudformation");
   const timeoutMs = requestTimeoutMs();
   const client: CloudFormationClient = new sdk.CloudFormationClient(clientConfig(options, timeoutMs));
   const send = sender(client, timeoutMs);
@@ -34,7 +35,7 @@ export async function createCloudFormation(options: AwsOptions): Promise<CfnApi>
 
 export async function createCodeBuild(options: AwsOptions): Promise<CodeBuildApi> {
   quietSdk();
-  const sdk = await import("@aws-sdk/client-codebuild");
+  const sdk = await import("./sdk/codebuild");
   const timeoutMs = requestTimeoutMs();
   const client = new sdk.CodeBuildClient(clientConfig(options, timeoutMs));
   const send = sender(client, timeoutMs);
@@ -53,7 +54,7 @@ export async function createCodeBuild(options: AwsOptions): Promise<CodeBuildApi
 
 export async function createLogs(options: AwsOptions): Promise<LogsApi> {
   quietSdk();
-  const sdk = await import("@aws-sdk/client-cloudwatch-logs");
+  const sdk = await import("./sdk/logs");
   const timeoutMs = requestTimeoutMs();
   const client = new sdk.CloudWatchLogsClient(clientConfig(options, timeoutMs));
   const send = sender(client, timeoutMs);
@@ -66,7 +67,7 @@ export async function createLogs(options: AwsOptions): Promise<LogsApi> {
 
 export async function createIdentity(options: AwsOptions): Promise<IdentityApi> {
   quietSdk();
-  const [sts, iam] = await Promise.all([import("@aws-sdk/client-sts"), import("@aws-sdk/client-iam")]);
+  const [sts, iam] = await Promise.all([import("./sdk/sts"), import("./sdk/iam")]);
   // The same retries and timeouts as every other client: a throttled or dropped STS call is a blip
   // to retry, not a reason to fail the preflight (it had 2 attempts, and 20 of 780 fault runs failed).
   const timeoutMs = requestTimeoutMs();
@@ -104,7 +105,7 @@ export async function createIdentity(options: AwsOptions): Promise<IdentityApi> 
 
 export async function createDrift(options: AwsOptions): Promise<DriftApi> {
   quietSdk();
-  const sdk = await import("@aws-sdk/client-cloudformation");
+  const sdk = await import("./sdk/cloudformation");
   const timeoutMs = requestTimeoutMs();
   const client = new sdk.CloudFormationClient(clientConfig(options, timeoutMs));
   const send = sender(client, timeoutMs);
@@ -131,17 +132,17 @@ export async function createReferences(options: AwsOptions): Promise<ReferenceAp
     return () => (made ??= make());
   };
   const ssm = once(async () => {
-    const sdk = await import("@aws-sdk/client-ssm");
+    const sdk = await import("./sdk/ssm");
     const send = sender(new sdk.SSMClient(config), timeoutMs);
     return guard("ssm", { describeParameters: (i: Parameters<ReferenceApi["describeParameters"]>[0]) => send(new sdk.DescribeParametersCommand(i)) }, options);
   });
   const secrets = once(async () => {
-    const sdk = await import("@aws-sdk/client-secrets-manager");
+    const sdk = await import("./sdk/secrets-manager");
     const send = sender(new sdk.SecretsManagerClient(config), timeoutMs);
     return guard("secretsmanager", { describeSecret: (i: Parameters<ReferenceApi["describeSecret"]>[0]) => send(new sdk.DescribeSecretCommand(i)) }, options);
   });
   const iam = once(async () => {
-    const sdk = await import("@aws-sdk/client-iam");
+    const sdk = await import("./sdk/iam");
     const send = sender(new sdk.IAMClient(config), timeoutMs);
     return guard(
       "iam",
@@ -162,7 +163,7 @@ export async function createReferences(options: AwsOptions): Promise<ReferenceAp
 
 export async function createStackSets(options: AwsOptions): Promise<StackSetApi> {
   quietSdk();
-  const sdk = await import("@aws-sdk/client-cloudformation");
+  const sdk = await import("./sdk/cloudformation");
   const timeoutMs = requestTimeoutMs();
   const client = new sdk.CloudFormationClient(clientConfig(options, timeoutMs));
   const send = sender(client, timeoutMs);

@@ -129,10 +129,21 @@ function importLine(importer: string, request: string): number | undefined {
   }
 }
 
+/** What the built CLI keeps of earlier runs' compiles (bin/compile-cache.cjs); absent under vitest. */
+interface TsCache {
+  get(file: string, source: string): string | undefined;
+  set(file: string, source: string, code: string): void;
+}
+
 /** Strips TypeScript to CommonJS; a syntax error becomes a ConfigError naming file, line and column. */
 export function compileTs(source: string, file: string): string {
+  const cache = (globalThis as Record<symbol, TsCache | undefined>)[Symbol.for("codybuild.tsCache")];
+  const cached = cache?.get(file, source);
+  if (cached !== undefined) return cached;
   try {
-    return transform(source, { transforms: ["typescript", "imports"], filePath: file, production: true }).code;
+    const code = transform(source, { transforms: ["typescript", "imports"], filePath: file, production: true }).code;
+    cache?.set(file, source, code);
+    return code;
   } catch (error) {
     const loc = (error as { loc?: { line: number; column: number } }).loc;
     const message = String((error as Error).message).replace(/^Error transforming [^:]+: /, "");

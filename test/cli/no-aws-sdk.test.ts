@@ -1,7 +1,10 @@
 // The offline commands must never load the AWS SDK: it costs +100 ms of start-up (docs/architecture.md#start-up)
 // and would make `--help`, `synth`, `init` and `policy` depend on it. Each command runs as the BUILT
-// binary with a preload (record-modules.cjs) that lists every module file the process loads.
-import { spawnSync } from "node:child_process";
+// binary with a preload (record-modules.cjs) that lists every module file the process loads. The SDK is
+// bundled into dist/chunks/aws-sdk-*.cjs (scripts/build-sdk.mjs names every chunk that holds SDK code so),
+// and a command that calls AWS is checked to load it from there, so the check below cannot pass vacuously.
+import { spawn, spawnSync } from "node:child_process";
+import { createServer, type Server } from "node:http";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +16,8 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const CLI = codyBin;
 const BUNDLE = join(ROOT, "dist", "cli.cjs");
 const RECORDER = fileURLToPath(new URL("./record-modules.cjs", import.meta.url));
-const SDK_PATH = /[\\/](@aws-sdk|@smithy)[\\/]/;
+const SDK_PATH = /[\\/](@aws-sdk|@smithy)[\\/]|[\\/]dist[\\/]chunks[\\/]aws-sdk-[^\\/]*\.cjs$/;
+const SDK_CHUNK = /[\\/]dist[\\/]chunks[\\/]aws-sdk-[^\\/]*\.cjs$/;
 
 let scratch: string;
 let runCount = 0;
@@ -26,26 +30,47 @@ interface Recorded {
   modules: string[];
 }
 
-/** Runs `node <args>` with the recorder preloaded; no AWS_* variables, so nothing could reach AWS. */
-function recorded(args: string[], cwd: string): Recorded {
-  const list = join(scratch, `modules-${runCount++}.txt`);
-  writeFileSync(list, "");
+/** The environment of a recorded run: no AWS_* or CODY_* variables, so nothing could reach AWS. */
+function recordingEnv(list: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!key.startsWith("AWS_") && !key.startsWith("CODY_") && key !== "NODE_OPTIONS") env[key] = value;
   }
-  Object.assign(env, {
+  return Object.assign(env, {
     NODE_OPTIONS: `--require ${JSON.stringify(RECORDER)}`,
     CODY_RECORD_MODULES: list,
     NO_COLOR: "1",
   });
-  const run = spawnSync(process.execPath, args, { cwd, env, encoding: "utf8", timeout: 30_000 });
+}
+
+/** Runs `node <args>` with the recorder preloaded. */
+function recorded(args: string[], cwd: string): Recorded {
+  const list = join(scratch, `modules-${runCount++}.txt`);
+  writeFileSync(list, "");
+  const run = spawnSync(process.execPath, args, { cwd, env: recordingEnv(list), encoding: "utf8", timeout: 30_000 });
   if (run.error) throw run.error;
   const modules = readFileSync(list, "utf8").split("\n").filter(Boolean);
   return { status: run.status, stdout: run.stdout, stderr: run.stderr, modules };
 }
 
 const cody = (args: string[], cwd: string) => recorded([CLI, ...args], cwd);
+
+/** The same, asynchronous (for a server in this process), with AWS_* variables added. */
+function recordedAsync(args: string[], cwd: string, aws: Record<string, string>): Promise<Recorded> {
+  const list = join(scratch, `modules-${runCount++}.txt`);
+  writeFileSync(list, "");
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd, env: { ...recordingEnv(list), ...aws }, timeout: 30_000 });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    child.once("error", reject);
+    child.once("close", (status) => {
+      resolve({ status, stdout, stderr, modules: readFileSync(list, "utf8").split("\n").filter(Boolean) });
+    });
+  });
+}
 
 /** A directory that looks like a clone with an origin remote, as `cody init` reads it. */
 function repo(name: string): string {
@@ -80,6 +105,39 @@ describe("the module recorder", () => {
     const run = recorded(["--input-type=module", "-e", 'await import("@aws-sdk/client-sts")'], ROOT);
     expect(run.status, run.stderr).toBe(0);
     expect(sdkFiles(run).some((file) => file.includes(join("@aws-sdk", "client-sts")))).toBe(true);
+  });
+});
+
+describe("a command that calls AWS", () => {
+  let server: Server;
+  let endpoint: string;
+  beforeAll(async () => {
+    // Refuses every call at once (not retried), so the command ends quickly after loading its client.
+    server = createServer((req, res) => {
+      req.resume();
+      res.writeHead(400, { "content-type": "application/x-amz-json-1.1", "x-amzn-errortype": "AccessDeniedException" });
+      res.end(JSON.stringify({ __type: "AccessDeniedException", message: "not here" }));
+    });
+    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+    const address = server.address();
+    endpoint = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  });
+  afterAll(() => new Promise<void>((done) => server.close(() => done())));
+
+  it("loads the SDK from its bundled chunks, not from node_modules", async () => {
+    const run = await recordedAsync([CLI, "list"], scratch, {
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_ACCESS_KEY_ID: "test",
+      AWS_SECRET_ACCESS_KEY: "test",
+      AWS_REGION: "us-east-1",
+      AWS_CONFIG_FILE: join(scratch, "no-aws-config"),
+      AWS_SHARED_CREDENTIALS_FILE: join(scratch, "no-aws-credentials"),
+    });
+    expect(run.status, run.stderr).toBe(1);
+    // The answer went through the SDK: its error was parsed and named by cody.
+    expect(run.stderr).toContain("access denied: your AWS identity may not call codebuild:ListProjects");
+    expect(run.modules.filter((file) => SDK_CHUNK.test(file)).length).toBeGreaterThan(0);
+    expect(run.modules.filter((file) => /[\\/]node_modules[\\/]/.test(file))).toEqual([]);
   });
 });
 
