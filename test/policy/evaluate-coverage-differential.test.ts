@@ -170,12 +170,19 @@ function generate(g: Gen): Case {
 
 /** Is a concrete ARN one of the pattern's? Independent of src/: a regex, segment-aware. */
 function inPattern(pattern: string, arn: string): boolean {
-  const at = nthColon(pattern, 5);
-  const esc = (s: string, seg: boolean) => s.replace(/[.+^$(){}|[\]\\/]/g, "\\$&").replace(/\*/g, seg ? "[^:]*" : ".*").replace(/\?/g, seg ? "[^:]" : ".");
-  const head = pattern.slice(0, at);
-  const body = pattern.slice(at).replace(/\$\{aws:username\}/g, USER);
-  return new RegExp(`^${esc(head, true)}${esc(body, false)}$`).test(arn);
+  let regex = PATTERN_REGEX.get(pattern);
+  if (!regex) {
+    const at = nthColon(pattern, 5);
+    const esc = (s: string, seg: boolean) => s.replace(/[.+^$(){}|[\]\\/]/g, "\\$&").replace(/\*/g, seg ? "[^:]*" : ".*").replace(/\?/g, seg ? "[^:]" : ".");
+    const head = pattern.slice(0, at);
+    const body = pattern.slice(at).replace(/\$\{aws:username\}/g, USER);
+    regex = new RegExp(`^${esc(head, true)}${esc(body, false)}$`);
+    PATTERN_REGEX.set(pattern, regex);
+  }
+  return regex.test(arn);
 }
+/** inPattern's regexes, built once per pattern (a case asks about its pattern dozens of times). */
+const PATTERN_REGEX = new Map<string, RegExp>();
 
 /** Fillers that keep ARNs valid for iam-simulate's resource-type check (it refuses e.g. an empty name). */
 const FILLERS = ["x", "admin", "a", "prod-x"] as const;
