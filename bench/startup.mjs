@@ -152,6 +152,9 @@ const line = (cells) => cells.map((cell, c) => (c === 0 || c === 8 ? cell.padEnd
 
 console.log(`cody start-up, ${runs} interleaved runs each after ${warmups} warm-ups; times in ms (wall clock, spawn to exit)`);
 console.log(`node ${process.version}; synth runs in ${project.label}; floor = median of \`node -e 0\` = ${floor.toFixed(1)} ms`);
+// Node 20 reads and parses the file NODE_EXTRA_CA_CERTS names at every start, TLS or not: with the
+// system bundle that is ~70 ms here, in the floor and in every cody run alike, so ratios shrink.
+if (process.env.NODE_EXTRA_CA_CERTS) console.log(`NODE_EXTRA_CA_CERTS is set (${process.env.NODE_EXTRA_CA_CERTS}): every run, the floor included, parses it at start; \`env -u NODE_EXTRA_CA_CERTS\` measures without it`);
 if (baseline) console.log(`baseline: ${baseline}`);
 console.log("");
 console.log(line(header));
