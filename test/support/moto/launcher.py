@@ -647,22 +647,40 @@ Role.delete_from_cloudformation_json = classmethod(_delete_role)  # type: ignore
 
 # ---------------------------------------------------------------- /moto-api/codebuild/build-outcome
 
-def _build_outcome_endpoint(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
-    from moto.core import DEFAULT_ACCOUNT_ID
+_JSON_HEADERS = {"Content-Type": "application/json"}
 
-    json_headers = {"Content-Type": "application/json"}
+
+def _posted_json(request: Any, usage: str) -> tuple[dict[str, Any], None] | tuple[None, tuple[int, dict[str, str], str]]:
+    """The JSON object POSTed to a moto-api endpoint, or the error answer to send instead."""
     if request.method != "POST":
-        return 405, json_headers, json.dumps({"error": "POST a JSON body"})
+        return None, (405, _JSON_HEADERS, json.dumps({"error": usage}))
     try:
         # get_data: request.data is empty for form-encoded posts (curl -d, urllib defaults)
         spec = json.loads(request.get_data(parse_form_data=False) or b"{}")
-        if not isinstance(spec, dict):
-            raise ValueError("expected a JSON object")
+    except ValueError as error:
+        return None, (400, _JSON_HEADERS, json.dumps({"error": str(error)}))
+    if not isinstance(spec, dict):
+        return None, (400, _JSON_HEADERS, json.dumps({"error": "expected a JSON object"}))
+    return spec, None
+
+
+def _codebuild_backend(spec: dict[str, Any]) -> Any:
+    from moto.core import DEFAULT_ACCOUNT_ID
+
+    account = spec.get("accountId") or os.environ.get("MOTO_ACCOUNT_ID", DEFAULT_ACCOUNT_ID)
+    return codebuild_backends[account][spec.get("region") or "us-east-1"]
+
+
+def _build_outcome_endpoint(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
+    json_headers = _JSON_HEADERS
+    spec, refused = _posted_json(request, "POST a JSON body")
+    if spec is None:
+        return refused  # type: ignore[return-value]
+    try:
         outcome = _outcome(spec, default_status="FAILED")
     except ValueError as error:
         return 400, json_headers, json.dumps({"error": str(error)})
-    account = spec.get("accountId") or os.environ.get("MOTO_ACCOUNT_ID", DEFAULT_ACCOUNT_ID)
-    backend = codebuild_backends[account][spec.get("region") or "us-east-1"]
+    backend = _codebuild_backend(spec)
     with _lock:
         state = _ext(backend)
         if spec.get("buildId"):
@@ -676,20 +694,11 @@ def _build_outcome_endpoint(request: Any, full_url: str, headers: Any) -> tuple[
 
 
 def _plain_builds_endpoint(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
-    from moto.core import DEFAULT_ACCOUNT_ID
-
-    json_headers = {"Content-Type": "application/json"}
-    if request.method != "POST":
-        return 405, json_headers, json.dumps({"error": "POST (an optional JSON body)"})
-    try:
-        spec = json.loads(request.get_data(parse_form_data=False) or b"{}")
-        if not isinstance(spec, dict):
-            raise ValueError("expected a JSON object")
-    except ValueError as error:
-        return 400, json_headers, json.dumps({"error": str(error)})
-    account = spec.get("accountId") or os.environ.get("MOTO_ACCOUNT_ID", DEFAULT_ACCOUNT_ID)
-    codebuild_backends[account][spec.get("region") or "us-east-1"].__dict__["cody_plain_builds"] = True
-    return 200, json_headers, json.dumps({"status": "ok"})
+    spec, refused = _posted_json(request, "POST (an optional JSON body)")
+    if spec is None:
+        return refused  # type: ignore[return-value]
+    _codebuild_backend(spec).__dict__["cody_plain_builds"] = True
+    return 200, _JSON_HEADERS, json.dumps({"status": "ok"})
 
 
 def _launcher_endpoint(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
