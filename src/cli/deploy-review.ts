@@ -39,7 +39,8 @@ export function reviewSeam(o: ReviewSeamOptions) {
     const reviewed = review(changes, before, o.template);
     reporter.info(`Change set for ${o.stackName}: ${changes.length} change${changes.length === 1 ? "" : "s"}`);
     for (const line of formatReviewedChanges(reviewed.changes)) reporter.info(line);
-    const iam = formatIamSection(reviewed.iam);
+    // The review goes to stderr: on a terminal, fit its width.
+    const iam = formatIamSection(reviewed.iam, reporter.isTTY ? process.stderr.columns : undefined);
     if (iam.length > 0) {
       reporter.info(reviewed.broadening ? c.yellow(iam[0]!) : iam[0]!);
       for (const line of iam.slice(1)) reporter.info(line);

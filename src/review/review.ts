@@ -81,12 +81,17 @@ function topName(path: string): string {
   return /^[^.[]+/.exec(path)?.[0] ?? path;
 }
 
-/** The IAM section: a heading that says whether it broadens, then the table; [] when IAM does not change. */
-export function formatIamSection(changes: IamChange[]): string[] {
+/**
+ * The IAM section: a heading that says whether it broadens, then the table; [] when IAM does not change.
+ * `columns`: the terminal's width when it is one (the table then stacks rather than wrap).
+ */
+export function formatIamSection(changes: IamChange[], columns?: number): string[] {
   if (changes.length === 0) return [];
   const broadening = changes.filter((c) => c.broadening).length;
   const heading = broadening > 0 ? `IAM changes: ${broadening} broadening (lets something do more than before)` : "IAM changes: narrowing only";
-  return [heading, ...formatIamTable(changes).map((l) => `  ${l}`)];
+  // A pty without a size reports 0 columns: no width then, as for a pipe.
+  const fit = columns !== undefined && columns > 0 ? columns - 2 : undefined;
+  return [heading, ...formatIamTable(changes, undefined, fit).map((l) => `  ${l}`)];
 }
 
 /** The --json form of a value change: `old`/`new` are null where absent (an addition, a removal). */

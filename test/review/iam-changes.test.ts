@@ -98,3 +98,42 @@ describe("iamChanges", () => {
     expect(formatIamTable([])).toEqual([]);
   });
 });
+
+describe("formatIamTable on a terminal narrower than the table", () => {
+  const wide = {
+    Sid: "ReadAll",
+    Effect: "Allow",
+    Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "ssm:GetParameters"],
+    Resource: ["arn:aws:logs:us-east-1:123456789012:log-group:/aws/codebuild/demo:*", "arn:aws:ssm:us-east-1:123456789012:parameter/demo/*"],
+    Condition: { StringEquals: { "aws:RequestedRegion": "us-east-1" } },
+  };
+  const changes = iamChanges(role([]), role([wide]));
+  const table = formatIamTable(changes);
+
+  it("keeps the one-line table when it fits (and when no width is given: logs and pipes)", () => {
+    const longest = Math.max(...table.map((l) => l.length));
+    expect(longest).toBeGreaterThan(100);
+    expect(formatIamTable(changes, undefined, longest)).toEqual(table);
+  });
+
+  it("stacks actions, resources and condition under each row, every line within the width", () => {
+    const lines = formatIamTable(changes, undefined, 70);
+    expect(lines[0]).toMatch(/^\s+Resource\s+Change\s+Effect$/);
+    expect(lines[1]).toMatch(/^\+ {2}broadening {2}IamRole\/CodeBuildAccess {2}statement {2}Allow$/);
+    expect(lines[2]).toMatch(/^ {4}actions {5}logs:CreateLogGroup, logs:CreateLogStream, /);
+    expect(lines[3]).toMatch(/^ {4}resources {3}arn:aws:logs:us-east-1:123456789012:log-group/);
+    expect(lines[4]).toMatch(/^ {4}condition {3}\{ StringEquals: /);
+    expect(lines).toHaveLength(5);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(70);
+    expect(lines.slice(2).some((l) => l.endsWith("…"))).toBe(true);
+  });
+
+  it("labels a trust policy's principal", () => {
+    const trusted = { ...TRUST, Statement: [{ ...TRUST.Statement[0], Principal: { Service: ["codebuild.amazonaws.com", "events.amazonaws.com", "scheduler.amazonaws.com"] } }] };
+    const trust = iamChanges(role([]), { Resources: { IamRole: { Type: "AWS::IAM::Role", Properties: { AssumeRolePolicyDocument: trusted, Policies: [] } } } });
+    const lines = formatIamTable(trust.filter((c) => c.kind === "trust"), undefined, 50);
+    expect(lines.some((l) => /^ {4}principal {3}/.test(l))).toBe(true);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(50);
+  });
+});
+

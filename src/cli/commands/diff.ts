@@ -69,7 +69,8 @@ export async function diffCommand(projectName: string | undefined, options: Diff
   } else {
     reporter.info(`${result.isNew ? "New stack" : "Changes to stack"} ${synth.stackName} (${region}):`);
     for (const line of formatReviewedChanges(result.changes)) reporter.result(line);
-    const iam = formatIamSection(result.iam);
+    // The result goes to stdout: on a terminal, fit its width.
+    const iam = formatIamSection(result.iam, process.stdout.isTTY ? process.stdout.columns : undefined);
     if (iam.length > 0) {
       reporter.result("");
       reporter.result(result.broadening ? c.yellow(iam[0]!) : iam[0]!);
