@@ -5,33 +5,20 @@
 // `--latency` (npm run bench:deploy -- --latency): instead, deploys through the fault proxy holding the
 // stack in progress for ~10 s, and prints how late cody noticed it settle and its calls per minute.
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { countingProxy, findPython, startMoto } from "../scripts/moto.mjs";
+import { countingProxy, startMoto } from "../scripts/moto.mjs";
 import { faultProxy } from "../test/support/fault-proxy.mjs";
+import { positiveInt, requireBuild, requireMoto, root } from "./common.mjs";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
 const cody = process.env.BENCH_CODY ?? join(root, "bin", "cody.cjs");
 const example = join(root, "examples", "demo");
 const runs = positiveInt(process.env.BENCH_RUNS, 5);
 const NOOP_BUDGET = 3; // docs/architecture.md#deploy: an unchanged template deploys in about a second, with few calls
 
-function positiveInt(text, fallback) {
-  const n = Number(text);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-}
-
-if (!existsSync(join(root, "dist", "cli.cjs"))) {
-  console.error("dist/cli.cjs is missing: run `npm run build` (or `npm run bench:deploy`, which builds first).");
-  process.exit(1);
-}
-const python = findPython();
-if (!python) {
-  console.error("bench:deploy needs moto: no python3 on PATH can `import moto.server` (set MOTO_PYTHON to one that can).");
-  process.exit(1);
-}
+requireBuild("bench:deploy");
+const python = requireMoto("bench:deploy");
 
 const scratch = mkdtempSync(join(tmpdir(), "cody-bench-deploy-"));
 process.on("exit", () => rmSync(scratch, { recursive: true, force: true }));

@@ -8,14 +8,13 @@
 //   BENCH_RUNS=3 BENCH_KINDS=throttle,5xx BENCH_RATES=0.1,0.5 npm run bench:faults
 /* global setTimeout, clearTimeout */
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { findPython, startMoto } from "../scripts/moto.mjs";
+import { startMoto } from "../scripts/moto.mjs";
 import { faultProxy } from "../test/support/fault-proxy.mjs";
+import { requireBuild, requireMoto, root } from "./common.mjs";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
 // BENCH_CODY: a frozen copy of the build (bin/cody.cjs), so a rebuild during the run cannot break it.
 const cody = process.env.BENCH_CODY ?? join(root, "bin", "cody.cjs");
 const example = join(root, "examples", "demo", ".cody");
@@ -24,14 +23,8 @@ const kinds = (process.env.BENCH_KINDS ?? "throttle,5xx,html502,reset-before,res
 const rates = (process.env.BENCH_RATES ?? "0.1,0.3,0.5").split(",").map(Number);
 const OPS = ["create", "no-op", "update", "start", "list", "delete"];
 
-if (!process.env.BENCH_CODY && !existsSync(join(root, "dist", "cli.cjs"))) {
-  console.error("dist/cli.cjs is missing: run `npm run build` (or `npm run bench:faults`, which builds first).");
-  process.exit(1);
-}
-if (!findPython()) {
-  console.error("bench:faults needs moto: no python3 on PATH can `import moto.server` (set MOTO_PYTHON to one that can).");
-  process.exit(1);
-}
+if (!process.env.BENCH_CODY) requireBuild("bench:faults");
+requireMoto("bench:faults");
 
 const scratch = mkdtempSync(join(tmpdir(), "cody-bench-faults-"));
 process.on("exit", () => rmSync(scratch, { recursive: true, force: true }));

@@ -5,35 +5,22 @@
 // much to every call in the proxy, as a distant AWS endpoint would (moto answers on loopback).
 // It prints numbers; it is not a test. It exits 1 only when `cody list` itself fails.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { CodeBuildClient, CreateProjectCommand, StartBuildCommand } from "@aws-sdk/client-codebuild";
-import { findPython, startMoto } from "../scripts/moto.mjs";
+import { startMoto } from "../scripts/moto.mjs";
 import { faultProxy } from "../test/support/fault-proxy.mjs";
+import { positiveInt, requireBuild, requireMoto, root } from "./common.mjs";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
 const cody = process.env.BENCH_CODY ?? join(root, "bin", "cody.cjs");
 const runs = positiveInt(process.env.BENCH_RUNS, 5);
 const scales = (process.env.BENCH_SCALES ?? "10,100,500").split(",").map((n) => positiveInt(n, 0)).filter((n) => n > 0);
 const delayMs = positiveInt(process.env.BENCH_DELAY_MS, 0);
 const builds = [["this build", cody], ...(process.env.BENCH_BASELINE ? [["baseline", process.env.BENCH_BASELINE]] : [])];
 
-function positiveInt(text, fallback) {
-  const n = Number(text);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-}
-
-if (!existsSync(join(root, "dist", "cli.cjs"))) {
-  console.error("dist/cli.cjs is missing: run `npm run build` (or `npm run bench:list`, which builds first).");
-  process.exit(1);
-}
-const python = findPython();
-if (!python) {
-  console.error("bench:list needs moto: no python3 on PATH can `import moto.server` (set MOTO_PYTHON to one that can).");
-  process.exit(1);
-}
+requireBuild("bench:list");
+const python = requireMoto("bench:list");
 
 // An empty folder: `cody list` lists the account's projects and needs no .cody/.
 const cwd = mkdtempSync(join(tmpdir(), "cody-bench-list-"));

@@ -10,28 +10,15 @@ import { promisify } from "node:util";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { findPython, startMoto } from "../scripts/moto.mjs";
+import { startMoto } from "../scripts/moto.mjs";
+import { positiveInt, requireBuild, requireMoto, root } from "./common.mjs";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
 const cody = join(root, "bin", "cody.cjs");
 const runs = positiveInt(process.env.BENCH_RUNS, 10);
 const warmups = 2;
 
-function positiveInt(text, fallback) {
-  const n = Number(text);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-}
-
-if (!existsSync(join(root, "dist", "cli.cjs"))) {
-  console.error("dist/cli.cjs is missing: run `npm run build` first.");
-  process.exit(1);
-}
-const python = findPython();
-if (!python) {
-  console.error("this benchmark needs moto: no python3 on PATH can `import moto.server` (set MOTO_PYTHON).");
-  process.exit(1);
-}
+requireBuild();
+const python = requireMoto("this benchmark");
 const baseline = process.env.BENCH_BASELINE;
 if (baseline && !existsSync(join(baseline, "bin", "cody.cjs"))) {
   console.error(`BENCH_BASELINE=${baseline} has no bin/cody.cjs.`);

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { positiveInt, requireBuild, root } from "./common.mjs";
 
 // `--aws`: the CPU time of the commands that call AWS, against a moto it starts (bench/startup-aws.mjs).
 if (process.argv.includes("--aws")) {
@@ -15,7 +15,6 @@ if (process.argv.includes("--aws")) {
   process.exit(0);
 }
 
-const root = fileURLToPath(new URL("..", import.meta.url));
 const cody = join(root, "bin", "cody.cjs");
 const node = process.execPath;
 const runs = positiveInt(process.env.BENCH_RUNS, 20);
@@ -23,15 +22,7 @@ const warmups = 2;
 const rssRuns = positiveInt(process.env.BENCH_RSS_RUNS, 3);
 const TIME = "/usr/bin/time";
 
-function positiveInt(text, fallback) {
-  const n = Number(text);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-}
-
-if (!existsSync(join(root, "dist", "cli.cjs"))) {
-  console.error("dist/cli.cjs is missing: run `npm run build` (or `npm run bench:startup`, which builds first).");
-  process.exit(1);
-}
+requireBuild("bench:startup");
 
 const scratch = mkdtempSync(join(tmpdir(), "cody-bench-"));
 process.on("exit", () => rmSync(scratch, { recursive: true, force: true }));

@@ -7,9 +7,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { positiveInt, requireBuild, root } from "./common.mjs";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
 const cody = process.env.BENCH_CODY ?? join(root, "bin", "cody.cjs");
 const demo = join(root, "examples", "demo");
 const scratch = process.env.BENCH_CDK_DIR ?? join(tmpdir(), "cody-vs-cdk");
@@ -23,15 +22,7 @@ const versions = {
   "aws-cdk": process.env.BENCH_CDK_CLI ?? "2.1148.1",
 };
 
-function positiveInt(text, fallback) {
-  const n = Number(text);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-}
-
-if (!existsSync(join(root, "dist", "cli.cjs"))) {
-  console.error("dist/cli.cjs is missing: run `npm run build` (or `npm run bench:vs-cdk`, which builds first).");
-  process.exit(1);
-}
+requireBuild("bench:vs-cdk");
 
 /** Installs the pinned CDK into `scratch` unless the same versions are there already. */
 function install() {

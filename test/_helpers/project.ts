@@ -66,6 +66,14 @@ export function minimalProject(extra = "", files: ProjectFiles = {}): ProjectFil
   };
 }
 
+/** The files of a typed project `.cody/<type>/` (a GitHub project with its buildspec), for repositories with several. */
+export function typedProject(type: string): ProjectFiles {
+  return {
+    [`.cody/${type}/project.ts`]: projectTs(`{ githubUrl: "https://github.com/acme/${type}" }`),
+    [`.cody/${type}/buildspec.yml`]: BUILDSPEC_YML,
+  };
+}
+
 /** Loads a project from a directory with a clean environment (overridable through `options`). */
 export function loadAt(root: string, options: TestLoadOptions = {}): Promise<ResolvedProject> {
   return loadProject({ environment: {}, ...options, cwd: root });

@@ -2,15 +2,13 @@
 // stacks, one summary, the worst exit code when one project is broken), `--regions` with two regions
 // (moto serves every region on one endpoint, keeping them apart), --json against its strict schema,
 // and `delete --all --yes`.
-import { spawn } from "node:child_process";
 import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { describe, expect, it, vi } from "vitest";
-import { motoEnv } from "../support/moto";
 import { demoProject, runCli, sharedMoto, stackStatus, withMoto } from "../_helpers/e2e";
 import { fleetSchema } from "../_helpers/json-schemas";
+import { onTerminal as terminal } from "../_helpers/pty";
 
 const { endpoint, url } = sharedMoto();
 vi.setConfig({ testTimeout: 180_000 });
@@ -20,37 +18,8 @@ const STACKS = TYPES.map((t) => `demo-${t}-cody`);
 const cfnIn = (region: string) => new CloudFormationClient({ region, endpoint: url, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
 const cody = (args: string[], dir: string) => runCli(args, { cwd: dir, endpoint: url, killAfterMs: 120_000 });
 
-const CODY = fileURLToPath(new URL("../../bin/cody.cjs", import.meta.url));
-const ESCAPES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, "g");
-
-/** Runs cody on a pseudo-terminal (`script`), typing `answer` once a (y/N) question is on screen. */
-function onTerminal(args: string[], cwd: string, answer?: string): Promise<{ code: number | null; raw: string; screen: string; asked: number }> {
-  const env: Record<string, string | undefined> = { ...motoEnv(url), CI: undefined, NO_COLOR: "1", TERM: "xterm-256color", COLUMNS: "160" };
-  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
-  const command = [process.execPath, CODY, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
-  const child = spawn("script", ["-qfec", command, "/dev/null"], { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
-  let raw = "";
-  let asked = 0;
-  const onData = (chunk: Buffer) => {
-    raw += chunk.toString();
-    const questions = raw.replace(ESCAPES, "").split("(y/N)").length - 1;
-    if (questions > asked) {
-      asked = questions;
-      if (answer !== undefined) child.stdin.write(`${answer}\n`);
-    }
-  };
-  child.stdout.on("data", onData);
-  child.stderr.on("data", onData);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 90_000);
-    child.once("error", reject);
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      child.stdin.destroy();
-      resolve({ code, raw, screen: raw.replace(ESCAPES, "").replace(/\r/g, ""), asked });
-    });
-  });
-}
+/** cody on a terminal, plain (NO_COLOR=1), answering `answer` to each question. */
+const onTerminal = (args: string[], cwd: string, answer?: string) => terminal(args, { cwd, url, answer, env: { NO_COLOR: "1" } });
 
 /** The demo repository with its project moved into three types (no untyped project). */
 function threeTypes(): string {

@@ -4,23 +4,18 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { commandTarget } from "../../src/cli/command-target";
 import { chooseTargets, fleetRegionProblem, parseConcurrency, parseRegions, repositoryProjects } from "../../src/fleet/choose";
-import { BUILDSPEC_YML, configErrorFrom, configErrorOf, minimalProject, projectTs, removeProjects, writeProject } from "../_helpers/project";
+import { configErrorFrom, configErrorOf, minimalProject, removeProjects, writeProject, typedProject } from "../_helpers/project";
 
 afterAll(() => removeProjects());
 
-const typed = (type: string) => ({
-  [`.cody/${type}/project.ts`]: projectTs(`{ githubUrl: "https://github.com/acme/${type}" }`),
-  [`.cody/${type}/buildspec.yml`]: BUILDSPEC_YML,
-});
-
 function monorepo(): string {
-  return writeProject({ ...minimalProject(), ...typed("web"), ...typed("api"), ".cody/variables/base.ts": "export default {};\n" });
+  return writeProject({ ...minimalProject(), ...typedProject("web"), ...typedProject("api"), ".cody/variables/base.ts": "export default {};\n" });
 }
 
 describe("repositoryProjects", () => {
   it("finds the untyped project and every folder with a project.ts, sorted; not variables/", () => {
     expect(repositoryProjects(monorepo())).toEqual({ untyped: true, types: ["api", "web"] });
-    expect(repositoryProjects(writeProject({ ...typed("one") }))).toEqual({ untyped: false, types: ["one"] });
+    expect(repositoryProjects(writeProject({ ...typedProject("one") }))).toEqual({ untyped: false, types: ["one"] });
   });
 });
 
@@ -37,7 +32,7 @@ describe("chooseTargets", () => {
   it("names each stack as the job's own command resolves it (settings naming, env, CODY_EXTRA)", async () => {
     const root = writeProject({
       ...minimalProject(),
-      ...typed("api"),
+      ...typedProject("api"),
       ".cody/settings.ts": `import { defineSettings } from "codybuild";\n\nexport default defineSettings({\n  stackNaming: { appendEnv: true, suffix: "cb" },\n  envs: { prod: {} },\n});\n`,
     });
     const environment = { CODY_EXTRA: "x2" };

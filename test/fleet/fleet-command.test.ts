@@ -8,20 +8,15 @@ import type { runTarget } from "../../src/cli/fleet-target";
 import { jobOptions } from "../../src/cli/fleet-target";
 import { CodyError, ExitCode, isCodyError } from "../../src/errors";
 import type { Prompt } from "../../src/io/reporter";
-import { BUILDSPEC_YML, minimalProject, projectTs, removeProjects, writeProject } from "../_helpers/project";
+import { minimalProject, removeProjects, writeProject, typedProject } from "../_helpers/project";
 import { recordingReporter } from "../_helpers/test-io";
 
 const cwd = process.cwd();
 afterEach(() => process.chdir(cwd));
 afterAll(() => removeProjects());
 
-const typed = (type: string) => ({
-  [`.cody/${type}/project.ts`]: projectTs(`{ githubUrl: "https://github.com/acme/${type}" }`),
-  [`.cody/${type}/buildspec.yml`]: BUILDSPEC_YML,
-});
-
 function inMonorepo(settings?: string): string {
-  const root = writeProject({ ...minimalProject(), ...typed("api"), ...typed("web"), ...(settings ? { ".cody/settings.ts": settings } : {}) });
+  const root = writeProject({ ...minimalProject(), ...typedProject("api"), ...typedProject("web"), ...(settings ? { ".cody/settings.ts": settings } : {}) });
   process.chdir(root);
   return root;
 }

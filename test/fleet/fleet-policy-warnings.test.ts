@@ -5,7 +5,7 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { fleetCommand } from "../../src/cli/commands/fleet";
 import type { FleetOptions } from "../../src/cli/commands/fleet";
-import { BUILDSPEC_YML, minimalProject, projectTs, removeProjects, writeProject } from "../_helpers/project";
+import { minimalProject, removeProjects, writeProject, typedProject } from "../_helpers/project";
 import { recordingReporter } from "../_helpers/test-io";
 
 const cwd = process.cwd();
@@ -13,14 +13,10 @@ afterEach(() => process.chdir(cwd));
 afterAll(() => removeProjects());
 
 const BOUNDARY = "arn:aws:iam::123456789012:policy/cody-boundary";
-const typed = (type: string) => ({
-  [`.cody/${type}/project.ts`]: projectTs(`{ githubUrl: "https://github.com/acme/${type}" }`),
-  [`.cody/${type}/buildspec.yml`]: BUILDSPEC_YML,
-});
 const settings = (body: string) => ({ ".cody/settings.ts": `import { defineSettings } from "codybuild";\n\nexport default defineSettings({ ${body} });\n` });
 
 async function policyAll(files: Record<string, string>, options: Partial<FleetOptions> = {}) {
-  process.chdir(writeProject({ ...minimalProject(), ...typed("api"), ...files }));
+  process.chdir(writeProject({ ...minimalProject(), ...typedProject("api"), ...files }));
   const rec = recordingReporter();
   await fleetCommand("policy", undefined, { all: true, region: "us-east-1", ...options }, rec.reporter);
   const warnings = rec.lines.filter((l) => l.startsWith("warning"));

@@ -8,17 +8,12 @@ import { callerRequirements, checkPolicies, policyDocument, type IamPolicy } fro
 import { requirementsFor, type Requirement } from "../../src/iam/requirements";
 import { loadProject } from "../../src/config/load-project";
 import { synthesize } from "../../src/synth/template";
-import { configErrorOf, BUILDSPEC_YML, minimalProject, projectTs, removeProjects, writeProject } from "../_helpers/project";
+import { configErrorOf, minimalProject, removeProjects, writeProject, typedProject } from "../_helpers/project";
 import { recordingReporter } from "../_helpers/test-io";
 
 const cwd = process.cwd();
 afterEach(() => process.chdir(cwd));
 afterAll(() => removeProjects());
-
-const typed = (type: string) => ({
-  [`.cody/${type}/project.ts`]: projectTs(`{ githubUrl: "https://github.com/acme/${type}" }`),
-  [`.cody/${type}/buildspec.yml`]: BUILDSPEC_YML,
-});
 
 async function stackRequirement(root: string, type: string | undefined, region: string): Promise<Requirement[]> {
   const project = await loadProject({ cwd: root, type, region, environment: { AWS_ACCOUNT_ID: "123456789012" } });
@@ -27,7 +22,7 @@ async function stackRequirement(root: string, type: string | undefined, region: 
 
 describe("cody policy --all --regions", () => {
   it("covers every project in every region, with each stack's own ARNs", async () => {
-    const root = writeProject({ ...minimalProject(), ...typed("api") });
+    const root = writeProject({ ...minimalProject(), ...typedProject("api") });
     process.chdir(root);
     const saved = process.env.AWS_ACCOUNT_ID;
     process.env.AWS_ACCOUNT_ID = "123456789012";
@@ -61,7 +56,7 @@ describe("cody policy --all --regions", () => {
   });
 
   it("--check and --boundary with several projects are refused with a way forward", async () => {
-    process.chdir(writeProject({ ...minimalProject(), ...typed("api") }));
+    process.chdir(writeProject({ ...minimalProject(), ...typedProject("api") }));
     const error = await configErrorOf(fleetCommand("policy", undefined, { all: true, check: "p.json" }, recordingReporter().reporter));
     expect(error.issues[0]).toMatchObject({ field: "--check" });
   });

@@ -672,25 +672,24 @@ def _codebuild_backend(spec: dict[str, Any]) -> Any:
 
 
 def _build_outcome_endpoint(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
-    json_headers = _JSON_HEADERS
     spec, refused = _posted_json(request, "POST a JSON body")
     if spec is None:
         return refused  # type: ignore[return-value]
     try:
         outcome = _outcome(spec, default_status="FAILED")
     except ValueError as error:
-        return 400, json_headers, json.dumps({"error": str(error)})
+        return 400, _JSON_HEADERS, json.dumps({"error": str(error)})
     backend = _codebuild_backend(spec)
     with _lock:
         state = _ext(backend)
         if spec.get("buildId"):
             build = _all_builds(backend).get(spec["buildId"])
             if build is None or build["buildComplete"]:
-                return 404, json_headers, json.dumps({"error": "no unfinished build " + spec["buildId"]})
+                return 404, _JSON_HEADERS, json.dumps({"error": "no unfinished build " + spec["buildId"]})
             state["outcomes"][build["id"]] = outcome
         else:
             state["queued"].append({**outcome, "projectName": spec.get("projectName")})
-    return 200, json_headers, json.dumps({"status": "ok"})
+    return 200, _JSON_HEADERS, json.dumps({"status": "ok"})
 
 
 def _plain_builds_endpoint(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
