@@ -2,19 +2,15 @@
 // which names the commands cody sends, so the build bundles only those), so commands that never call
 // AWS (--help, synth, init, policy) never load it. Engine code sees narrow interfaces
 // (apis.ts); how each client sends, retries and times out is send.ts.
-import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import type { AwsOptions, CfnApi, CodeBuildApi, DriftApi, IdentityApi, LogsApi, ReferenceApi, StackSetApi } from "./apis";
-import { clientConfig, guard, quietSdk, requestTimeoutMs, sender, SIMULATOR_ATTEMPTS } from "./send";
+import { clientConfig, connect, guard, quietSdk, requestTimeoutMs, sender, SIMULATOR_ATTEMPTS } from "./send";
 
 export type { AwsOptions, CfnApi, CodeBuildApi, DriftApi, IdentityApi, LogsApi, ReferenceApi, StackSetApi } from "./apis";
 export { callBudgetMs, clientConfig, MAX_ATTEMPTS, requestTimeoutMs } from "./send";
 
 export async function createCloudFormation(options: AwsOptions): Promise<CfnApi> {
-  quietSdk();
   const sdk = await import("./sdk/cloudformation");
-  const timeoutMs = requestTimeoutMs();
-  const client: CloudFormationClient = new sdk.CloudFormationClient(clientConfig(options, timeoutMs));
-  const send = sender(client, timeoutMs);
+  const { client, send } = connect(sdk.CloudFormationClient, options);
   const api: CfnApi = {
     describeStacks: (i) => send(new sdk.DescribeStacksCommand(i)),
     describeStackEvents: (i) => send(new sdk.DescribeStackEventsCommand(i)),
@@ -34,11 +30,8 @@ export async function createCloudFormation(options: AwsOptions): Promise<CfnApi>
 }
 
 export async function createCodeBuild(options: AwsOptions): Promise<CodeBuildApi> {
-  quietSdk();
   const sdk = await import("./sdk/codebuild");
-  const timeoutMs = requestTimeoutMs();
-  const client = new sdk.CodeBuildClient(clientConfig(options, timeoutMs));
-  const send = sender(client, timeoutMs);
+  const { client, send } = connect(sdk.CodeBuildClient, options);
   const api: CodeBuildApi = {
     startBuild: (i) => send(new sdk.StartBuildCommand(i)),
     stopBuild: (i) => send(new sdk.StopBuildCommand(i)),
@@ -53,11 +46,8 @@ export async function createCodeBuild(options: AwsOptions): Promise<CodeBuildApi
 }
 
 export async function createLogs(options: AwsOptions): Promise<LogsApi> {
-  quietSdk();
   const sdk = await import("./sdk/logs");
-  const timeoutMs = requestTimeoutMs();
-  const client = new sdk.CloudWatchLogsClient(clientConfig(options, timeoutMs));
-  const send = sender(client, timeoutMs);
+  const { send } = connect(sdk.CloudWatchLogsClient, options);
   const api: LogsApi = {
     getLogEvents: (i) => send(new sdk.GetLogEventsCommand(i)),
     filterLogEvents: (i) => send(new sdk.FilterLogEventsCommand(i)),
@@ -104,11 +94,8 @@ export async function createIdentity(options: AwsOptions): Promise<IdentityApi> 
 }
 
 export async function createDrift(options: AwsOptions): Promise<DriftApi> {
-  quietSdk();
   const sdk = await import("./sdk/cloudformation");
-  const timeoutMs = requestTimeoutMs();
-  const client = new sdk.CloudFormationClient(clientConfig(options, timeoutMs));
-  const send = sender(client, timeoutMs);
+  const { client, send } = connect(sdk.CloudFormationClient, options);
   const api: DriftApi = {
     detectStackDrift: (i) => send(new sdk.DetectStackDriftCommand(i)),
     describeStackDriftDetectionStatus: (i) => send(new sdk.DescribeStackDriftDetectionStatusCommand(i)),
@@ -162,11 +149,8 @@ export async function createReferences(options: AwsOptions): Promise<ReferenceAp
 }
 
 export async function createStackSets(options: AwsOptions): Promise<StackSetApi> {
-  quietSdk();
   const sdk = await import("./sdk/cloudformation");
-  const timeoutMs = requestTimeoutMs();
-  const client = new sdk.CloudFormationClient(clientConfig(options, timeoutMs));
-  const send = sender(client, timeoutMs);
+  const { client, send } = connect(sdk.CloudFormationClient, options);
   const api: StackSetApi = {
     describeStackSet: (i) => send(new sdk.DescribeStackSetCommand(i)),
     createStackSet: (i) => send(new sdk.CreateStackSetCommand(i)),

@@ -141,3 +141,11 @@ export function guard<T extends object>(service: string, target: T, options: Aws
 export function quietSdk(): void {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 }
+
+/** One service's client with cody's timeouts and profile, and its `send` (deadline, Ctrl-C, endpoint in errors). */
+export function connect<C extends SdkClient>(Client: new (config: ReturnType<typeof clientConfig>) => C, options: AwsOptions): { client: C; send: (command: object) => Promise<never> } {
+  quietSdk(); // before the client exists: its constructor is what warns
+  const timeoutMs = requestTimeoutMs();
+  const client = new Client(clientConfig(options, timeoutMs));
+  return { client, send: sender(client, timeoutMs) };
+}

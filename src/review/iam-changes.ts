@@ -202,24 +202,25 @@ export function formatIamTable(changes: IamChange[], width = 60, columns?: numbe
   const heads = ordered.map((c) => [c.change, c.broadening ? "broadening" : "narrowing", `${c.logicalId}${c.policy && c.policy !== c.logicalId ? `/${c.policy}` : ""}`, KIND_LABEL[c.kind], c.effect ?? ""]);
   const details = ordered.map((c) => ({
     actions: c.actions ? c.actions.join(", ") + (c.passRole && !c.actions.some((a) => /passrole/i.test(a)) ? " (incl. iam:PassRole)" : "") : "",
+    targetLabel: c.kind === "trust" ? "principal" : "resources",
     target: c.kind === "trust" ? formatValue(c.principal, width) : c.resources ? c.resources.map(plain).join(", ") : plain(c.value),
     condition: c.condition !== undefined ? formatValue(c.condition, width) : "",
   }));
   const rows = heads.map((head, i) => [...head, cell(details[i]!.actions, width), cell(details[i]!.target, width), details[i]!.condition]);
   const table = textTable(["", "", "Resource", "Change", "Effect", "Actions", "Resources / principal", "Condition"], rows);
   if (columns === undefined || table.every((line) => line.length <= columns)) return table;
-  return stacked(ordered, heads, details, columns);
+  return stacked(heads, details, columns);
 }
 
 /** Each change as its row's first five cells, then one indented line per detail, cut to `columns`. */
-function stacked(changes: IamChange[], heads: string[][], details: Array<Record<"actions" | "target" | "condition", string>>, columns: number): string[] {
+function stacked(heads: string[][], details: Array<Record<"actions" | "targetLabel" | "target" | "condition", string>>, columns: number): string[] {
   const [header, ...rows] = textTable(["", "", "Resource", "Change", "Effect"], heads);
   const room = Math.max(20, columns - STACK_INDENT.length - 12);
   const lines = [header!];
   rows.forEach((row, i) => {
     lines.push(row);
     const d = details[i]!;
-    const labelled: Array<[string, string]> = [["actions", d.actions], [changes[i]!.kind === "trust" ? "principal" : "resources", d.target], ["condition", d.condition]];
+    const labelled: Array<[string, string]> = [["actions", d.actions], [d.targetLabel, d.target], ["condition", d.condition]];
     for (const [label, text] of labelled) if (text) lines.push(`${STACK_INDENT}${label.padEnd(11)} ${cell(text, room)}`);
   });
   return lines;
