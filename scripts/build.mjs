@@ -231,9 +231,10 @@ const [entry] = await Promise.all([
 
 // --no-check: the bundler's own check of its output doubles its time; test/scripts/dts.test.ts checks the
 // shipped file as users get it (wrapped by `cody init`, against the scaffold and every example) instead.
+// tsconfig.dts.json holds the DSL's entry only, not everything tsconfig.json includes.
 execFileSync(
   process.execPath,
-  ["node_modules/dts-bundle-generator/dist/bin/dts-bundle-generator.js", "--silent", "--no-banner", "--no-check", "-o", "dist/index.d.ts", "src/index.ts"],
+  ["node_modules/dts-bundle-generator/dist/bin/dts-bundle-generator.js", "--silent", "--no-banner", "--no-check", "--project", "tsconfig.dts.json", "-o", "dist/index.d.ts", "src/index.ts"],
   { stdio: "inherit" },
 );
 // dts-bundle-generator keeps the export list at the end; nothing else to patch.
