@@ -55,14 +55,37 @@ import threading
 from typing import Any, Callable
 from urllib.parse import quote
 
-from moto.cloudformation.exceptions import ValidationError
-from moto.cloudformation.models import CloudFormationBackend, Stack
-from moto.cloudformation.responses import CloudFormationResponse
-from moto.codebuild.models import CodeBuildBackend, codebuild_backends
-from moto.codebuild.responses import CodeBuildResponse
-from moto.core.common_models import CloudFormationModel
-from moto.iam.models import IAMBackend, Role, iam_backends
-from moto.utilities.utils import get_partition
+
+def _shared_region_lists() -> None:
+    """moto asks boto3 for a service's regions from a new Session each time (three times while its EC2
+    models load, which CloudFormation imports), and each new Session reads botocore's endpoint data
+    again: ~0.3 s of every start. The lists come from one Session, once per question; same answers."""
+    import boto3.session
+
+    ask = boto3.session.Session.get_available_regions
+    shared = boto3.session.Session()
+
+    @functools.lru_cache(maxsize=None)
+    def regions(service: str, partition: str, allow_non_regional: bool) -> tuple[str, ...]:
+        return tuple(ask(shared, service, partition, allow_non_regional))
+
+    def get_available_regions(self: Any, service_name: str, partition_name: str = "aws",
+                              allow_non_regional: bool = False) -> list[str]:
+        return list(regions(service_name, partition_name, allow_non_regional))
+
+    boto3.session.Session.get_available_regions = get_available_regions  # type: ignore[method-assign]
+
+
+_shared_region_lists()  # before moto is imported: its EC2 models ask while they load
+
+from moto.cloudformation.exceptions import ValidationError  # noqa: E402
+from moto.cloudformation.models import CloudFormationBackend, Stack  # noqa: E402
+from moto.cloudformation.responses import CloudFormationResponse  # noqa: E402
+from moto.codebuild.models import CodeBuildBackend, codebuild_backends  # noqa: E402
+from moto.codebuild.responses import CodeBuildResponse  # noqa: E402
+from moto.core.common_models import CloudFormationModel  # noqa: E402
+from moto.iam.models import IAMBackend, Role, iam_backends  # noqa: E402
+from moto.utilities.utils import get_partition  # noqa: E402
 
 _lock = threading.RLock()  # the server is threaded; builds are mutated on poll
 # --plain-builds: builds as stock moto has them (buildComplete stays false, the phases are appended
