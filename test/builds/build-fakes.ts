@@ -11,7 +11,8 @@ import {
   type GetLogEventsCommandOutput,
 } from "@aws-sdk/client-cloudwatch-logs";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
-import { mkdtempSync } from "node:fs";
+import { onTestFinished } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createCodeBuild, createLogs, type CodeBuildApi, type LogsApi } from "../../src/aws/clients";
@@ -168,7 +169,9 @@ export function recorder(options: { isTTY?: boolean; outIsTTY?: boolean } = {}):
   return { reporter, all, out, err };
 }
 
-/** A folder with no .cody/, so commands find the project by the name they are given. */
+/** A folder with no .cody/, so commands find the project by the name they are given; removed after the test. */
 export function emptyDir(): string {
-  return mkdtempSync(join(tmpdir(), "cody-builds-"));
+  const dir = mkdtempSync(join(tmpdir(), "cody-builds-"));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }

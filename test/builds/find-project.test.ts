@@ -4,14 +4,14 @@
 import { CloudFormationClient, CloudFormationServiceException, DescribeStackResourcesCommand } from "@aws-sdk/client-cloudformation";
 import { BatchGetProjectsCommand, CodeBuildClient, ListBuildsForProjectCommand } from "@aws-sdk/client-codebuild";
 import { mockClient } from "aws-sdk-client-mock";
-import { mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createCloudFormation, createCodeBuild, type CfnApi, type CodeBuildApi } from "../../src/aws/clients";
 import { findProject, latestBuildId } from "../../src/builds/find-project";
 import { isCodyError } from "../../src/errors";
 import { removeProjects, writeProject } from "../_helpers/project";
+import { emptyDir } from "./build-fakes";
 
 const cb = mockClient(CodeBuildClient);
 const cf = mockClient(CloudFormationClient);
@@ -109,7 +109,7 @@ describe("findProject", () => {
   it("takes the raw argument as a stack name, like `cody start demo-cody`, outside any .cody/", async () => {
     projectsExist();
     stacksExist({ "demo-cody": "demo" });
-    const outside = mkdtempSync(join(tmpdir(), "cody-nowhere-"));
+    const outside = emptyDir();
     const found = await findProject({ projectName: "demo-cody", cwd: outside, environment: {} }, apis());
     expect(found).toEqual({ projectName: "demo", via: "stack" });
     // The project name "demo-cody", then its conventional stack "demo-cody-cody", then the argument itself.
@@ -127,14 +127,14 @@ describe("findProject", () => {
 
   it("works outside a .cody/ folder when a name is given", async () => {
     projectsExist("api");
-    const outside = mkdtempSync(join(tmpdir(), "cody-nowhere-"));
+    const outside = emptyDir();
     await expect(findProject({ projectName: "api", cwd: outside, environment: {} }, apis())).resolves.toEqual({ projectName: "api", via: "name" });
   });
 
   it("not found: a CodyError (exit 1) naming every name tried, the region and a fix", async () => {
     projectsExist();
     stacksExist({ "api-cody": null });
-    const outside = mkdtempSync(join(tmpdir(), "cody-nowhere-"));
+    const outside = emptyDir();
     const error: unknown = await findProject({ projectName: "api", cwd: outside, environment: {} }, apis()).catch((e: unknown) => e);
     expect(isCodyError(error)).toBe(true);
     if (!isCodyError(error)) return;
@@ -149,7 +149,7 @@ describe("findProject", () => {
   it("outside a project, the hint's example is the command being run (cody start my-project, not cody status)", async () => {
     projectsExist();
     stacksExist({});
-    const outside = join(mkdtempSync(join(tmpdir(), "cody-nowhere-")), "demo");
+    const outside = join(emptyDir(), "demo");
     mkdirSync(outside);
     const error: unknown = await findProject({ cwd: outside, environment: {} }, apis(), "start").catch((e: unknown) => e);
     expect(isCodyError(error) && error.hint).toContain("(e.g. `cody start my-project`)");
