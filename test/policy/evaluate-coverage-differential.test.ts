@@ -10,7 +10,7 @@
 // The one hard rule: the check never says "covered" where the oracle denies any of those requests.
 // The other way round (not covered, yet every tried request is allowed) is counted by reason; each
 // reason is documented in the header of src/policy/evaluate.ts. Replay with IAM_SET_SEED / IAM_SET_CASES.
-import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { runSimulation } from "../_helpers/iam-oracle";
 import { describe, expect, it } from "vitest";
 import { coverage } from "../../src/policy/coverage";
 import { evaluatePolicies, parsePolicyDocument, type PolicyDocument, type IamStatement } from "../../src/policy/evaluate";
