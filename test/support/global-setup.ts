@@ -16,8 +16,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (!availability.ok) {
     console.warn(`[e2e] skipping moto e2e tests: ${availability.why ?? "moto unavailable"}`);
     project.provide("motoEndpoints", []);
+    project.provide("motoPython", null);
   } else {
-    const started = await Promise.allSettled(Array.from({ length: e2eWorkers() }, () => startMoto({ timeoutMs: MOTO_START_MS })));
+    const python = availability.python;
+    const started = await Promise.allSettled(Array.from({ length: e2eWorkers() }, () => startMoto({ python, timeoutMs: MOTO_START_MS })));
     servers = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
     const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
     if (failed) {
@@ -25,6 +27,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       throw failed.reason;
     }
     project.provide("motoEndpoints", servers.map((server) => server.endpoint));
+    project.provide("motoPython", python ?? null);
   }
   return async () => {
     await Promise.all(servers.map((server) => server.stop()));
