@@ -6,7 +6,7 @@
 //    resource schema with its id formats) flags exactly the fields cody refuses, and passes the template cody
 //    builds once the ids are of the right kind. cfn-lint has no view on tags, certificates or variable names,
 //    so those rules rest on CodeBuild's API reference (see input-rules.ts).
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -41,10 +41,21 @@ function availability(): Availability & { error?: Error } {
   }
 }
 
-/** cfn-lint's findings per file (`--format parseable`: one `file:line:col:endLine:endCol:rule:message` a line). */
-function cfnLint(files: string[]): { status: number | null; findings: Map<string, string[]>; output: string } {
-  const run = spawnSync("cfn-lint", ["--format", "parseable", "--", ...files], { cwd: ROOT, encoding: "utf8", timeout: 180_000 });
-  if (run.error) throw run.error;
+/** How long one cfn-lint over every template may take: ~3 s on a quiet machine, a minute and more at load 10. */
+const LINT_MS = 180_000;
+
+/**
+ * cfn-lint's findings per file (`--format parseable`: one `file:line:col:endLine:endCol:rule:message` a line).
+ * Asynchronous, so a slow cfn-lint on a loaded machine does not block the test worker's event loop.
+ */
+async function cfnLint(files: string[]): Promise<{ status: number | null; findings: Map<string, string[]>; output: string }> {
+  const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((done, fail) => {
+    const child = execFile("cfn-lint", ["--format", "parseable", "--", ...files], { cwd: ROOT, encoding: "utf8", timeout: LINT_MS, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      // A non-zero exit is cfn-lint's answer (2 errors, 4 warnings, ...); only a failure to run is an error.
+      if (error && typeof error.code !== "number") fail(error);
+      else done({ status: child.exitCode, stdout, stderr });
+    });
+  });
   const findings = new Map<string, string[]>(files.map((file) => [file, []]));
   const output = `${run.stdout}${run.stderr}`.trim();
   for (const line of output.split("\n").filter(Boolean)) {
@@ -67,7 +78,7 @@ const vpcBad = join(tmp, "vpc-bad.yaml");
 const goldens = exampleCases().map((c) => c.golden);
 let templates: { good: string; bad: string };
 // One cfn-lint over the broken template, every golden and the two VPC templates.
-let result: ReturnType<typeof cfnLint>;
+let result: Awaited<ReturnType<typeof cfnLint>>;
 if (lint.ok) {
   beforeAll(async () => {
     templates = await vpcTemplates();
@@ -88,8 +99,8 @@ if (lint.ok) {
         "",
       ].join("\n"),
     );
-    result = cfnLint([broken, vpcGood, vpcBad, ...goldens.filter((f) => existsSync(f))]);
-  });
+    result = await cfnLint([broken, vpcGood, vpcBad, ...goldens.filter((f) => existsSync(f))]);
+  }, LINT_MS + 30_000);
 }
 
 describe("cfn-lint on the examples' golden templates", () => {
