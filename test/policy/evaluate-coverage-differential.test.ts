@@ -299,7 +299,7 @@ describe("cody policy --check on requirement patterns vs @cloud-copilot/iam-simu
       // The check leaves out an example equal to the requirement itself (its `*` account is the gap).
       const requests = concreteRequests(c, gap ? (gap.example ?? c.resource) : undefined);
       const describeCase = () => `seed ${SEED} case ${n}\n  requirement: ${c.action} on ${c.resource} (region ${c.region ?? "unknown"})\n  policies: ${JSON.stringify(c.policies)}`;
-      expect(requests.length, describeCase()).toBeGreaterThan(0);
+      if (requests.length === 0) expect.fail(`no concrete request for the pattern: ${describeCase()}`); // described only when it fails
       if (covered) {
         seen.covered++;
         for (const r of requests) {
