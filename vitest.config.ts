@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { useFastScratch } from "./test/support/scratch";
 import { e2eWorkers } from "./test/support/workers";
 
 // Node 20 reads and parses NODE_EXTRA_CA_CERTS when a process starts, TLS or not: ~80 ms of CPU per
@@ -6,6 +7,8 @@ import { e2eWorkers } from "./test/support/workers";
 // processes (workers, the built cody, tsc) and none makes a TLS connection (moto is plain http on
 // 127.0.0.1), so it is dropped here, before any worker or child inherits it: ~20 CPU-s a run.
 delete process.env.NODE_EXTRA_CA_CERTS;
+// Temp folders on tmpfs (/dev/shm) when TMPDIR is not set: see test/support/scratch.ts.
+useFastScratch();
 
 // Two projects in one run, side by side. Unit files run in forks, two at a time (vitest's default on 2
 // cores would be one; some files chdir or spawn the built CLI, which a fork of their own allows).

@@ -161,9 +161,12 @@ describe("collectRows", () => {
     const send = codebuild.batchGetBuilds.bind(codebuild);
     let inFlight = 0;
     let most = 0;
+    let batches = 0;
     const finished: number[] = [];
     codebuild.batchGetBuilds = async (input) => {
-      const n = cb.commandCalls(BatchGetBuildsCommand).length;
+      // The batch's index as it starts (the mock's call count is still 0 for the first four, which start
+      // together before any reaches it: equal delays then, and on a loaded machine an in-order finish).
+      const n = batches++;
       inFlight++;
       most = Math.max(most, inFlight);
       // later batches answer sooner: the answers arrive out of order

@@ -22,8 +22,8 @@ import {
   PutUserPolicyCommand,
 } from "@aws-sdk/client-iam";
 import { ListChangeSetsCommand } from "@aws-sdk/client-cloudformation";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { findPython, resetMoto } from "../support/moto";
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
+import { resetMoto } from "../support/moto";
 import { freePort } from "../../scripts/moto.mjs";
 import { DEMO_STACK as STACK, demoProject, motoClients, removeTempDirs, requireBuiltCli, runCli, sharedMoto, stackStatus as statusOf } from "../_helpers/e2e";
 import { startProxy, type RecordingProxy } from "../_helpers/recording-proxy";
@@ -148,7 +148,7 @@ interface PolicyJson {
 
 /** A plain moto server (no launcher) on a free loopback port, for as long as this file runs. */
 async function startPlainMoto(): Promise<{ endpoint: string; stop: () => void }> {
-  const python = findPython();
+  const python = inject("motoPython"); // the global setup's, found once for the run
   if (!python) throw new Error("no python with moto");
   const port = await freePort();
   const child: ChildProcess = spawn(python, ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });

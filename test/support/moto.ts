@@ -4,7 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { delimiter, join, sep } from "node:path";
-import { findPython, startMoto as launchMoto, type MotoServer, type StartMotoOptions } from "../../scripts/moto.mjs";
+import { startMoto as launchMoto, type MotoServer, type StartMotoOptions } from "../../scripts/moto.mjs";
 
 export { LAUNCHER, findPython, motoEnv, resetMoto } from "../../scripts/moto.mjs";
 export type { MotoServer, StartMotoOptions } from "../../scripts/moto.mjs";
@@ -35,19 +35,39 @@ export interface BuildOutcome {
 }
 
 /** When CI=true a missing tool must fail the run instead of silently skipping tests. */
-function requireInCi(result: Availability, tool: string): Availability {
+function requireInCi<T extends Availability>(result: T, tool: string): T {
   if (!result.ok && process.env.CI === "true") {
     throw new Error(`${tool} is required when CI=true: ${result.why ?? "unavailable"}`);
   }
   return result;
 }
 
-export function motoAvailable(): Availability {
-  const ok = findPython() !== null;
-  return requireInCi(
-    ok ? { ok } : { ok, why: "no python3 on PATH can `import moto.server` (needs moto[server] 5.x)" },
-    "moto",
-  );
+export function motoAvailable(): Availability & { python?: string } {
+  const python = motoPython();
+  const found: Availability & { python?: string } = python ? { ok: true, python } : { ok: false, why: "no python3 on PATH has moto.server (needs moto[server] 5.x)" };
+  return requireInCi(found, "moto");
+}
+
+/**
+ * The interpreter (its real path, past any pyenv shim) of the first of MOTO_PYTHON, python3, python that
+ * has moto with its server module. Found, not imported: scripts/moto.mjs's findPython() imports
+ * moto.server (~0.9 s of CPU); this asks importlib where moto is (~0.1 s). A moto that is there but
+ * cannot start fails at its start in the global setup, which fails the run, loudly.
+ */
+export function motoPython(): string | null {
+  const probe = [
+    "import importlib.util, os, sys",
+    "spec = importlib.util.find_spec('moto')",
+    "where = list(spec.submodule_search_locations or []) if spec else []",
+    "sys.exit(1) if not where or not os.path.isfile(os.path.join(where[0], 'server.py')) else print(sys.executable)",
+  ].join("\n");
+  for (const candidate of [process.env.MOTO_PYTHON, "python3", "python"]) {
+    if (!candidate) continue;
+    const run = spawnSync(candidate, ["-c", probe], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 30_000 });
+    const executable = run.stdout?.trim();
+    if (run.status === 0 && executable) return executable;
+  }
+  return null;
 }
 
 /**

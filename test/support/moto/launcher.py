@@ -24,8 +24,10 @@ On top of stock moto it
      /moto-api/reset clears queued outcomes too (they live on the CodeBuild backend);
   5. answers BatchGetBuilds/BatchGetProjects with buildsNotFound/projectsNotFound and lists
      builds newest first (AWS's default order) unless sortOrder=ASCENDING;
-  6. answers GET /moto-api/codebuild/launcher with {"pid": ..., "moto": version}, so the
-     Node side can tell its own server from something else on the port;
+  6. answers GET /moto-api/codebuild/launcher with {"pid": ..., "parent": ..., "moto": version},
+     so the Node side can tell its own server (or a sibling of it) from something else on the port;
+     CODY_MOTO_SIBLING_PORTS=p2,... forks one more independent server per port once moto is
+     imported (the e2e setup's second worker moto, without a second start-up);
   7. gives a stack deployed through ExecuteChangeSet (CREATE or UPDATE) its Outputs, exports and
      Description, as CreateStack/UpdateStack do (moto keeps those of the stack before the change);
   8. lets a CREATE change set reuse a stack in REVIEW_IN_PROGRESS (moto made a second stack of
@@ -728,7 +730,70 @@ def _launcher_endpoint(request: Any, full_url: str, headers: Any) -> tuple[int, 
     # Lets the Node side check that the server answering on its port is the process it spawned.
     import moto
 
-    return 200, {"Content-Type": "application/json"}, json.dumps({"pid": os.getpid(), "moto": moto.__version__})
+    # "parent": a sibling's first server (see _fork_siblings), so the Node side can tell its siblings too.
+    return 200, {"Content-Type": "application/json"}, json.dumps({"pid": os.getpid(), "parent": os.getppid(), "moto": moto.__version__})
+
+
+def _lighten_requests() -> None:
+    """Per-request work that answers the same every time, done once (about half of moto's CPU in the e2e run).
+
+    moto asks list_of_moto_modules() (a listdir and ~180 stats of its own package folder) twice for every
+    request, to tell a service name from a host name; the folder does not change while the server runs.
+    werkzeug writes an access-log line per request, which nothing reads (the Node side keeps a log tail for
+    start-up failures and tracebacks, logged at ERROR, which stay); MOTO_ACCESS_LOG=1 keeps the lines.
+    """
+    import logging
+
+    import moto.backends
+
+    modules = frozenset(moto.backends.list_of_moto_modules())
+    moto.backends.list_of_moto_modules = lambda: modules  # type: ignore[assignment]
+    if os.environ.get("MOTO_ACCESS_LOG") != "1":
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
+def _fork_siblings(argv: list[str]) -> list[str]:
+    """CODY_MOTO_SIBLING_PORTS=p2,p3: one more server per port, forked once everything is imported.
+
+    A moto costs ~2.5 s of CPU to start, nearly all of it imports; a forked copy shares them. Each sibling is
+    a process of its own (its own state, /moto-api/reset included) on its own port, and ends with this one
+    (PR_SET_PDEATHSIG on Linux, and a SIGTERM from here at exit). Returns the argv this process serves with.
+    """
+    ports = [p for p in os.environ.pop("CODY_MOTO_SIBLING_PORTS", "").split(",") if p]
+    if not ports or not hasattr(os, "fork"):
+        return argv
+    import atexit
+    import ctypes
+    import signal
+
+    from moto.moto_server.werkzeug_app import create_backend_app
+
+    # The services the e2e files call: their modules imported once here, not again in every sibling (~0.5 s).
+    for service in ("cloudformation", "codebuild", "iam", "sts", "logs", "events", "ssm", "secretsmanager", "scheduler"):
+        create_backend_app(service)
+    children: list[int] = []
+    for port in ports:
+        pid = os.fork()
+        if pid == 0:
+            try:  # die with the first server, even when it is SIGKILLed
+                ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+            except (OSError, AttributeError):
+                pass
+            if os.getppid() == 1:  # the first server is already gone
+                os._exit(0)
+            at = argv.index("-p") if "-p" in argv else -1
+            return [*argv[:at], "-p", port, *argv[at + 2:]] if at >= 0 else [*argv, "-p", port]
+        children.append(pid)
+
+    def stop_children() -> None:
+        for child in children:
+            try:
+                os.kill(child, signal.SIGTERM)
+            except OSError:
+                pass
+
+    atexit.register(stop_children)
+    return argv
 
 
 def _faster_moto() -> None:
@@ -763,6 +828,8 @@ def main(argv: list[str]) -> None:
     moto_api_urls.url_paths["{0}/moto-api/codebuild/launcher"] = _launcher_endpoint
     moto_api_urls.url_paths["{0}/moto-api/codebuild/plain-builds"] = _plain_builds_endpoint
 
+    _lighten_requests()
+
     global _PLAIN_BUILDS
     if "--plain-builds" in argv:
         argv = [a for a in argv if a != "--plain-builds"]
@@ -773,7 +840,7 @@ def main(argv: list[str]) -> None:
     host = parser.parse_known_args(argv)[0].host
     if host not in ("127.0.0.1", "localhost"):
         sys.exit(f"launcher.py: refusing to bind {host}; only 127.0.0.1 is allowed")
-    moto.server.main(argv)
+    moto.server.main(_fork_siblings(argv))
 
 
 if __name__ == "__main__":
