@@ -1,7 +1,9 @@
 // Types of scripts/moto.mjs, for the TypeScript tests that use it through test/support/moto.ts.
 export declare const LAUNCHER: string;
 
-/** A python that can import moto's server (MOTO_PYTHON, then python3, then python); null if none. */
+/** The real path of the first of MOTO_PYTHON, python3, python that has moto's server, looked up now; null if none. */
+export declare function locatePython(): string | null;
+/** locatePython(), asked once per process. */
 export declare function findPython(): string | null;
 
 /** `base` (default process.env) without any AWS_* variable, plus what talks to this moto and nothing else. */

@@ -16,16 +16,31 @@ const LOG_LIMIT = 16_000;
 
 let pythonCache;
 
-// moto and its server extras are installed. Found, not imported: importing moto's server takes ~0.8 s of
+// Prints the interpreter's real path (past a pyenv shim, so no shell script runs per start) when moto with
+// its server module and extras is installed. Found, not imported: importing moto's server takes ~0.8 s of
 // CPU, and the launcher imports it anyway (a broken install then fails its start, with the log).
-const HAS_MOTO_SERVER =
-  "import importlib.util as u, sys; sys.exit(0 if all(u.find_spec(m) for m in ('moto', 'flask', 'flask_cors', 'werkzeug')) else 1)";
+const MOTO_SERVER_PROBE = [
+  "import importlib.util as u, os, sys",
+  "spec = u.find_spec('moto')",
+  "where = list(spec.submodule_search_locations or []) if spec else []",
+  "ok = where and os.path.isfile(os.path.join(where[0], 'server.py')) and all(u.find_spec(m) for m in ('flask', 'flask_cors', 'werkzeug'))",
+  "print(sys.executable) if ok else sys.exit(1)",
+].join("\n");
 
-/** A python that has moto's server (MOTO_PYTHON, then python3, then python); null if none. */
+/** The first of MOTO_PYTHON, python3, python (looked up now, on PATH) that has moto's server: its real path, or null. */
+export function locatePython() {
+  for (const candidate of [process.env.MOTO_PYTHON, "python3", "python"]) {
+    if (!candidate) continue;
+    const run = spawnSync(candidate, ["-c", MOTO_SERVER_PROBE], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 30_000 });
+    const executable = run.stdout?.trim();
+    if (run.status === 0 && executable) return executable;
+  }
+  return null;
+}
+
+/** locatePython(), asked once per process. */
 export function findPython() {
-  if (pythonCache !== undefined) return pythonCache;
-  const candidates = [process.env.MOTO_PYTHON, "python3", "python"].filter(Boolean);
-  pythonCache = candidates.find((c) => spawnSync(c, ["-c", HAS_MOTO_SERVER], { stdio: "ignore", timeout: 30_000 }).status === 0) ?? null;
+  if (pythonCache === undefined) pythonCache = locatePython();
   return pythonCache;
 }
 

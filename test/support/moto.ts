@@ -4,7 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { delimiter, join, sep } from "node:path";
-import { startMoto as launchMoto, type MotoServer, type StartMotoOptions } from "../../scripts/moto.mjs";
+import { locatePython, startMoto as launchMoto, type MotoServer, type StartMotoOptions } from "../../scripts/moto.mjs";
 
 export { LAUNCHER, findPython, motoEnv, resetMoto } from "../../scripts/moto.mjs";
 export type { MotoServer, StartMotoOptions } from "../../scripts/moto.mjs";
@@ -50,24 +50,11 @@ export function motoAvailable(): Availability & { python?: string } {
 
 /**
  * The interpreter (its real path, past any pyenv shim) of the first of MOTO_PYTHON, python3, python that
- * has moto with its server module. Found, not imported: scripts/moto.mjs's findPython() imports
- * moto.server (~0.9 s of CPU); this asks importlib where moto is (~0.1 s). A moto that is there but
- * cannot start fails at its start in the global setup, which fails the run, loudly.
+ * has moto's server, looked up now (scripts/moto.mjs). A moto that is there but cannot start fails at its
+ * start in the global setup, which fails the run, loudly.
  */
 export function motoPython(): string | null {
-  const probe = [
-    "import importlib.util, os, sys",
-    "spec = importlib.util.find_spec('moto')",
-    "where = list(spec.submodule_search_locations or []) if spec else []",
-    "sys.exit(1) if not where or not os.path.isfile(os.path.join(where[0], 'server.py')) else print(sys.executable)",
-  ].join("\n");
-  for (const candidate of [process.env.MOTO_PYTHON, "python3", "python"]) {
-    if (!candidate) continue;
-    const run = spawnSync(candidate, ["-c", probe], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 30_000 });
-    const executable = run.stdout?.trim();
-    if (run.status === 0 && executable) return executable;
-  }
-  return null;
+  return locatePython();
 }
 
 /**
