@@ -80,6 +80,37 @@ const commanderLazyChildProcess = {
     });
   },
 };
+// chalk's supports-color requires node:os (for os.release(), read on Windows only) and node:tty (for
+// isatty(1) and isatty(2)) at load: ~3 ms of every command, `--help` included, for answers the process
+// has anyway. process.stdout.isTTY is isatty(1) (Node makes a tty stream exactly when the fd is a
+// terminal), and the reporter reads it, and stderr's, on every run. node:os is required on first use.
+const chalkLazyBuiltins = {
+  name: "chalk-lazy-builtins",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]chalk[\\/]source[\\/]vendor[\\/]supports-color[\\/]index\.js$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      const eager = ["import os from 'node:os';", "import tty from 'node:tty';"];
+      if (!eager.every((line) => source.includes(line))) return undefined; // another chalk: leave it as it is
+      const lazy =
+        "const os = { release: () => require('node:os').release() };\n" +
+        "const tty = { isatty: (fd) => (fd === 1 ? Boolean(process.stdout.isTTY) : fd === 2 ? Boolean(process.stderr.isTTY) : require('node:tty').isatty(fd)) };";
+      return { contents: source.replace(eager[0], "").replace(eager[1], lazy), loader: "js" };
+    });
+  },
+};
+// node:os costs every command ~2 ms to load, and cody's sources use only os.homedir(), on paths most
+// runs reach only to compare a folder with it (findProjectRoot) or to name a file. So an
+// import of node:os from src/ gets a module whose functions require node:os when called; an import of
+// anything else from it fails the build ("No matching export"), so add it here first.
+// os.homedir() is $HOME on POSIX when it is set (libuv looks there first), which findProjectRoot asks on every run.
+const LAZY_OS = 'export function homedir() { return (process.platform !== "win32" && process.env.HOME) || require("node:os").homedir(); }';
+const lazyOs = {
+  name: "lazy-os",
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?os$/ }, (args) => (/[\\/]src[\\/]/.test(args.importer) ? { path: "os", namespace: "lazy-os" } : undefined));
+    b.onLoad({ filter: /.*/, namespace: "lazy-os" }, () => ({ contents: LAZY_OS, loader: "js" }));
+  },
+};
 // cody runs sucrase with exactly { transforms: ["typescript", "imports"], production: true } (src/config/load-ts.ts).
 // Its entry also bundles what those options never reach: the option checker (ts-interface-checker, which
 // builds its checkers at load), source maps (@jridgewell/*), the token debug printer, and the JSX, Flow,
@@ -191,11 +222,13 @@ const split = await build({
   chunkNames: "../chunks/[name]-[hash]",
   outExtension: { ".js": ".cjs" },
   write: false,
-  plugins: [commanderLazyChildProcess, lazySucrase, pureCjs, zodEnglishOnly, sucraseTsOnly, sdkEsm],
+  plugins: [commanderLazyChildProcess, chalkLazyBuiltins, lazyOs, lazySucrase, pureCjs, zodEnglishOnly, sucraseTsOnly, sdkEsm],
 });
 // Chunks that hold AWS SDK code are named aws-sdk-<hash>.cjs, so that a look at what a process loaded
 // tells whether it loaded the SDK (test/cli/no-aws-sdk.test.ts).
 const rename = sdkChunkNames(split.metafile);
+// CODY_METAFILE=<file>: esbuild's account of the command build (inputs per chunk), for reading the chunk graph.
+if (process.env.CODY_METAFILE) writeFileSync(process.env.CODY_METAFILE, JSON.stringify(split.metafile));
 
 // sucrase for load-ts.ts (lazySucrase above), with the same trimming.
 const sucraseBuild = await build({
@@ -209,7 +242,7 @@ const sucraseBuild = await build({
   plugins: [sucraseTsOnly],
 });
 const [entry] = await Promise.all([
-  build({ ...cli, metafile: true, format: "cjs", entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.cjs", plugins: [lazyCommands, commanderLazyChildProcess, pureCjs, zodEnglishOnly, sucraseTsOnly], supported: { "dynamic-import": false } }),
+  build({ ...cli, metafile: true, format: "cjs", entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.cjs", plugins: [lazyCommands, commanderLazyChildProcess, chalkLazyBuiltins, lazyOs, pureCjs, zodEnglishOnly, sucraseTsOnly], supported: { "dynamic-import": false } }),
   ...split.outputFiles.map(async (file) => {
     const { code } = await transform(rename.text(file.text), {
       format: "cjs",

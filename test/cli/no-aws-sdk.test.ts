@@ -180,6 +180,10 @@ describe("commands that need no AWS never load the AWS SDK", () => {
     // Start-up (bench/README.md): built-ins only some commands use are required on first use.
     expect(run.modules).toContain("node:fs");
     expect(run.modules.filter((m) => /^node:(crypto|readline|child_process)(\/|$)/.test(m))).toEqual([]);
+    // Nor node:os (os.homedir() is $HOME, set here) or node:tty (stdout and stderr are pipes here):
+    // scripts/build.mjs, lazyOs and chalkLazyBuiltins.
+    expect(process.env.HOME).toBeTruthy();
+    expect(run.modules.filter((m) => /^node:(os|tty)$/.test(m))).toEqual([]);
   });
 
   it("cody policy", () => {
