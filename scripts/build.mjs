@@ -206,6 +206,49 @@ const sdkEsm = {
   },
 };
 
+// The SDK's HTTP handler (@smithy/node-http-handler) imports node:https at load and makes an https
+// Agent when it is configured, for every client, even when the endpoint is plain http (moto and other
+// local endpoints: every AWS command of `npm test`). node:https brings node:tls: ~12 ms of CPU per run.
+// So node:https is required, and the https Agent made, on the first https request (or never).
+// Another version of the handler, whose source does not read as expected, is left as it is
+// (test/cli/no-aws-sdk.test.ts then fails: it checks that a command against an http endpoint loads no tls).
+const sdkLazyHttps = {
+  name: "aws-sdk-lazy-https",
+  setup(b) {
+    const dir = /[\\/]@smithy[\\/]node-http-handler[\\/]dist-es[\\/]/;
+    b.onLoad({ filter: /[\\/]@smithy[\\/]node-http-handler[\\/]dist-es[\\/]node-https\.js$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      if (!source.includes('import node_https from "node:https";')) return undefined;
+      return {
+        contents:
+          'let https;\nconst load = () => (https ??= require("node:https"));\n' +
+          "export const node_https = { get Agent() { return load().Agent; }, get request() { return load().request; } };\n",
+        loader: "js",
+      };
+    });
+    b.onLoad({ filter: /[\\/]@smithy[\\/]node-http-handler[\\/]dist-es[\\/]node-http-handler\.js$/ }, (args) => {
+      if (!dir.test(args.path)) return undefined;
+      const source = readFileSync(args.path, "utf8");
+      const eager = /httpsAgent: \(\(\) => \{\n(\s+if \(httpsAgent instanceof node_https\.Agent \|\| typeof httpsAgent\?\.destroy === "function"\) \{\n\s+)this\.externalAgent = true;(\n\s+return httpsAgent;\n\s+\}\n\s+return new node_https\.Agent\(\{ keepAlive, maxSockets, \.\.\.httpsAgent \}\);\n\s+)\}\)\(\),/;
+      const destroy = "this.config?.httpsAgent?.destroy();";
+      const start = "let httpAgentPromise;";
+      if (!eager.test(source) || !source.includes(destroy) || !source.includes(start)) return undefined;
+      const contents = source
+        .replace(start, `${start}\n        const handler = this;`)
+        // A getter that makes the agent on first use and then stays a plain property.
+        .replace(
+          eager,
+          (_, head, tail) =>
+            `get httpsAgent() {\n const agent = (() => {\n${head}handler.externalAgent = true;${tail}})();\n` +
+            'Object.defineProperty(this, "httpsAgent", { value: agent, writable: true, enumerable: true, configurable: true });\nreturn agent;\n},',
+        )
+        // destroy() must not make an agent only to destroy it.
+        .replace(destroy, 'if (this.config && !Object.getOwnPropertyDescriptor(this.config, "httpsAgent")?.get) this.config.httpsAgent?.destroy();');
+      return { contents, loader: "js" };
+    });
+  },
+};
+
 // The commands: one build of all of them, split so that what several commands share is one file
 // (dist/chunks/*.cjs) instead of a copy per command (12 MB of dist/ before). esbuild splits only ES
 // modules, so each output file is then turned into CommonJS on its own: Node requires CommonJS about
@@ -222,7 +265,7 @@ const split = await build({
   chunkNames: "../chunks/[name]-[hash]",
   outExtension: { ".js": ".cjs" },
   write: false,
-  plugins: [commanderLazyChildProcess, chalkLazyBuiltins, lazyOs, lazySucrase, pureCjs, zodEnglishOnly, sucraseTsOnly, sdkEsm],
+  plugins: [commanderLazyChildProcess, chalkLazyBuiltins, lazyOs, lazySucrase, pureCjs, zodEnglishOnly, sucraseTsOnly, sdkEsm, sdkLazyHttps],
 });
 // Chunks that hold AWS SDK code are named aws-sdk-<hash>.cjs, so that a look at what a process loaded
 // tells whether it loaded the SDK (test/cli/no-aws-sdk.test.ts).

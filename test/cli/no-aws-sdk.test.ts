@@ -141,6 +141,10 @@ describe("a command that calls AWS", () => {
     expect(run.stderr).toContain("access denied: your AWS identity may not call codebuild:ListProjects");
     expect(run.modules.filter((file) => SDK_CHUNK.test(file)).length).toBeGreaterThan(0);
     expect(run.modules.filter((file) => /[\\/]node_modules[\\/]/.test(file))).toEqual([]);
+    // A plain-http endpoint (moto, every AWS command of npm test) needs no TLS: the SDK's https Agent is
+    // made on the first https request (scripts/build.mjs, sdkLazyHttps).
+    expect(run.modules).toContain("node:http");
+    expect(run.modules.filter((m) => /^node:(https|tls)$/.test(m))).toEqual([]);
   });
 });
 
