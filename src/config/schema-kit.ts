@@ -1,7 +1,7 @@
 // The building blocks of the DSL schemas (schema.ts): how a problem travels from a zod error callback
 // to validate.ts, the error callbacks that write cody's messages, the basic field types, and lazy(),
 // which builds a schema on first use.
-import { z } from "zod";
+import * as z from "zod";
 import { closest } from "../util/did-you-mean";
 
 /**
