@@ -249,6 +249,42 @@ const sdkLazyHttps = {
   },
 };
 
+// Web globals the SDK's Node path reads only to rule them out. `typeof ReadableStream` (whether a
+// request or response body is a web stream) makes Node load its web streams (~15 ms of CPU), `typeof
+// Blob` its Blob, and the uuid of every request (@smithy/core's bindV4) comes from globalThis.crypto,
+// which loads Web Crypto, while node:crypto, loaded anyway, has the same randomUUID. So the stream
+// checks first ask whether the value has the method every web ReadableStream (getReader) or Blob
+// (arrayBuffer) has, and read the global only then; and the uuid is node:crypto's. Same answers.
+// A file whose source does not read as expected is left as it is.
+const sdkLazyWebGlobals = {
+  name: "aws-sdk-lazy-web-globals",
+  setup(b) {
+    const patches = {
+      "serde/util-stream/stream-type-check.js": [
+        ['export const isReadableStream = (stream) => typeof ReadableStream === "function" &&', 'export const isReadableStream = (stream) => typeof stream?.getReader === "function" && typeof ReadableStream === "function" &&'],
+        ['return typeof Blob === "function" &&', 'return typeof blob?.arrayBuffer === "function" && typeof Blob === "function" &&'],
+      ],
+      "retry/middleware-retry/isStreamingPayload/isStreamingPayload.js": [
+        ['(typeof ReadableStream !== "undefined" && request?.body instanceof ReadableStream)', '(typeof request?.body?.getReader === "function" && typeof ReadableStream !== "undefined" && request?.body instanceof ReadableStream)'],
+      ],
+      "serde/uuid/v4.js": [
+        ['if (typeof crypto !== "undefined" && typeof crypto.randomUUID === "function") {\n        return () => crypto.randomUUID();\n    }', 'return require("node:crypto").randomUUID;'],
+      ],
+    };
+    b.onLoad({ filter: /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]/ }, (args) => {
+      const rel = args.path.split(/[\\/]dist-es[\\/]submodules[\\/]/)[1].replace(/\\/g, "/");
+      const edits = patches[rel];
+      if (!edits) return undefined;
+      let source = readFileSync(args.path, "utf8");
+      for (const [from, to] of edits) {
+        if (!source.includes(from)) return undefined;
+        source = source.replace(from, to);
+      }
+      return { contents: source, loader: "js" };
+    });
+  },
+};
+
 // The commands: one build of all of them, split so that what several commands share is one file
 // (dist/chunks/*.cjs) instead of a copy per command (12 MB of dist/ before). esbuild splits only ES
 // modules, so each output file is then turned into CommonJS on its own: Node requires CommonJS about
@@ -265,7 +301,7 @@ const split = await build({
   chunkNames: "../chunks/[name]-[hash]",
   outExtension: { ".js": ".cjs" },
   write: false,
-  plugins: [commanderLazyChildProcess, chalkLazyBuiltins, lazyOs, lazySucrase, pureCjs, zodEnglishOnly, sucraseTsOnly, sdkEsm, sdkLazyHttps],
+  plugins: [commanderLazyChildProcess, chalkLazyBuiltins, lazyOs, lazySucrase, pureCjs, zodEnglishOnly, sucraseTsOnly, sdkEsm, sdkLazyHttps, sdkLazyWebGlobals],
 });
 // Chunks that hold AWS SDK code are named aws-sdk-<hash>.cjs, so that a look at what a process loaded
 // tells whether it loaded the SDK (test/cli/no-aws-sdk.test.ts).

@@ -145,6 +145,10 @@ describe("a command that calls AWS", () => {
     // made on the first https request (scripts/build.mjs, sdkLazyHttps).
     expect(run.modules).toContain("node:http");
     expect(run.modules.filter((m) => /^node:(https|tls)$/.test(m))).toEqual([]);
+    // Nor web streams, Blob or Web Crypto, which the SDK's Node path reads only to rule them out
+    // (scripts/build.mjs, sdkLazyWebGlobals); node:crypto is loaded (signing).
+    expect(run.modules).toContain("node:crypto");
+    expect(run.modules.filter((m) => /^node:internal\/(webstreams\/readablestream|crypto\/webcrypto)$/.test(m))).toEqual([]);
   });
 });
 
