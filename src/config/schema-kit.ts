@@ -4,6 +4,12 @@
 import * as z from "zod";
 import { closest } from "../util/did-you-mean";
 
+// zod compiles a parser for each object schema with `new Function` the first time it parses (its JIT):
+// worth it over many parses, but a cody run parses each schema once or twice, and compiling cost
+// `cody synth` more than it saved (~6 % of its instructions, bench/README.md). The parsers zod uses
+// instead give the same results and the same issues.
+z.config({ jitless: true });
+
 /**
  * A schema built the first time it is used rather than when the module loads. zod builds every schema
  * eagerly (each check and error callback a closure), and the DSL's schemas are a good part of loading
