@@ -24,7 +24,8 @@ function cacheFolder(env = process.env) {
   if (env.CODY_NO_COMPILE_CACHE && env.CODY_NO_COMPILE_CACHE !== "0") return undefined;
   let base = env.CODY_COMPILE_CACHE_DIR;
   if (!base) {
-    const home = require("node:os").homedir();
+    // os.homedir() is $HOME on POSIX when it is set; node:os is required only to look further.
+    const home = (process.platform !== "win32" && env.HOME) || require("node:os").homedir();
     if (process.platform === "win32") base = path.join(env.LOCALAPPDATA || path.join(home, "AppData", "Local"), "codybuild", "Cache");
     else if (process.platform === "darwin") base = path.join(home, "Library", "Caches", "codybuild");
     else base = path.join(env.XDG_CACHE_HOME || path.join(home, ".cache"), "codybuild");

@@ -80,6 +80,37 @@ const commanderLazyChildProcess = {
     });
   },
 };
+// chalk's supports-color requires node:os (for os.release(), read on Windows only) and node:tty (for
+// isatty(1) and isatty(2)) at load: ~3 ms of every command, `--help` included, for answers the process
+// has anyway. process.stdout.isTTY is isatty(1) (Node makes a tty stream exactly when the fd is a
+// terminal), and the reporter reads it, and stderr's, on every run. node:os is required on first use.
+const chalkLazyBuiltins = {
+  name: "chalk-lazy-builtins",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]chalk[\\/]source[\\/]vendor[\\/]supports-color[\\/]index\.js$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      const eager = ["import os from 'node:os';", "import tty from 'node:tty';"];
+      if (!eager.every((line) => source.includes(line))) return undefined; // another chalk: leave it as it is
+      const lazy =
+        "const os = { release: () => require('node:os').release() };\n" +
+        "const tty = { isatty: (fd) => (fd === 1 ? Boolean(process.stdout.isTTY) : fd === 2 ? Boolean(process.stderr.isTTY) : require('node:tty').isatty(fd)) };";
+      return { contents: source.replace(eager[0], "").replace(eager[1], lazy), loader: "js" };
+    });
+  },
+};
+// node:os costs every command ~2 ms to load, and cody's sources use only os.homedir(), on paths most
+// runs reach only to compare a folder with it (findProjectRoot) or to name a file. So an
+// import of node:os from src/ gets a module whose functions require node:os when called; an import of
+// anything else from it fails the build ("No matching export"), so add it here first.
+// os.homedir() is $HOME on POSIX when it is set (libuv looks there first), which findProjectRoot asks on every run.
+const LAZY_OS = 'export function homedir() { return (process.platform !== "win32" && process.env.HOME) || require("node:os").homedir(); }';
+const lazyOs = {
+  name: "lazy-os",
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?os$/ }, (args) => (/[\\/]src[\\/]/.test(args.importer) ? { path: "os", namespace: "lazy-os" } : undefined));
+    b.onLoad({ filter: /.*/, namespace: "lazy-os" }, () => ({ contents: LAZY_OS, loader: "js" }));
+  },
+};
 // cody runs sucrase with exactly { transforms: ["typescript", "imports"], production: true } (src/config/load-ts.ts).
 // Its entry also bundles what those options never reach: the option checker (ts-interface-checker, which
 // builds its checkers at load), source maps (@jridgewell/*), the token debug printer, and the JSX, Flow,
@@ -175,6 +206,85 @@ const sdkEsm = {
   },
 };
 
+// The SDK's HTTP handler (@smithy/node-http-handler) imports node:https at load and makes an https
+// Agent when it is configured, for every client, even when the endpoint is plain http (moto and other
+// local endpoints: every AWS command of `npm test`). node:https brings node:tls: ~12 ms of CPU per run.
+// So node:https is required, and the https Agent made, on the first https request (or never).
+// Another version of the handler, whose source does not read as expected, is left as it is
+// (test/cli/no-aws-sdk.test.ts then fails: it checks that a command against an http endpoint loads no tls).
+const sdkLazyHttps = {
+  name: "aws-sdk-lazy-https",
+  setup(b) {
+    const dir = /[\\/]@smithy[\\/]node-http-handler[\\/]dist-es[\\/]/;
+    b.onLoad({ filter: /[\\/]@smithy[\\/]node-http-handler[\\/]dist-es[\\/]node-https\.js$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      if (!source.includes('import node_https from "node:https";')) return undefined;
+      return {
+        contents:
+          'let https;\nconst load = () => (https ??= require("node:https"));\n' +
+          "export const node_https = { get Agent() { return load().Agent; }, get request() { return load().request; } };\n",
+        loader: "js",
+      };
+    });
+    b.onLoad({ filter: /[\\/]@smithy[\\/]node-http-handler[\\/]dist-es[\\/]node-http-handler\.js$/ }, (args) => {
+      if (!dir.test(args.path)) return undefined;
+      const source = readFileSync(args.path, "utf8");
+      const eager = /httpsAgent: \(\(\) => \{\n(\s+if \(httpsAgent instanceof node_https\.Agent \|\| typeof httpsAgent\?\.destroy === "function"\) \{\n\s+)this\.externalAgent = true;(\n\s+return httpsAgent;\n\s+\}\n\s+return new node_https\.Agent\(\{ keepAlive, maxSockets, \.\.\.httpsAgent \}\);\n\s+)\}\)\(\),/;
+      const destroy = "this.config?.httpsAgent?.destroy();";
+      const start = "let httpAgentPromise;";
+      if (!eager.test(source) || !source.includes(destroy) || !source.includes(start)) return undefined;
+      const contents = source
+        .replace(start, `${start}\n        const handler = this;`)
+        // A getter that makes the agent on first use and then stays a plain property.
+        .replace(
+          eager,
+          (_, head, tail) =>
+            `get httpsAgent() {\n const agent = (() => {\n${head}handler.externalAgent = true;${tail}})();\n` +
+            'Object.defineProperty(this, "httpsAgent", { value: agent, writable: true, enumerable: true, configurable: true });\nreturn agent;\n},',
+        )
+        // destroy() must not make an agent only to destroy it.
+        .replace(destroy, 'if (this.config && !Object.getOwnPropertyDescriptor(this.config, "httpsAgent")?.get) this.config.httpsAgent?.destroy();');
+      return { contents, loader: "js" };
+    });
+  },
+};
+
+// Web globals the SDK's Node path reads only to rule them out. `typeof ReadableStream` (whether a
+// request or response body is a web stream) makes Node load its web streams (~15 ms of CPU), `typeof
+// Blob` its Blob, and the uuid of every request (@smithy/core's bindV4) comes from globalThis.crypto,
+// which loads Web Crypto, while node:crypto, loaded anyway, has the same randomUUID. So the stream
+// checks first ask whether the value has the method every web ReadableStream (getReader) or Blob
+// (arrayBuffer) has, and read the global only then; and the uuid is node:crypto's. Same answers.
+// A file whose source does not read as expected is left as it is.
+const sdkLazyWebGlobals = {
+  name: "aws-sdk-lazy-web-globals",
+  setup(b) {
+    const patches = {
+      "serde/util-stream/stream-type-check.js": [
+        ['export const isReadableStream = (stream) => typeof ReadableStream === "function" &&', 'export const isReadableStream = (stream) => typeof stream?.getReader === "function" && typeof ReadableStream === "function" &&'],
+        ['return typeof Blob === "function" &&', 'return typeof blob?.arrayBuffer === "function" && typeof Blob === "function" &&'],
+      ],
+      "retry/middleware-retry/isStreamingPayload/isStreamingPayload.js": [
+        ['(typeof ReadableStream !== "undefined" && request?.body instanceof ReadableStream)', '(typeof request?.body?.getReader === "function" && typeof ReadableStream !== "undefined" && request?.body instanceof ReadableStream)'],
+      ],
+      "serde/uuid/v4.js": [
+        ['if (typeof crypto !== "undefined" && typeof crypto.randomUUID === "function") {\n        return () => crypto.randomUUID();\n    }', 'return require("node:crypto").randomUUID;'],
+      ],
+    };
+    b.onLoad({ filter: /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]/ }, (args) => {
+      const rel = args.path.split(/[\\/]dist-es[\\/]submodules[\\/]/)[1].replace(/\\/g, "/");
+      const edits = patches[rel];
+      if (!edits) return undefined;
+      let source = readFileSync(args.path, "utf8");
+      for (const [from, to] of edits) {
+        if (!source.includes(from)) return undefined;
+        source = source.replace(from, to);
+      }
+      return { contents: source, loader: "js" };
+    });
+  },
+};
+
 // The commands: one build of all of them, split so that what several commands share is one file
 // (dist/chunks/*.cjs) instead of a copy per command (12 MB of dist/ before). esbuild splits only ES
 // modules, so each output file is then turned into CommonJS on its own: Node requires CommonJS about
@@ -191,11 +301,13 @@ const split = await build({
   chunkNames: "../chunks/[name]-[hash]",
   outExtension: { ".js": ".cjs" },
   write: false,
-  plugins: [commanderLazyChildProcess, lazySucrase, pureCjs, zodEnglishOnly, sucraseTsOnly, sdkEsm],
+  plugins: [commanderLazyChildProcess, chalkLazyBuiltins, lazyOs, lazySucrase, pureCjs, zodEnglishOnly, sucraseTsOnly, sdkEsm, sdkLazyHttps, sdkLazyWebGlobals],
 });
 // Chunks that hold AWS SDK code are named aws-sdk-<hash>.cjs, so that a look at what a process loaded
 // tells whether it loaded the SDK (test/cli/no-aws-sdk.test.ts).
 const rename = sdkChunkNames(split.metafile);
+// CODY_METAFILE=<file>: esbuild's account of the command build (inputs per chunk), for reading the chunk graph.
+if (process.env.CODY_METAFILE) writeFileSync(process.env.CODY_METAFILE, JSON.stringify(split.metafile));
 
 // sucrase for load-ts.ts (lazySucrase above), with the same trimming.
 const sucraseBuild = await build({
@@ -209,7 +321,7 @@ const sucraseBuild = await build({
   plugins: [sucraseTsOnly],
 });
 const [entry] = await Promise.all([
-  build({ ...cli, metafile: true, format: "cjs", entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.cjs", plugins: [lazyCommands, commanderLazyChildProcess, pureCjs, zodEnglishOnly, sucraseTsOnly], supported: { "dynamic-import": false } }),
+  build({ ...cli, metafile: true, format: "cjs", entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.cjs", plugins: [lazyCommands, commanderLazyChildProcess, chalkLazyBuiltins, lazyOs, pureCjs, zodEnglishOnly, sucraseTsOnly], supported: { "dynamic-import": false } }),
   ...split.outputFiles.map(async (file) => {
     const { code } = await transform(rename.text(file.text), {
       format: "cjs",

@@ -28,6 +28,8 @@ const running: string[] = [];
 let loadRoot = "";
 /** cody's own folder (set on first use), whose sources are not the user's when cody runs from a checkout. */
 let ownDir = "";
+/** Where `import "codybuild"` points (set with the hook): kept in require's cache between loads. */
+let dslEntry = "";
 
 /** Where `import "codybuild"` points: the built CJS entry, or the source when running from a checkout. */
 export function codybuildEntry(): string {
@@ -48,7 +50,7 @@ export function codybuildEntry(): string {
 function installHook(): void {
   if (hookInstalled) return;
   hookInstalled = true;
-  const entry = codybuildEntry();
+  const entry = (dslEntry = codybuildEntry());
   const resolve = internals._resolveFilename;
   internals._resolveFilename = function (request, parent, ...rest) {
     if (request === "codybuild") return entry;
@@ -184,10 +186,11 @@ export function loadTsFile(file: string, root: string): LoadedModule {
     throw runtimeError(error, file, root);
   } finally {
     // Forget the user's files (compiled .ts and plain .js helpers alike, not packages) so edits,
-    // and other projects in the same process, are read afresh.
+    // and other projects in the same process, are read afresh. The DSL itself (codybuild) holds no
+    // state and is the same for every file: loaded once per process, not once per .cody file.
     for (const f of compiled) delete req.cache[f];
     for (const f of Object.keys(req.cache)) {
-      if (!cachedBefore.has(f) && !f.includes(`${sep}node_modules${sep}`)) delete req.cache[f];
+      if (!cachedBefore.has(f) && !f.includes(`${sep}node_modules${sep}`) && f !== dslEntry) delete req.cache[f];
     }
   }
   const dependencies = [...compiled];

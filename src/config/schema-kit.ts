@@ -1,8 +1,14 @@
 // The building blocks of the DSL schemas (schema.ts): how a problem travels from a zod error callback
 // to validate.ts, the error callbacks that write cody's messages, the basic field types, and lazy(),
 // which builds a schema on first use.
-import { z } from "zod";
+import * as z from "zod";
 import { closest } from "../util/did-you-mean";
+
+// zod compiles a parser for each object schema with `new Function` the first time it parses (its JIT):
+// worth it over many parses, but a cody run parses each schema once or twice, and compiling cost
+// `cody synth` more than it saved (~6 % of its instructions, bench/README.md). The parsers zod uses
+// instead give the same results and the same issues.
+z.config({ jitless: true });
 
 /**
  * A schema built the first time it is used rather than when the module loads. zod builds every schema

@@ -1,7 +1,7 @@
 // Values that name things outside the project: Parameter Store and Secrets Manager references (and the
 // environment variables that carry them), managed policy ARNs and permissions boundaries. Part of the
 // DSL schemas (schema.ts); each check says what AWS would reject, before anything reaches it.
-import { z } from "zod";
+import * as z from "zod";
 import { encodeDetail, expected, lazy, nonEmpty, str, strict } from "./schema-kit";
 
 const PARAMETER_NAME = /^\/?[A-Za-z0-9_.\-/]+$/;

@@ -3,7 +3,7 @@
 // for a user: what was wrong, what was expected, and a fix (with a "did you mean" for near-misses).
 // Every schema is built on first use (lazy(), schema-kit.ts): building them all costs start-up time
 // that a command which validates nothing, or a project without settings.ts, should not pay.
-import { z } from "zod";
+import * as z from "zod";
 import {
   CacheModeValues,
   ComputeTypeValues,

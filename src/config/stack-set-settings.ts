@@ -2,7 +2,7 @@
 // Shapes and ranges here; each message names the field and carries a fix (validate.ts adds file and line).
 // schema.ts is imported for encodeDetail only, called inside callbacks, and schema.ts reads stackSetSchema
 // through z.lazy: the two modules import each other, so neither may use the other while loading.
-import { z } from "zod";
+import * as z from "zod";
 import { closest } from "../util/did-you-mean";
 import { encodeDetail } from "./schema-kit";
 import { regionProblem } from "./naming";

@@ -1,6 +1,6 @@
 // settings `targets`: the regions (and, per region, the AWS profile) one project is deployed to at once
 // (src/fleet/). A piece of settingsSchema, hooked in with one line in schema.ts.
-import { z } from "zod";
+import * as z from "zod";
 import { closestRegion, regionProblem } from "./naming";
 import { encodeDetail } from "./schema-kit";
 

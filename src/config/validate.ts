@@ -1,7 +1,7 @@
 // Turns schema failures into Issues that name the file, the field and (where the source shows it)
 // the line, each with a fix, so the edge can print "file:line field: what was wrong. fix: ...".
 import { readFileSync } from "node:fs";
-import type { z } from "zod";
+import type * as z from "zod";
 import { ConfigError, type Issue } from "../errors";
 import { closest } from "../util/did-you-mean";
 import { decodeDetail, describe, KEY_ALIASES } from "./schema";

@@ -5,6 +5,7 @@
 // and a command that calls AWS is checked to load it from there, so the check below cannot pass vacuously.
 import { spawn, spawnSync } from "node:child_process";
 import { createServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -141,6 +142,65 @@ describe("a command that calls AWS", () => {
     expect(run.stderr).toContain("access denied: your AWS identity may not call codebuild:ListProjects");
     expect(run.modules.filter((file) => SDK_CHUNK.test(file)).length).toBeGreaterThan(0);
     expect(run.modules.filter((file) => /[\\/]node_modules[\\/]/.test(file))).toEqual([]);
+    // A plain-http endpoint (moto, every AWS command of npm test) needs no TLS: the SDK's https Agent is
+    // made on the first https request (scripts/build.mjs, sdkLazyHttps).
+    expect(run.modules).toContain("node:http");
+    expect(run.modules.filter((m) => /^node:(https|tls)$/.test(m))).toEqual([]);
+    // Nor web streams, Blob or Web Crypto, which the SDK's Node path reads only to rule them out
+    // (scripts/build.mjs, sdkLazyWebGlobals); node:crypto is loaded (signing).
+    expect(run.modules).toContain("node:crypto");
+    expect(run.modules.filter((m) => /^node:internal\/(webstreams\/readablestream|crypto\/webcrypto)$/.test(m))).toEqual([]);
+  });
+});
+
+// The other side of sdkLazyHttps (scripts/build.mjs): an https endpoint still gets TLS, through the
+// https Agent made on the first https request. The server's certificate is made here (openssl) and
+// trusted through NODE_EXTRA_CA_CERTS, so TLS is verified as against AWS.
+const openssl = spawnSync("openssl", ["version"], { encoding: "utf8" });
+describe.skipIf(openssl.status !== 0)("a command that calls AWS over https", () => {
+  let server: ReturnType<typeof createHttpsServer>;
+  let endpoint: string;
+  let ca: string;
+  beforeAll(async () => {
+    const key = join(scratch, "tls-key.pem");
+    ca = join(scratch, "tls-cert.pem");
+    const made = spawnSync(
+      "openssl",
+      ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", ca, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+      { encoding: "utf8" },
+    );
+    expect(made.status, made.stderr).toBe(0);
+    server = createHttpsServer({ key: readFileSync(key), cert: readFileSync(ca) }, (req, res) => {
+      req.resume();
+      res.writeHead(400, { "content-type": "application/x-amz-json-1.1", "x-amzn-errortype": "AccessDeniedException" });
+      res.end(JSON.stringify({ __type: "AccessDeniedException", message: "not here" }));
+    });
+    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+    const address = server.address();
+    endpoint = `https://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  });
+  afterAll(() => new Promise<void>((done) => server.close(() => done())));
+
+  it("reaches it through node:https, with the certificate verified", async () => {
+    const aws = {
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_ACCESS_KEY_ID: "test",
+      AWS_SECRET_ACCESS_KEY: "test",
+      AWS_REGION: "us-east-1",
+      AWS_CONFIG_FILE: join(scratch, "no-aws-config"),
+      AWS_SHARED_CREDENTIALS_FILE: join(scratch, "no-aws-credentials"),
+      // No retries: an error from TLS would otherwise be retried for seconds before it is reported.
+      AWS_MAX_ATTEMPTS: "1",
+    };
+    const run = await recordedAsync([CLI, "list"], scratch, { ...aws, NODE_EXTRA_CA_CERTS: ca });
+    expect(run.status, run.stderr).toBe(1);
+    expect(run.stderr).toContain("access denied: your AWS identity may not call codebuild:ListProjects");
+    expect(run.modules).toContain("node:https");
+    expect(run.modules).toContain("node:tls");
+    // And a certificate nobody vouches for is refused (the Agent is https's own, not a stand-in).
+    const untrusted = await recordedAsync([CLI, "list"], scratch, aws);
+    expect(untrusted.status).toBe(1);
+    expect(untrusted.stderr).toContain("self-signed certificate");
   });
 });
 
@@ -180,6 +240,10 @@ describe("commands that need no AWS never load the AWS SDK", () => {
     // Start-up (bench/README.md): built-ins only some commands use are required on first use.
     expect(run.modules).toContain("node:fs");
     expect(run.modules.filter((m) => /^node:(crypto|readline|child_process)(\/|$)/.test(m))).toEqual([]);
+    // Nor node:os (os.homedir() is $HOME, set here) or node:tty (stdout and stderr are pipes here):
+    // scripts/build.mjs, lazyOs and chalkLazyBuiltins.
+    expect(process.env.HOME).toBeTruthy();
+    expect(run.modules.filter((m) => /^node:(os|tty)$/.test(m))).toEqual([]);
   });
 
   it("cody policy", () => {

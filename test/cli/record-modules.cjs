@@ -18,9 +18,10 @@ if (out && isMainThread) {
     appendFileSync(out, `${filename}\n`);
     return load.call(this, filename, ...rest);
   };
-  // Node's built-ins do not pass through Module.prototype.load: listed at exit as "node:<name>".
+  // Node's built-ins do not pass through Module.prototype.load: listed at exit as "node:<name>"
+  // (Node's internal modules too, as "node:internal/<name>": e.g. web streams, loaded by a global).
   process.once("exit", () => {
-    const builtins = process.moduleLoadList.filter((m) => m.startsWith("NativeModule ") && !m.includes("internal/"));
+    const builtins = process.moduleLoadList.filter((m) => m.startsWith("NativeModule "));
     appendFileSync(out, builtins.map((m) => `node:${m.slice("NativeModule ".length)}\n`).join(""));
   });
 }

@@ -4,12 +4,13 @@
 // (newer images install unlisted versions at build time) or may not, so it is a warning naming the
 // listed ones. A deprecated or unknown curated image is a warning. Custom images (ECR, Docker Hub)
 // choose their own runtimes and are not checked.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import { isMap, isScalar, type Document, type LineCounter } from "yaml";
 import { CODEBUILD_IMAGES, findImage, isCuratedImage, type CodeBuildImage } from "../../data/codebuild-images";
 import type { Issue } from "../../errors";
 import { closest } from "../../util/did-you-mean";
+import { parseYamlFile } from "./buildspec-yaml";
 import { buildComputeType, buildImage, isLambdaCompute } from "../build-environment";
 import type { LoadedProject } from "../load-project";
 
@@ -127,8 +128,7 @@ function runtimeEntries(p: LoadedProject): RuntimeEntry[] {
   const path = typeof spec === "string" ? spec : p.type ? `.cody/${p.type}/buildspec.yml` : ".cody/buildspec.yml";
   const file = isAbsolute(path) ? path : join(p.root, path);
   if (!existsSync(file)) return []; // project-rules reports a missing buildspec
-  const lines = new LineCounter();
-  const doc = parseDocument(readFileSync(file, "utf8"), { lineCounter: lines });
+  const { doc, lineCounter: lines } = parseYamlFile(file);
   if (doc.errors.length > 0) return []; // and invalid YAML
   return yamlEntries(doc, lines, file);
 }

@@ -1,14 +1,15 @@
 // Rules that span fields or files, checked after the schemas: each returns Issues naming the file
 // and field, with a fix. Nothing here calls AWS.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
-import { isMap, isScalar, LineCounter, parseDocument, stringify, type Document } from "yaml";
+import { isMap, isScalar, stringify, type Document, type LineCounter } from "yaml";
 import { TEMPLATE_BODY_LIMIT } from "../../aws/limits";
 import type { Issue } from "../../errors";
 import { closest } from "../../util/did-you-mean";
 import { buildComputeType, buildEnvironmentType, isLambdaCompute } from "../build-environment";
 import type { LoadedProject } from "../load-project";
 import { BADGE_SOURCES, WEBHOOK_SOURCES } from "../source";
+import { parseYamlFile } from "./buildspec-yaml";
 import { checkRole } from "./role-rules";
 import { checkDynamicReferences } from "./dynamic-references";
 import { checkEventPattern } from "./event-pattern";
@@ -244,8 +245,7 @@ function checkBuildspecFile(p: LoadedProject, spec: string, field: string, issue
     issues.push({ file: p.files.project, field, message: `the buildspec file ${spec} does not exist; buildspec paths are relative to the repository root (${p.root}).`, fix: `Create ${spec}, fix the path, or write the buildspec inline: buildspec: { version: 0.2, phases: { ... } }.` });
     return;
   }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(readFileSync(path, "utf8"), { lineCounter });
+  const { doc, lineCounter } = parseYamlFile(path);
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
     const message = err.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
