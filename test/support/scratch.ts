@@ -4,10 +4,12 @@
 // on /tmp, 0.4 on tmpfs), so when TMPDIR is not set and /dev/shm (tmpfs) is writable, the run's TMPDIR
 // is a folder of its own there: os.tmpdir() in the test processes and in everything they spawn (cody,
 // moto, cfn-lint) points into it. The global setup removes it at the end. An explicit TMPDIR is kept.
-import { accessSync, constants, mkdtempSync, rmSync } from "node:fs";
+import { accessSync, constants, mkdtempSync, rmSync, statfsSync } from "node:fs";
 import { join } from "node:path";
 
 const SHM = "/dev/shm";
+/** A run writes well under this; a smaller /dev/shm (Docker's default is 64 MiB) is left alone. */
+const SHM_MIN_FREE = 1024 ** 3;
 /** Set to the folder this run made, so only that one is removed (and a config loaded twice makes one). */
 const OWNED = "CODY_TEST_SCRATCH";
 
@@ -15,6 +17,8 @@ export function useFastScratch(env: NodeJS.ProcessEnv = process.env): void {
   if (env[OWNED] || env.TMPDIR) return;
   try {
     accessSync(SHM, constants.W_OK);
+    const { bavail, bsize } = statfsSync(SHM);
+    if (bavail * bsize < SHM_MIN_FREE) return; // too small to be sure: os.tmpdir() as it is
   } catch {
     return; // no tmpfs here (macOS, some containers): os.tmpdir() as it is
   }
