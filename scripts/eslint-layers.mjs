@@ -1,6 +1,8 @@
 // A local ESLint rule: imports in src/ point down the layers of scripts/layers.mjs. The layers are a
 // strict order, so a folder cycle needs an import that points up or sideways: reporting those (except
 // the few in ALLOWED) keeps the folders free of cycles. Type-only imports count (docs/architecture.md#layers).
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ALLOWED, findCycles, folderGraph, isAllowed, layerOf, layerProblem } from "./layers.mjs";
@@ -55,4 +57,12 @@ const layers = {
   },
 };
 
-export default { meta: { name: "cody-layers" }, rules: { layers }, allowed: ALLOWED };
+// `npm run lint` caches results per file (--cache); ESLint keys that cache on each plugin's name@version,
+// so the version follows this rule's sources and an edit to the layers or ALLOWED re-lints every file.
+const version = createHash("sha256")
+  .update(readFileSync(new URL("./layers.mjs", import.meta.url)))
+  .update(readFileSync(new URL(import.meta.url)))
+  .digest("hex")
+  .slice(0, 12);
+
+export default { meta: { name: "cody-layers", version }, rules: { layers }, allowed: ALLOWED };

@@ -27,7 +27,6 @@ export const LAYERS = [
 /**
  * Imports that break the layers today, each owned by the engineer whose split removes it. The rule lets
  * exactly these file → module imports through; anything else that points up or sideways fails lint.
- * TODO(lead): after merging the session-3 branches, delete the entries their owners removed.
  */
 export const ALLOWED = [
   // TODO(B): role-rules checks Sids against cody's default statements, which synth derives today; once
