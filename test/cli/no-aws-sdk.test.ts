@@ -4,7 +4,7 @@
 // bundled into dist/chunks/aws-sdk-*.cjs (scripts/build-sdk.mjs names every chunk that holds SDK code so),
 // and a command that calls AWS is checked to load it from there, so the check below cannot pass vacuously.
 import { spawn, spawnSync } from "node:child_process";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -112,16 +112,18 @@ describe("the module recorder", () => {
   });
 });
 
+/** A fake AWS endpoint that refuses every call at once (not retried), so a command ends quickly after loading its client. */
+function refuse(req: IncomingMessage, res: ServerResponse): void {
+  req.resume();
+  res.writeHead(400, { "content-type": "application/x-amz-json-1.1", "x-amzn-errortype": "AccessDeniedException" });
+  res.end(JSON.stringify({ __type: "AccessDeniedException", message: "not here" }));
+}
+
 describe("a command that calls AWS", () => {
   let server: Server;
   let endpoint: string;
   beforeAll(async () => {
-    // Refuses every call at once (not retried), so the command ends quickly after loading its client.
-    server = createServer((req, res) => {
-      req.resume();
-      res.writeHead(400, { "content-type": "application/x-amz-json-1.1", "x-amzn-errortype": "AccessDeniedException" });
-      res.end(JSON.stringify({ __type: "AccessDeniedException", message: "not here" }));
-    });
+    server = createServer(refuse);
     await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
     const address = server.address();
     endpoint = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
@@ -170,11 +172,7 @@ describe.skipIf(openssl.status !== 0)("a command that calls AWS over https", () 
       { encoding: "utf8" },
     );
     expect(made.status, made.stderr).toBe(0);
-    server = createHttpsServer({ key: readFileSync(key), cert: readFileSync(ca) }, (req, res) => {
-      req.resume();
-      res.writeHead(400, { "content-type": "application/x-amz-json-1.1", "x-amzn-errortype": "AccessDeniedException" });
-      res.end(JSON.stringify({ __type: "AccessDeniedException", message: "not here" }));
-    });
+    server = createHttpsServer({ key: readFileSync(key), cert: readFileSync(ca) }, refuse);
     await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
     const address = server.address();
     endpoint = `https://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
