@@ -112,6 +112,18 @@ describe("the module recorder", () => {
   });
 });
 
+/** Test credentials for `endpoint`, and no AWS config or credentials file of the machine's. */
+function awsAt(endpoint: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+    AWS_REGION: "us-east-1",
+    AWS_CONFIG_FILE: join(scratch, "no-aws-config"),
+    AWS_SHARED_CREDENTIALS_FILE: join(scratch, "no-aws-credentials"),
+  };
+}
+
 /** A fake AWS endpoint that refuses every call at once (not retried), so a command ends quickly after loading its client. */
 function refuse(req: IncomingMessage, res: ServerResponse): void {
   req.resume();
@@ -131,14 +143,7 @@ describe("a command that calls AWS", () => {
   afterAll(() => new Promise<void>((done) => server.close(() => done())));
 
   it("loads the SDK from its bundled chunks, not from node_modules", async () => {
-    const run = await recordedAsync([CLI, "list"], scratch, {
-      AWS_ENDPOINT_URL: endpoint,
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-      AWS_REGION: "us-east-1",
-      AWS_CONFIG_FILE: join(scratch, "no-aws-config"),
-      AWS_SHARED_CREDENTIALS_FILE: join(scratch, "no-aws-credentials"),
-    });
+    const run = await recordedAsync([CLI, "list"], scratch, awsAt(endpoint));
     expect(run.status, run.stderr).toBe(1);
     // The answer went through the SDK: its error was parsed and named by cody.
     expect(run.stderr).toContain("access denied: your AWS identity may not call codebuild:ListProjects");
@@ -180,16 +185,8 @@ describe.skipIf(openssl.status !== 0)("a command that calls AWS over https", () 
   afterAll(() => new Promise<void>((done) => server.close(() => done())));
 
   it("reaches it through node:https, with the certificate verified", async () => {
-    const aws = {
-      AWS_ENDPOINT_URL: endpoint,
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-      AWS_REGION: "us-east-1",
-      AWS_CONFIG_FILE: join(scratch, "no-aws-config"),
-      AWS_SHARED_CREDENTIALS_FILE: join(scratch, "no-aws-credentials"),
-      // No retries: an error from TLS would otherwise be retried for seconds before it is reported.
-      AWS_MAX_ATTEMPTS: "1",
-    };
+    // No retries: an error from TLS would otherwise be retried for seconds before it is reported.
+    const aws = { ...awsAt(endpoint), AWS_MAX_ATTEMPTS: "1" };
     const run = await recordedAsync([CLI, "list"], scratch, { ...aws, NODE_EXTRA_CA_CERTS: ca });
     expect(run.status, run.stderr).toBe(1);
     expect(run.stderr).toContain("access denied: your AWS identity may not call codebuild:ListProjects");
