@@ -66,18 +66,29 @@ const pureCjs = {
     });
   },
 };
+/**
+ * A package file with each [from, to] edit applied to the exact text `from`, as esbuild's onLoad result;
+ * undefined, which leaves the file as it is, when any `from` is missing (another version of the package).
+ * The plugins below patch third-party code this way; the tests that check what a run loads catch an
+ * edit that stopped applying.
+ */
+function patched(path, edits) {
+  let source = readFileSync(path, "utf8");
+  for (const [from, to] of edits) {
+    if (!source.includes(from)) return undefined;
+    source = source.replace(from, () => to);
+  }
+  return { contents: source, loader: "js" };
+}
+
 // commander requires node:child_process at load, only to spawn executable subcommands, which cody has
 // none of; loading it costs every command, `--help` included, 3-6 ms. Required on first use instead.
 const commanderLazyChildProcess = {
   name: "commander-lazy-child-process",
   setup(b) {
-    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
-      const source = readFileSync(args.path, "utf8");
-      const eager = "const childProcess = require('node:child_process');";
-      if (!source.includes(eager)) return undefined; // another commander: leave it as it is
-      const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
-      return { contents: source.replace(eager, lazy), loader: "js" };
-    });
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) =>
+      patched(args.path, [["const childProcess = require('node:child_process');", "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };"]]),
+    );
   },
 };
 // chalk's supports-color requires node:os (for os.release(), read on Windows only) and node:tty (for
@@ -87,15 +98,16 @@ const commanderLazyChildProcess = {
 const chalkLazyBuiltins = {
   name: "chalk-lazy-builtins",
   setup(b) {
-    b.onLoad({ filter: /[\\/]chalk[\\/]source[\\/]vendor[\\/]supports-color[\\/]index\.js$/ }, (args) => {
-      const source = readFileSync(args.path, "utf8");
-      const eager = ["import os from 'node:os';", "import tty from 'node:tty';"];
-      if (!eager.every((line) => source.includes(line))) return undefined; // another chalk: leave it as it is
-      const lazy =
-        "const os = { release: () => require('node:os').release() };\n" +
-        "const tty = { isatty: (fd) => (fd === 1 ? Boolean(process.stdout.isTTY) : fd === 2 ? Boolean(process.stderr.isTTY) : require('node:tty').isatty(fd)) };";
-      return { contents: source.replace(eager[0], "").replace(eager[1], lazy), loader: "js" };
-    });
+    b.onLoad({ filter: /[\\/]chalk[\\/]source[\\/]vendor[\\/]supports-color[\\/]index\.js$/ }, (args) =>
+      patched(args.path, [
+        ["import os from 'node:os';", ""],
+        [
+          "import tty from 'node:tty';",
+          "const os = { release: () => require('node:os').release() };\n" +
+            "const tty = { isatty: (fd) => (fd === 1 ? Boolean(process.stdout.isTTY) : fd === 2 ? Boolean(process.stderr.isTTY) : require('node:tty').isatty(fd)) };",
+        ],
+      ]),
+    );
   },
 };
 // node:os costs every command ~2 ms to load, and cody's sources use only os.homedir(), on paths most
@@ -141,10 +153,7 @@ const sucraseTsOnly = {
     const slowFill = "for (let i = 128; i < 65536; i++) {\n  exports.IS_IDENTIFIER_CHAR[i] = 1;\n}";
     b.onLoad({ filter: /[\\/]sucrase[\\/]dist[\\/]/ }, (args) => {
       const rel = args.path.split(/[\\/]sucrase[\\/]dist[\\/]/)[1].replace(/\\/g, "/");
-      if (rel === "parser/util/identifier.js") {
-        const source = readFileSync(args.path, "utf8");
-        return source.includes(slowFill) ? { contents: source.replace(slowFill, "exports.IS_IDENTIFIER_CHAR.fill(1, 128);"), loader: "js" } : undefined;
-      }
+      if (rel === "parser/util/identifier.js") return patched(args.path, [[slowFill, "exports.IS_IDENTIFIER_CHAR.fill(1, 128);"]]);
       const stub = stubs[rel];
       return stub === undefined ? undefined : { contents: `"use strict";\n${stub}\n`, loader: "js" };
     });
@@ -215,7 +224,6 @@ const sdkEsm = {
 const sdkLazyHttps = {
   name: "aws-sdk-lazy-https",
   setup(b) {
-    const dir = /[\\/]@smithy[\\/]node-http-handler[\\/]dist-es[\\/]/;
     b.onLoad({ filter: /[\\/]@smithy[\\/]node-http-handler[\\/]dist-es[\\/]node-https\.js$/ }, (args) => {
       const source = readFileSync(args.path, "utf8");
       if (!source.includes('import node_https from "node:https";')) return undefined;
@@ -227,7 +235,6 @@ const sdkLazyHttps = {
       };
     });
     b.onLoad({ filter: /[\\/]@smithy[\\/]node-http-handler[\\/]dist-es[\\/]node-http-handler\.js$/ }, (args) => {
-      if (!dir.test(args.path)) return undefined;
       const source = readFileSync(args.path, "utf8");
       const eager = /httpsAgent: \(\(\) => \{\n(\s+if \(httpsAgent instanceof node_https\.Agent \|\| typeof httpsAgent\?\.destroy === "function"\) \{\n\s+)this\.externalAgent = true;(\n\s+return httpsAgent;\n\s+\}\n\s+return new node_https\.Agent\(\{ keepAlive, maxSockets, \.\.\.httpsAgent \}\);\n\s+)\}\)\(\),/;
       const destroy = "this.config?.httpsAgent?.destroy();";
@@ -273,14 +280,7 @@ const sdkLazyWebGlobals = {
     };
     b.onLoad({ filter: /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]/ }, (args) => {
       const rel = args.path.split(/[\\/]dist-es[\\/]submodules[\\/]/)[1].replace(/\\/g, "/");
-      const edits = patches[rel];
-      if (!edits) return undefined;
-      let source = readFileSync(args.path, "utf8");
-      for (const [from, to] of edits) {
-        if (!source.includes(from)) return undefined;
-        source = source.replace(from, to);
-      }
-      return { contents: source, loader: "js" };
+      return patches[rel] && patched(args.path, patches[rel]);
     });
   },
 };
