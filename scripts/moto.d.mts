@@ -13,6 +13,9 @@ export declare function resetMoto(endpoint: string): Promise<void>;
 
 export declare function freePort(): Promise<number>;
 
+/** GET `url` as JSON within 2 s; undefined when nothing answers (yet) or the answer is not a 2xx. */
+export declare function getJson(url: string): Promise<unknown>;
+
 export interface StartMotoOptions {
   /** Python interpreter; default: findPython(). */
   python?: string | null;

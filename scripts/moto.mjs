@@ -80,7 +80,8 @@ export function freePort() {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function getJson(url) {
+/** GET `url` as JSON within 2 s; undefined when nothing answers (yet) or the answer is not a 2xx. */
+export async function getJson(url) {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
     return res.ok ? await res.json().catch(() => ({})) : undefined;

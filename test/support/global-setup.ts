@@ -6,7 +6,7 @@
 // CODY_MOTO_SIBLING_PORTS): each is a process of its own on its own port, without the ~2.5 CPU-s a
 // moto start costs. A sibling that does not answer is replaced by a moto started the usual way.
 import type { TestProject } from "vitest/node";
-import { freePort } from "../../scripts/moto.mjs";
+import { freePort, getJson } from "../../scripts/moto.mjs";
 import { motoAvailable, startMoto, type MotoServer } from "./moto.js";
 import { e2eWorkers } from "./workers.js";
 
@@ -54,10 +54,7 @@ async function sibling(first: MotoServer, port: number, python: string | undefin
   const endpoint = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + SIBLING_MS;
   while (Date.now() < deadline) {
-    const info = await fetch(`${endpoint}/moto-api/codebuild/launcher`).then(
-      (res) => (res.ok ? (res.json() as Promise<{ pid?: number; parent?: number }>) : undefined),
-      () => undefined,
-    );
+    const info = (await getJson(`${endpoint}/moto-api/codebuild/launcher`)) as { pid?: number; parent?: number } | undefined;
     // Another process on the port (it won a race for it): our sibling could not bind; start one instead.
     if (info && info.parent !== first.pid) break;
     if (info?.pid) {
