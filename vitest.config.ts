@@ -10,9 +10,10 @@ delete process.env.NODE_EXTRA_CA_CERTS;
 // Temp folders on tmpfs (/dev/shm) when TMPDIR is not set: see test/support/scratch.ts.
 useFastScratch();
 
-// Two projects in one run, side by side. Unit files run in forks, two at a time (vitest's default on 2
-// cores would be one; some files chdir or spawn the built CLI, which a fork of their own allows).
-// e2e files run in threads, e2eWorkers() at a time, each worker against its own moto, which the e2e
+// Two projects in one run, side by side. Unit files run in one fork, one after another (some chdir or
+// spawn the built CLI, which a fork of their own allows). One fork, not two: the e2e files run beside it
+// and keep the second core busy, so a second fork only loaded src/ and its dependencies twice and warmed
+// up its JIT twice (~9 CPU-s a run, paired runs of the unit files). e2e files run in threads, e2eWorkers() at a time, each worker against its own moto, which the e2e
 // project's global setup starts once per run. A thread runs one e2e file after another and keeps its
 // module cache (threads.isolate: false): the SDK clients every e2e file imports load once per thread,
 // not once per file (~7 CPU-s a run). ISOLATED files still get fresh modules (their project's isolate). vitest sizes pools from the root config only, hence the
@@ -36,12 +37,12 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 60_000,
     globalSetup: ["test/support/build-once.ts"],
-    poolOptions: { forks: { maxForks: 2, minForks: 1, isolate: false }, threads: { maxThreads: e2eWorkers(), minThreads: 1, isolate: false } },
+    poolOptions: { forks: { maxForks: 1, minForks: 1, isolate: false }, threads: { maxThreads: e2eWorkers(), minThreads: 1, isolate: false } },
     projects: [
       {
-        // Unit files share their fork's module cache (poolOptions.forks.isolate: false at the root, where
-        // vitest reads pool options): loading src/ once per fork rather than once per file cut the unit
-        // files from ~80 s to ~45 s on 2 cores. ISOLATED files run apart, in threads.
+        // Unit files share the fork's module cache (poolOptions.forks.isolate: false at the root, where
+        // vitest reads pool options): loading src/ once rather than once per file cut the unit files from
+        // ~80 s to ~45 s on 2 cores. ISOLATED files run apart, in threads.
         extends: true,
         test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/e2e/**", ...ISOLATED], pool: "forks" },
       },

@@ -5,21 +5,33 @@
 // heading, so nothing interleaves. Exits non-zero when any step fails, naming the ones that did. Extra
 // arguments go to vitest.
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { setPriority } from "node:os";
+import { delimiter } from "node:path";
+import { fileURLToPath } from "node:url";
 
-const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+// The package's own scripts (build, typecheck, lint), run by a shell as npm would run them, without an npm
+// process each (~0.3 CPU-s apiece): node_modules/.bin first on PATH, like `npm run`.
+const { scripts } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+const bin = fileURLToPath(new URL("../node_modules/.bin", import.meta.url));
 // Node 20 parses NODE_EXTRA_CA_CERTS at every process start (~80 ms CPU each here, for the whole system
 // bundle); nothing npm test runs makes a TLS connection. vitest.config.ts drops it for its own children.
-const env = { ...process.env };
+const env = { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ""}` };
 delete env.NODE_EXTRA_CA_CERTS;
 const started = Date.now();
 const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
-/** Runs a command; `collect` buffers its output instead of passing it through. */
-function step(name, command, args, { collect = false, background = false } = {}) {
+/**
+ * Runs the package script `name`, or `command` with `args` when given; `collect` buffers its output
+ * instead of passing it through.
+ */
+function step(name, { command, args = [], collect = false, background = false } = {}) {
   const since = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(command, args, { env, stdio: collect ? ["ignore", "pipe", "pipe"] : "inherit" });
+    const options = { env, stdio: collect ? ["ignore", "pipe", "pipe"] : "inherit" };
+    // `exec`: the shell becomes the script's process, so the priority set below is that process's.
+    const script = process.platform === "win32" ? scripts[name] : `exec ${scripts[name]}`;
+    const child = command ? spawn(command, args, options) : spawn(script, { ...options, shell: true });
     if (background && child.pid) {
       try {
         setPriority(child.pid, 10); // its children (tsc, eslint) inherit it
@@ -38,17 +50,17 @@ function step(name, command, args, { collect = false, background = false } = {})
 }
 
 const checks = [
-  step("typecheck", npm, ["run", "-s", "typecheck"], { collect: true, background: true }),
-  step("lint", npm, ["run", "-s", "lint"], { collect: true, background: true }),
+  step("typecheck", { collect: true, background: true }),
+  step("lint", { collect: true, background: true }),
 ];
-const build = await step("build", npm, ["run", "-s", "build"]);
+const build = await step("build");
 if (build.code !== 0) {
   const done = await Promise.all(checks);
   for (const { name, code, output } of done) if (code !== 0) console.log(`\n── ${name} failed (exit ${code}) ──\n${output.trimEnd()}`);
   console.error(`npm test: build failed (exit ${build.code}), vitest did not run`);
   process.exit(build.code);
 }
-const vitest = await step("vitest", process.execPath, ["node_modules/vitest/vitest.mjs", "run", ...process.argv.slice(2)]);
+const vitest = await step("vitest", { command: process.execPath, args: ["node_modules/vitest/vitest.mjs", "run", ...process.argv.slice(2)] });
 const results = [build, ...(await Promise.all(checks)), vitest];
 
 for (const { name, code, output } of results.slice(1, 3)) {
