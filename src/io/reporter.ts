@@ -164,7 +164,11 @@ export interface Prompt {
 /** The prompt on stdin and stderr (stdout stays for results). Ctrl-C at the prompt is Interrupted. */
 export function terminalPrompt(): Prompt {
   return {
-    interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    // Read when asked, stderr first: without a terminal there (CI, pipes) process.stdin is never made,
+    // which for a pipe costs a socket's set-up (~7 ms of a deploy's start).
+    get interactive() {
+      return Boolean(process.stderr.isTTY && process.stdin.isTTY);
+    },
     ask: async (question) => {
       // Imported on the first question: node:readline costs every command's start-up, and most never ask.
       const { createInterface }: typeof Readline = await import("node:readline/promises");
