@@ -16,7 +16,7 @@ import {
 import { regionProblem } from "./naming";
 import { readIamPolicy } from "./rules/statements";
 import { ROLE_ARN_EXAMPLE, roleArnProblem } from "./role-arn";
-import { bool, encodeDetail, expected, lazy, minutes, nonEmpty, numericString, oneOf, rawProperties, str, stringList, strict } from "./schema-kit";
+import { bool, deferred, encodeDetail, expected, lazy, minutes, nonEmpty, numericString, oneOf, rawProperties, str, stringList, strict } from "./schema-kit";
 import { boundaryArn, envVars, managedPolicy } from "./schema-refs";
 import { stackSetSchema } from "./stack-set-settings";
 import { targetsSchema } from "./targets-settings";
@@ -194,7 +194,7 @@ export const projectSchema = lazy(() =>
       })
       .optional(),
     linuxImage: nonEmpty.optional(),
-    linuxEnvironment: linuxEnvironmentSchema.optional(),
+    linuxEnvironment: deferred(() => linuxEnvironmentSchema).optional(),
     computeType: oneOf(ComputeTypeValues, "compute type").optional(),
     privileged: bool.optional(),
     environmentVariables: envVars.optional(),
@@ -203,8 +203,8 @@ export const projectSchema = lazy(() =>
         error: expected(`true, false or a list of cache modes (${CacheModeValues.join(", ")})`, () => "Write {key}: true for all local cache modes."),
       })
       .optional(),
-    triggers: triggersSchema.optional(),
-    vpcConfig: vpcConfigSchema.optional(),
+    triggers: deferred(() => triggersSchema).optional(),
+    vpcConfig: deferred(() => vpcConfigSchema).optional(),
     timeoutInMinutes: minutes(5, 2160).optional(),
     queuedTimeoutInMinutes: minutes(5, 480).optional(),
     badge: bool.optional(),
@@ -228,8 +228,8 @@ export const projectSchema = lazy(() =>
       })
       .optional(),
     retainLogGroup: bool.optional(),
-    role: roleSchema.optional(),
-    schedule: scheduleSchema.optional(),
+    role: deferred(() => roleSchema).optional(),
+    schedule: deferred(() => scheduleSchema).optional(),
     properties: rawProperties.optional(),
   }),
 );
