@@ -13,7 +13,7 @@ export const MERGE_MARKER = "__cody_yaml_merge_literal__";
 type Tag = { default?: unknown; tag: string; test?: RegExp };
 let typeTests: Tag[] | undefined;
 /** The tags whose plain form is not a string in the YAML 1.1 schema the library prints with. */
-function nonStringTags(): Tag[] {
+export function nonStringTags(): Tag[] {
   if (!typeTests) {
     const schema = new Document(undefined, { version: "1.1" }).schema as unknown as { tags: Tag[]; compat: Tag[] | null };
     typeTests = [...schema.tags, ...(schema.compat ?? [])].filter((t) => t.default && t.tag !== "tag:yaml.org,2002:str" && t.test);
@@ -25,6 +25,13 @@ function nonStringTags(): Tag[] {
 // INDICATORS cannot be plain; one that matches DOCUMENT_MARKER is printed in ways that depend on where it is.
 const INDICATORS = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
 const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
+/**
+ * Every non-string tag of the 1.1 schema matches only text that starts with one of ~ N n Y y T t F f O o
+ * (null, booleans), + - . or a digit (numbers, times, dates), or < (merge), or is empty; so text that
+ * starts with anything else is a string without asking them. test/synth/fast-yaml.test.ts pins the
+ * tags' patterns this was read from: a yaml release that changes them fails there.
+ */
+export const CANNOT_BE_TYPED = /^[^~NnYyTtFfOo+\-.0-9<]/;
 /** Printable ASCII only: no control characters (double-quoted with escapes), no line breaks, nothing outside ASCII. */
 const PRINTABLE = /^[\x20-\x7e]*$/;
 
@@ -43,7 +50,7 @@ function printOneLine(value: string): string | undefined {
   if (!PRINTABLE.test(value) || DOCUMENT_MARKER.test(value) || value.includes(MERGE_MARKER) || value.length > 1000) return undefined;
   // toCloudFormationYaml double-quotes these two (a YAML 1.1 reader takes them for its value and merge keys).
   if (value === "=" || value === "<<") return `"${value}"`;
-  if (!INDICATORS.test(value) && !nonStringTags().some((t) => t.test!.test(value))) return value;
+  if (!INDICATORS.test(value) && (CANNOT_BE_TYPED.test(value) || !nonStringTags().some((t) => t.test!.test(value)))) return value;
   // quotedString: single quotes only when the value holds a double quote and no single one.
   const hasDouble = value.includes('"');
   if (hasDouble && !value.includes("'")) return `'${value}'`;

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { fastCloudFormationYaml } from "../../src/synth/fast-yaml";
+import { CANNOT_BE_TYPED, fastCloudFormationYaml, nonStringTags } from "../../src/synth/fast-yaml";
 import { libraryYaml, toCloudFormationYaml } from "../../src/synth/serialize";
 import { GOLDEN_DIR } from "../examples/examples";
 
@@ -85,6 +85,29 @@ describe("fastCloudFormationYaml", () => {
       const object: unknown = parse(spec, { version: "1.1" });
       expect(fastCloudFormationYaml(object)).toBe(libraryYaml(object));
     }
+  });
+
+  it("skips the type tests only for text no YAML 1.1 type can match (the patterns it was read from are these)", () => {
+    expect(nonStringTags().map((t) => t.test!.source)).toEqual([
+      "^(?:~|[Nn]ull|NULL)?$",
+      "^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$",
+      "^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$",
+      "^[-+]?0b[0-1_]+$",
+      "^[-+]?0[0-7_]+$",
+      "^[-+]?[0-9][0-9_]*$",
+      "^[-+]?0x[0-9a-fA-F_]+$",
+      "^(?:[-+]?\\.(?:inf|Inf|INF)|\\.nan|\\.NaN|\\.NAN)$",
+      "^[-+]?(?:[0-9][0-9_]*)?(?:\\.[0-9_]*)?[eE][-+]?[0-9]+$",
+      "^[-+]?(?:[0-9][0-9_]*)?\\.[0-9_]*$",
+      "^<<$",
+      "^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$",
+      "^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*$",
+      "^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$",
+    ]);
+    // Each pattern's possible first characters, by reading them above; none is outside the shortcut's list.
+    for (const first of "~NnYyTtFfOo+-.0123456789<") expect(CANNOT_BE_TYPED.test(`${first}x`), first).toBe(false);
+    expect(CANNOT_BE_TYPED.test("")).toBe(false);
+    for (const first of "AaBbZzSs:/$_") expect(CANNOT_BE_TYPED.test(`${first}x`), first).toBe(true);
   });
 
   it("prints every tricky string, as a key and as a value, at each depth, as the library does", () => {
