@@ -186,27 +186,27 @@ export const projectSchema = lazy(() =>
     gitProvider: oneOf(SourceTypeValues, "source type").optional(),
     gitBranch: nonEmpty.optional(),
     sourceVersion: nonEmpty.optional(),
-    buildspec: z
-      .union([nonEmpty, buildspecObject], {
+    buildspec: deferred(() =>
+      z.union([nonEmpty, buildspecObject], {
         error: expected("a buildspec file path or an inline buildspec object", () =>
           'Write buildspec: ".cody/buildspec.yml" or buildspec: { version: 0.2, phases: { build: { commands: [...] } } }.',
         ),
-      })
-      .optional(),
+      }),
+    ).optional(),
     linuxImage: nonEmpty.optional(),
     linuxEnvironment: deferred(() => linuxEnvironmentSchema).optional(),
     computeType: oneOf(ComputeTypeValues, "compute type").optional(),
     privileged: bool.optional(),
     environmentVariables: envVars.optional(),
-    localCache: z
-      .union([bool, z.array(oneOf(CacheModeValues, "cache mode"))], {
+    localCache: deferred(() =>
+      z.union([bool, z.array(oneOf(CacheModeValues, "cache mode"))], {
         error: expected(`true, false or a list of cache modes (${CacheModeValues.join(", ")})`, () => "Write {key}: true for all local cache modes."),
-      })
-      .optional(),
+      }),
+    ).optional(),
     triggers: deferred(() => triggersSchema).optional(),
     vpcConfig: deferred(() => vpcConfigSchema).optional(),
-    timeoutInMinutes: minutes(5, 2160).optional(),
-    queuedTimeoutInMinutes: minutes(5, 480).optional(),
+    timeoutInMinutes: deferred(() => minutes(5, 2160)).optional(),
+    queuedTimeoutInMinutes: deferred(() => minutes(5, 480)).optional(),
     badge: bool.optional(),
     description: str
       .max(255, { error: (i) => encodeDetail({ message: `must be at most 255 characters (CodeBuild's limit); it has ${String(i.input).length}.`, fix: "Shorten {key}." }) })
@@ -215,18 +215,19 @@ export const projectSchema = lazy(() =>
       .record(str, str, { error: expected("an object of string tags", () => 'Write {key}: { team: "platform" }.') })
       .optional(),
     serviceRole: nonEmpty.optional(),
-    logRetentionDays: z
-      .number({
-        error: expected("a number of days", (v) => (numericString(v) ? `Write {key}: ${nearestRetention(Number(v))} (a number, without quotes).` : "Write {key}: 30.")),
-      })
-      .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
-        error: (i) =>
-          encodeDetail({
-            message: `${String(i.input)} days is not a retention CloudWatch Logs accepts. Expected one of ${LOG_RETENTION_DAYS.join(", ")}.`,
-            fix: `Use the nearest accepted value: {key}: ${nearestRetention(Number(i.input))}.`,
-          }),
-      })
-      .optional(),
+    logRetentionDays: deferred(() =>
+      z
+        .number({
+          error: expected("a number of days", (v) => (numericString(v) ? `Write {key}: ${nearestRetention(Number(v))} (a number, without quotes).` : "Write {key}: 30.")),
+        })
+        .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
+          error: (i) =>
+            encodeDetail({
+              message: `${String(i.input)} days is not a retention CloudWatch Logs accepts. Expected one of ${LOG_RETENTION_DAYS.join(", ")}.`,
+              fix: `Use the nearest accepted value: {key}: ${nearestRetention(Number(i.input))}.`,
+            }),
+        }),
+    ).optional(),
     retainLogGroup: bool.optional(),
     role: deferred(() => roleSchema).optional(),
     schedule: deferred(() => scheduleSchema).optional(),
