@@ -37,6 +37,20 @@ export function lazy<T extends object>(build: () => T): T {
 }
 
 /**
+ * A field's schema built when the field is first parsed with a value: an object schema builds every
+ * field's schema when it first parses, even for keys the input does not have (a project without
+ * triggers, vpcConfig or a schedule). zod asks an optional field's schema whether it is optional
+ * itself (`optin`/`optout`) before it skips an absent key; the answer is given here without building,
+ * so `build` must return a schema that is neither optional nor defaulted (an object, a record, an
+ * array), whose answers are both undefined. Issues and messages are the built schema's own.
+ */
+export function deferred<T extends z.ZodType>(build: () => T): T {
+  const schema = z.lazy(build);
+  for (const key of ["optin", "optout"]) Object.defineProperty(schema._zod, key, { value: undefined, writable: true, configurable: true });
+  return schema as unknown as T;
+}
+
+/**
  * What an error callback hands to validate.ts. zod carries only a message string, so the fix (and,
  * for unknown keys, the known keys) travel JSON-encoded behind a marker; validate.ts decodes them.
  * `{key}` in a fix stands for the field's own name, which only validate.ts knows.

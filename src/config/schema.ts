@@ -16,7 +16,7 @@ import {
 import { regionProblem } from "./naming";
 import { readIamPolicy } from "./rules/statements";
 import { ROLE_ARN_EXAMPLE, roleArnProblem } from "./role-arn";
-import { bool, encodeDetail, expected, lazy, minutes, nonEmpty, numericString, oneOf, rawProperties, str, stringList, strict } from "./schema-kit";
+import { bool, deferred, encodeDetail, expected, lazy, minutes, nonEmpty, numericString, oneOf, rawProperties, str, stringList, strict } from "./schema-kit";
 import { boundaryArn, envVars, managedPolicy } from "./schema-refs";
 import { stackSetSchema } from "./stack-set-settings";
 import { targetsSchema } from "./targets-settings";
@@ -186,27 +186,27 @@ export const projectSchema = lazy(() =>
     gitProvider: oneOf(SourceTypeValues, "source type").optional(),
     gitBranch: nonEmpty.optional(),
     sourceVersion: nonEmpty.optional(),
-    buildspec: z
-      .union([nonEmpty, buildspecObject], {
+    buildspec: deferred(() =>
+      z.union([nonEmpty, buildspecObject], {
         error: expected("a buildspec file path or an inline buildspec object", () =>
           'Write buildspec: ".cody/buildspec.yml" or buildspec: { version: 0.2, phases: { build: { commands: [...] } } }.',
         ),
-      })
-      .optional(),
+      }),
+    ).optional(),
     linuxImage: nonEmpty.optional(),
-    linuxEnvironment: linuxEnvironmentSchema.optional(),
+    linuxEnvironment: deferred(() => linuxEnvironmentSchema).optional(),
     computeType: oneOf(ComputeTypeValues, "compute type").optional(),
     privileged: bool.optional(),
     environmentVariables: envVars.optional(),
-    localCache: z
-      .union([bool, z.array(oneOf(CacheModeValues, "cache mode"))], {
+    localCache: deferred(() =>
+      z.union([bool, z.array(oneOf(CacheModeValues, "cache mode"))], {
         error: expected(`true, false or a list of cache modes (${CacheModeValues.join(", ")})`, () => "Write {key}: true for all local cache modes."),
-      })
-      .optional(),
-    triggers: triggersSchema.optional(),
-    vpcConfig: vpcConfigSchema.optional(),
-    timeoutInMinutes: minutes(5, 2160).optional(),
-    queuedTimeoutInMinutes: minutes(5, 480).optional(),
+      }),
+    ).optional(),
+    triggers: deferred(() => triggersSchema).optional(),
+    vpcConfig: deferred(() => vpcConfigSchema).optional(),
+    timeoutInMinutes: deferred(() => minutes(5, 2160)).optional(),
+    queuedTimeoutInMinutes: deferred(() => minutes(5, 480)).optional(),
     badge: bool.optional(),
     description: str
       .max(255, { error: (i) => encodeDetail({ message: `must be at most 255 characters (CodeBuild's limit); it has ${String(i.input).length}.`, fix: "Shorten {key}." }) })
@@ -215,21 +215,22 @@ export const projectSchema = lazy(() =>
       .record(str, str, { error: expected("an object of string tags", () => 'Write {key}: { team: "platform" }.') })
       .optional(),
     serviceRole: nonEmpty.optional(),
-    logRetentionDays: z
-      .number({
-        error: expected("a number of days", (v) => (numericString(v) ? `Write {key}: ${nearestRetention(Number(v))} (a number, without quotes).` : "Write {key}: 30.")),
-      })
-      .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
-        error: (i) =>
-          encodeDetail({
-            message: `${String(i.input)} days is not a retention CloudWatch Logs accepts. Expected one of ${LOG_RETENTION_DAYS.join(", ")}.`,
-            fix: `Use the nearest accepted value: {key}: ${nearestRetention(Number(i.input))}.`,
-          }),
-      })
-      .optional(),
+    logRetentionDays: deferred(() =>
+      z
+        .number({
+          error: expected("a number of days", (v) => (numericString(v) ? `Write {key}: ${nearestRetention(Number(v))} (a number, without quotes).` : "Write {key}: 30.")),
+        })
+        .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
+          error: (i) =>
+            encodeDetail({
+              message: `${String(i.input)} days is not a retention CloudWatch Logs accepts. Expected one of ${LOG_RETENTION_DAYS.join(", ")}.`,
+              fix: `Use the nearest accepted value: {key}: ${nearestRetention(Number(i.input))}.`,
+            }),
+        }),
+    ).optional(),
     retainLogGroup: bool.optional(),
-    role: roleSchema.optional(),
-    schedule: scheduleSchema.optional(),
+    role: deferred(() => roleSchema).optional(),
+    schedule: deferred(() => scheduleSchema).optional(),
     properties: rawProperties.optional(),
   }),
 );

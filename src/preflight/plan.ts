@@ -4,6 +4,7 @@
 import { requestedRegion as requestedRegionOf } from "../iam/regions";
 import type { ContextEntry } from "@aws-sdk/client-iam";
 import type { Requirement } from "../iam/requirements";
+import { compareText } from "../util/compare-text";
 
 /** One question: whose policies, a resource, the request's context, the actions on it. */
 export interface Batch {
@@ -65,7 +66,7 @@ function requestedRegion(action: string, region: string, partition: string): str
 
 /** A key that is the same for the same (principal, resource, context) whatever order it was built in. */
 export function batchKeyOf(batch: Pick<Batch, "source" | "resource" | "context">): string {
-  const context = [...batch.context].sort((a, b) => String(a.ContextKeyName).localeCompare(String(b.ContextKeyName)));
+  const context = [...batch.context].sort((a, b) => compareText(String(a.ContextKeyName), String(b.ContextKeyName)));
   return JSON.stringify([batch.source, batch.resource, context]);
 }
 

@@ -11,6 +11,7 @@ import { localVerdicts, PolicyReadError, readPolicies } from "./local";
 import { batchKeyOf, planSimulation, type Plan, type Verdicts } from "./plan";
 import { failureOf, isFatal } from "./reasons";
 import { SimulationError, simulatorVerdicts } from "./simulate";
+import { compareText } from "../util/compare-text";
 
 export { classifyCaller, type Principal, type PrincipalKind } from "./caller";
 
@@ -232,6 +233,6 @@ function assemble(input: AssembleInput): PreflightResult {
     if (statement) entry.statementToAdd = statement;
   }
   const contextText = (d: DeniedAction) => JSON.stringify(d.context ?? {});
-  denied.sort((a, b) => a.action.localeCompare(b.action) || a.resource.localeCompare(b.resource) || contextText(a).localeCompare(contextText(b)));
+  denied.sort((a, b) => compareText(a.action, b.action) || compareText(a.resource, b.resource) || compareText(contextText(a), contextText(b)));
   return { type: "denied", ...common, engine, denied, statements: [...statements.values()] };
 }

@@ -3,6 +3,7 @@
 import type { StackInstanceSummary } from "@aws-sdk/client-cloudformation";
 import type { StackSetApi } from "../aws/clients";
 import type { PermissionModel } from "../config/stack-set-defaults";
+import { compareText } from "../util/compare-text";
 
 /** One stack instance as cody shows it (status and --json). */
 export interface InstanceRow {
@@ -38,7 +39,7 @@ export async function listInstances(api: StackSetApi, name: string): Promise<Ins
     rows.push(...(page.Summaries ?? []).map(instanceRow));
     token = page.NextToken;
   } while (token);
-  return rows.sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region));
+  return rows.sort((a, b) => compareText(a.account, b.account) || compareText(a.region, b.region));
 }
 
 /** One CreateStackInstances call: these targets (accounts or OUs), each in these regions. */

@@ -5,6 +5,7 @@ import type { StackSetApi } from "../aws/clients";
 import { CodyError, ExitCode, Interrupted } from "../errors";
 import type { Sleep } from "../util/wait";
 import type { OperationPrinter, ResultRow } from "./printer";
+import { compareText } from "../util/compare-text";
 
 export const TERMINAL_OPERATION = ["SUCCEEDED", "FAILED", "STOPPED"];
 /** How long a deploy or delete follows an operation unless --timeout says otherwise. */
@@ -50,7 +51,7 @@ async function results(api: StackSetApi, name: string, operationId: string): Pro
     }
     token = page.NextToken;
   } while (token);
-  return rows.sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region));
+  return rows.sort((a, b) => compareText(a.account, b.account) || compareText(a.region, b.region));
 }
 
 export async function followOperation(o: FollowOptions): Promise<OperationOutcome> {

@@ -3,11 +3,11 @@
 import { Document, isScalar, visit } from "yaml";
 import { TEMPLATE_BODY_LIMIT } from "../aws/limits";
 import { configError } from "../errors";
+import { fastCloudFormationYaml, MERGE_MARKER } from "./fast-yaml";
 import type { Template } from "./template";
 
 export type TemplateFormat = "yaml" | "json";
 export { TEMPLATE_BODY_LIMIT };
-const MERGE_MARKER = "__cody_yaml_merge_literal__";
 
 export function serializeTemplate(template: Template, format: TemplateFormat): string {
   if (format === "json") return `${JSON.stringify(template, null, 2)}\n`;
@@ -19,6 +19,11 @@ export function serializeTemplate(template: Template, format: TemplateFormat): s
  * no folded lines, and strings 1.1 would read as something else (dates, yes/no, `=`, `<<`) quoted.
  */
 export function toCloudFormationYaml(value: unknown): string {
+  return fastCloudFormationYaml(value) ?? libraryYaml(value);
+}
+
+/** toCloudFormationYaml through the yaml library's node tree: anything fastCloudFormationYaml is not sure of. */
+export function libraryYaml(value: unknown): string {
   const doc = new Document(value, { aliasDuplicateObjects: false, version: "1.1" });
   visit(doc, {
     Scalar(_, node) {
