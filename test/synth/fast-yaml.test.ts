@@ -9,18 +9,7 @@ import { describe, expect, it } from "vitest";
 import { CANNOT_BE_TYPED, fastCloudFormationYaml, nonStringTags } from "../../src/synth/fast-yaml";
 import { libraryYaml, toCloudFormationYaml } from "../../src/synth/serialize";
 import { GOLDEN_DIR } from "../examples/examples";
-
-/** A small seeded generator (mulberry32), so a failure names a seed that reproduces it. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng as random } from "../_helpers/random";
 
 // Strings that YAML 1.1 reads as something else, indicators, quotes, markers, and ordinary text.
 const TRICKY = [
