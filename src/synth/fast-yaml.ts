@@ -95,6 +95,21 @@ function scalar(value: unknown, indent: string): string | undefined {
 class NotSure extends Error {}
 const notSure = new NotSure();
 
+/** A nested array or plain object as block text whose first line sits at `indent`; undefined for a scalar. */
+function collection(item: unknown, indent: string): string | undefined {
+  if (typeof item !== "object" || item === null) return undefined;
+  if (Array.isArray(item)) return sequence(item, indent);
+  if (!isPlainObject(item)) throw notSure;
+  return mapping(item, indent);
+}
+
+/** A scalar printed at `indent`; throws notSure where scalar() is not sure (undefined, holes, and the rest). */
+function sureScalar(item: unknown, indent: string): string {
+  const text = scalar(item, indent);
+  if (text === undefined) throw notSure;
+  return text;
+}
+
 /** The entries of a non-empty block mapping whose keys sit at `indent`, joined as the library joins them. */
 function mapping(value: Record<string, unknown>, indent: string): string {
   const inner = indent + "  ";
@@ -105,22 +120,11 @@ function mapping(value: Record<string, unknown>, indent: string): string {
     const k = oneLine(key);
     if (k === undefined) throw notSure;
     if (out !== "") out += `\n${indent}`;
-    out += `${k}:${valueText(item, inner)}`;
+    const nested = collection(item, inner);
+    out += nested !== undefined ? `${k}:\n${inner}${nested}` : `${k}: ${sureScalar(item, inner)}`;
   }
   if (out === "") throw notSure; // an empty mapping is printed `{}`, in flow style
   return out;
-}
-
-/** What follows `key:` for a value whose own content sits at `indent`. */
-function valueText(item: unknown, indent: string): string {
-  if (typeof item === "object" && item !== null) {
-    if (Array.isArray(item)) return `\n${indent}${sequence(item, indent)}`;
-    if (!isPlainObject(item)) throw notSure;
-    return `\n${indent}${mapping(item, indent)}`;
-  }
-  const text = scalar(item, indent);
-  if (text === undefined) throw notSure;
-  return ` ${text}`;
 }
 
 /** A non-empty block sequence whose dashes sit at `indent`. */
@@ -129,17 +133,8 @@ function sequence(items: unknown[], indent: string): string {
   const inner = indent + "  ";
   let out = "";
   for (let i = 0; i < items.length; i++) {
-    const item = items[i];
     if (i > 0) out += `\n${indent}`;
-    if (typeof item === "object" && item !== null) {
-      if (Array.isArray(item)) out += `- ${sequence(item, inner)}`;
-      else if (!isPlainObject(item)) throw notSure;
-      else out += `- ${mapping(item, inner)}`;
-    } else {
-      const text = scalar(item, inner);
-      if (text === undefined) throw notSure; // undefined and holes among them
-      out += `- ${text}`;
-    }
+    out += `- ${collection(items[i], inner) ?? sureScalar(items[i], inner)}`;
   }
   return out;
 }
