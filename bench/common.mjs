@@ -20,6 +20,16 @@ export function requireBuild(script) {
   process.exit(1);
 }
 
+/** BENCH_BASELINE, another build to measure in the same rounds, when set; exits 1 when it holds no bin/cody.cjs. */
+export function baselineBuild() {
+  const baseline = process.env.BENCH_BASELINE;
+  if (baseline && !existsSync(join(baseline, "bin", "cody.cjs"))) {
+    console.error(`BENCH_BASELINE=${baseline} has no bin/cody.cjs.`);
+    process.exit(1);
+  }
+  return baseline;
+}
+
 /** The Python that can run moto; exits 1 naming `bench` when there is none. */
 export function requireMoto(bench) {
   const python = findPython();

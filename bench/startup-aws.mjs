@@ -7,11 +7,11 @@
 // It prints numbers; it is not a test. It exits 1 only when a command fails.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startMoto } from "../scripts/moto.mjs";
-import { positiveInt, requireBuild, requireMoto, root } from "./common.mjs";
+import { positiveInt, requireBuild, requireMoto, root, baselineBuild } from "./common.mjs";
 
 const cody = join(root, "bin", "cody.cjs");
 const runs = positiveInt(process.env.BENCH_RUNS, 10);
@@ -19,11 +19,7 @@ const warmups = 2;
 
 requireBuild();
 const python = requireMoto("this benchmark");
-const baseline = process.env.BENCH_BASELINE;
-if (baseline && !existsSync(join(baseline, "bin", "cody.cjs"))) {
-  console.error(`BENCH_BASELINE=${baseline} has no bin/cody.cjs.`);
-  process.exit(1);
-}
+const baseline = baselineBuild();
 
 // Runs argv and prints the child's user+system CPU seconds (wait4), its exit code, then its stderr.
 const CPU_OF = `

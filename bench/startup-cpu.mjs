@@ -6,19 +6,15 @@
 // 30) counted rounds after 2 warm-ups. It prints numbers; it is not a test. It exits 1 only when a
 // command fails.
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { positiveInt, requireBuild, root } from "./common.mjs";
+import { positiveInt, requireBuild, root, baselineBuild } from "./common.mjs";
 
 const runs = positiveInt(process.env.BENCH_RUNS, 30);
 const warmups = 2;
 requireBuild();
-const baseline = process.env.BENCH_BASELINE;
-if (baseline && !existsSync(join(baseline, "bin", "cody.cjs"))) {
-  console.error(`BENCH_BASELINE=${baseline} has no bin/cody.cjs.`);
-  process.exit(1);
-}
+const baseline = baselineBuild();
 
 // Runs argv and prints the child's user+system CPU seconds (wait4) and its exit code.
 const CPU_OF = `
@@ -66,7 +62,8 @@ if (process.env.NODE_EXTRA_CA_CERTS) console.log(`NODE_EXTRA_CA_CERTS is set: ev
 if (baseline) console.log(`baseline: ${baseline}`);
 const table = [["command", "min", "median", "max", "paired Δ over node -e 0"]];
 for (const [i, cmd] of commands.entries()) {
-  const paired = i === 0 ? "—" : `+${median(cpu[i].map((ms, r) => ms - cpu[0][r])).toFixed(1)}`;
+  const delta = i === 0 ? 0 : median(cpu[i].map((ms, r) => ms - cpu[0][r]));
+  const paired = i === 0 ? "—" : `${delta < 0 ? "" : "+"}${delta.toFixed(1)}`;
   table.push([cmd.name, Math.min(...cpu[i]).toFixed(0), median(cpu[i]).toFixed(1), Math.max(...cpu[i]).toFixed(0), paired]);
 }
 if (baseline) {
