@@ -29,6 +29,17 @@ const ISOLATED = [
   "test/aws/clients.test.ts",
   "test/config/pipeline-once.test.ts",
 ];
+/**
+ * Unit files that spend their time waiting on the built CLI they spawn and load nothing of src/: they
+ * run in the e2e threads' pool, taken as a thread comes free. The one unit fork is otherwise the run's
+ * longest chain (~15 s after the last e2e file, one core idle); these move its waits to the threads.
+ * They mock nothing and never chdir.
+ */
+const SPAWNING = [
+  "test/cli/compile-cache.test.ts",
+  "test/cli/no-aws-sdk.test.ts",
+  "test/scripts/dts.test.ts",
+];
 
 export default defineConfig({
   test: {
@@ -44,7 +55,11 @@ export default defineConfig({
         // vitest reads pool options): loading src/ once rather than once per file cut the unit files from
         // ~80 s to ~45 s on 2 cores. ISOLATED files run apart, in threads.
         extends: true,
-        test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/e2e/**", ...ISOLATED], pool: "forks" },
+        test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/e2e/**", ...ISOLATED, ...SPAWNING], pool: "forks" },
+      },
+      {
+        extends: true,
+        test: { name: "unit-spawning", include: SPAWNING, pool: "threads" },
       },
       {
         extends: true,
