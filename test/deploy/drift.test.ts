@@ -32,10 +32,19 @@ const MODIFIED = {
 };
 const DELETED = { StackId: "id", LogicalResourceId: "EventsRule", PhysicalResourceId: "cody-demo", ResourceType: "AWS::Events::Rule", StackResourceDriftStatus: "DELETED" as const, Timestamp: new Date() };
 
-function scripted(final: { DetectionStatus: "DETECTION_COMPLETE" | "DETECTION_FAILED"; StackDriftStatus: "DRIFTED" | "IN_SYNC"; DetectionStatusReason?: string }, drifts: unknown[]) {
+/**
+ * CloudFormation's answers: the detection in progress at the first status call (unless `waits` is false),
+ * then `final`. The command's wait is real time (a second): one command-level test below goes through it,
+ * the others say false (waiting itself is detectDrift's, tested above with a fake sleep).
+ */
+function scripted(
+  final: { DetectionStatus: "DETECTION_COMPLETE" | "DETECTION_FAILED"; StackDriftStatus: "DRIFTED" | "IN_SYNC"; DetectionStatusReason?: string },
+  drifts: unknown[],
+  { waits = true } = {},
+) {
   cf.on(DetectStackDriftCommand).resolves({ StackDriftDetectionId: "det-1" });
-  cf.on(DescribeStackDriftDetectionStatusCommand)
-    .resolvesOnce({ StackId: "id", StackDriftDetectionId: "det-1", DetectionStatus: "DETECTION_IN_PROGRESS", Timestamp: new Date() })
+  const status = cf.on(DescribeStackDriftDetectionStatusCommand);
+  (waits ? status.resolvesOnce({ StackId: "id", StackDriftDetectionId: "det-1", DetectionStatus: "DETECTION_IN_PROGRESS", Timestamp: new Date() }) : status)
     .resolves({ StackId: "id", StackDriftDetectionId: "det-1", Timestamp: new Date(), ...final });
   cf.on(DescribeStackResourceDriftsCommand).resolves({ StackResourceDrifts: drifts as never });
 }
@@ -84,7 +93,7 @@ describe("cody drift", () => {
   }
 
   it("prints each drifted resource with template → actual values and exits 4", async () => {
-    scripted({ DetectionStatus: "DETECTION_COMPLETE", StackDriftStatus: "DRIFTED" }, [MODIFIED, DELETED]);
+    scripted({ DetectionStatus: "DETECTION_COMPLETE", StackDriftStatus: "DRIFTED" }, [MODIFIED, DELETED]); // the CLI waits one real second
     const r = await cody();
     expect(r.code).toBe(4);
     expect(r.out.split("\n")).toEqual([
@@ -98,12 +107,12 @@ describe("cody drift", () => {
   });
 
   it("exits 0 in sync, and --json carries the same", async () => {
-    scripted({ DetectionStatus: "DETECTION_COMPLETE", StackDriftStatus: "IN_SYNC" }, []);
+    scripted({ DetectionStatus: "DETECTION_COMPLETE", StackDriftStatus: "IN_SYNC" }, [], { waits: false });
     const r = await cody();
     expect(r.code).toBe(0);
     expect(r.err).toContain("In sync: stack demo-cody (us-east-1) matches its template.");
     cf.reset();
-    scripted({ DetectionStatus: "DETECTION_FAILED", StackDriftStatus: "DRIFTED", DetectionStatusReason: "Drift detection is not supported for AWS::Scheduler::Schedule" }, [DELETED]);
+    scripted({ DetectionStatus: "DETECTION_FAILED", StackDriftStatus: "DRIFTED", DetectionStatusReason: "Drift detection is not supported for AWS::Scheduler::Schedule" }, [DELETED], { waits: false });
     const j = await cody("--json");
     expect(j.code).toBe(4);
     expect(JSON.parse(j.out)).toEqual({
