@@ -10,15 +10,18 @@ delete process.env.NODE_EXTRA_CA_CERTS;
 // Temp folders on tmpfs (/dev/shm) when TMPDIR is not set: see test/support/scratch.ts.
 useFastScratch();
 
-// Two projects in one run, side by side. Unit files run in one fork, one after another (some chdir or
-// spawn the built CLI, which a fork of their own allows). One fork, not two: the e2e files run beside it
-// and keep the second core busy, so a second fork only loaded src/ and its dependencies twice and warmed
-// up its JIT twice (~9 CPU-s a run, paired runs of the unit files). e2e files run in threads, e2eWorkers() at a time, each worker against its own moto, which the e2e
-// project's global setup starts once per run. A thread runs one e2e file after another and keeps its
-// module cache (threads.isolate: false): the SDK clients every e2e file imports load once per thread,
-// not once per file (~7 CPU-s a run). ISOLATED files still get fresh modules (their project's isolate). vitest sizes pools from the root config only, hence the
-// pool options here rather than in the projects. test/support/build-once.ts builds dist/ first when
-// it is missing or older than src/ (npm test has just built it, so then it does nothing).
+// Four projects in one run, side by side, on two pools (test/README.md, "Projects"):
+// - unit: one fork, its files one after another (some chdir, which threads cannot). One fork, not two:
+//   a second loaded src/ and its dependencies and warmed up its JIT again (~9 CPU-s a run), while the
+//   threads keep the other core busy.
+// - e2e: threads, e2eWorkers() at a time, each worker against its own moto, which the e2e project's
+//   global setup starts once per run. A thread keeps its module cache between files
+//   (threads.isolate: false), so the SDK clients load once per thread, not once per file (~7 CPU-s).
+// - unit-spawning (SPAWNING) and unit-isolated (ISOLATED): unit files in the same threads, once the
+//   e2e files are done.
+// vitest sizes pools from the root config only, hence the pool options here rather than in the
+// projects. test/support/build-once.ts builds dist/ first when it is missing or older than src/ (npm
+// test has just built it, so then it does nothing).
 /**
  * Unit files that must not share module state with others: pipeline-once counts calls through vi.mock'd
  * modules that other files load first; clients.test needs the SDK's real handler, which other files'
@@ -53,7 +56,7 @@ export default defineConfig({
       {
         // Unit files share the fork's module cache (poolOptions.forks.isolate: false at the root, where
         // vitest reads pool options): loading src/ once rather than once per file cut the unit files from
-        // ~80 s to ~45 s on 2 cores. ISOLATED files run apart, in threads.
+        // ~80 s to ~45 s on 2 cores. ISOLATED and SPAWNING files run apart, in threads.
         extends: true,
         test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/e2e/**", ...ISOLATED, ...SPAWNING], pool: "forks" },
       },

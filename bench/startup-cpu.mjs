@@ -62,7 +62,7 @@ if (process.env.NODE_EXTRA_CA_CERTS) console.log(`NODE_EXTRA_CA_CERTS is set: ev
 if (baseline) console.log(`baseline: ${baseline}`);
 const table = [["command", "min", "median", "max", "paired Δ over node -e 0"]];
 for (const [i, cmd] of commands.entries()) {
-  const delta = i === 0 ? 0 : median(cpu[i].map((ms, r) => ms - cpu[0][r]));
+  const delta = median(cpu[i].map((ms, r) => ms - cpu[0][r]));
   const paired = i === 0 ? "—" : `${delta < 0 ? "" : "+"}${delta.toFixed(1)}`;
   table.push([cmd.name, Math.min(...cpu[i]).toFixed(0), median(cpu[i]).toFixed(1), Math.max(...cpu[i]).toFixed(0), paired]);
 }

@@ -29,9 +29,11 @@ function step(name, { command, args = [], collect = false, background = false } 
   const since = Date.now();
   return new Promise((resolve) => {
     const options = { env, stdio: collect ? ["ignore", "pipe", "pipe"] : "inherit" };
-    // `exec`: the shell becomes the script's process, so the priority set below is that process's.
-    const script = process.platform === "win32" ? scripts[name] : `exec ${scripts[name]}`;
-    const child = command ? spawn(command, args, options) : spawn(script, { ...options, shell: true });
+    // A package script through a shell; `exec`: the shell becomes the script's process, so the priority
+    // set below is that process's.
+    const child = command
+      ? spawn(command, args, options)
+      : spawn(process.platform === "win32" ? scripts[name] : `exec ${scripts[name]}`, { ...options, shell: true });
     if (background && child.pid) {
       try {
         setPriority(child.pid, 10); // its children (tsc, eslint) inherit it
